@@ -1,0 +1,37 @@
+"""`ledger import`: append a file of events as one all-or-nothing batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .main import Session
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+    @click.pass_obj
+    def import_(session: Session, file: Path, dry_run: bool) -> None:
+        """Append a JSON-lines file of events, all or nothing.
+
+        Each line is one event of the vocabulary, "event" naming its type. The batch is validated as one
+        against the resulting timeline, so line order does not matter; every bad line is reported with its
+        number and nothing is written.
+
+        \b
+        Example:
+            ledger import history.jsonl
+            {"event": "rank_promoted", "person": "P13", "rank": "四级主任科员", "effective": "2022-09-01"}
+        """
+        from ledger.importing import read_jsonl
+
+        drafts = read_jsonl(file)
+        if dry_run:
+            session.app.check(drafts)
+            click.echo(f"{len(drafts)} events would be recorded (dry run, nothing written)")
+            return
+        ids = session.app.append(drafts, actor=session.actor)
+        click.echo(f"{len(ids)} events recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))

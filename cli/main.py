@@ -1,0 +1,101 @@
+"""The `ledger` command: global options, error handling, and the registration of every sub-command.
+
+Commands parse, make one call into `ledger` (or `exporters`), and print. Heavy imports stay inside commands so
+that `ledger --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from ledger.application import PersonnelLedger
+
+
+@dataclass
+class Session:
+    """What every command shares: where the store is, who is acting, how strict to be."""
+
+    store: str | None
+    actor: str | None
+    strict: bool
+    _app: Any = field(default=None, repr=False)
+
+    @property
+    def app(self) -> PersonnelLedger:
+        if self._app is None:
+            from ledger.application import open_ledger
+
+            self._app = open_ledger(self.store)
+        return self._app
+
+
+class LedgerGroup(click.Group):
+    """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ledger.errors import LedgerError, Refused
+
+        try:
+            return super().invoke(ctx)
+        except Refused as e:
+            click.echo("Refused (nothing was written):", err=True)
+            for p in e.problems:
+                click.echo(f"  {p}", err=True)
+            ctx.exit(1)
+        except LedgerError as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # a bug or an unexpected store failure: still one line, unless debugging
+            if os.environ.get("LEDGER_DEBUG"):
+                raise
+            click.echo(f"Error: {type(e).__name__}: {e} (set LEDGER_DEBUG=1 for details)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--store", metavar="PATH|URL", envvar="LEDGER_STORE",
+              help="SQLite file or postgresql://USER@HOST:PORT/DB?schema=NAME  [default: $LEDGER_STORE, else ./ledger.sqlite3]")
+@click.option("--actor", metavar="NAME", envvar="LEDGER_ACTOR",
+              help="Who records the events  [default: $LEDGER_ACTOR, else the OS user]")
+@click.option("--strict", is_flag=True, envvar="LEDGER_STRICT",
+              help="Refuse events that introduce compliance findings instead of warning (also LEDGER_STRICT=1).")
+@click.version_option(package_name="personnel-ledger", prog_name="ledger")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) -> None:
+    """An event-sourced personnel ledger for a bureau and its public institutions.
+
+    Every hire, promotion, appointment, move and separation is an immutable, effective-dated event;
+    rosters are rebuilt for any date, as the ledger knew them at any earlier moment.
+
+    \b
+    Example:
+        ledger demo ./demo
+        ledger --store ./demo/ledger.sqlite3 roster --as-of 2022-12-31
+    """
+    ctx.obj = Session(store, actor, strict)
+
+
+def _register() -> None:
+    from . import append, demo, imports, query
+
+    for module in (append, imports, query, demo):
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli(prog_name="ledger")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

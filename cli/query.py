@@ -1,0 +1,146 @@
+"""Reading commands: `roster`, `history`, `log`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from .main import Session
+from .output import echo_table, emit_json, json_option
+
+
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    from ledger.dates import parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def parse_moment_option(ctx: click.Context, param: click.Parameter, value: str | None):  # -> datetime | None
+    from ledger.dates import parse_timestamp
+
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+as_of_option = click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
+                            help="The date to look at (YYYY-MM-DD)  [default: today]")
+known_at_option = click.option("--known-at", "known_at", metavar="TIMESTAMP", callback=parse_moment_option,
+                               help="Answer as the ledger knew it at this moment (ISO 8601, UTC if no zone; a bare date "
+                                    "means its end).")
+
+
+def _fmt_posts(posts: list[dict]) -> str:
+    return "、".join(f"{p['section'] or ''}{p['post']}" for p in posts) or "-"
+
+
+def register(cli: click.Group) -> None:
+    @cli.command()
+    @as_of_option
+    @known_at_option
+    @click.option("--unit", metavar="UNIT", help="Only this unit (its code).")
+    @json_option
+    @click.pass_obj
+    def roster(session: Session, as_of: date | None, known_at, unit: str | None, as_json: bool) -> None:
+        """Show who is on the establishment on a date, with their posts and ranks.
+
+        People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
+        listed apart. The table ends each unit with its 编制 and 领导职数 against the filled count.
+
+        \b
+        Example:
+            ledger roster --as-of 2022-12-31
+            ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
+        """
+        from ledger.views import unit_summary
+
+        on = as_of or date.today()
+        data = session.app.roster(on, known_at, unit)
+        if as_json:
+            emit_json(data)
+            return
+        state = session.app.state(on, known_at)
+        known = f", as known at {known_at.isoformat()}" if known_at else ""
+        click.echo(f"Roster on {on}{known}")
+        units = [unit] if unit else list(state.units)
+        for code in units:
+            s = unit_summary(state, code)
+            people = [p for p in data["people"] if p["unit"] == code]
+            click.echo(f"\n{s['name']} ({code}, {s['kind']}) — {s['headcount']} on establishment")
+            if people:
+                echo_table(
+                    ["人员编号", "姓名", "科室", "编制", "职级", "职务", "状态"],
+                    [[p["person"], p["name"], p["section"], p["establishment"], p["rank"], _fmt_posts(p["posts"]),
+                      "借调/交流: " + p["secondment"]["host"] if p["secondment"] else "在岗"] for p in people],
+                )
+            quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
+            posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
+            ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
+            click.echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
+            assistants = [a for a in data["assistants"] if a["unit"] == code]
+            if assistants:
+                click.echo("编外 assistants:")
+                echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
+
+    @cli.command()
+    @click.argument("person")
+    @json_option
+    @click.pass_obj
+    def history(session: Session, person: str, as_json: bool) -> None:
+        """Show a person's whole timeline: every event, retracted ones marked.
+
+        \b
+        Example:
+            ledger history P13
+        """
+        from ledger.fold import retracted_ids
+
+        facts = session.app.history(person)
+        gone = retracted_ids(session.app.facts())
+        if as_json:
+            out = []
+            for f in facts:
+                item = f.as_json()
+                r = gone.get(f.id)
+                item["retracted_by"] = r.id if r else None
+                out.append(item)
+            emit_json(out)
+            return
+        rows = []
+        for f in facts:
+            detail = ", ".join(f"{k}={v}" for k, v in f.data.items()
+                               if v is not None and k not in ("effective", "person", "basis", "note"))
+            r = gone.get(f.id)
+            status = f"RETRACTED by {r.id}: {r.data['reason']}" if r else ""
+            rows.append([f.id, f.effective, f.event, detail, f.get("basis"), f.recorded.strftime("%Y-%m-%d %H:%M") if f.recorded else None,
+                         f.actor, status])
+        echo_table(["id", "effective", "event", "details", "basis", "recorded (UTC)", "actor", ""], rows)
+
+    @cli.command()
+    @json_option
+    @click.pass_obj
+    def log(session: Session, as_json: bool) -> None:
+        """List every recorded event in recording order, with id, recorded time, actor, effective date and basis.
+
+        \b
+        Example:
+            ledger log --json > ledger-export.json
+        """
+        facts = session.app.facts()
+        if as_json:
+            emit_json([f.as_json() for f in facts])
+            return
+        echo_table(
+            ["id", "recorded (UTC)", "actor", "event", "effective", "who", "basis"],
+            [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, f.event, f.effective,
+              f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
+        )

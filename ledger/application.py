@@ -1,0 +1,253 @@
+"""The application: appends validated facts to the ledger's stream and answers queries from the fold.
+
+Commands take plain dicts (the vocabulary's JSON form) and return event ids; queries return plain dicts or
+`Fact`s. Nothing outside this module touches eventsourcing's repository or the store's tables, except the
+integrity and projection modules, which read the same stream.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, ledger_id
+from .errors import LedgerError, NotFound, Problem, Refused, StoreError
+from .facts import Fact, parse_fields
+from .fold import batch_order, fold, validate
+from .state import State, roster_sort_key
+from .store import StoreConfig, parse_store, prepare_store
+
+MAX_ATTEMPTS = 50
+
+
+class DateAsISO(Transcoding):
+    """eventsourcing 9.5 has no `date` transcoding: effective dates are stored as ISO strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event a clerk asks to record: its type and its raw fields, and where it came from (for messages)."""
+
+    event: str
+    fields: dict[str, Any]
+    line: int | None = None
+
+
+def default_actor() -> str:
+    """The actor recorded on events: $LEDGER_ACTOR, else the OS user."""
+    try:
+        return os.environ.get("LEDGER_ACTOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class PersonnelLedger(Application):
+    """An organisation's personnel ledger, on SQLite or PostgreSQL."""
+
+    name = "PersonnelLedger"
+    snapshotting_intervals = {Ledger: 200}
+
+    def __init__(self, env: dict[str, str] | None = None, config: StoreConfig | None = None):
+        self.config = config
+        super().__init__(env=env)
+        self.ledger_id: UUID = ledger_id()
+        self._facts: list[Fact] = []
+        self._baseline: tuple[int, list[Problem]] | None = None
+        self._decode_state = self._state_decoder()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- reading the stream (fast path) ---------------------------------------------------------------------
+    def _state_decoder(self) -> Callable[[bytes], dict[str, Any]]:
+        cipher, compressor = self.mapper.cipher, self.mapper.compressor
+
+        def decode(state: bytes) -> dict[str, Any]:
+            if cipher is not None:
+                state = cipher.decrypt(state)
+            if compressor is not None:
+                state = compressor.decompress(state)
+            return orjson.loads(state)
+
+        return decode
+
+    def _select_rows(self, after: int) -> Iterable[tuple[int, str, bytes]]:
+        recorder = self.recorder
+        table = recorder.events_table_name
+        if self.config is not None and self.config.kind == "postgresql":
+            sql = (f'SELECT originator_version, topic, state FROM "{self.config.schema}"."{table}" '
+                   "WHERE originator_id = %s AND originator_version > %s ORDER BY originator_version")
+            with recorder.datastore.transaction(commit=False) as curs:
+                curs.execute(sql, (self.ledger_id, after))
+                for row in curs.fetchall():
+                    yield row["originator_version"], row["topic"], bytes(row["state"])
+        else:
+            sql = (f"SELECT originator_version, topic, state FROM {table} "
+                   "WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version")
+            with recorder.datastore.transaction(commit=False) as curs:
+                curs.execute(sql, (self.ledger_id.hex, after))
+                for row in curs.fetchall():
+                    yield row[0], row[1], bytes(row[2])
+
+    def facts(self) -> list[Fact]:
+        """Every recorded fact (retractions included), in recording order. Reads only what is new."""
+        after = self._facts[-1].id if self._facts else 0
+        for version, topic, state in self._select_rows(after):
+            name = TOPIC_NAMES.get(topic)
+            if name is None:  # the stream's Opened event
+                continue
+            self._facts.append(self._to_fact(version, name, self._decode_state(state)))
+        return self._facts
+
+    @staticmethod
+    def _to_fact(version: int, name: str, raw: dict[str, Any]) -> Fact:
+        data: dict[str, Any] = {}
+        recorded = None
+        actor = ""
+        for k, val in raw.items():
+            if isinstance(val, dict) and "_type_" in val:
+                t, val = val["_type_"], val["_data_"]
+                val = date.fromisoformat(val) if t == "date_iso" else datetime.fromisoformat(val)
+            if k == "timestamp":
+                recorded = val
+            elif k == "actor":
+                actor = val
+            elif k != "class_version":
+                data[k] = val
+        return Fact(version, name, data["effective"], data, recorded, actor)
+
+    # --- commands -------------------------------------------------------------------------------------------
+    def _load_ledger(self) -> Ledger:
+        try:
+            return self.repository.get(self.ledger_id)
+        except Exception as e:  # AggregateNotFoundError: the store is new
+            if type(e).__name__ != "AggregateNotFoundError":
+                raise
+            return Ledger(name="ledger")
+
+    def check(self, drafts: Sequence[Draft], actor: str | None = None) -> list[Fact]:
+        """Validate drafts against the whole timeline as if recorded now; raise `Refused` or return the facts."""
+        facts = self.facts()
+        return self._prepare(facts, drafts)
+
+    def _prepare(self, facts: list[Fact], drafts: Sequence[Draft]) -> list[Fact]:
+        problems: list[Problem] = []
+        new: list[tuple[Draft, dict[str, Any]]] = []
+        for d in drafts:
+            fields, probs = parse_fields(d.event, d.fields)
+            problems += [Problem(p.code, p.message, d.line) for p in probs]
+            if not probs:
+                new.append((d, fields))
+        if problems:
+            raise Refused(problems)
+        next_id = (facts[-1].id if facts else 1) + 1
+        drafted = [Fact(0, d.event, fields["effective"], fields) for d, fields in new]
+        lines = {}
+        order = sorted(range(len(drafted)), key=lambda i: batch_order(drafted[i]))
+        for n, i in enumerate(order):
+            drafted[i].id = next_id + n
+            lines[drafted[i].id] = new[i][0].line
+        found = [p for p in validate([*facts, *sorted(drafted, key=lambda f: f.id)]) if p not in self._baseline_problems(facts)]
+        if found:
+            raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
+        return sorted(drafted, key=lambda f: f.id)
+
+    def _baseline_problems(self, facts: list[Fact]) -> list[Problem]:
+        """Problems the recorded timeline already has (e.g. after a rule changed); a new fact is not blamed for them."""
+        top = facts[-1].id if facts else 0
+        if self._baseline is None or self._baseline[0] != top:
+            self._baseline = (top, validate(facts))
+        return self._baseline[1]
+
+    def append(self, drafts: Sequence[Draft], actor: str | None = None, progress: Callable[[int], None] | None = None) -> list[int]:
+        """Validate and record drafts as one all-or-nothing batch; returns the new event ids, in recording order.
+
+        On a concurrent append (version conflict) the timeline is re-read, the batch re-validated and retried.
+        """
+        if not drafts:
+            return []
+        actor = actor or default_actor()
+        for _attempt in range(MAX_ATTEMPTS):
+            ledger = self._load_ledger()
+            facts = self.facts()
+            recorded_version = facts[-1].id if facts else 1
+            if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
+                continue  # someone appended between the two reads
+            new = self._prepare(facts, drafts)
+            for f in new:
+                ledger.record(f.event, actor=actor, **f.data)
+            try:
+                self.save(ledger)
+            except IntegrityError:
+                continue
+            return [f.id for f in new]
+        raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+
+    # --- queries --------------------------------------------------------------------------------------------
+    def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
+        """The fold of every recorded fact on `on`, as known at `known_at`."""
+        return fold(self.facts(), on, known_at)
+
+    def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
+        """The roster on `on` in the `ledger roster --json` shape (DESIGN.md §6)."""
+        state = self.state(on, known_at)
+        if unit is not None and unit not in state.units:
+            raise NotFound(f"no unit '{unit}' on {on} (units: {', '.join(state.units) or 'none'})")
+        staff = sorted(state.staff(unit), key=lambda p: roster_sort_key(p, state))
+        return {
+            "as_of": on.isoformat(),
+            "known_at": known_at.isoformat() if known_at else None,
+            "people": [p.roster_json() for p in staff],
+            "assistants": [a.roster_json() for a in sorted(state.active_assistants(unit), key=lambda a: a.person)],
+        }
+
+    def fact(self, event_id: int) -> Fact:
+        for f in self.facts():
+            if f.id == event_id:
+                return f
+        raise NotFound(f"no event {event_id} in the ledger")
+
+    def history(self, person: str) -> list[Fact]:
+        """Every fact about a person (retracted ones included), and the retractions of them, in effective order."""
+        facts = self.facts()
+        mine = [f for f in facts if f.person == person]
+        if not mine:
+            raise NotFound(f"no person '{person}' in the ledger")
+        ids = {f.id for f in mine}
+        mine += [f for f in facts if f.event == "retracted" and f.data["target"] in ids]
+        return sorted(mine, key=lambda f: (f.effective, f.id))
+
+
+def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None) -> PersonnelLedger:
+    """Open (creating if need be) the ledger in a store: a SQLite path or a postgresql:// URL."""
+    config = parse_store(store)
+    prepare_store(config)
+    env = {**config.env, **(extra_env or {})}
+    try:
+        return PersonnelLedger(env=env, config=config)
+    except LedgerError:
+        raise
+    except Exception as e:  # the store libraries raise many kinds; the user needs one line
+        raise StoreError(f"cannot open store {config.location}: {str(e).strip() or type(e).__name__}") from None
+
+
+__all__ = ["Draft", "PersonnelLedger", "default_actor", "open_ledger", "EVENT_CLASSES", "Refused"]

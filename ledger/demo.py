@@ -1,0 +1,35 @@
+"""The sample bureau: records the packaged demo history (data files, invented people) into a fresh store.
+
+The history is data (`ledger/data/demo_*.jsonl`), recorded the way a clerk would: the bureau's history, then a
+promotion entered with the wrong date, its retraction, and the corrected entry.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from .application import Draft, PersonnelLedger, open_ledger
+from .importing import read_jsonl
+
+DEMO_STORE = "ledger.sqlite3"
+
+
+def _data(name: str) -> list[Draft]:
+    with resources.as_file(resources.files("ledger") / "data" / name) as path:
+        return read_jsonl(Path(path))
+
+
+def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
+    """Create `folder`/ledger.sqlite3 afresh holding the sample bureau's 2019–2022 history; return it open."""
+    folder.mkdir(parents=True, exist_ok=True)
+    store = folder / DEMO_STORE
+    for stale in (store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    app = open_ledger(str(store))
+    app.append(_data("demo_bureau.jsonl"), actor=actor)
+    wrong = app.append(_data("demo_correction.jsonl"), actor=actor)
+    app.append([Draft("retracted", {"target": i, "reason": "录入的生效日期有误 (wrong effective date entered)"}) for i in wrong],
+               actor="demo-reviewer")
+    app.append(_data("demo_corrected.jsonl"), actor=actor)
+    return app

@@ -1,0 +1,42 @@
+"""The ledger's exceptions. One base, `LedgerError`; the CLI alone turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a command is refused, worded for the clerk who must fix the input.
+
+    `code` names the kind of refusal (stable, for tests and tools); `line` is the input line or row it came
+    from, when there is one; `event_id` is the recorded event it concerns, when it concerns one.
+    """
+
+    code: str
+    message: str
+    line: int | None = None
+    event_id: int | None = None
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+class LedgerError(Exception):
+    """Base of every error the ledger raises on purpose."""
+
+
+class Refused(LedgerError):
+    """The command was refused; nothing was written. Carries one problem per thing to fix."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StoreError(LedgerError):
+    """The store cannot be opened or used as asked (bad URL, wrong key, unreachable server)."""
+
+
+class NotFound(LedgerError):
+    """A person, unit or event asked for by a query is not in the ledger."""

@@ -1,0 +1,165 @@
+"""The state the fold produces: units, people on establishment and assistants, on one date.
+
+Plain mutable records, built fresh by each fold; nothing here reads the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import vocabulary as v
+
+
+@dataclass
+class PostQuota:
+    level: str
+    count: int
+
+
+@dataclass
+class UnitState:
+    unit: str
+    name: str
+    kind: str
+    parent: str | None
+    funding: str | None
+    established: date
+    sections: dict[str, date] = field(default_factory=dict)  # section -> established on
+    quotas: dict[str, int] = field(default_factory=dict)  # 编制: establishment type -> count
+    post_quotas: dict[str, PostQuota] = field(default_factory=dict)  # 领导职数: post -> level, count
+
+
+@dataclass
+class Post:
+    post: str
+    section: str | None
+    since: date  # 任现职务时间 (tenure counts from here)
+    effective: date  # when this appointment took effect
+    event_id: int
+    probation: bool = False
+
+
+@dataclass
+class Secondment:
+    host: str
+    kind: str
+    since: date
+    until: date | None
+    event_id: int
+
+
+@dataclass
+class PersonState:
+    person: str
+    name: str
+    gender: str
+    birth_date: date
+    education: str | None
+    unit: str
+    section: str | None
+    establishment: str
+    rank: str
+    rank_since: date  # 任现职级时间
+    joined: date
+    mode: str
+    hired_event: int
+    posts: list[Post] = field(default_factory=list)
+    secondment: Secondment | None = None
+    left: date | None = None
+    left_reason: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.left is not None:
+            return "left"
+        return "seconded" if self.secondment else "active"
+
+    @property
+    def on_establishment(self) -> bool:
+        return self.left is None
+
+    def holds(self, post: str, section: str | None) -> Post | None:
+        for p in self.posts:
+            if p.post == post and (section is None or p.section == section):
+                return p
+        return None
+
+    def roster_json(self) -> dict[str, Any]:
+        """The person as `ledger roster --json` shows them (DESIGN.md §6)."""
+        sec = self.secondment
+        return {
+            "person": self.person,
+            "name": self.name,
+            "unit": self.unit,
+            "section": self.section,
+            "establishment": self.establishment,
+            "rank": self.rank,
+            "posts": [{"post": p.post, "section": p.section} for p in self.posts],
+            "status": self.status,
+            "secondment": {"host": sec.host, "kind": sec.kind, "until": sec.until.isoformat() if sec.until else None}
+            if sec
+            else None,
+            "birth_date": self.birth_date.isoformat(),
+            "gender": self.gender,
+            "education": self.education,
+        }
+
+
+@dataclass
+class AssistantState:
+    person: str
+    name: str
+    role: str
+    unit: str
+    since: date
+    gender: str | None = None
+    birth_date: date | None = None
+    education: str | None = None
+    left: date | None = None
+
+    def roster_json(self) -> dict[str, Any]:
+        return {"person": self.person, "name": self.name, "role": self.role, "unit": self.unit,
+                "since": self.since.isoformat()}
+
+
+@dataclass
+class State:
+    """Everything the ledger knows to be true on `on` (None = after the last fact)."""
+
+    on: date | None = None
+    units: dict[str, UnitState] = field(default_factory=dict)
+    people: dict[str, PersonState] = field(default_factory=dict)
+    assistants: dict[str, AssistantState] = field(default_factory=dict)
+
+    def staff(self, unit: str | None = None) -> list[PersonState]:
+        """People on establishment (active or seconded), optionally of one unit."""
+        return [p for p in self.people.values() if p.left is None and (unit is None or p.unit == unit)]
+
+    def active_assistants(self, unit: str | None = None) -> list[AssistantState]:
+        return [a for a in self.assistants.values() if a.left is None and (unit is None or a.unit == unit)]
+
+    def headcount(self, unit: str, establishment: str) -> int:
+        return sum(1 for p in self.staff(unit) if p.establishment == establishment)
+
+    def post_holders(self, unit: str, post: str) -> list[PersonState]:
+        return [p for p in self.staff(unit) if any(x.post == post for x in p.posts)]
+
+    def top_units(self) -> list[UnitState]:
+        return [u for u in self.units.values() if u.parent is None or u.parent not in self.units]
+
+    def children(self, unit: str) -> list[UnitState]:
+        return [u for u in self.units.values() if u.parent == unit]
+
+
+def roster_sort_key(p: PersonState, state: State) -> tuple:
+    """Leaders first (by post level), then by rank, highest first; then by id."""
+    unit = state.units.get(p.unit)
+    levels = [
+        v.post_level_index(unit.post_quotas[x.post].level)
+        for x in p.posts
+        if unit and x.post in unit.post_quotas and unit.post_quotas[x.post].level in v.POST_LEVELS
+    ]
+    return (list(state.units).index(p.unit) if p.unit in state.units else 0, -max(levels, default=-1),
+            v.rank_sort_key(p.rank), p.person)

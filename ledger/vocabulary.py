@@ -1,0 +1,87 @@
+"""The domain's words: rank ladders, post levels, establishment types and the closed lists events draw on.
+
+Data only (no rules that need a timeline): a new regulation should be an edit to a table here.
+"""
+
+from __future__ import annotations
+
+# 职级 of civil servants, lowest first (《公务员法》第19条; 《公务员职务与职级并行规定》).
+CIVIL_SERVICE_RANKS: tuple[str, ...] = (
+    "二级科员",
+    "一级科员",
+    "四级主任科员",
+    "三级主任科员",
+    "二级主任科员",
+    "一级主任科员",
+    "四级调研员",
+    "三级调研员",
+    "二级调研员",
+    "一级调研员",
+    "二级巡视员",
+    "一级巡视员",
+)
+
+_CN_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三")
+
+# 管理岗位等级 of public-institution staff, lowest first (十级职员 … 一级职员; 七级 = 科级正职, 八级 = 科级副职).
+MANAGEMENT_GRADES: tuple[str, ...] = tuple(f"{_CN_NUMERALS[i]}级职员" for i in range(9, -1, -1))
+
+# 专业技术岗位等级, lowest first (专业技术十三级 … 专业技术一级).
+PROFESSIONAL_GRADES: tuple[str, ...] = tuple(f"专业技术{_CN_NUMERALS[i]}级" for i in range(12, -1, -1))
+
+LADDERS: dict[str, tuple[str, ...]] = {
+    "civil_service": CIVIL_SERVICE_RANKS,  # 公务员职级
+    "management": MANAGEMENT_GRADES,  # 事业单位管理岗位
+    "professional": PROFESSIONAL_GRADES,  # 事业单位专业技术岗位
+}
+
+UNIT_KINDS: tuple[str, ...] = ("机关", "事业单位")
+# Which ladders staff of each kind of unit hold.
+LADDERS_BY_UNIT_KIND: dict[str, tuple[str, ...]] = {
+    "机关": ("civil_service",),
+    "事业单位": ("management", "professional"),
+}
+
+FUNDING_TYPES: tuple[str, ...] = ("全额拨款", "差额拨款", "自收自支")
+ESTABLISHMENT_TYPES: tuple[str, ...] = ("行政编制", "事业编制", "工勤编制", "政法专项编制")
+
+# 领导职务层次, lowest first.
+POST_LEVELS: tuple[str, ...] = ("乡科级副职", "乡科级正职", "县处级副职", "县处级正职", "厅局级副职", "厅局级正职")
+
+HIRE_MODES: tuple[str, ...] = ("录用", "调任", "转任", "公开遴选", "招聘", "安置")
+SECONDMENT_KINDS: tuple[str, ...] = ("交流", "挂职", "借调", "学习")
+SEPARATION_REASONS: tuple[str, ...] = ("退休", "辞职", "辞退", "调出", "死亡", "开除", "其他")
+GENDERS: tuple[str, ...] = ("男", "女")
+
+
+def ladder_of(rank: str) -> str | None:
+    """Name of the ladder a rank belongs to, or None for an unknown rank."""
+    for name, ladder in LADDERS.items():
+        if rank in ladder:
+            return name
+    return None
+
+
+def rank_index(rank: str) -> int:
+    """Position of a rank on its own ladder (0 = lowest)."""
+    ladder = ladder_of(rank)
+    if ladder is None:
+        raise KeyError(rank)
+    return LADDERS[ladder].index(rank)
+
+
+def ranks_for_unit_kind(kind: str) -> tuple[str, ...]:
+    """Every rank or grade that staff of this kind of unit may hold."""
+    return tuple(r for name in LADDERS_BY_UNIT_KIND.get(kind, ()) for r in LADDERS[name])
+
+
+def rank_sort_key(rank: str | None) -> tuple[int, int]:
+    """Highest rank first when sorting; civil-service ranks before institution grades."""
+    if not rank or ladder_of(rank) is None:
+        return (9, 0)
+    order = list(LADDERS).index(ladder_of(rank) or "")
+    return (order, -rank_index(rank))
+
+
+def post_level_index(level: str) -> int:
+    return POST_LEVELS.index(level)
