@@ -1,0 +1,154 @@
+"""Shared fixtures: real stores (a SQLite file in tmp_path, a PostgreSQL schema of this run) and the real CLI.
+
+PostgreSQL tests run for real: they skip only when CI is unset and no server answers; under CI=true an
+unreachable server fails them. Each test run gets its own schema prefix, and every schema it made is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+
+PG_DSN = dict(host=os.environ.get("LEDGER_TEST_PG_HOST", "127.0.0.1"), port=int(os.environ.get("LEDGER_TEST_PG_PORT", "5432")),
+              dbname=os.environ.get("LEDGER_TEST_PG_DB", "test"), user=os.environ.get("LEDGER_TEST_PG_USER", "postgres"))
+RUN_ID = uuid.uuid4().hex[:8]
+_made_schemas: list[str] = []
+_pg_checked: list[bool] = []
+
+
+def _pg_available() -> bool:
+    if not _pg_checked:
+        try:
+            import psycopg
+
+            with psycopg.connect(**PG_DSN, connect_timeout=3):
+                _pg_checked.append(True)
+        except Exception:
+            _pg_checked.append(False)
+    return _pg_checked[0]
+
+
+def require_postgres() -> None:
+    """Skip when no PostgreSQL answers, unless under CI, where that is a failure."""
+    if _pg_available():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL is not reachable at {PG_DSN['host']}:{PG_DSN['port']} (CI=true: not skipping)")
+    pytest.skip("PostgreSQL not reachable (set CI=true to make this a failure)")
+
+
+def new_pg_url() -> str:
+    """A fresh, empty schema of this test run, dropped at the end of the session."""
+    require_postgres()
+    schema = f"t_{RUN_ID}_{len(_made_schemas)}"
+    _made_schemas.append(schema)
+    return f"postgresql://{PG_DSN['user']}@{PG_DSN['host']}:{PG_DSN['port']}/{PG_DSN['dbname']}?schema={schema}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _made_schemas or not _pg_available():
+        return
+    import psycopg
+
+    with psycopg.connect(**PG_DSN, autocommit=True) as conn:
+        for schema in _made_schemas:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store of each kind: a SQLite file path, or a PostgreSQL URL with its own schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.sqlite3")
+    return new_pg_url()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> str:
+    return str(tmp_path / "ledger.sqlite3")
+
+
+@pytest.fixture
+def pg_store() -> str:
+    return new_pg_url()
+
+
+class Ledger:
+    """Drives the real CLI (click's CliRunner) against one store, as a clerk would."""
+
+    def __init__(self, store: str):
+        self.store = store
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return self.runner.invoke(cli, ["--store", self.store, "--actor", "tester", *args], input=input, env=env,
+                                  catch_exceptions=False)
+
+    def ok(self, *args: str, **kw) -> Result:
+        r = self(*args, **kw)
+        assert r.exit_code == 0, f"ledger {' '.join(args)} exited {r.exit_code}:\n{r.output}"
+        return r
+
+    def json(self, *args: str):
+        import orjson
+
+        return orjson.loads(self.ok(*args, "--json").stdout)
+
+    def event_count(self) -> int:
+        return len(self.json("log"))
+
+
+@pytest.fixture
+def ledger(store: str) -> Ledger:
+    return Ledger(store)
+
+
+@pytest.fixture
+def sqlite_ledger(sqlite_store: str) -> Ledger:
+    return Ledger(sqlite_store)
+
+
+def run_ledger(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed `ledger` console script as a subprocess (through this interpreter)."""
+    full_env = {**os.environ, **(env or {})}
+    code = "from cli.main import cli; cli(prog_name='ledger')"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=full_env, capture_output=True,
+                           text=True, timeout=timeout)
+
+
+@pytest.fixture
+def bureau_lines() -> list[dict]:
+    """A small bureau's opening structure and roster (not the demo's), as import lines."""
+    from tests.scenarios import small_bureau
+
+    return small_bureau()
+
+
+@pytest.fixture
+def write_jsonl(tmp_path: Path):
+    import orjson
+
+    counter = iter(range(10_000))
+
+    def write(lines: list[dict], name: str | None = None) -> Path:
+        path = tmp_path / (name or f"batch{next(counter)}.jsonl")
+        path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+        return path
+
+    return write
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    yield
