@@ -1,0 +1,332 @@
+"""Official document layout per GB/T 9704-2012 《党政机关公文格式》, on top of python-docx.
+
+What it holds: the page (A4, top 37 mm, left 28 mm, text block 156 × 225 mm, 22 lines × 28 characters), the
+fonts and sizes of title, body and the heading levels, the page-number footer ("— N —" as a PAGE field, odd
+pages right, even pages left), a table helper, and the document's core properties. What it must not hold:
+anything about a particular report — exporters decide the words, this module only how they look.
+
+East Asian fonts are set through each run's `w:eastAsia` font attribute (Word and LibreOffice pick the CJK font
+from it, not from the Latin font name), on every run and in the styles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+# Fonts named by the standard (as installed on government desktops; LibreOffice substitutes when absent).
+XIAOBIAOSONG = "方正小标宋简体"  # title
+FANGSONG = "仿宋_GB2312"  # body, 1. and （1） headings
+HEITI = "黑体"  # 一、 headings
+KAITI = "楷体_GB2312"  # （一） headings
+SONGTI = "宋体"  # page numbers, tables' fallback
+
+# Chinese type sizes (字号) in points.
+SIZE_2 = Pt(22)  # 2号: title
+SIZE_3 = Pt(16)  # 3号: body and headings
+SIZE_4 = Pt(14)  # 4号: page numbers
+SIZE_XIAO4 = Pt(12)  # 小4号: dense tables
+
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+TOP_MARGIN, LEFT_MARGIN = Mm(37), Mm(28)
+TEXT_WIDTH, TEXT_HEIGHT = Mm(156), Mm(225)
+RIGHT_MARGIN = Mm(210 - 28 - 156)  # 26 mm
+BOTTOM_MARGIN = Mm(297 - 37 - 225)  # 35 mm
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+# 225 mm / 22 = 28.99 pt; Word counts line pitch in twips, and 580 twips × 22 would overflow the block by 0.2 pt,
+# so 579 twips (28.95 pt, the value common 公文 templates use) gives exactly 22 lines.
+LINE_PITCH = Twips(579)
+# The page-number line's top edge sits 7 mm below the text block (GB/T 9704 §7.5): footer 35 − 7 − one 4号 line.
+FOOTER_DISTANCE = Mm(35 - 7) - Pt(14)
+DASH = "—"  # 一字线 around the page number
+
+
+def set_run_font(run, font: str, size: Pt | None = None, bold: bool | None = None) -> None:
+    """Font of one run, East Asian font included (w:eastAsia), Latin and complex-script names alike."""
+    run.font.name = font
+    if size is not None:
+        run.font.size = size
+    if bold is not None:
+        run.font.bold = bold
+    _set_rfonts(run._element.get_or_add_rPr(), font)
+
+
+def _set_rfonts(rpr, font: str) -> None:
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+
+
+def _exact_lines(paragraph, pitch=LINE_PITCH) -> None:
+    pf = paragraph.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = pitch
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+
+
+def _indent_chars(paragraph, chars: int, size: Pt = SIZE_3) -> None:
+    """First-line indent of `chars` characters, both in points and as w:firstLineChars (what Word honours)."""
+    paragraph.paragraph_format.first_line_indent = Pt(size.pt * chars)
+    ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
+    if ind is not None:
+        ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+@dataclass(frozen=True)
+class Level:
+    """How one kind of paragraph looks."""
+
+    font: str
+    size: Pt
+    indent_chars: int = 2
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+BODY = Level(FANGSONG, SIZE_3)
+HEADING_1 = Level(HEITI, SIZE_3)  # 一、
+HEADING_2 = Level(KAITI, SIZE_3)  # （一）
+HEADING_3 = Level(FANGSONG, SIZE_3)  # 1. and （1）
+TITLE = Level(XIAOBIAOSONG, SIZE_2, indent_chars=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+class OfficialDocument:
+    """A .docx laid out as a 公文: call `title`, `heading1`, `paragraph`, … then `save`."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        self._setup_styles()
+        self._setup_page()
+        self._setup_footers()
+
+    # --- page and styles ------------------------------------------------------------------------------------
+    def _setup_page(self) -> None:
+        section = self.doc.sections[0]
+        section.start_type = WD_SECTION.NEW_PAGE
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.top_margin, section.bottom_margin = TOP_MARGIN, BOTTOM_MARGIN
+        section.left_margin, section.right_margin = LEFT_MARGIN, RIGHT_MARGIN
+        section.header_distance = Mm(15)
+        section.footer_distance = FOOTER_DISTANCE
+        section.gutter = Mm(0)
+        # The document grid: 22 lines of 28.95 pt and 28 characters a line (characters pitched 156 mm / 28).
+        sect_pr = section._sectPr
+        grid = sect_pr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect_pr.append(grid)
+        char_pitch_pt = TEXT_WIDTH.pt / CHARS_PER_LINE
+        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
+        grid.set(qn("w:charSpace"), str(round((char_pitch_pt - SIZE_3.pt) * 4096)))
+
+    def _setup_styles(self) -> None:
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        normal.font.name = FANGSONG
+        normal.font.size = SIZE_3
+        _set_rfonts(normal.element.get_or_add_rPr(), FANGSONG)
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        normal.element.get_or_add_rPr().append(lang)
+        pf = normal.paragraph_format
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = LINE_PITCH
+        pf.space_before = pf.space_after = Pt(0)
+        # The document defaults carry theme fonts (Calibri / MS Mincho); point them at our fonts too.
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+            if rpr is not None:
+                _set_rfonts(rpr, FANGSONG)
+        for style in styles:
+            el = getattr(style, "element", None)
+            rpr = el.find(qn("w:rPr")) if el is not None else None
+            if rpr is not None and rpr.find(qn("w:rFonts")) is not None and style.name != "Normal":
+                _set_rfonts(rpr, FANGSONG)
+
+    def _setup_footers(self) -> None:
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        section = self.doc.sections[0]
+        section.different_first_page_header_footer = False
+        # Odd pages: number at the right, one character in from the edge; even pages: at the left.
+        self._page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+        self._page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+        for header in (section.header, section.even_page_header):
+            header.is_linked_to_previous = False
+            for run in header.paragraphs[0].runs:
+                set_run_font(run, SONGTI)
+        self._strip_header_borders()
+
+    def _strip_header_borders(self) -> None:
+        # The default "Header" style of python-docx's template has no border; nothing to strip, but keep the
+        # header style's fonts East Asian too.
+        for name in ("Header", "Footer"):
+            try:
+                style = self.doc.styles[name]
+            except KeyError:
+                continue
+            _set_rfonts(style.element.get_or_add_rPr(), SONGTI)
+
+    @staticmethod
+    def _page_number(paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
+        paragraph.alignment = align
+        pf = paragraph.paragraph_format
+        pf.space_before = pf.space_after = Pt(0)
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            pf.right_indent = SIZE_4
+        else:
+            pf.left_indent = SIZE_4
+
+        def text_run(text: str):
+            run = paragraph.add_run(text)
+            set_run_font(run, SONGTI, SIZE_4)
+            return run
+
+        text_run(DASH + " ")
+        for kind, instr in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+            run = paragraph.add_run()
+            set_run_font(run, SONGTI, SIZE_4)
+            if kind is not None:
+                fld = OxmlElement("w:fldChar")
+                fld.set(qn("w:fldCharType"), kind)
+                run._r.append(fld)
+            elif instr == " PAGE ":
+                it = OxmlElement("w:instrText")
+                it.set(qn("xml:space"), "preserve")
+                it.text = instr
+                run._r.append(it)
+            else:
+                run.text = instr
+        text_run(" " + DASH)
+
+    # --- content --------------------------------------------------------------------------------------------
+    def _add(self, text: str, level: Level, lead: str | None = None, lead_level: Level | None = None):
+        p = self.doc.add_paragraph()
+        p.alignment = level.align
+        _exact_lines(p)
+        if level.indent_chars:
+            _indent_chars(p, level.indent_chars, level.size)
+        if lead:
+            ll = lead_level or level
+            set_run_font(p.add_run(lead), ll.font, ll.size, bold=False)
+        if text:
+            set_run_font(p.add_run(text), level.font, level.size, bold=False)
+        return p
+
+    def title(self, text: str):
+        """The title: 2号 小标宋, centred, followed by one empty line."""
+        p = self._add(text, TITLE)
+        self.blank()
+        return p
+
+    def blank(self):
+        return self._add("", BODY)
+
+    def heading1(self, text: str):
+        """A 一、 heading (黑体)."""
+        return self._add(text, HEADING_1)
+
+    def heading2(self, text: str, body: str = ""):
+        """A （一） heading (楷体); `body` continues in 仿宋 on the same line, as in run-in headings."""
+        if body:
+            return self._add(body, BODY, lead=text, lead_level=HEADING_2)
+        return self._add(text, HEADING_2)
+
+    def heading3(self, text: str, body: str = ""):
+        """A 1. or （1） heading (仿宋), optionally run-in with body text."""
+        if body:
+            return self._add(body, BODY, lead=text, lead_level=HEADING_3)
+        return self._add(text, HEADING_3)
+
+    def paragraph(self, text: str, indent: bool = True):
+        """A body paragraph: 3号 仿宋, first line indented by two characters, justified."""
+        return self._add(text, BODY if indent else Level(FANGSONG, SIZE_3, indent_chars=0))
+
+    def right_aligned(self, text: str):
+        """A line set flush right (落款, dates), kept four characters from the edge."""
+        p = self._add(text, Level(FANGSONG, SIZE_3, indent_chars=0, align=WD_ALIGN_PARAGRAPH.RIGHT))
+        p.paragraph_format.right_indent = Pt(SIZE_3.pt * 4)
+        return p
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]], widths_mm: Sequence[float] | None = None,
+              size: Pt = SIZE_XIAO4, caption: str | None = None):
+        """A bordered table across the text block: header row in 黑体, cells in 仿宋; None prints as empty."""
+        if caption:
+            self._add(caption, Level(HEITI, SIZE_3, indent_chars=0, align=WD_ALIGN_PARAGRAPH.CENTER))
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        total = TEXT_WIDTH.mm
+        widths = list(widths_mm) if widths_mm else [total / len(headers)] * len(headers)
+        scale = total / sum(widths)
+        widths = [Mm(w * scale) for w in widths]
+
+        def fill(cell, text: str, font: str, width) -> None:
+            cell.width = width
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+            set_run_font(p.add_run(text), font, size)
+
+        for cell, h, w in zip(table.rows[0].cells, headers, widths, strict=True):
+            fill(cell, str(h), HEITI, w)
+        _repeat_header(table.rows[0])
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value, w in zip(cells, row, widths, strict=True):
+                fill(cell, "" if value is None else str(value), FANGSONG, w)
+        return table
+
+    def page_break(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        self.doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+    # --- output ---------------------------------------------------------------------------------------------
+    def set_properties(self, title: str, author: str = "", subject: str = "", keywords: str = "") -> None:
+        """Core properties (docProps/core.xml): the template's defaults are replaced so nothing stray is left."""
+        cp = self.doc.core_properties
+        cp.title = title
+        cp.author = author
+        cp.last_modified_by = author
+        cp.subject = subject
+        cp.keywords = keywords
+        cp.comments = ""
+        cp.category = ""
+        cp.content_status = ""
+        cp.identifier = ""
+        cp.language = "zh-CN"
+        cp.version = ""
+        cp.revision = 1
+
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.doc.save(str(path))
+        return path
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
