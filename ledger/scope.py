@@ -1,0 +1,110 @@
+"""Who a batch can affect: an in-process index of the recorded facts by person and by unit, for scoped validation.
+
+Validation (`ledger.fold.validate`) checks each person's own timeline against the structure (units, sections,
+quotas) and the 编制/领导职数 counts of the units on each day. So a batch can only create problems in
+- the timelines of the people it names (and of people named as a retraction's target or replacement),
+- the counts of the units those people ever belonged to, or that the batch restructures,
+and those counts depend only on the people who ever belonged to those units. `TimelineIndex.scope` returns
+exactly that part of the timeline: every structure fact, plus every fact (and retraction) of every such person.
+Validating the scope with the batch finds the same new problems as validating the whole city: facts outside
+it neither change nor are changed, and a change that ripples outwards (a refused hire leaves someone elsewhere)
+starts with a new problem inside the scope, which refuses the batch already.
+
+The index is plain in-memory data, rebuilt incrementally from `PersonnelLedger.facts()`; it never reads the
+store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .facts import Fact
+
+STRUCTURE = "#structure"  # the subject of unit, section and quota facts (always in scope: they are few)
+UNIT_FIELDS = ("unit", "to_unit")
+# Scoping costs a few dict look-ups per fact; beyond this share of the timeline, validate everything.
+WHOLE_TIMELINE_SHARE = 0.5
+
+
+class TimelineIndex:
+    """Recorded facts grouped by subject (a person's id, or STRUCTURE), and the people each unit ever had."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.by_subject: dict[str, list[Fact]] = {STRUCTURE: []}
+        self.subject_of: dict[int, str] = {}
+        self.unit_people: dict[str, set[str]] = {}
+        self.person_units: dict[str, set[str]] = {}
+        self.by_id: dict[int, Fact] = {}
+
+    def sync(self, facts: list[Fact]) -> None:
+        """Take in the facts recorded since the last call (`facts` is the whole recording-order list)."""
+        for f in facts[self.count:]:
+            self._add(f)
+        self.count = len(facts)
+
+    def _subject(self, f: Fact, pending: dict[int, Fact] | None = None) -> str:
+        if f.event == "retracted":
+            target = f.data["target"]
+            if target in self.subject_of:
+                return self.subject_of[target]
+            if pending and target in pending:
+                return self._subject(pending[target], pending)
+            return STRUCTURE
+        person = f.data.get("person")
+        return person if person is not None else STRUCTURE
+
+    def _add(self, f: Fact) -> None:
+        subject = self._subject(f)
+        self.subject_of[f.id] = subject
+        self.by_id[f.id] = f
+        self.by_subject.setdefault(subject, []).append(f)
+        if subject != STRUCTURE and f.event != "retracted":
+            for key in UNIT_FIELDS:
+                unit = f.data.get(key)
+                if unit:
+                    self.unit_people.setdefault(unit, set()).add(subject)
+                    self.person_units.setdefault(subject, set()).add(unit)
+
+    def scope(self, new: Iterable[Fact]) -> list[Fact] | None:
+        """The recorded facts a batch's validation needs, or None when that is most of the timeline anyway."""
+        new = list(new)
+        pending = {f.id: f for f in new}
+        people: set[str] = set()
+        units: set[str] = set()
+        for f in new:
+            subject = self._subject(f, pending)
+            touched = [f]
+            if f.event == "retracted":
+                for key in ("target", "replacement"):
+                    ref = f.data.get(key)
+                    other = self.by_id.get(ref) if ref is not None else None
+                    if other is None and ref in pending:
+                        other = pending[ref]
+                    if other is not None:
+                        touched.append(other)
+                        if other.data.get("person"):
+                            people.add(other.data["person"])
+            if subject != STRUCTURE:
+                people.add(subject)
+            for t in touched:
+                for key in UNIT_FIELDS:
+                    if t.data.get(key):
+                        units.add(t.data[key])
+        for person in list(people):
+            units |= self.person_units.get(person, set())
+        for unit in units:
+            people |= self.unit_people.get(unit, set())
+        # A retraction in scope may name a replacement about someone outside it: bring their timeline along.
+        for p in list(people):
+            for f in self.by_subject.get(p, ()):
+                rep = f.data.get("replacement") if f.event == "retracted" else None
+                if rep is not None and self.subject_of.get(rep, STRUCTURE) != STRUCTURE:
+                    people.add(self.subject_of[rep])
+        size = len(self.by_subject[STRUCTURE]) + sum(len(self.by_subject.get(p, ())) for p in people)
+        if size > WHOLE_TIMELINE_SHARE * max(self.count, 1):
+            return None
+        out = list(self.by_subject[STRUCTURE])
+        for p in people:
+            out += self.by_subject.get(p, ())
+        return out
