@@ -23,6 +23,7 @@ from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, ledger_id
 from .errors import LedgerError, NotFound, Problem, Refused, StoreError
 from .facts import Fact, parse_fields
 from .fold import batch_order, fold, validate
+from .scope import TimelineIndex
 from .state import State, roster_sort_key
 from .store import StoreConfig, parse_store, prepare_store
 
@@ -71,6 +72,7 @@ class PersonnelLedger(Application):
         self.ledger_id: UUID = ledger_id()
         self._facts: list[Fact] = []
         self._baseline: tuple[int, list[Problem]] | None = None
+        self._index = TimelineIndex()  # facts by person and unit, for scoped validation (ledger.scope)
         self._decode_state = self._state_decoder()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -166,10 +168,20 @@ class PersonnelLedger(Application):
         for n, i in enumerate(order):
             drafted[i].id = next_id + n
             lines[drafted[i].id] = new[i][0].line
-        found = [p for p in validate([*facts, *sorted(drafted, key=lambda f: f.id)]) if p not in self._baseline_problems(facts)]
+        found = self._new_problems(facts, sorted(drafted, key=lambda f: f.id))
         if found:
             raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
         return sorted(drafted, key=lambda f: f.id)
+
+    def _new_problems(self, facts: list[Fact], new: list[Fact]) -> list[Problem]:
+        """Problems the batch would bring into the timeline (ledger.scope: only the people and units it can affect)."""
+        self._index.sync(facts)
+        scope = self._index.scope(new)
+        found = validate([*(facts if scope is None else scope), *new])
+        if not found:  # the usual case: no need to know what the timeline already had
+            return []
+        baseline = self._baseline_problems(facts) if scope is None else validate(scope)
+        return [p for p in found if p not in baseline]
 
     def _baseline_problems(self, facts: list[Fact]) -> list[Problem]:
         """Problems the recorded timeline already has (e.g. after a rule changed); a new fact is not blamed for them."""

@@ -125,6 +125,10 @@ class _Walker:
         self.state = State()
         self.problems: list[Problem] = []
         self._day_increases: list[tuple[Fact, str, str, str]] = []  # (fact, unit, kind, key) raised today
+        # With checks: who is on each unit's establishment now, so the day's quota counts cost O(unit), not
+        # O(city) (State.staff scans every person). Kept by `_place` after each fact about a person.
+        self._members: dict[str, set[str]] = {}
+        self._where: dict[str, str] = {}
 
     # --- reporting -----------------------------------------------------------------------------------------
     def _who(self, f: Fact) -> str:
@@ -187,11 +191,11 @@ class _Walker:
             if unit is None:
                 continue
             if kind == "staff":
-                quota, filled = unit.quotas.get(key, 0), self.state.headcount(unit_code, key)
+                quota, filled = unit.quotas.get(key, 0), self._headcount(unit_code, key)
                 what = f"超编: {unit.name} would have {filled} on {key} against a quota of {quota}"
             else:
                 pq = unit.post_quotas.get(key)
-                quota, filled = (pq.count if pq else 0), len(self.state.post_holders(unit_code, key))
+                quota, filled = (pq.count if pq else 0), self._post_holders(unit_code, key)
                 what = f"超职数: {unit.name} would have {filled} {key} against 领导职数 {quota}"
             excess = filled - quota
             blamable = sorted((f for f in facts if not f.get("override")), key=lambda f: f.id, reverse=True)
@@ -202,6 +206,29 @@ class _Walker:
     # --- applying -------------------------------------------------------------------------------------------
     def apply(self, f: Fact) -> None:
         getattr(self, "_" + f.event)(f)
+        if self.check and "person" in f.data:
+            self._place(f.data["person"])
+
+    def _place(self, pid: str) -> None:
+        p = self.state.people.get(pid)
+        now = p.unit if p is not None and p.left is None else None
+        was = self._where.get(pid)
+        if now == was:
+            return
+        if was is not None:
+            self._members[was].discard(pid)
+            del self._where[pid]
+        if now is not None:
+            self._members.setdefault(now, set()).add(pid)
+            self._where[pid] = now
+
+    def _headcount(self, unit: str, establishment: str) -> int:  # == State.headcount, from the index
+        people = self.state.people
+        return sum(1 for pid in self._members.get(unit, ()) if people[pid].establishment == establishment)
+
+    def _post_holders(self, unit: str, post: str) -> int:  # == len(State.post_holders), from the index
+        people = self.state.people
+        return sum(1 for pid in self._members.get(unit, ()) if any(x.post == post for x in people[pid].posts))
 
     def _unit_established(self, f: Fact) -> None:
         code = f.data["unit"]
