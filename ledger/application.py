@@ -23,6 +23,7 @@ from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, ledger_id
 from .errors import LedgerError, NotFound, Problem, Refused, StoreError
 from .facts import Fact, parse_fields
 from .fold import batch_order, fold, validate
+from .projection import Timeline
 from .scope import TimelineIndex
 from .state import State, roster_sort_key
 from .store import StoreConfig, parse_store, prepare_store
@@ -73,6 +74,7 @@ class PersonnelLedger(Application):
         self._facts: list[Fact] = []
         self._baseline: tuple[int, list[Problem]] | None = None
         self._index = TimelineIndex()  # facts by person and unit, for scoped validation (ledger.scope)
+        self._timeline: Timeline | None = None
         self._decode_state = self._state_decoder()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -220,7 +222,13 @@ class PersonnelLedger(Application):
         return fold(self.facts(), on, known_at)
 
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-        """The roster on `on` in the `ledger roster --json` shape (DESIGN.md §6)."""
+        """The roster on `on` in the `ledger roster --json` shape (DESIGN.md §6).
+
+        As known now, it is read from the materialised timeline (ledger.projection), caught up first; as known
+        at an earlier moment, from the fold (the reference the timeline is tested against).
+        """
+        if known_at is None:
+            return self.timeline_roster(on, unit)
         state = self.state(on, known_at)
         if unit is not None and unit not in state.units:
             raise NotFound(f"no unit '{unit}' on {on} (units: {', '.join(state.units) or 'none'})")
@@ -231,6 +239,21 @@ class PersonnelLedger(Application):
             "people": [p.roster_json() for p in staff],
             "assistants": [a.roster_json() for a in sorted(state.active_assistants(unit), key=lambda a: a.person)],
         }
+
+    @property
+    def timeline(self) -> Timeline:
+        """The materialised timeline of this ledger (ledger.projection), in the same store."""
+        if self._timeline is None:
+            self._timeline = Timeline(self)
+        return self._timeline
+
+    def timeline_roster(self, on: date, unit: str | None = None) -> dict[str, Any]:
+        """`roster(on, unit=unit)` from the materialised timeline: indexed queries, no fold."""
+        units, people, assistants = self.timeline.roster(on, unit)
+        if unit is not None and unit not in units:
+            known = ", ".join(sorted(units, key=lambda u: units[u][0]))
+            raise NotFound(f"no unit '{unit}' on {on} (units: {known or 'none'})")
+        return {"as_of": on.isoformat(), "known_at": None, "people": people, "assistants": assistants}
 
     def fact(self, event_id: int) -> Fact:
         for f in self.facts():
