@@ -95,8 +95,12 @@ def _make_command(name: str, event_type: str, positional: str, summary: str, exa
         from ledger.application import Draft
 
         fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
-        ids = session.app.append([Draft(event_type, fields)], actor=session.actor)
+        from .check import entry_check, warn_findings
+
+        vet = entry_check(session)
+        ids = session.app.append([Draft(event_type, fields)], actor=session.actor, vet=vet)
         click.echo(ids[0])
+        warn_findings(vet.found)
 
     params: list[click.Parameter] = [click.Argument([positional], metavar=positional.upper() if positional != "target" else "EVENT_ID")]
     for spec in field_specs(event_type):

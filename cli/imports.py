@@ -33,5 +33,9 @@ def register(cli: click.Group) -> None:
             session.app.check(drafts)
             click.echo(f"{len(drafts)} events would be recorded (dry run, nothing written)")
             return
-        ids = session.app.append(drafts, actor=session.actor)
+        from .check import entry_check, warn_findings
+
+        vet = entry_check(session)
+        ids = session.app.append(drafts, actor=session.actor, vet=vet)
         click.echo(f"{len(ids)} events recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
+        warn_findings(vet.found)

@@ -84,9 +84,9 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
 
 
 def _register() -> None:
-    from . import append, demo, export, imports, query
+    from . import append, check, demo, export, imports, query
 
-    for module in (append, imports, query, export, demo):
+    for module in (append, imports, query, check, export, demo):
         module.register(cli)
 
 

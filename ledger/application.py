@@ -192,10 +192,13 @@ class PersonnelLedger(Application):
             self._baseline = (top, validate(facts))
         return self._baseline[1]
 
-    def append(self, drafts: Sequence[Draft], actor: str | None = None, progress: Callable[[int], None] | None = None) -> list[int]:
+    def append(self, drafts: Sequence[Draft], actor: str | None = None, progress: Callable[[int], None] | None = None,
+               vet: Callable[[list[Fact], list[Fact]], None] | None = None) -> list[int]:
         """Validate and record drafts as one all-or-nothing batch; returns the new event ids, in recording order.
 
         On a concurrent append (version conflict) the timeline is re-read, the batch re-validated and retried.
+        `vet(recorded, new)`, if given, sees the batch before it is saved and may refuse it by raising (the
+        compliance check at entry, `ledger.rules.EntryCheck`).
         """
         if not drafts:
             return []
@@ -207,6 +210,8 @@ class PersonnelLedger(Application):
             if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
                 continue  # someone appended between the two reads
             new = self._prepare(facts, drafts)
+            if vet is not None:
+                vet(facts, new)
             for f in new:
                 ledger.record(f.event, actor=actor, **f.data)
             try:

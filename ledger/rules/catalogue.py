@@ -1,0 +1,184 @@
+"""The rule catalogue: every compliance rule's id, Chinese title, source clause, severity and parameters, as data.
+
+A new regulation (or a locality's variant) is an edit to a table here or a section of a TOML file
+(`--rules FILE`, or `ledger.toml` beside a SQLite store) — never a code change. The ids are a contract.
+This module holds no checks (they are in `ledger.rules.checks`) and reads no store.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import LedgerError
+
+SEVERITIES = ("error", "warning", "info")
+RULES_FILE = "ledger.toml"  # looked for beside a SQLite store
+
+
+class RulesError(LedgerError):
+    """A rules file cannot be read or says something the catalogue does not know."""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str  # Chinese title, as an auditor names the offence
+    source: str  # the clause a finding cites (DOMAIN.md)
+    severity: str
+    enabled: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+# 《公务员职务与职级并行规定》第十二条 (DOMAIN.md §2): years in the lower rank before each promotion, and the
+# leadership-post level whose tenure counts as well ("2 years as 四级主任科员 or 乡科级副职").
+RANK_TENURE_YEARS: dict[str, int] = {
+    "一级科员": 2, "四级主任科员": 2, "三级主任科员": 2, "二级主任科员": 2, "一级主任科员": 2,
+    "四级调研员": 2, "三级调研员": 2, "二级调研员": 2, "一级调研员": 3, "二级巡视员": 4,
+}
+RANK_TENURE_POST_EQUIVALENT: dict[str, str] = {
+    "三级主任科员": "乡科级副职", "一级主任科员": "乡科级正职", "三级调研员": "县处级副职", "一级调研员": "县处级正职",
+}
+
+# DOMAIN.md §3: before a leadership post of a level, years at or above a rank, or in posts at or above a level.
+POST_TENURE_REQUIREMENTS: dict[str, dict[str, Any]] = {
+    "乡科级副职": {"years": 3, "rank_from": "一级科员"},
+    "乡科级正职": {"years": 2, "post_from": "乡科级副职", "rank_from": "四级主任科员"},
+    "县处级副职": {"years": 3, "post_from": "乡科级正职"},
+    "县处级正职": {"years": 2, "post_from": "县处级副职"},
+    "厅局级副职": {"years": 3, "post_from": "县处级正职"},
+    "厅局级正职": {"years": 2, "post_from": "厅局级副职"},
+}
+
+# NPC Standing Committee decision of 2024-09-13, in force 2025-01-01 (DOMAIN.md §4): base age, the first birth
+# month that retires later, months of birth per month of delay, and the most delay there is.
+RETIREMENT_SCHEMES: dict[str, dict[str, Any]] = {
+    "men": {"base_years": 60, "raise_from": "1965-01", "birth_months_per_month": 4, "max_months": 36},
+    "women_cadres": {"base_years": 55, "raise_from": "1970-01", "birth_months_per_month": 4, "max_months": 36},
+    "women_workers": {"base_years": 50, "raise_from": "1975-01", "birth_months_per_month": 2, "max_months": 60},
+}
+
+CATALOGUE: tuple[RuleSpec, ...] = (
+    RuleSpec("STAFF_OVER_QUOTA", "超编", "《地方各级人民政府机构设置和编制管理条例》第6条、第26条(四)", "error"),
+    RuleSpec("POST_OVER_QUOTA", "超职数配备", "《地方各级人民政府机构设置和编制管理条例》第26条(五)；《公务员法》第43条", "error"),
+    RuleSpec("RANK_TENURE", "晋升职级任职年限不足", "《公务员职务与职级并行规定》第十二条", "warning", params={
+        "years": RANK_TENURE_YEARS,
+        "post_equivalent": RANK_TENURE_POST_EQUIVALENT,
+        "probation_modes": ["录用"],  # a new recruit's tenure counts from the end of probation
+        "probation_years": 1,
+    }),
+    RuleSpec("RANK_SKIP", "越级晋升", "《公务员法》第49条", "error", params={"ladders": ["civil_service"]}),
+    RuleSpec("POST_TENURE", "提任领导职务任职年限不足",
+             "《党政领导干部选拔任用工作条例》；《公务员职务、职级与级别管理办法》(2020)", "warning", params={
+                 "requirements": POST_TENURE_REQUIREMENTS,
+                 "ladders": ["civil_service"],
+             }),
+    RuleSpec("PROMOTION_IN_PROBATION", "试用期内晋升或提拔", "《公务员法》第34条；《党政领导干部选拔任用工作条例》(破格提拔)",
+             "warning", params={"probation_modes": ["录用"], "probation_years": 1, "post_probation_years": 1}),
+    RuleSpec("PROMOTION_WITHIN_YEAR", "一年内再次提拔", "《党政领导干部选拔任用工作条例》(破格提拔)", "warning",
+             params={"years": 1}),
+    RuleSpec("PUBLICITY_SHORT", "任前公示不足5个工作日", "《党政领导干部选拔任用工作条例》(任前公示)", "warning",
+             params={"working_days": 5}),
+    RuleSpec("RETIREMENT_OVERDUE", "超过法定退休年龄仍在职",
+             "《公务员法》第92条；全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024)", "error", params={
+                 "schemes": RETIREMENT_SCHEMES,
+                 "women_workers_establishments": ["工勤编制"],
+             }),
+    RuleSpec("SECONDMENT_OVERDUE", "交流/借调超过约定期限", "《公务员法》第69–72条；本地借调管理规定", "warning",
+             params={"max_months": {"借调": 6}}),
+    RuleSpec("RANK_QUOTA", "超职级职数", "《公务员职务与职级并行规定》(职级职数)；本地规定", "warning", enabled=False,
+             params={"limits": []}),  # e.g. {name, ranks = [...], share = 0.6, of = "行政编制"}
+    RuleSpec("ASSISTANT_CAP", "编外人员超过比例", "本地编外人员管理规定", "warning", enabled=False,
+             params={"share": None, "max": None}),  # share of the unit's total 编制, or a fixed number
+)
+RULE_IDS = tuple(r.id for r in CATALOGUE)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The rules in force for a check: the catalogue with a rules file's overrides applied."""
+
+    rules: dict[str, RuleSpec]
+    origin: str | None = None  # the file the overrides came from
+
+    def __getitem__(self, rule_id: str) -> RuleSpec:
+        return self.rules[rule_id]
+
+    def on(self, rule_id: str) -> bool:
+        return self.rules[rule_id].enabled
+
+    def param(self, rule_id: str, name: str) -> Any:
+        return self.rules[rule_id].params[name]
+
+
+def default_rulebook() -> Rulebook:
+    return Rulebook({r.id: r for r in CATALOGUE})
+
+
+def apply_overrides(overrides: dict[str, Any], origin: str | None = None) -> Rulebook:
+    """The catalogue with `overrides` (a parsed TOML document, one table per rule id) applied.
+
+    Dict parameters merge key by key (so a file can change one row of the tenure table); other parameters are
+    replaced. RANK_QUOTA and ASSISTANT_CAP switch on when their limits are given, unless `enabled = false`.
+    """
+    where = f" in {origin}" if origin else ""
+    rules = {r.id: r for r in CATALOGUE}
+    for rule_id, section in overrides.items():
+        if rule_id not in rules:
+            raise RulesError(f"unknown rule '{rule_id}'{where} (rules: {', '.join(RULE_IDS)})")
+        if not isinstance(section, dict):
+            raise RulesError(f"[{rule_id}]{where} must be a table of settings")
+        spec = rules[rule_id]
+        params = copy.deepcopy(spec.params)
+        enabled, severity = spec.enabled, spec.severity
+        switched = False
+        for key, value in section.items():
+            if key == "enabled":
+                if not isinstance(value, bool):
+                    raise RulesError(f"[{rule_id}] enabled{where} must be true or false")
+                enabled, switched = value, True
+            elif key == "severity":
+                if value not in SEVERITIES:
+                    raise RulesError(f"[{rule_id}] severity{where} must be one of {', '.join(SEVERITIES)}")
+                severity = value
+            elif key in params:
+                default = params[key]
+                if isinstance(default, dict):
+                    if not isinstance(value, dict):
+                        raise RulesError(f"[{rule_id}] {key}{where} must be a table")
+                    default.update(value)
+                elif default is not None and not isinstance(value, type(default)) and not (
+                        isinstance(default, (int, float)) and isinstance(value, (int, float))):
+                    raise RulesError(f"[{rule_id}] {key}{where} must be a {type(default).__name__}")
+                else:
+                    params[key] = value
+                if rule_id in ("RANK_QUOTA", "ASSISTANT_CAP") and not switched and value:
+                    enabled = True
+            else:
+                known = ", ".join(["enabled", "severity", *params])
+                raise RulesError(f"[{rule_id}] unknown setting '{key}'{where} (settings: {known})")
+        rules[rule_id] = RuleSpec(spec.id, spec.title, spec.source, severity, enabled, params)
+    return Rulebook(rules, origin)
+
+
+def load_rulebook(path: str | Path | None = None, store_path: Path | None = None) -> Rulebook:
+    """The rules in force: `path` if given (it must exist), else `ledger.toml` beside a SQLite store, else defaults."""
+    if path is None and store_path is not None:
+        beside = Path(store_path).expanduser().parent / RULES_FILE
+        if beside.is_file():
+            path = beside
+    if path is None:
+        return default_rulebook()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesError(f"rules file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RulesError(f"cannot read rules file {path}: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RulesError(f"rules file {path} is not valid TOML: {e}") from None
+    return apply_overrides(data, str(path))

@@ -1,0 +1,61 @@
+"""Findings at entry: which findings a batch of new facts introduces, and refusing them under --strict.
+
+"Introduces" compares the findings of the timeline with and without the new facts: every fact's findings (a
+back-dated fact can change a later fact's standing) and the state's findings on each date the new facts touch,
+and today. A finding already there before the batch is not the batch's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..errors import Problem, Refused
+from ..facts import Fact
+from .catalogue import Rulebook
+from .checks import Finding, findings_over
+
+
+class FindingsRefused(Refused):
+    """--strict: the batch would introduce compliance findings, so nothing was written."""
+
+    def __init__(self, findings: Sequence[Finding]):
+        self.findings = list(findings)
+        super().__init__([Problem(f"finding:{x.rule}", f"{x.rule} {x.title}: {x.message} [{x.source}]",
+                                  event_id=x.event_id) for x in self.findings])
+
+
+def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook: Rulebook,
+                        today: date | None = None) -> list[Finding]:
+    """The findings the timeline has with `new` appended that it did not have without them."""
+    if not new:
+        return []
+    by_id = {f.id: f for f in recorded}
+    dates = {f.effective for f in new} | {today or date.today()}
+    for f in new:
+        if f.event == "retracted" and f.data["target"] in by_id:
+            dates.add(by_id[f.data["target"]].effective)
+    before = {x.key for x in findings_over(recorded, rulebook, dates)}
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for x in findings_over([*recorded, *new], rulebook, dates):
+        if x.key not in before and x.key not in seen:
+            seen.add(x.key)
+            out.append(x)
+    return out
+
+
+@dataclass
+class EntryCheck:
+    """The hook `PersonnelLedger.append(vet=...)` calls before saving: finds what the batch introduces, and
+    under `strict` refuses it. After the append, `found` holds the findings to warn about."""
+
+    rulebook: Rulebook
+    strict: bool = False
+    found: list[Finding] = field(default_factory=list)
+
+    def __call__(self, recorded: Sequence[Fact], new: Sequence[Fact]) -> None:
+        self.found = introduced_findings(recorded, new, self.rulebook)
+        if self.found and self.strict:
+            raise FindingsRefused(self.found)

@@ -1,0 +1,77 @@
+"""Date arithmetic the rules need: whole years and months, Chinese working days, statutory retirement dates.
+
+Working days come from the `chinesecalendar` package (public holidays and adjusted working days, 2004–2026 in
+1.11); outside the years it knows, Monday–Friday is used and the caller is told so it can say so.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+
+def add_months(d: date, months: int) -> date:
+    """`d` plus whole months; a day the target month lacks (31st, 29 Feb) becomes the 1st of the month after,
+    so that a period of whole months is never shortened."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    if d.day > last:
+        return date(year, month, last) + timedelta(days=1)
+    return date(year, month, d.day)
+
+
+def add_years(d: date, years: int | float) -> date:
+    return add_months(d, round(years * 12))
+
+
+def month_end(d: date) -> date:
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def span_text(start: date, end: date) -> str:
+    """'1年11个月' style length of [start, end), in whole months (days dropped)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    if months < 0:
+        return "0个月"
+    y, m = divmod(months, 12)
+    return (f"{y}年" if y else "") + (f"{m}个月" if m or not y else "")
+
+
+def working_days(start: date, end: date) -> tuple[int, bool]:
+    """Chinese working days in [start, end] inclusive, and whether Monday–Friday had to stand in for some day."""
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - it is a dependency; stay useful without it
+        chinese_calendar = None
+    count, fallback = 0, False
+    d = start
+    while d <= end:
+        workday = None
+        if chinese_calendar is not None:
+            try:
+                workday = chinese_calendar.is_workday(d)
+            except NotImplementedError:  # a year the package does not know
+                workday = None
+        if workday is None:
+            workday, fallback = d.weekday() < 5, True
+        count += bool(workday)
+        d += timedelta(days=1)
+    return count, fallback
+
+
+def retirement_age(birth: date, scheme: dict[str, Any]) -> tuple[int, int]:
+    """(years, months) of the statutory retirement age for a birth date under a scheme of the 2024 decision."""
+    y0, m0 = (int(x) for x in str(scheme["raise_from"]).split("-")[:2])
+    k = (birth.year - y0) * 12 + birth.month - m0
+    extra = 0 if k < 0 else min(k // int(scheme["birth_months_per_month"]) + 1, int(scheme["max_months"]))
+    total = int(scheme["base_years"]) * 12 + extra
+    return divmod(total, 12)
+
+
+def retirement_date(birth: date, scheme: dict[str, Any]) -> tuple[date, str]:
+    """The day the statutory age is reached, and the age in words (e.g. '60岁5个月')."""
+    years, months = retirement_age(birth, scheme)
+    reached = add_months(birth, years * 12 + months)
+    return reached, f"{years}岁" + (f"{months}个月" if months else "")
