@@ -15,7 +15,8 @@ def register(cli: click.Group) -> None:
     @click.argument("folder", default="demo", type=click.Path(file_okay=False, path_type=Path))
     @click.pass_context
     def demo(ctx: click.Context, folder: Path) -> None:
-        """Build a sample bureau's ledger in FOLDER (default ./demo) and print its roster at the end of 2022.
+        """Build a sample bureau's ledger in FOLDER (default ./demo), print its roster at the end of 2022, and
+        write its 2022 yearly report (选人用人工作报告) and the redacted twin (公开版) as .docx next to the store.
 
         The bureau (invented people) has five sections and two public institutions, with 2019–2022 hires,
         promotions, appointments, secondments, assistants, a retirement and one corrected entry. Any earlier
@@ -33,4 +34,33 @@ def register(cli: click.Group) -> None:
         click.echo(f"Demo ledger: {store} ({len(session._app.facts())} events)")
         roster = ctx.parent.command.get_command(ctx.parent, "roster")
         ctx.invoke(roster, as_of=date(2022, 12, 31), known_at=None, unit=None, as_json=False)
+        reports = _write_reports(session, folder)
+        click.echo("\nThe 2022 yearly report (选人用人工作报告) and its redacted twin (公开版):")
+        for path in reports:
+            click.echo(f"  {path}")
         click.echo(f"\nTry: ledger --store {store} roster --as-of 2022-06-30")
+        click.echo(f"     ledger --store {store} export yearly-report --year 2022 --narrative "
+                   f"{reports[-1].parent / DEMO_NARRATIVE} -o report.docx")
+
+
+DEMO_NARRATIVE = "narrative-2022.md"
+REPORT = "2022年选人用人工作报告.docx"
+PUBLIC_REPORT = "2022年选人用人工作报告（公开版）.docx"
+
+
+def _write_reports(session: Session, folder: Path) -> list[Path]:
+    """The sample narrative copied next to the store (to edit and re-export), and both versions of the report,
+    written through the same exporter registry as `ledger export`."""
+    from importlib import resources
+
+    from exporters.base import ExportContext
+    from exporters.registry import get_exporter
+
+    narrative = folder / DEMO_NARRATIVE
+    narrative.write_bytes((resources.files("ledger") / "data" / "demo_narrative_2022.md").read_bytes())
+    report = get_exporter("yearly-report")
+    out = []
+    for redact, name in ((False, REPORT), (True, PUBLIC_REPORT)):
+        options = {"year": 2022, "narrative": narrative, "redact": redact}
+        out.append(report.export(ExportContext(session.app, session.actor), folder / name, options))
+    return out

@@ -48,6 +48,8 @@ CHARS_PER_LINE = 28
 LINE_PITCH = Twips(579)
 # The page-number line's top edge sits 7 mm below the text block (GB/T 9704 §7.5): footer 35 − 7 − one 4号 line.
 FOOTER_DISTANCE = Mm(35 - 7) - Pt(14)
+# 156 mm / 28 = 15.79 pt a character: 3号 (16 pt) characters condensed by 0.25 pt (w:spacing, in twentieths).
+CHAR_CONDENSE = -5
 DASH = "—"  # 一字线 around the page number
 
 
@@ -72,12 +74,23 @@ def _set_rfonts(rpr, font: str) -> None:
         rfonts.set(qn(attr), font)
 
 
+def condense(run, twentieths: int = CHAR_CONDENSE) -> None:
+    """Character spacing of a run (negative condenses), so that 28 body characters fill the 156 mm line."""
+    rpr = run._element.get_or_add_rPr()
+    el = rpr.find(qn("w:spacing"))
+    if el is None:
+        el = OxmlElement("w:spacing")
+        rpr.append(el)
+    el.set(qn("w:val"), str(twentieths))
+
+
 def _exact_lines(paragraph, pitch=LINE_PITCH) -> None:
     pf = paragraph.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = pitch
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
+    pf.widow_control = False  # every page holds its full 22 lines, as the standard's page grid expects
 
 
 def _indent_chars(paragraph, chars: int, size: Pt = SIZE_3) -> None:
@@ -130,10 +143,11 @@ class OfficialDocument:
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect_pr.append(grid)
-        char_pitch_pt = TEXT_WIDTH.pt / CHARS_PER_LINE
-        grid.set(qn("w:type"), "linesAndChars")
+        # A line grid only: 28 characters a line come from condensing body runs (CHAR_CONDENSE), which Word and
+        # LibreOffice render alike; LibreOffice misreads Word's character grid (w:charSpace) and spreads the text.
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
-        grid.set(qn("w:charSpace"), str(round((char_pitch_pt - SIZE_3.pt) * 4096)))
+        grid.attrib.pop(qn("w:charSpace"), None)
 
     def _setup_styles(self) -> None:
         styles = self.doc.styles
@@ -155,6 +169,19 @@ class OfficialDocument:
             rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
             if rpr is not None:
                 _set_rfonts(rpr, FANGSONG)
+                # The character grid is pitched relative to the default size: make it the body's 3号.
+                for tag in ("w:sz", "w:szCs"):
+                    el = rpr.find(qn(tag))
+                    if el is not None:
+                        el.set(qn("w:val"), str(int(SIZE_3.pt * 2)))
+                lang = rpr.find(qn("w:lang"))
+                if lang is not None:
+                    lang.set(qn("w:eastAsia"), "zh-CN")
+            spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+            if spacing is not None:
+                spacing.set(qn("w:after"), "0")
+                spacing.set(qn("w:line"), str(LINE_PITCH.twips))
+                spacing.set(qn("w:lineRule"), "exact")
         for style in styles:
             el = getattr(style, "element", None)
             rpr = el.find(qn("w:rPr")) if el is not None else None
@@ -224,11 +251,12 @@ class OfficialDocument:
         _exact_lines(p)
         if level.indent_chars:
             _indent_chars(p, level.indent_chars, level.size)
-        if lead:
-            ll = lead_level or level
-            set_run_font(p.add_run(lead), ll.font, ll.size, bold=False)
-        if text:
-            set_run_font(p.add_run(text), level.font, level.size, bold=False)
+        for part, lv in ((lead, lead_level or level), (text, level)):
+            if part:
+                run = p.add_run(part)
+                set_run_font(run, lv.font, lv.size, bold=False)
+                if lv.size == SIZE_3:
+                    condense(run)
         return p
 
     def title(self, text: str):
