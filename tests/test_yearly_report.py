@@ -16,7 +16,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from cli.main import cli
-from tests.docx_reading import all_part_texts, open_docx, paragraph_after, run_east_asian_fonts, texts, visible_text
+from tests.docx_reading import (
+    all_part_texts,
+    open_docx,
+    paragraph_after,
+    run_east_asian_fonts,
+    texts,
+    visible_text,
+)
 
 REPORT = "2022年选人用人工作报告.docx"
 PUBLIC = "2022年选人用人工作报告（公开版）.docx"
