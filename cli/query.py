@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from .audit import log_filter_options
 from .main import Session
 from .output import echo_table, emit_json, json_option
 
@@ -96,46 +97,50 @@ def register(cli: click.Group) -> None:
     @json_option
     @click.pass_obj
     def history(session: Session, person: str, as_json: bool) -> None:
-        """Show a person's whole timeline: every event, retracted ones marked.
+        """Show a person's whole timeline: every event with its effective date, recorded time, actor, basis and
+        note; retracted events marked, with the retraction's reason, actor and time.
 
         \b
         Example:
             ledger history P13
+            ledger history P13 --json
         """
-        from ledger.fold import retracted_ids
+        from ledger.audit import history_entries
 
-        facts = session.app.history(person)
-        gone = retracted_ids(session.app.facts())
+        entries = history_entries(session.app.history(person), session.app.facts())
         if as_json:
-            out = []
-            for f in facts:
-                item = f.as_json()
-                r = gone.get(f.id)
-                item["retracted_by"] = r.id if r else None
-                out.append(item)
-            emit_json(out)
+            emit_json(entries)
             return
         rows = []
-        for f in facts:
-            detail = ", ".join(f"{k}={v}" for k, v in f.data.items()
-                               if v is not None and k not in ("effective", "person", "basis", "note"))
-            r = gone.get(f.id)
-            status = f"RETRACTED by {r.id}: {r.data['reason']}" if r else ""
-            rows.append([f.id, f.effective, f.event, detail, f.get("basis"), f.recorded.strftime("%Y-%m-%d %H:%M") if f.recorded else None,
-                         f.actor, status])
-        echo_table(["id", "effective", "event", "details", "basis", "recorded (UTC)", "actor", ""], rows)
+        skip = ("id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by")
+        for e in entries:
+            detail = ", ".join(f"{k}={v}" for k, v in e.items() if v is not None and k not in skip)
+            r = e["retracted"]
+            status = f"RETRACTED by {r['id']} ({r['actor']}, {r['recorded'][:16]}): {r['reason']}" if r else ""
+            rows.append([e["id"], e["effective"], e["event"], detail, e.get("basis"), e.get("note"),
+                         e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
+        echo_table(["id", "effective", "event", "details", "basis", "note", "recorded (UTC)", "actor", ""], rows)
 
     @cli.command()
+    @log_filter_options
     @json_option
     @click.pass_obj
-    def log(session: Session, as_json: bool) -> None:
+    def log(session: Session, as_json: bool, **filters) -> None:
         """List every recorded event in recording order, with id, recorded time, actor, effective date and basis.
+
+        Filters narrow the list (all must hold): --person (with retractions of their events), --unit, --actor,
+        --event TYPE, --since/--until (recorded time), --effective-from/--effective-to.
 
         \b
         Example:
             ledger log --json > ledger-export.json
+            ledger log --person P13 --since 2022-01-01 --event rank_promoted
         """
+        from ledger.audit import LogFilter, filter_log
+
         facts = session.app.facts()
+        if any(v is not None for v in filters.values()):
+            facts = filter_log(facts, LogFilter(**filters))
         if as_json:
             emit_json([f.as_json() for f in facts])
             return

@@ -19,6 +19,7 @@ import orjson
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
+from .crypto import check_stored_form, encryption_env
 from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, ledger_id
 from .errors import LedgerError, NotFound, Problem, Refused, StoreError
 from .facts import Fact, parse_fields
@@ -76,10 +77,32 @@ class PersonnelLedger(Application):
         self._index = TimelineIndex()  # facts by person and unit, for scoped validation (ledger.scope)
         self._timeline: Timeline | None = None
         self._decode_state = self._state_decoder()
+        self._head: tuple[int, str | None] | None = None  # (version, chain) of the last stored event read
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Seal the ledger's pending events into the hash chain (ledger.integrity), then save as usual."""
+        for obj in objs:
+            if isinstance(obj, Ledger) and obj.pending_events:
+                self._seal(obj.pending_events)
+        return super().save(*objs, **kwargs)
+
+    def _seal(self, events: Sequence[Any]) -> None:
+        from eventsourcing.persistence import Mapper
+
+        from .integrity import seal
+
+        first = events[0].originator_version
+        prev: str | None = None
+        if first > 1:
+            self.facts()
+            if self._head is None or self._head[0] != first - 1 or not self._head[1]:
+                return  # a stale aggregate: the save will meet a version conflict and be retried
+            prev = self._head[1]
+        seal(events, prev, Mapper(transcoder=self.mapper.transcoder))
 
     # --- reading the stream (fast path) ---------------------------------------------------------------------
     def _state_decoder(self) -> Callable[[bytes], dict[str, Any]]:
@@ -116,10 +139,12 @@ class PersonnelLedger(Application):
         """Every recorded fact (retractions included), in recording order. Reads only what is new."""
         after = self._facts[-1].id if self._facts else 0
         for version, topic, state in self._select_rows(after):
+            raw = self._decode_state(state)
+            self._head = (version, raw.get("chain"))
             name = TOPIC_NAMES.get(topic)
             if name is None:  # the stream's Opened event
                 continue
-            self._facts.append(self._to_fact(version, name, self._decode_state(state)))
+            self._facts.append(self._to_fact(version, name, raw))
         return self._facts
 
     @staticmethod
@@ -135,7 +160,7 @@ class PersonnelLedger(Application):
                 recorded = val
             elif k == "actor":
                 actor = val
-            elif k != "class_version":
+            elif k not in ("class_version", "chain"):
                 data[k] = val
         return Fact(version, name, data["effective"], data, recorded, actor)
 
@@ -281,13 +306,19 @@ def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = Non
     """Open (creating if need be) the ledger in a store: a SQLite path or a postgresql:// URL."""
     config = parse_store(store)
     prepare_store(config)
-    env = {**config.env, **(extra_env or {})}
+    env = {**config.env, **encryption_env(extra_env), **(extra_env or {})}
     try:
-        return PersonnelLedger(env=env, config=config)
+        app = PersonnelLedger(env=env, config=config)
     except LedgerError:
         raise
     except Exception as e:  # the store libraries raise many kinds; the user needs one line
         raise StoreError(f"cannot open store {config.location}: {str(e).strip() or type(e).__name__}") from None
+    try:
+        check_stored_form(app)  # wrong key, no key, or plain vs encrypted: refuse before anything is written
+    except LedgerError:
+        app.close()
+        raise
+    return app
 
 
 __all__ = ["Draft", "PersonnelLedger", "default_actor", "open_ledger", "EVENT_CLASSES", "Refused"]

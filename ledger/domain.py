@@ -30,6 +30,7 @@ class Ledger(Aggregate):
 
     class Opened(Aggregate.Created):
         name: str
+        chain: str | None = None  # tamper-evidence hash (ledger.integrity), set when the event is saved
 
     def __init__(self, name: str):
         self.name = name
@@ -46,6 +47,7 @@ class Ledger(Aggregate):
         basis: str | None
         note: str | None
         override: str | None
+        chain: str | None  # tamper-evidence hash (ledger.integrity), set when the event is saved
 
     # --- structure -------------------------------------------------------------------------------------
     class UnitEstablished(Fact):
@@ -150,7 +152,7 @@ class Ledger(Aggregate):
 
     def record(self, event_type: str, **fields: Any) -> None:
         """Append one fact of the vocabulary (fields already validated by the fold)."""
-        self.trigger_event(EVENT_CLASSES[event_type], **fields)
+        self.trigger_event(EVENT_CLASSES[event_type], chain=None, **fields)
 
 
 # Vocabulary name (the JSON "event") -> event class. The names are the import/export contract.
@@ -176,7 +178,7 @@ EVENT_NAMES: dict[type, str] = {cls: name for name, cls in EVENT_CLASSES.items()
 TOPIC_NAMES: dict[str, str] = {f"{cls.__module__}:{cls.__qualname__}": name for cls, name in EVENT_NAMES.items()}
 
 # Fields the store or the application sets, never the clerk.
-SYSTEM_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "actor"})
+SYSTEM_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "actor", "chain"})
 COMMON_FIELDS = ("effective", "basis", "note", "override")
 
 

@@ -1,0 +1,265 @@
+"""Tamper evidence: one SHA-256 hash chain over the ledger's stream, sealed at save and verified from raw rows.
+
+The store holds one stream (the `Ledger` aggregate), so one chain follows it: event v carries, inside its own
+stored payload, `chain` = SHA-256(chain of event v-1 ‖ topic ‖ canonical content of event v). The canonical
+content is the event's stored JSON (as the transcoder writes it, before compression and encryption) without the
+`chain` field, re-serialised with sorted keys. The chain of the last event is the ledger's head digest.
+
+Why inside the payload, not a side table: it is written by the same INSERT as the event (no second write to keep
+in one transaction, no recorder subclass), and with encryption at rest AES-GCM authenticates it together with the
+event, so without the key nobody can forge a row or its hash — only delete or move rows, which the chain shows.
+Why over content, not over stored bytes: a digest names what was recorded, whatever the encoding (compression,
+cipher nonce). The price: verifying an encrypted store needs its key.
+
+What verification catches from the store alone: changed bytes (a row that no longer decodes, or whose content no
+longer hashes to its chain), a deleted row (a gap in versions), an inserted row (no chain, or one that does not
+follow its predecessor), rows moved or swapped, a row re-inserted out of recording order, a deleted stream. What
+needs an auditor's noted digest (`verify --digest`): events cut off the end, or a plaintext store rewritten by
+someone who recomputed every later hash — the algorithm is public, so only a digest kept elsewhere (or the key)
+makes that evident.
+
+This module reads rows; it holds no rules about the facts themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import Mapper
+
+    from .application import PersonnelLedger
+
+CHAIN_FIELD = "chain"
+GENESIS = hashlib.sha256(b"personnel-ledger/chain/v1").digest()
+
+
+def canonical(state: dict[str, Any]) -> bytes:
+    """An event's content as hashed: its stored JSON without the chain field, keys sorted, compact."""
+    return orjson.dumps({k: v for k, v in state.items() if k != CHAIN_FIELD}, option=orjson.OPT_SORT_KEYS)
+
+
+def link(prev: bytes, topic: str, state: dict[str, Any]) -> bytes:
+    """The chain value of an event that follows `prev`."""
+    return hashlib.sha256(prev + topic.encode() + b"\x00" + canonical(state)).digest()
+
+
+def seal(events: Sequence[Any], prev_hex: str | None, plain: Mapper) -> str:
+    """Set `chain` on pending events (in version order) before they are saved; returns the new head.
+
+    `plain` is a mapper with the application's transcoder and no cipher or compressor, so the content hashed is
+    exactly the JSON that will be stored. Events are frozen dataclasses, hence `object.__setattr__`; they are
+    not yet stored and nothing reads `chain` back into the aggregate.
+    """
+    prev = bytes.fromhex(prev_hex) if prev_hex else GENESIS
+    for event in events:
+        stored = plain.to_stored_event(event)
+        prev = link(prev, stored.topic, orjson.loads(stored.state))
+        object.__setattr__(event, CHAIN_FIELD, prev.hex())
+    return prev.hex()
+
+
+# --- reading the raw rows ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    """One stored event as the table holds it: its place in the table (SQLite rowid / PostgreSQL notification
+    id), its version in the stream, its topic and its stored bytes."""
+
+    position: int
+    version: int
+    topic: str
+    state: bytes
+
+
+def _table(app: PersonnelLedger, table: str) -> str:
+    config = app.config
+    if config is not None and config.kind == "postgresql":
+        return f'"{config.schema}"."{table}"'
+    return table
+
+
+def _is_postgres(app: PersonnelLedger) -> bool:
+    return app.config is not None and app.config.kind == "postgresql"
+
+
+def read_rows(app: PersonnelLedger) -> Iterator[Row]:
+    """Every stored row of the ledger's stream, by version, read straight from the events table."""
+    table = _table(app, app.recorder.events_table_name)
+    if _is_postgres(app):
+        sql = (f"SELECT notification_id, originator_version, topic, state FROM {table} "
+               "WHERE originator_id = %s ORDER BY originator_version")
+        key: Any = app.ledger_id
+    else:
+        sql = (f"SELECT rowid, originator_version, topic, state FROM {table} "
+               "WHERE originator_id = ? ORDER BY originator_version")
+        key = app.ledger_id.hex
+    with app.recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(sql, (key,))
+        rows = curs.fetchall()
+    for r in rows:
+        if isinstance(r, dict):
+            yield Row(r["notification_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+        else:
+            yield Row(r[0], r[1], r[2], bytes(r[3]))
+
+
+def edge_rows(app: PersonnelLedger) -> list[bytes]:
+    """The stored bytes of the first three rows and the last row of the events table (any stream), for probing
+    the store's encoding before anything is written."""
+    table = _table(app, app.recorder.events_table_name)
+    order = "notification_id" if _is_postgres(app) else "rowid"
+    out: list[bytes] = []
+    with app.recorder.datastore.transaction(commit=False) as curs:
+        for direction, n in (("ASC", 3), ("DESC", 1)):
+            curs.execute(f"SELECT state FROM {table} ORDER BY {order} {direction} LIMIT {n}")
+            out += [bytes(row["state"] if isinstance(row, dict) else row[0]) for row in curs.fetchall()]
+    return out
+
+
+def snapshot_versions(app: PersonnelLedger) -> list[int]:
+    """Versions of the ledger's stored snapshots (none when snapshotting is off or nothing was snapshotted)."""
+    snapshots = getattr(app, "snapshots", None)
+    recorder = getattr(snapshots, "recorder", None)
+    name = getattr(recorder, "events_table_name", None)
+    if not name:
+        return []
+    table = _table(app, name)
+    ph = "%s" if _is_postgres(app) else "?"
+    key: Any = app.ledger_id if _is_postgres(app) else app.ledger_id.hex
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(f"SELECT originator_version FROM {table} WHERE originator_id = {ph}", (key,))
+        return [r["originator_version"] if isinstance(r, dict) else r[0] for r in curs.fetchall()]
+
+
+# --- verification --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Break:
+    """The first place the chain does not hold: the event (stream version) and what is wrong with it."""
+
+    event_id: int | None
+    kind: str  # changed | deleted | inserted | reordered | no_stream | snapshot
+    message: str
+
+
+@dataclass
+class Verification:
+    """What `ledger verify` found: how many events hold, the head digest, and the first break if any."""
+
+    events: int = 0
+    head: str | None = None
+    problem: Break | None = None
+    digest: str | None = None  # the digest asked about (verify --digest)
+    digest_event: int | None = None  # the event whose chain equals it
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and (self.digest is None or self.digest_event is not None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "head": self.head,
+            "problem": None if self.problem is None else
+            {"event_id": self.problem.event_id, "kind": self.problem.kind, "message": self.problem.message},
+            "digest": self.digest,
+            "digest_event": self.digest_event,
+            "notes": self.notes,
+        }
+
+
+Decode = Callable[[bytes], dict[str, Any]]
+
+
+def _decoded(rows: Iterable[Row], decode: Decode) -> Iterator[tuple[Row, dict[str, Any] | None]]:
+    for row in rows:
+        try:
+            yield row, decode(row.state)
+        except Exception:
+            yield row, None
+
+
+def verify_rows(rows: Callable[[], Iterable[Row]], decode: Decode, digest: str | None = None,
+                snapshots: Sequence[int] = ()) -> Verification:
+    """Recompute the chain over the stream's rows (given in version order) and report the first break.
+
+    `rows` is called again, only on a break, to tell a changed event from one that was moved.
+    """
+    result = Verification(digest=digest.lower() if digest else None)
+    prev, expected, last_position = GENESIS, 1, None
+    positions: list[int] = []  # table positions of the events verified so far, to name a row moved among them
+    for row, state in _decoded(rows(), decode):
+        v = row.version
+        if v != expected:
+            missing = f"event {expected}" if v == expected + 1 else f"events {expected}–{v - 1}"
+            result.problem = Break(expected, "deleted", f"{missing} missing from the store (deleted, or later rows "
+                                   f"renumbered); the stream goes on at event {v}")
+            return result
+        if last_position is not None and row.position < last_position:
+            moved = next(u for u, p in enumerate(positions, start=1) if p > row.position)
+            result.problem = Break(moved, "reordered", f"event {moved} is stored out of recording order (its row "
+                                   "was removed and inserted again, or rows were reordered)")
+            result.events, result.head = moved - 1, None
+            return result
+        positions.append(row.position)
+        if state is None:
+            result.problem = Break(v, "changed", f"event {v}: its stored bytes were changed (they no longer decode "
+                                   "with this store's key and format)")
+            return result
+        stored = state.get(CHAIN_FIELD)
+        computed = link(prev, row.topic, state)
+        if not stored:
+            result.problem = Break(v, "inserted", f"event {v} carries no chain hash: it was not recorded through the "
+                                   "ledger (inserted into the table)")
+            return result
+        if computed.hex() != stored:
+            result.problem = _diagnose(v, row, state, stored, rows, decode)
+            return result
+        prev, last_position, expected = computed, row.position, v + 1
+        result.events, result.head = v, computed.hex()
+        if result.digest is not None and computed.hex() == result.digest:
+            result.digest_event = v
+    if result.events == 0:
+        result.problem = Break(None, "no_stream", "the store holds no ledger events: the stream was deleted, or "
+                               "nothing was ever recorded here")
+        return result
+    late = sorted(s for s in snapshots if s > result.events)
+    if late:
+        result.problem = Break(late[0], "snapshot", f"a snapshot claims version {late[0]}, but the stream ends at "
+                               f"event {result.events}: events after it were deleted")
+    return result
+
+
+def _diagnose(v: int, row: Row, state: dict[str, Any], stored: str, rows: Callable[[], Iterable[Row]],
+              decode: Decode) -> Break:
+    """Event v does not hash to its chain: was it changed, or recorded elsewhere in the stream and moved here?"""
+    if link(GENESIS, row.topic, state).hex() == stored and v != 1:
+        return Break(v, "reordered", f"event {v} is out of place: it was recorded as the stream's first event "
+                     "(rows deleted, inserted or reordered)")
+    after: int | None = None
+    for other, other_state in _decoded(rows(), decode):
+        chain = (other_state or {}).get(CHAIN_FIELD)
+        if other.version == v or not chain:
+            continue
+        if chain == stored:
+            return Break(v, "inserted", f"event {v} is a copy of event {other.version} (a row was inserted or "
+                         "duplicated)")
+        if after is None and link(bytes.fromhex(chain), row.topic, state).hex() == stored:
+            after = other.version
+    if after is not None:
+        return Break(v, "reordered", f"event {v} is out of place: the event stored here was recorded after the "
+                     f"event now stored as {after} (rows deleted, inserted or reordered)")
+    return Break(v, "changed", f"event {v}: its content was changed since it was recorded (it no longer matches "
+                 "its chain hash)")
+
+
+def verify(app: PersonnelLedger, digest: str | None = None) -> Verification:
+    """Verify the ledger's stream as stored, reading the raw rows (not the aggregate, not the snapshots)."""
+    decode = app._decode_state
+    return verify_rows(lambda: read_rows(app), decode, digest, snapshot_versions(app))

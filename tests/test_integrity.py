@@ -1,0 +1,292 @@
+"""Tamper evidence: rows altered, deleted, reordered and inserted straight in the real SQLite file or PostgreSQL
+table are caught by `ledger verify`, which names the first bad event; an untouched store verifies."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger.application import open_ledger
+from ledger.integrity import CHAIN_FIELD, Row, link, read_rows, verify_rows
+from tests.scenarios import small_bureau
+
+FACTS = len(small_bureau())  # the bureau's facts; the stream also holds its opening event (version 1)
+EVENTS = FACTS + 1
+
+
+class Table:
+    """The ledger's events table, reached with the store's own driver (sqlite3 / psycopg), as an intruder would."""
+
+    def __init__(self, store: str):
+        app = open_ledger(store)
+        self.is_pg = app.config.kind == "postgresql"
+        self.name = f'"{app.config.schema}"."{app.recorder.events_table_name}"' if self.is_pg else app.recorder.events_table_name
+        self.stream = app.ledger_id if self.is_pg else app.ledger_id.hex
+        self.store = store
+        self.env = app.config.env
+        app.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        if self.is_pg:
+            import psycopg
+
+            e = self.env
+            with psycopg.connect(host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"], dbname=e["POSTGRES_DBNAME"],
+                                 user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"] or None) as conn:
+                with conn.cursor() as cur:
+                    yield cur
+                conn.commit()
+        else:
+            conn = sqlite3.connect(self.store)
+            try:
+                yield conn.cursor()
+                conn.commit()
+            finally:
+                conn.close()
+
+    def run(self, sql: str, *params: Any) -> list[tuple]:
+        sql = sql.replace("{t}", self.name)
+        if self.is_pg:
+            sql = sql.replace("?", "%s")
+        with self.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description else []
+
+    def row(self, version: int) -> tuple[str, bytes]:
+        topic, state = self.run("SELECT topic, state FROM {t} WHERE originator_id = ? AND originator_version = ?",
+                                self.stream, version)[0]
+        return topic, bytes(state)
+
+    def set_state(self, version: int, state: bytes, topic: str | None = None) -> None:
+        topic = topic or self.row(version)[0]
+        self.run("UPDATE {t} SET topic = ?, state = ? WHERE originator_id = ? AND originator_version = ?",
+                 topic, state, self.stream, version)
+
+    def delete(self, version: int) -> None:
+        self.run("DELETE FROM {t} WHERE originator_id = ? AND originator_version = ?", self.stream, version)
+
+    def insert(self, version: int, topic: str, state: bytes) -> None:
+        self.run("INSERT INTO {t} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+                 self.stream, version, topic, state)
+
+    def shift_up(self, from_version: int, top: int) -> None:
+        """Renumber versions >= from_version one up (top first, so the primary key never clashes)."""
+        for v in range(top, from_version - 1, -1):
+            self.run("UPDATE {t} SET originator_version = ? WHERE originator_id = ? AND originator_version = ?",
+                     v + 1, self.stream, v)
+
+
+@pytest.fixture
+def recorded(ledger, write_jsonl):
+    """The small bureau recorded through the CLI; returns the CLI driver and the raw table."""
+    ledger.ok("import", str(write_jsonl(small_bureau())))
+    return ledger, Table(ledger.store)
+
+
+def failed_at(ledger, event_id: int | None, *args: str) -> str:
+    r = ledger("verify", *args)
+    assert r.exit_code == 1, r.output
+    data = orjson.loads(ledger("verify", "--json", *args).stdout)
+    assert data["ok"] is False
+    assert data["problem"]["event_id"] == event_id, data
+    return r.output
+
+
+def test_an_untouched_store_verifies_with_its_count_and_head(recorded):
+    ledger, _ = recorded
+    r = ledger.ok("verify")
+    head = ledger.ok("digest").stdout.strip()
+    assert len(head) == 64
+    assert r.output == (f"OK: {EVENTS} stored events verified (the ledger's opening and {FACTS} facts); "
+                        f"head digest {head}\n")
+    assert ledger.json("verify") == {"ok": True, "events": EVENTS, "head": head, "problem": None, "digest": None,
+                                     "digest_event": None, "notes": []}
+
+
+def test_each_append_moves_the_head_and_the_old_digest_still_proves_the_past(recorded):
+    ledger, _ = recorded
+    before = ledger.ok("digest").stdout.strip()
+    ledger.ok("promote", "S04", "--rank", "二级主任科员", "--effective", "2022-03-01")
+    after = ledger.ok("digest").stdout.strip()
+    assert after != before
+    r = ledger.ok("verify", "--digest", before)
+    assert f"events 1–{EVENTS} are unchanged" in r.output
+    assert ledger.json("verify", "--digest", before)["digest_event"] == EVENTS
+
+
+def test_changed_bytes_that_still_parse_are_named(recorded):
+    ledger, table = recorded
+    topic, state = table.row(12)
+    data = orjson.loads(state)
+    data["actor"] = "someone else"
+    table.set_state(12, orjson.dumps(data))
+    out = failed_at(ledger, 12)
+    assert "FAILED at event 12: event 12: its content was changed since it was recorded" in out
+    assert "Events 1–11 verify" in out
+
+
+def test_garbled_bytes_are_named(recorded):
+    ledger, table = recorded
+    _, state = table.row(7)
+    table.set_state(7, state[:20] + b"\xff\x00" + state[22:])
+    assert "event 7: its stored bytes were changed" in failed_at(ledger, 7)
+
+
+def test_a_changed_chain_hash_is_named(recorded):
+    ledger, table = recorded
+    _, state = table.row(20)
+    data = orjson.loads(state)
+    data[CHAIN_FIELD] = "0" * 64
+    table.set_state(20, orjson.dumps(data))
+    failed_at(ledger, 20)
+
+
+def test_a_changed_opening_event_is_named(recorded):
+    ledger, table = recorded
+    _, state = table.row(1)
+    data = orjson.loads(state)
+    data["name"] = "another ledger"
+    table.set_state(1, orjson.dumps(data))
+    failed_at(ledger, 1)
+
+
+def test_a_deleted_row_is_named(recorded):
+    ledger, table = recorded
+    table.delete(12)
+    assert "event 12 missing from the store" in failed_at(ledger, 12)
+
+
+def test_swapped_rows_are_named_as_out_of_place(recorded):
+    ledger, table = recorded
+    (t8, s8), (t15, s15) = table.row(8), table.row(15)
+    table.set_state(8, s15, t15)
+    table.set_state(15, s8, t8)
+    assert "event 8 is out of place" in failed_at(ledger, 8)
+
+
+def test_adjacent_swapped_rows_are_named(recorded):
+    ledger, table = recorded
+    (ta, sa), (tb, sb) = table.row(10), table.row(11)
+    table.set_state(10, sb, tb)
+    table.set_state(11, sa, ta)
+    failed_at(ledger, 10)
+
+
+def test_a_row_removed_and_inserted_again_is_out_of_recording_order(recorded):
+    ledger, table = recorded
+    topic, state = table.row(9)
+    table.delete(9)
+    table.insert(9, topic, state)  # same version and bytes, but now the table's last row
+    assert "event 9 is stored out of recording order" in failed_at(ledger, 9)
+
+
+def test_a_row_inserted_in_the_middle_is_named(recorded):
+    ledger, table = recorded
+    topic, state = table.row(14)
+    forged = orjson.loads(state)
+    forged.pop(CHAIN_FIELD)
+    table.shift_up(14, EVENTS)
+    table.insert(14, topic, orjson.dumps(forged))
+    assert "event 14 carries no chain hash" in failed_at(ledger, 14)
+
+
+def test_a_copied_row_appended_at_the_end_is_named(recorded):
+    ledger, table = recorded
+    topic, state = table.row(3)
+    table.insert(EVENTS + 1, topic, state)
+    assert f"event {EVENTS + 1} is a copy of event 3" in failed_at(ledger, EVENTS + 1)
+
+
+def test_a_deleted_stream_fails(recorded):
+    ledger, table = recorded
+    table.run("DELETE FROM {t} WHERE originator_id = ?", table.stream)
+    r = ledger("verify")
+    assert r.exit_code == 1
+    assert "FAILED at the stream: the store holds no ledger events" in r.output
+    assert ledger("digest").exit_code == 1
+
+
+def test_a_truncated_tail_passes_alone_but_not_against_a_noted_digest(recorded):
+    ledger, table = recorded
+    noted = ledger.ok("digest").stdout.strip()
+    table.delete(EVENTS)
+    table.delete(EVENTS - 1)
+    ledger.ok("verify")  # a shorter chain is still a chain
+    r = ledger("verify", "--digest", noted)
+    assert r.exit_code == 1
+    assert f"the digest {noted} is not in this ledger's chain" in r.output
+
+
+def test_a_rewrite_with_recomputed_hashes_is_caught_by_a_noted_digest(recorded):
+    ledger, table = recorded
+    noted = ledger.ok("digest").stdout.strip()
+    rows = [(table.row(v)) for v in range(1, EVENTS + 1)]
+    prev = bytes.fromhex(orjson.loads(rows[9][1])[CHAIN_FIELD])  # event 10 stays as it was
+    for v in range(11, EVENTS + 1):
+        topic, state = rows[v - 1]
+        data = orjson.loads(state)
+        if v == 11:
+            data["effective"] = {"_type_": "date_iso", "_data_": "2020-01-01"}
+        prev = link(prev, topic, data)
+        data[CHAIN_FIELD] = prev.hex()
+        table.set_state(v, orjson.dumps(data), topic)
+    ledger.ok("verify")  # self-consistent: the algorithm is public
+    assert ledger("verify", "--digest", noted).exit_code == 1
+
+
+def test_a_malformed_digest_is_a_usage_error(recorded):
+    ledger, _ = recorded
+    r = ledger("verify", "--digest", "abc")
+    assert r.exit_code == 2
+    assert "64 hexadecimal characters" in r.output
+
+
+# --- the verifier as a pure function, on rows read from a real store ------------------------------------------
+@pytest.fixture(scope="module")
+def real_rows(tmp_path_factory) -> tuple[list[Row], Any]:
+    from ledger.application import Draft
+
+    app = open_ledger(str(tmp_path_factory.mktemp("rows") / "l.sqlite3"))
+    app.append([Draft(line.pop("event"), line) for line in small_bureau()], actor="t")
+    return list(read_rows(app)), app._decode_state
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_single_byte_change_is_pinned_to_its_event(real_rows, data):
+    rows, decode = real_rows
+    i = data.draw(st.integers(0, len(rows) - 1))
+    pos = data.draw(st.integers(0, len(rows[i].state) - 1))
+    new = data.draw(st.integers(0, 255).filter(lambda b: b != rows[i].state[pos]))
+    state = rows[i].state[:pos] + bytes([new]) + rows[i].state[pos + 1:]
+    changed = [*rows[:i], Row(rows[i].position, rows[i].version, rows[i].topic, state), *rows[i + 1:]]
+    try:
+        if orjson.loads(state) == orjson.loads(rows[i].state):
+            return  # e.g. a space turned into another blank: the same content, rightly not a change
+    except orjson.JSONDecodeError:
+        pass
+    result = verify_rows(lambda: changed, decode)
+    assert result.problem is not None
+    assert result.problem.event_id == rows[i].version
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_reordering_is_caught_at_the_first_moved_event(real_rows, data):
+    rows, decode = real_rows
+    order = data.draw(st.permutations(range(len(rows))))
+    if list(order) == list(range(len(rows))):
+        return
+    moved = [Row(rows[i].position, rows[i].version, rows[j].topic, rows[j].state) for i, j in enumerate(order)]
+    first = next(i for i, j in enumerate(order) if i != j)
+    result = verify_rows(lambda: moved, decode)
+    assert result.problem is not None
+    assert result.problem.event_id == rows[first].version
