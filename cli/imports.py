@@ -19,23 +19,29 @@ def register(cli: click.Group) -> None:
 
         Each line is one event of the vocabulary, "event" naming its type. The batch is validated as one
         against the resulting timeline, so line order does not matter; every bad line is reported with its
-        number and nothing is written.
+        number and nothing is written. A .csv or .xlsx file works the same way: a header row of field names,
+        one event a row, its type in an "event" column or in the sheet's name; bad rows are reported by row.
 
         \b
         Example:
             ledger import history.jsonl
+            ledger import promotions.xlsx
             {"event": "rank_promoted", "person": "P13", "rank": "四级主任科员", "effective": "2022-09-01"}
         """
         from ledger.importing import read_jsonl
+        from ledger.spreadsheets import TABLE_SUFFIXES, read_event_tables, reported_at_rows
 
-        drafts = read_jsonl(file)
+        located = read_event_tables(file) if file.suffix.lower() in TABLE_SUFFIXES else None
+        drafts = located.drafts if located is not None else read_jsonl(file)
         if dry_run:
-            session.app.check(drafts)
+            with reported_at_rows(located):
+                session.app.check(drafts)
             click.echo(f"{len(drafts)} events would be recorded (dry run, nothing written)")
             return
         from .check import entry_check, warn_findings
 
         vet = entry_check(session)
-        ids = session.app.append(drafts, actor=session.actor, vet=vet)
+        with reported_at_rows(located):
+            ids = session.app.append(drafts, actor=session.actor, vet=vet)
         click.echo(f"{len(ids)} events recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
         warn_findings(vet.found)

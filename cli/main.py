@@ -88,6 +88,9 @@ def _register() -> None:
 
     for module in (append, imports, query, check, export, demo):
         module.register(cli)
+    from . import roster_import  # issue 7: opening roster from a spreadsheet
+
+    roster_import.register(cli)
     from . import audit  # issue 5: diff, verify, digest, keygen
 
     audit.register(cli)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 
 from .audit import log_filter_options
 from .main import Session
 from .output import echo_table, emit_json, json_option
+from .progress import quiet_option
 
 
 def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -50,8 +52,14 @@ def register(cli: click.Group) -> None:
     @known_at_option
     @click.option("--unit", metavar="UNIT", help="Only this unit (its code).")
     @json_option
+    @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx"]),
+                  help="Write the roster to -o FILE as a spreadsheet (the columns import-roster reads) or .docx.")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                  help="File to write (its suffix picks the format unless --format is given).")
+    @quiet_option
     @click.pass_obj
-    def roster(session: Session, as_of: date | None, known_at, unit: str | None, as_json: bool) -> None:
+    def roster(session: Session, as_of: date | None, known_at, unit: str | None, as_json: bool, fmt: str | None,
+               output: Path | None, quiet: bool) -> None:
         """Show who is on the establishment on a date, with their posts and ranks.
 
         People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
@@ -61,10 +69,22 @@ def register(cli: click.Group) -> None:
         Example:
             ledger roster --as-of 2022-12-31
             ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
+            ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
         """
         from ledger.views import unit_summary
 
         on = as_of or date.today()
+        if fmt or output:
+            if output is None:
+                raise click.UsageError("--format needs -o FILE: where to write the roster")
+            from exporters.roster import export_roster
+
+            from .progress import factory
+
+            written = export_roster(session.app, output, on, known_at=known_at, unit=unit, fmt=fmt or None,
+                                    progress_factory=factory("Writing roster", quiet))
+            click.echo(f"Wrote {written}")
+            return
         data = session.app.roster(on, known_at, unit)
         if as_json:
             emit_json(data)

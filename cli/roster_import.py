@@ -1,0 +1,78 @@
+"""`ledger import-roster`: start a ledger (or a unit of it) from the roster kept in a spreadsheet (干部花名册)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .main import Session
+from .output import echo_table
+from .progress import progress, quiet_option
+from .query import parse_date_option
+
+HIRE_MODES = ("录用", "调任", "转任", "公开遴选", "招聘", "安置")  # ledger.vocabulary.HIRE_MODES, kept light for --help
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("import-roster")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--as-of", "as_of", required=True, metavar="DATE", callback=parse_date_option,
+                  help="The date the roster is true on; every event recorded is effective then.")
+    @click.option("--unit", metavar="UNIT",
+                  help="Unit (code) of rows without a 单位 cell, on sheets not named after a unit.")
+    @click.option("--mode", type=click.Choice(HIRE_MODES), default="转任", show_default=True,
+                  help="进入方式 recorded for rows without a 进入方式 cell.")
+    @click.option("--add-sections", is_flag=True, help="Establish (effective DATE) the 科室 a unit does not have yet, "
+                  "instead of refusing them.")
+    @click.option("--basis", metavar="DOC", help="Document number recorded as every event's basis.")
+    @click.option("--dry-run", is_flag=True, help="Check only; write nothing.")
+    @quiet_option
+    @click.pass_obj
+    def import_roster_(session: Session, file: Path, as_of: date, unit: str | None, mode: str, add_sections: bool,
+                       basis: str | None, dry_run: bool, quiet: bool) -> None:
+        """Record an opening roster (.xlsx or .csv) as hires and appointments effective --as-of, all or nothing.
+
+        Headers (aliases in README): 人员编号 (generated when absent: stable, from 单位+姓名+出生年月), 姓名, 性别,
+        出生年月 (1985.01, 1985-01, 1985-01-17, 198501 or a date cell), 学历, 单位, 科室, 编制类型, 职级,
+        任现职级时间, 职务 (several: 科长、党支部书记; another section's: 财务科科长), 任现职务时间, 交流单位,
+        交流方式, 交流期限, 进入方式. Other columns are ignored. A blank 单位 continues the row above; so does a blank
+        科室 after a row with one, in the same unit (write 无 for "no section"). Several units: a 单位 column,
+        or one sheet per unit named by its code or name. CSV may be UTF-8 (with or without BOM) or GBK/GB18030.
+        The units, their quotas and 领导职数 must be recorded first (`ledger org`). Every bad cell is reported by
+        row and column and nothing is written.
+
+        \b
+        Example:
+            ledger org unit SW --name 区商务局 --kind 机关 --effective 2024-01-01
+            ledger org quota SW --establishment 行政编制 --count 30 --effective 2024-01-01
+            ledger import-roster 花名册.xlsx --as-of 2024-01-01 --unit SW --add-sections
+        """
+        from ledger.roster_table import import_roster
+        from ledger.spreadsheets import read_tables
+
+        from .check import entry_check, warn_findings
+
+        tables = read_tables(file)
+        total = sum(len(t.rows) for t in tables)
+        vet = None if dry_run else entry_check(session)
+        with progress(total, "Reading roster", quiet) as bar:
+            plan = import_roster(session.app, tables, as_of, source=file.name, unit=unit, mode=mode,
+                                 add_sections=add_sections, basis=basis, actor=session.actor, dry_run=dry_run,
+                                 progress=bar, vet=vet)
+        for note in plan.notes:
+            click.echo(f"Note: {note}")
+        events = len(plan.located.drafts)
+        if dry_run:
+            click.echo(f"{plan.people} people ({events} events) would be recorded effective {as_of} "
+                       "(dry run, nothing written)")
+        else:
+            ids = plan.ids
+            click.echo(f"{plan.people} people recorded effective {as_of}: {len(ids)} events"
+                       + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
+        if plan.generated:
+            click.echo("Generated 人员编号 (from 单位, 姓名 and 出生年月: a rerun gives the same ids):")
+            echo_table(["where", "人员编号", "姓名"], plan.generated)
+        if vet is not None:
+            warn_findings(vet.found)

@@ -1,0 +1,270 @@
+"""Reading tables from the files clerks keep: CSV (UTF-8 with or without BOM, GBK/GB18030) and .xlsx (openpyxl).
+
+A `Table` is one sheet (or the CSV file): its rows with their 1-based row numbers as the spreadsheet shows them,
+so every problem can be reported where the clerk will look for it. Cells in a real merged range (.xlsx) all get
+the range's value: the merge is explicit, so this is always safe. Blank cells that only *look* merged (a CSV
+saved from a sheet with merged cells) are left blank here; whether a blank continues the cell above is a
+decision for the reader of each kind of table (see `ledger.roster_table`).
+
+Also here: `Located`, a batch of drafts that remembers where each came from, and `relocate`, which rewrites a
+refusal's problems from draft numbers to "sheet … row …" locations. This module writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, Refused
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+# Tried in this order: Excel's "CSV UTF-8" (BOM), plain UTF-8, then what Chinese Excel saves as "CSV" (GBK;
+# GB18030 is its superset and decodes every GBK file).
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class Table:
+    """One sheet of cells. `rows` are (row number, cells) with blank rows dropped; cells are normalised values."""
+
+    name: str | None  # the sheet's title; None for a CSV file
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+    def prefix(self) -> str:
+        """"sheet 'X': " for a workbook's sheet, "" for a CSV file (messages then start with the row)."""
+        return f"sheet '{self.name}': " if self.name is not None else ""
+
+    def where(self, row: int) -> str:
+        return f"sheet '{self.name}' row {row}" if self.name is not None else f"row {row}"
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII (０-９, Ａ-Ｚ, －, ．, ／ …) and the ideographic space as their ASCII forms (NFKC on those only).
+
+    Applied to ids, dates and numbers; names of people, units and sections keep their own spelling, because NFKC
+    would also turn a section's full-width brackets （ ） into ASCII ones.
+    """
+    return "".join(unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" or c == "\u3000" else c
+                   for c in text)
+
+
+def clean_text(text: str) -> str:
+    """A text cell as compared and stored: surrounding (also ideographic) spaces and line breaks removed."""
+    return text.strip().strip("\u3000").strip()
+
+
+def normalise_cell(value: Any) -> Any:
+    """One cell as the readers see it: text stripped ('' for blank), whole floats as int, datetimes as dates."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date) or isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return clean_text(str(value))
+
+
+def is_blank(value: Any) -> bool:
+    return value == "" or value is None
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column as Excel labels it."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def decode_csv(data: bytes, path: Path) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Refused([Problem("unreadable", f"{path}: not UTF-8 nor GBK/GB18030 text; save it as 'CSV UTF-8' from Excel")])
+
+
+def read_tables(path: Path, progress: Callable[[int], None] | None = None) -> list[Table]:
+    """Every table in a .csv or .xlsx file. Raises `Refused` for an unreadable file or another suffix."""
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise Refused([Problem("unreadable", f"cannot read {path}: {e.strerror}")]) from None
+    if suffix == ".csv":
+        return [_read_csv(decode_csv(data, path))]
+    if suffix == ".xlsx":
+        return _read_xlsx(data, path)
+    raise Refused([Problem("unreadable", f"{path}: expected a .csv or .xlsx file")])
+
+
+def _read_csv(text: str) -> Table:
+    table = Table(None)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    for cells in reader:
+        row = reader.line_num  # the file line the record ends on; equals the sheet row for one-line records
+        values = [normalise_cell(c) for c in cells]
+        if any(not is_blank(v) for v in values):
+            table.rows.append((row, values))
+    return table
+
+
+def _read_xlsx(data: bytes, path: Path) -> list[Table]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        # not read-only: merged ranges are only known to a fully loaded sheet
+        book = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise Refused([Problem("unreadable", f"{path}: not a readable .xlsx workbook ({e})")]) from None
+    tables = []
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else None
+            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    if c < len(grid[r]):
+                        grid[r][c] = top
+        table = Table(sheet.title)
+        for n, cells in enumerate(grid, start=1):
+            values = [normalise_cell(c) for c in cells]
+            while values and is_blank(values[-1]):
+                values.pop()
+            if values:
+                table.rows.append((n, values))
+        tables.append(table)
+    return tables
+
+
+@dataclass
+class Located:
+    """Drafts (numbered 1…n through `Draft.line`) and where each came from, for messages."""
+
+    drafts: list[Any] = field(default_factory=list)  # ledger.application.Draft
+    places: dict[int, str] = field(default_factory=dict)  # draft line -> "sheet 'X' row 7"
+    columns: dict[int, dict[str, str]] = field(default_factory=dict)  # draft line -> problem code -> column label
+
+    def add(self, event: str, fields: dict[str, Any], place: str, columns: dict[str, str] | None = None) -> None:
+        from .application import Draft
+
+        n = len(self.drafts) + 1
+        self.drafts.append(Draft(event, fields, n))
+        self.places[n] = place
+        if columns:
+            self.columns[n] = columns
+
+
+def relocate(refused: Refused, located: Located, column_for: Callable[[Problem, dict[str, str]], str | None] | None = None) -> Refused:
+    """The same refusal with each problem's draft number replaced by its place (and column, when known)."""
+    out = []
+    in_order = sorted(refused.problems, key=lambda p: p.line if p.line in located.places else 0)  # stable: rows in order
+    for p in in_order:
+        place = located.places.get(p.line) if p.line is not None else None
+        if place is None:
+            out.append(p)
+            continue
+        column = column_for(p, located.columns.get(p.line, {})) if column_for else None
+        where = f"{place}, {column}" if column else place
+        out.append(Problem(p.code, f"{where}: {p.message}", None, p.event_id))
+    return Refused(out)
+
+
+def read_event_tables(path: Path, progress: Callable[[int], None] | None = None) -> Located:
+    """Drafts from a .csv or .xlsx file of events: a header row of field names (one column per field), the type in
+    an `event` column or, without one, in the sheet's name (a sheet called `hired` holds hires). Blank cells are
+    absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any."""
+    from .domain import EVENT_CLASSES, field_specs
+    from .facts import parse_fields
+
+    problems: list[Problem] = []
+    located = Located()
+    for table in read_tables(path):
+        if not table.rows:
+            continue
+        header_row, header = table.rows[0]
+        names = [fold_width(str(h)).strip() for h in header]
+        sheet_event = table.name if table.name in EVENT_CLASSES else None
+        if "event" not in names and sheet_event is None:
+            what = f"sheet '{table.name}'" if table.name is not None else "the file"
+            problems.append(Problem("missing_field", f"{table.where(header_row)}: {what} has no 'event' column and its "
+                                    f"name is not an event type (e.g. hired, rank_promoted); nothing read from it"))
+            continue
+        seen: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name and name in seen:
+                problems.append(Problem("bad_header", f"{table.where(header_row)}: column {column_letter(i)} repeats "
+                                        f"'{name}' (also column {column_letter(seen[name])})"))
+            seen.setdefault(name, i)
+        for row, cells in table.rows[1:]:
+            if progress:
+                progress(1)
+            place = table.where(row)
+            fields: dict[str, Any] = {}
+            for i, value in enumerate(cells):
+                if is_blank(value):
+                    continue
+                name = names[i] if i < len(names) else ""
+                if not name:
+                    problems.append(Problem("bad_header", f"{place}: column {column_letter(i)} has a value but no header"))
+                    continue
+                fields[name] = value
+            event = str(fields.pop("event", "") or sheet_event or "")
+            for system in ("id", "recorded", "actor"):
+                fields.pop(system, None)  # a `ledger log` table re-imports as new events
+            if not event:
+                problems.append(Problem("missing_field", f"{place}, event: the event type is missing"))
+                continue
+            if event in EVENT_CLASSES:
+                kinds = {s.name: s.kind for s in field_specs(event)}
+                for name, value in list(fields.items()):
+                    fields[name] = _event_value(value, kinds.get(name, str))
+            _typed, found = parse_fields(event, fields)
+            problems += [Problem(p.code, f"{place}: {p.message}") for p in found]
+            located.add(event, fields, place)
+    if problems:
+        raise Refused(problems)
+    return located
+
+
+def _event_value(value: Any, kind: type) -> Any:
+    """A cell as the field's kind expects it: dates stay dates, numbers of a text field become text."""
+    if kind is str:
+        if isinstance(value, date):
+            return value.isoformat()
+        return value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return fold_width(value)
+    return value
+
+
+@contextmanager
+def reported_at_rows(located: Located | None) -> Iterator[None]:
+    """Within it, a `Refused` about `located`'s drafts names their sheets and rows instead of draft numbers."""
+    try:
+        yield
+    except Refused as e:
+        if located is None:
+            raise
+        raise relocate(e, located) from None
