@@ -464,3 +464,55 @@ def test_big_import_and_export_print_no_bar_when_stderr_is_not_a_terminal(sqlite
     r = sqlite_ledger.ok("roster", "--as-of", D, "-o", str(tmp_path / "big.xlsx"), "--quiet")
     assert "%" not in r.stderr
     assert len(_cells(tmp_path / "big.xlsx")[0]) == 1101
+
+
+# --- several units, several posts, new sections, dry run ----------------------------------------------------------
+def test_one_sheet_per_unit_named_by_code_or_name(bureau, tmp_path):
+    book = Workbook()
+    sw = book.active
+    sw.title = "SW"
+    sw.append(["姓名", "性别", "出生年月", "科室", "职级", "职务", "任现职务时间"])
+    sw.append(["孔方正", "男", "1970.03", "", "二级调研员", "局长、办公室科长", "2019.01、2020.03"])
+    sw.append(["严以律", "女", "1988.11", "新媒体科", "一级科员", "", ""])
+    tz = book.create_sheet("区投资促进中心")
+    tz.append(["姓名", "性别", "出生年月", "职级"])
+    tz.append(["华罗庚", "男", "1979.06", "专业技术九级"])
+    notes = book.create_sheet("填表说明")
+    notes.append(["本表由人事科填写"])
+    book.save(tmp_path / "units.xlsx")
+
+    before = bureau.event_count()
+    r = bureau("import-roster", str(tmp_path / "units.xlsx"), "--as-of", D)
+    assert r.exit_code == 1 and "sheet 'SW' row 3, 科室 (column D): 区商务局 has no section '新媒体科'" in r.output
+    r = bureau.ok("import-roster", str(tmp_path / "units.xlsx"), "--as-of", D, "--add-sections", "--dry-run")
+    assert "3 people (6 events) would be recorded" in r.output and bureau.event_count() == before
+    r = bureau.ok("import-roster", str(tmp_path / "units.xlsx"), "--as-of", D, "--add-sections")
+    assert "new section SW 新媒体科" in r.output and "sheet '填表说明': skipped" in r.output
+    rows = exported(bureau, tmp_path)
+    head = rows[person_id("SW", "孔方正", date(1970, 3, 1))]
+    assert (head["职务"], head["任现职务时间"], head["科室"]) == ("局长、办公室科长", "2019-01-01、2020-03-01", "")
+    assert rows[person_id("SW", "严以律", date(1988, 11, 1))]["科室"] == "新媒体科"
+    assert rows[person_id("TZ", "华罗庚", date(1979, 6, 1))]["单位"] == "区投资促进中心"
+    assert bureau.event_count() == before + 6
+
+
+def test_round_trip_csv_to_ledger_to_csv_is_byte_identical(sqlite_ledger, tmp_path, write_jsonl):
+    from tests.conftest import Ledger
+
+    sqlite_ledger.ok("import", str(write_jsonl(structure())))
+    sqlite_ledger.ok("import-roster", str(write_clerk_csv_gbk(tmp_path / "in.csv")), "--as-of", D)
+    first = tmp_path / "first.csv"
+    sqlite_ledger.ok("roster", "--as-of", D, "--format", "csv", "-o", str(first))
+    fresh = Ledger(str(tmp_path / "fresh.sqlite3"))
+    fresh.ok("import", str(write_jsonl(structure())))
+    fresh.ok("import-roster", str(first), "--as-of", D)
+    second = tmp_path / "second.csv"
+    fresh.ok("roster", "--as-of", D, "--format", "csv", "-o", str(second))
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_normalised_cells():
+    from ledger.spreadsheets import fold_width, normalise_cell
+
+    assert normalise_cell(198501.0) == 198501 and normalise_cell(None) == "" and normalise_cell(" 张三\u3000") == "张三"
+    assert fold_width("ＳＷ０１２　") == "SW012 " and fold_width("１９８５．０１") == "1985.01"
