@@ -86,7 +86,13 @@ class Redactor:
         """Any text with every known name masked (a no-op when not redacting)."""
         if not self.enabled or self._pattern is None:
             return s
-        return self._pattern.sub(lambda m: self._names[m.group(0)], s)
+        # A mask keeps the generic ends of a name (区**局), which could join a neighbour into another name: repeat
+        # until nothing matches, and as a last resort mask whatever still does.
+        for _ in range(5):
+            s, n = self._pattern.subn(lambda m: self._names[m.group(0)], s)
+            if n == 0 or self._pattern.search(s) is None:
+                return s
+        return self._pattern.sub("**", s)
 
     def piece(self, p: Piece, mask_figures: bool) -> str:
         if p.kind == "figure":
@@ -100,7 +106,7 @@ class Redactor:
         return self.text(p.value)
 
     def join(self, pieces: list[Piece], mask_figures: bool = False) -> str:
-        return "".join(self.piece(p, mask_figures) for p in pieces)
+        return self.text("".join(self.piece(p, mask_figures) for p in pieces))
 
     def clauses(self, clauses: list[list[Piece]], mask_figures: bool, sep: str = "、") -> str:
         """Clauses joined; when redacting, clauses that read the same once masked are given once."""
