@@ -305,8 +305,9 @@ class PersonnelLedger(Application):
 def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None) -> PersonnelLedger:
     """Open (creating if need be) the ledger in a store: a SQLite path or a postgresql:// URL."""
     config = parse_store(store)
+    cipher_env = encryption_env(extra_env)  # a malformed key is refused before any file is made
     prepare_store(config)
-    env = {**config.env, **encryption_env(extra_env), **(extra_env or {})}
+    env = {**config.env, **cipher_env, **(extra_env or {})}
     try:
         app = PersonnelLedger(env=env, config=config)
     except LedgerError:

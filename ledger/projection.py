@@ -290,6 +290,9 @@ class Timeline:
         self._insert(conn, "timeline_units", 5, units)
 
     def _insert(self, conn: Any, table: str, width: int, rows: list[tuple]) -> None:
+        cipher = self.app.mapper.cipher  # an encrypted store keeps its roster docs (names) encrypted too
+        if cipher is not None:
+            rows = [(*r[:-1], cipher.encrypt(r[-1])) for r in rows]
         sql = f"INSERT INTO {self._t(table)} VALUES ({','.join([self._p] * width)})"
         if self.kind == "postgresql":
             with conn.cursor() as curs:
@@ -309,7 +312,7 @@ class Timeline:
         rows = self._connect().execute(
             f"SELECT unit, ord, doc FROM {self._t('timeline_units')} WHERE valid_from <= {self._p} AND valid_to > {self._p}",
             (d, d)).fetchall()
-        return {r[0]: (r[1], orjson.loads(r[2])) for r in rows}
+        return {r[0]: (r[1], self._doc(r[2])) for r in rows}
 
     def people_on(self, on: date, kind: str, unit: str | None = None) -> list[dict[str, Any]]:
         d = on.isoformat() if self.kind == "sqlite" else on
@@ -318,7 +321,11 @@ class Timeline:
         if unit is not None:
             sql += f" AND unit = {self._p}"
             args.append(unit)
-        return [orjson.loads(r[0]) for r in self._connect().execute(sql, args).fetchall()]
+        return [self._doc(r[0]) for r in self._connect().execute(sql, args).fetchall()]
+
+    def _doc(self, stored: bytes) -> dict[str, Any]:
+        cipher = self.app.mapper.cipher
+        return orjson.loads(cipher.decrypt(bytes(stored)) if cipher is not None else stored)
 
     def roster(self, on: date, unit: str | None = None) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
         """Units on `on`, and the roster's people and assistants in the fold's order (ledger.state.roster_sort_key)."""

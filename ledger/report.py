@@ -16,16 +16,27 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from itertools import groupby
 
 from . import vocabulary as v
 from .errors import NotFound
 from .facts import Fact
-from .fold import counting_facts, fold
-from .state import PersonState, State, UnitState
+from .fold import _Walker, counting_facts, fold  # the fold's own walker: one pass instead of a fold per date
+from .state import PersonState, Post, State, UnitState
 
 SECTION_LEVELS = ("乡科级正职", "乡科级副职")  # 科级领导职数
-HEAD_LEVEL_SUFFIX = "正职"  # a 正职 post is a 提拔 even from a non-leading rank (科长); a first 副职 post is a 任命
+HEAD_LEVEL_SUFFIX = "正职"  # a 正职 post is a 提拔 even from a non-leading rank (科长), as in the seed report
+
+# The post level a rank stands level with, from the tenure rules' "or" clauses (《公务员职务与职级并行规定》第十二条:
+# 三级主任科员 after 2 years as 四级主任科员 or 乡科级副职, …) and, for 事业单位, 七级职员 = 科级正职, 八级职员 = 科级副职.
+# A first 副职 post at or below the rank's level is a 任命 (四级主任科员 → 副科长); above it, a 提拔.
+RANK_LEVEL: dict[str, str] = {
+    "四级主任科员": "乡科级副职", "三级主任科员": "乡科级副职", "二级主任科员": "乡科级正职", "一级主任科员": "乡科级正职",
+    "四级调研员": "县处级副职", "三级调研员": "县处级副职", "二级调研员": "县处级正职", "一级调研员": "县处级正职",
+    "二级巡视员": "厅局级副职", "一级巡视员": "厅局级正职",
+    "八级职员": "乡科级副职", "七级职员": "乡科级正职", "六级职员": "县处级副职", "五级职员": "县处级正职",
+}
 
 
 @dataclass(frozen=True)
@@ -238,37 +249,43 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
         if f.event == "section_established" and f.data["section"] not in sections:
             sections.append(f.data["section"])
 
-    folds: dict[date, State] = {}
-
-    def on(day: date) -> State:  # one fold per date the year's facts need, however many facts share it
-        if day not in folds:
-            folds[day] = fold(facts, day)
-        return folds[day]
-
-    in_year = [f for f in facts if _year_of(f) == year and f.effective <= as_of]
+    # One walk through the timeline: before each day's facts are applied, note what the people the year's facts
+    # are about held at the end of the day before; after them, where they are (O(events), whatever the year holds).
+    wanted = {f.id for f in facts if _year_of(f) == year and f.effective <= as_of}
     promotions: list[Promotion] = []
     appointments: list[Appointment] = []
     engagements: list[Engagement] = []
     secondments: list[Secondment] = []
-    for f in in_year:
-        if f.event in ("rank_promoted", "post_appointed", "secondment_started"):
-            after = on(f.effective)
+    walker = _Walker(check=False)
+    for _day, group in groupby((f for f in facts if f.effective <= as_of), key=lambda f: f.effective):
+        day_facts = list(group)
+        todo = [f for f in day_facts if f.id in wanted]
+        before = {f.data["person"]: _Held.of(walker.state.people.get(f.data["person"])) for f in todo if f.person}
+        for f in day_facts:
+            walker.apply(f)
+        walker.close_day()
+        after = walker.state
+        for f in todo:
+            if f.event == "assistant_engaged":
+                if f.data["unit"] in scope:
+                    u = after.units.get(f.data["unit"])
+                    engagements.append(Engagement(f.data["person"], f.data["name"], f.data["role"], f.data["unit"],
+                                                  u.name if u else f.data["unit"], f.effective))
+                continue
+            if f.event not in ("rank_promoted", "post_appointed", "secondment_started"):
+                continue
             person = after.people.get(f.data["person"])
             if person is None or person.unit not in scope:
                 continue
+            held = before[person.person]
             if f.event == "rank_promoted":
-                before = on(f.effective - timedelta(days=1)).people.get(person.person)
-                promotions.append(Promotion(person.person, person.name, person.unit, f.data["rank"],
-                                            before.rank if before else None, f.effective, f.id))
+                promotions.append(Promotion(person.person, person.name, person.unit, f.data["rank"], held.rank,
+                                            f.effective, f.id))
             elif f.event == "post_appointed":
-                appointments.append(_appointment(f, on(f.effective - timedelta(days=1)), after, person, unit))
+                appointments.append(_appointment(f, held, after, person, unit))
             else:
                 secondments.append(Secondment(person.person, person.name, f.data["host"], f.data["kind"], f.effective,
                                               f.get("until")))
-        elif f.event == "assistant_engaged" and f.data["unit"] in scope:
-            u = everyone.units.get(f.data["unit"])
-            engagements.append(Engagement(f.data["person"], f.data["name"], f.data["role"], f.data["unit"],
-                                          u.name if u else f.data["unit"], f.effective))
 
     promoted_ids = list(dict.fromkeys(x.person for x in sorted([*promotions, *appointments], key=lambda x: (x.effective, x.fact_id))))
     names = {pid: p.name for pid, p in everyone.people.items()}
@@ -298,25 +315,44 @@ def _year_of(f: Fact) -> int:
     return f.effective.year
 
 
-def _appointment(f: Fact, day_before: State, after: State, person: PersonState, report_unit: str) -> Appointment:
+@dataclass(frozen=True)
+class _Held:
+    """What a person held at the end of a day: rank, unit and posts (None if not on the establishment)."""
+
+    rank: str | None
+    unit: str | None
+    posts: tuple[Post, ...]
+
+    @classmethod
+    def of(cls, p: PersonState | None) -> _Held:
+        if p is None or p.left is not None:
+            return cls(None, None, ())
+        return cls(p.rank, p.unit, tuple(p.posts))
+
+
+def _appointment(f: Fact, before: _Held, after: State, person: PersonState, report_unit: str) -> Appointment:
     """An appointment with the rank and highest post the person held the day before it took effect."""
     unit = after.units[person.unit]
     pq = unit.post_quotas.get(f.data["post"])
     level = pq.level if pq else ""
-    before = day_before.people.get(person.person)
-    prev_rank = before.rank if before and before.left is None else None
     prev_post = prev_section = prev_name = None
     prev_level = -1
-    if before is not None and before.left is None and before.posts:
-        prev_unit = after.units.get(before.unit)
-        held = max(before.posts, key=lambda x: _level(prev_unit.post_quotas[x.post].level)
-                   if prev_unit and x.post in prev_unit.post_quotas else -1)
-        prev_level = _level(prev_unit.post_quotas[held.post].level) if prev_unit and held.post in prev_unit.post_quotas else -1
+    if before.posts:
+        prev_unit = after.units.get(before.unit or "")
+
+        def level_of(x: Post) -> int:
+            return _level(prev_unit.post_quotas[x.post].level) if prev_unit and x.post in prev_unit.post_quotas else -1
+
+        held = max(before.posts, key=level_of)
+        prev_level = level_of(held)
         prev_post, prev_section = held.post, held.section
         prev_name = post_label(held.section, held.post, prev_unit, report_unit)
-    # 提拔 = a step up: to a 正职 post, or to a post above the one held before; otherwise (a first 副职 post
-    # from a non-leading rank, or a move at the same level) it is a 任命.
-    higher = prev_post is not None and _level(level) > prev_level
-    verb = "提拔" if higher or (prev_post is None and level.endswith(HEAD_LEVEL_SUFFIX)) else "任命"
+    # 提拔 = a step up: to a post above the one held before; from no post, to a 正职 post or to a post above the
+    # rank's own level. Otherwise (a move at the same level, a 副职 post level with the rank) it is a 任命.
+    if prev_post is not None:
+        step_up = _level(level) > prev_level
+    else:
+        step_up = level.endswith(HEAD_LEVEL_SUFFIX) or _level(level) > _level(RANK_LEVEL.get(before.rank or "", ""))
+    verb = "提拔" if step_up else "任命"
     return Appointment(person.person, person.name, unit.unit, unit.name, f.data["post"], level, f.get("section"),
-                       f.effective, prev_rank, prev_post, prev_section, prev_name, verb, f.id)
+                       f.effective, before.rank, prev_post, prev_section, prev_name, verb, f.id)

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from ledger.application import open_ledger
 from ledger.integrity import CHAIN_FIELD, Row, link, read_rows, verify_rows
-from tests.scenarios import small_bureau
+from tests.audit_bureau import opening
 
-FACTS = len(small_bureau())  # the bureau's facts; the stream also holds its opening event (version 1)
+FACTS = len(opening())  # the bureau's facts; the stream also holds its opening event (version 1)
 EVENTS = FACTS + 1
 
 
@@ -87,7 +87,7 @@ class Table:
 @pytest.fixture
 def recorded(ledger, write_jsonl):
     """The small bureau recorded through the CLI; returns the CLI driver and the raw table."""
-    ledger.ok("import", str(write_jsonl(small_bureau())))
+    ledger.ok("import", str(write_jsonl(opening())))
     return ledger, Table(ledger.store)
 
 
@@ -114,7 +114,7 @@ def test_an_untouched_store_verifies_with_its_count_and_head(recorded):
 def test_each_append_moves_the_head_and_the_old_digest_still_proves_the_past(recorded):
     ledger, _ = recorded
     before = ledger.ok("digest").stdout.strip()
-    ledger.ok("promote", "S04", "--rank", "二级主任科员", "--effective", "2022-03-01")
+    ledger.ok("promote", "T03", "--rank", "二级主任科员", "--effective", "2022-03-01")
     after = ledger.ok("digest").stdout.strip()
     assert after != before
     r = ledger.ok("verify", "--digest", before)
@@ -142,11 +142,11 @@ def test_garbled_bytes_are_named(recorded):
 
 def test_a_changed_chain_hash_is_named(recorded):
     ledger, table = recorded
-    _, state = table.row(20)
+    _, state = table.row(13)
     data = orjson.loads(state)
     data[CHAIN_FIELD] = "0" * 64
-    table.set_state(20, orjson.dumps(data))
-    failed_at(ledger, 20)
+    table.set_state(13, orjson.dumps(data))
+    failed_at(ledger, 13)
 
 
 def test_a_changed_opening_event_is_named(recorded):
@@ -255,7 +255,7 @@ def real_rows(tmp_path_factory) -> tuple[list[Row], Any]:
     from ledger.application import Draft
 
     app = open_ledger(str(tmp_path_factory.mktemp("rows") / "l.sqlite3"))
-    app.append([Draft(line.pop("event"), line) for line in small_bureau()], actor="t")
+    app.append([Draft(line.pop("event"), line) for line in opening()], actor="t")
     return list(read_rows(app)), app._decode_state
 
 

@@ -173,3 +173,39 @@ def test_redacted_report_of_this_bureau_leaks_nothing(bureau, tmp_path: Path) ->
     for part, xml in all_part_texts(out).items():
         for name in names:
             assert name not in visible_text(xml) and name not in xml, f"{name} in {part}"
+
+
+def test_appointment_wording_follows_the_step(sqlite_store: str) -> None:
+    """提拔 for a step up (a 正职 post, a post above the rank's level or the post held); 任命 otherwise."""
+    from exporters.yearly_report import Redactor, promotions_paragraph
+    from ledger.report import yearly_figures
+
+    d = "2020-01-01"
+    app = open_ledger(sqlite_store)
+
+    def hire(pid: str, name: str, rank: str, section: str) -> Draft:
+        return Draft("hired", {"person": pid, "name": name, "gender": "女", "birth_date": "1985-01-01", "unit": "QJ",
+                               "section": section, "establishment": "行政编制", "rank": rank, "rank_since": "2015-01-01",
+                               "mode": "转任", "effective": d})
+
+    app.append([
+        Draft("unit_established", {"unit": "QJ", "name": "区气象局", "kind": "机关", "effective": d}),
+        *[Draft("section_established", {"unit": "QJ", "section": s, "effective": d}) for s in ("甲科", "乙科")],
+        Draft("quota_set", {"unit": "QJ", "establishment": "行政编制", "count": 10, "effective": d}),
+        *[Draft("post_quota_set", {"unit": "QJ", "post": p, "level": lv, "count": 3, "effective": d})
+          for p, lv in (("副局长", "县处级副职"), ("科长", "乡科级正职"), ("副科长", "乡科级副职"))],
+        hire("Q1", "甲一", "二级主任科员", "甲科"), hire("Q2", "甲二", "四级主任科员", "甲科"),
+        hire("Q3", "甲三", "一级科员", "乙科"), hire("Q4", "甲四", "三级主任科员", "甲科"),
+        Draft("post_appointed", {"person": "Q4", "post": "副科长", "section": "甲科", "effective": d}),
+    ])
+    app.append([
+        Draft("post_appointed", {"person": "Q1", "post": "副局长", "effective": "2022-03-01"}),
+        Draft("post_appointed", {"person": "Q2", "post": "副科长", "section": "乙科", "effective": "2022-03-01"}),
+        Draft("post_appointed", {"person": "Q3", "post": "副科长", "section": "乙科", "effective": "2022-04-01"}),
+        Draft("post_vacated", {"person": "Q4", "post": "副科长", "section": "甲科", "effective": "2022-05-01"}),
+        Draft("post_appointed", {"person": "Q4", "post": "副科长", "section": "乙科", "effective": "2022-05-01"}),
+    ])
+    figures = yearly_figures(app.facts(), 2022)
+    assert promotions_paragraph(figures, Redactor(figures, False)) == (
+        "2022年通过严格规范的选拔任用程序，共提拔1名副局长（甲一同志提拔为副局长）、"
+        "3名副科长（甲二同志由四级主任科员任命为乙科副科长、甲三同志提拔为乙科副科长、甲四同志由甲科副科长任命为乙科副科长）。")
