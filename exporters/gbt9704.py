@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -29,6 +30,15 @@ FANGSONG = "仿宋_GB2312"  # body, 1. and （1） headings
 HEITI = "黑体"  # 一、 headings
 KAITI = "楷体_GB2312"  # （一） headings
 SONGTI = "宋体"  # page numbers, tables' fallback
+
+# The font table's declarations: (font, fallback where it is not installed, family).
+FONT_TABLE = (
+    (XIAOBIAOSONG, "宋体", "roman"),
+    (FANGSONG, "仿宋", "modern"),
+    (KAITI, "楷体", "modern"),
+    (HEITI, "SimHei", "modern"),
+    (SONGTI, "SimSun", "auto"),
+)
 
 # Chinese type sizes (字号) in points.
 SIZE_2 = Pt(22)  # 2号: title
@@ -126,6 +136,35 @@ class OfficialDocument:
         self._setup_styles()
         self._setup_page()
         self._setup_footers()
+        self._declare_fonts()
+        self._drop_template_thumbnail()
+
+    def _declare_fonts(self) -> None:
+        """Declare the standard's fonts in the font table, each with the font to use where it is missing
+        (w:altName: modern Windows has 仿宋 and 楷体, not the _GB2312 faces), and the GB2312 charset."""
+        part = next((p for p in self.doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+        if part is None:
+            return
+        from lxml import etree
+
+        root = etree.fromstring(part.blob)
+        present = {f.get(qn("w:name")) for f in root.iter(qn("w:font"))}
+        for name, alt, family in FONT_TABLE:
+            if name in present:
+                continue
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), name)
+            for tag, val in (("w:altName", alt), ("w:charset", "86"), ("w:family", family), ("w:pitch", "variable")):
+                el = etree.SubElement(font, qn(tag))
+                el.set(qn("w:val"), val)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _drop_template_thumbnail(self) -> None:
+        """python-docx's template carries a thumbnail of another document; a file browser would show it."""
+        rels = self.doc.part.package.rels
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith("/metadata/thumbnail"):
+                rels.pop(rid)
 
     # --- page and styles ------------------------------------------------------------------------------------
     def _setup_page(self) -> None:
@@ -345,6 +384,8 @@ class OfficialDocument:
         cp.language = "zh-CN"
         cp.version = ""
         cp.revision = 1
+        now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # the template's dates are from 2013
+        cp.created = cp.modified = now
 
     def save(self, path: Path) -> Path:
         path = Path(path)

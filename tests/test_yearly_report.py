@@ -231,3 +231,11 @@ def _ea(run) -> str | None:
 def _footers(doc):
     s = doc.sections[0]
     return [s.footer, s.even_page_footer]
+
+
+def test_fonts_are_declared_with_fallbacks_and_no_stray_thumbnail(demo: Path) -> None:
+    parts = all_part_texts(demo / REPORT)
+    fonts = parts["word/fontTable.xml"]
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
+        assert re.search(rf'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>', fonts), name
+    assert "thumbnail" not in parts["_rels/.rels"]
