@@ -1,7 +1,9 @@
 """The fold: one pure function from facts to the state on a date, and the same walk with checks for validation.
 
 Bitemporal (DESIGN.md §2): `known_at` keeps only facts recorded by then, and honours only the retractions
-recorded by then. Facts apply in effective-date order; on the same date, in recording order (the stream's).
+recorded by then. Facts apply in effective-date order; on the same date, by kind (PRECEDENCE: structure, then
+arrivals, changes and departures) and, within a kind, in recording order (the stream's). Ordering by kind first
+makes a day's outcome independent of the order a clerk happened to type its facts in.
 With `check=True` every fact is checked against the state just before it, so a back-dated fact is validated
 with the whole timeline around it, later facts included. 超编/超职数 are judged at the end of each day, so a
 same-day swap (one leaves, one is hired) is never refused for the order its lines were typed in.
@@ -39,9 +41,25 @@ PRECEDENCE: dict[str, int] = {
 }
 
 
-def batch_order(fact: Fact) -> tuple[date, int]:
-    """Sort key that puts a batch in an order its facts can be applied in, whatever the input's line order."""
-    return (fact.effective, PRECEDENCE[fact.event])
+def batch_order(facts: list[Fact]) -> list[int]:
+    """Indexes of a batch in an order its facts can be applied in, whatever the input's line order.
+
+    By effective date, then by kind (PRECEDENCE); units established together come parents first.
+    """
+    parents = {f.data["unit"]: f.data.get("parent") for f in facts if f.event == "unit_established"}
+
+    def depth(unit: str) -> int:
+        n, seen = 0, set()
+        while parents.get(unit) in parents and unit not in seen:
+            seen.add(unit)
+            unit, n = parents[unit], n + 1
+        return n
+
+    def key(i: int) -> tuple[date, int, int]:
+        f = facts[i]
+        return (f.effective, PRECEDENCE[f.event], depth(f.data["unit"]) if f.event == "unit_established" else 0)
+
+    return sorted(range(len(facts)), key=key)
 
 
 def retracted_ids(facts: Iterable[Fact], known_at: datetime | None = None) -> dict[int, Fact]:
@@ -67,8 +85,13 @@ def counting_facts(facts: Iterable[Fact], known_at: datetime | None = None) -> l
     facts = [f for f in facts if _known(f, known_at)]
     gone = retracted_ids(facts)
     kept = [f for f in facts if f.event != "retracted" and f.id not in gone]
-    kept.sort(key=lambda f: (f.effective, f.id))
+    kept.sort(key=fold_order)
     return kept
+
+
+def fold_order(f: Fact) -> tuple[date, int, int]:
+    """Effective date, then kind of fact (structure before people, separations last), then recording order."""
+    return (f.effective, PRECEDENCE[f.event], f.id)
 
 
 def fold(facts: Iterable[Fact], on: date | None = None, known_at: datetime | None = None) -> State:

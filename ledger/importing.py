@@ -8,6 +8,7 @@ import orjson
 
 from .application import Draft
 from .errors import Problem, Refused
+from .facts import parse_fields
 
 
 def read_jsonl(path: Path) -> list[Draft]:
@@ -36,6 +37,8 @@ def read_jsonl(path: Path) -> list[Draft]:
             continue
         for system in ("id", "recorded", "actor"):
             obj.pop(system, None)  # a `ledger log --json` line re-imports as a new event
+        _fields, field_problems = parse_fields(event, obj)
+        problems += [Problem(p.code, p.message, n) for p in field_problems]
         drafts.append(Draft(event, obj, n))
     if problems:
         raise Refused(problems)
