@@ -9,7 +9,7 @@ import click
 
 from .main import Session
 from .output import echo_table, emit_json
-from .query import as_of_option, known_at_option
+from .query import known_at_option, parse_date_option
 
 
 def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -29,7 +29,8 @@ def register(cli: click.Group) -> None:
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
                   help="File to write; its suffix picks the format unless --format is given.")
     @click.option("--year", type=click.IntRange(1900, 2999), metavar="Y", help="The year reported on (yearly-report).")
-    @as_of_option
+    @click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
+                  help="The date to look at (YYYY-MM-DD)  [default: each exporter's own; yearly-report: 31 December of --year]")
     @known_at_option
     @click.option("--unit", metavar="UNIT", help="The unit reported on (its code)  [default: the top unit]")
     @click.option("--narrative", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.md",

@@ -239,3 +239,16 @@ def test_fonts_are_declared_with_fallbacks_and_no_stray_thumbnail(demo: Path) ->
     for name, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
         assert re.search(rf'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>', fonts), name
     assert "thumbnail" not in parts["_rels/.rels"]
+
+
+def test_as_of_a_date_in_the_year_counts_up_to_it(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "half.docx"
+    r = export(demo / "ledger.sqlite3", "yearly-report", "--as-of", "2022-06-30", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    basics = paragraph_after(open_docx(out), "一、基本情况", 3)
+    assert "目前有局长1名、副局长4名；" in basics[0]  # the retirement of 2022-10-31 has not happened yet
+    assert basics[2] == ("2022年通过严格规范的选拔任用程序，共提拔1名科长（许博文同志提拔为旅游发展科科长）、"
+                         "1名副科长（林晓同志由四级主任科员任命为旅游发展科副科长），"
+                         "自聘2名助理人员（彭悦同志自聘为办公室主任助理、蒋浩同志自聘为区文化馆助理）。")
+    r = export(demo / "ledger.sqlite3", "yearly-report", "--year", "2021", "--as-of", "2022-06-30", "-o", str(out))
+    assert r.exit_code == 1 and "is not in --year 2021" in r.output
