@@ -20,7 +20,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from .crypto import check_stored_form, encryption_env
-from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, ledger_id
+from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
 from .errors import LedgerError, NotFound, Problem, Refused, StoreError
 from .facts import Fact, parse_fields
 from .fold import batch_order, fold, validate
@@ -30,6 +30,9 @@ from .state import State, roster_sort_key
 from .store import StoreConfig, parse_store, prepare_store
 
 MAX_ATTEMPTS = 50
+# Per event type, the fields stored as {"_type_": "date_iso", ...}: the fast read converts just these.
+_DATE_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(s.name for s in field_specs(name) if s.kind is date) for name in EVENT_CLASSES}
 
 
 class DateAsISO(Transcoding):
@@ -78,6 +81,22 @@ class PersonnelLedger(Application):
         self._timeline: Timeline | None = None
         self._decode_state = self._state_decoder()
         self._head: tuple[int, str | None] | None = None  # (version, chain) of the last stored event read
+
+    def _take_snapshots(self, processing_event: Any) -> None:
+        """At most one snapshot per save, taken from the saved aggregate itself.
+
+        eventsourcing takes one per multiple of the interval the save crossed, each rebuilt from the store: 5,000
+        reconstructions for a 1,000,000-event import (a quarter of its time). The ledger's state is tiny.
+        """
+        events = processing_event.events
+        if self.snapshots is None or not events:
+            return
+        interval = self.snapshotting_intervals.get(Ledger, 0) if self.snapshotting_intervals else 0
+        first, last = events[0].originator_version, events[-1].originator_version
+        aggregate = processing_event.aggregates.get(events[-1].originator_id)
+        if interval and aggregate is not None and last // interval > (first - 1) // interval:
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            self.snapshots.put([snapshot_class.take(aggregate)])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -128,12 +147,17 @@ class PersonnelLedger(Application):
                 for row in curs.fetchall():
                     yield row["originator_version"], row["topic"], bytes(row["state"])
         else:
-            sql = (f"SELECT originator_version, topic, state FROM {table} "
-                   "WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version")
+            # From the start, a table scan in rowid (= recording) order reads ~1.6x faster than the primary-key
+            # index; rows are streamed, not fetched all at once, so a cold read holds one copy of the events.
+            where = "+originator_id = ? AND +originator_version > ? ORDER BY rowid" if after == 0 else \
+                "originator_id = ? AND originator_version > ? ORDER BY originator_version"
+            sql = f"SELECT originator_version, topic, state FROM {table} WHERE {where}"
             with recorder.datastore.transaction(commit=False) as curs:
                 curs.execute(sql, (self.ledger_id.hex, after))
-                for row in curs.fetchall():
-                    yield row[0], row[1], bytes(row[2])
+                raw = curs.sqlite_cursor  # the sqlite3 cursor underneath eventsourcing's wrapper, which has no fetchmany
+                while rows := raw.fetchmany(5000):
+                    for row in rows:
+                        yield row[0], row[1], row[2]
 
     def facts(self) -> list[Fact]:
         """Every recorded fact (retractions included), in recording order. Reads only what is new."""
@@ -149,20 +173,18 @@ class PersonnelLedger(Application):
 
     @staticmethod
     def _to_fact(version: int, name: str, raw: dict[str, Any]) -> Fact:
-        data: dict[str, Any] = {}
-        recorded = None
-        actor = ""
-        for k, val in raw.items():
-            if isinstance(val, dict) and "_type_" in val:
-                t, val = val["_type_"], val["_data_"]
-                val = date.fromisoformat(val) if t == "date_iso" else datetime.fromisoformat(val)
-            if k == "timestamp":
-                recorded = val
-            elif k == "actor":
-                actor = val
-            elif k not in ("class_version", "chain"):
-                data[k] = val
-        return Fact(version, name, data["effective"], data, recorded, actor)
+        # The decoded dict becomes the fact's data: only the date fields of its type are converted (a third of
+        # the cost of looking at every value), and the system fields are taken out.
+        stamp = raw.pop("timestamp", None)
+        recorded = datetime.fromisoformat(stamp["_data_"]) if stamp is not None else None
+        actor = raw.pop("actor", "")
+        raw.pop("class_version", None)
+        raw.pop("chain", None)
+        for k in _DATE_FIELDS[name]:
+            val = raw.get(k)
+            if val is not None:
+                raw[k] = date.fromisoformat(val["_data_"])
+        return Fact(version, name, raw["effective"], raw, recorded, actor)
 
     # --- commands -------------------------------------------------------------------------------------------
     def _load_ledger(self) -> Ledger:
