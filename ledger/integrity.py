@@ -87,25 +87,32 @@ def _is_postgres(app: PersonnelLedger) -> bool:
     return app.config is not None and app.config.kind == "postgresql"
 
 
-def read_rows(app: PersonnelLedger) -> Iterator[Row]:
-    """Every stored row of the ledger's stream, by version, read straight from the events table."""
+def read_rows(app: PersonnelLedger, page: int = 10_000) -> Iterator[Row]:
+    """Every stored row of the ledger's stream, by version, read straight from the events table (in pages, so a
+    city's million events never sit in memory at once)."""
     table = _table(app, app.recorder.events_table_name)
     if _is_postgres(app):
         sql = (f"SELECT notification_id, originator_version, topic, state FROM {table} "
-               "WHERE originator_id = %s ORDER BY originator_version")
+               f"WHERE originator_id = %s AND originator_version > %s ORDER BY originator_version LIMIT {page}")
         key: Any = app.ledger_id
     else:
         sql = (f"SELECT rowid, originator_version, topic, state FROM {table} "
-               "WHERE originator_id = ? ORDER BY originator_version")
+               f"WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version LIMIT {page}")
         key = app.ledger_id.hex
-    with app.recorder.datastore.transaction(commit=False) as curs:
-        curs.execute(sql, (key,))
-        rows = curs.fetchall()
-    for r in rows:
-        if isinstance(r, dict):
-            yield Row(r["notification_id"], r["originator_version"], r["topic"], bytes(r["state"]))
-        else:
-            yield Row(r[0], r[1], r[2], bytes(r[3]))
+    after = -1
+    while True:
+        with app.recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, (key, after))
+            rows = curs.fetchall()
+        for r in rows:
+            if isinstance(r, dict):
+                yield Row(r["notification_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+            else:
+                yield Row(r[0], r[1], r[2], bytes(r[3]))
+        if len(rows) < page:
+            return
+        last = rows[-1]
+        after = last["originator_version"] if isinstance(last, dict) else last[1]
 
 
 def edge_rows(app: PersonnelLedger) -> list[bytes]:

@@ -290,3 +290,49 @@ def test_any_reordering_is_caught_at_the_first_moved_event(real_rows, data):
     result = verify_rows(lambda: moved, decode)
     assert result.problem is not None
     assert result.problem.event_id == rows[first].version
+
+
+def test_rows_are_read_in_pages_without_losing_or_repeating_one(recorded):
+    ledger, _ = recorded
+    app = open_ledger(ledger.store)
+    try:
+        versions = [r.version for r in read_rows(app, page=4)]
+        assert versions == list(range(1, EVENTS + 1))
+        assert verify_rows(lambda: read_rows(app, page=4), app._decode_state).head == ledger.ok("digest").stdout.strip()
+    finally:
+        app.close()
+
+
+def test_a_snapshot_beyond_the_stream_shows_a_truncated_tail(recorded):
+    """A snapshot taken at the head remembers how long the stream was: cutting events off then shows."""
+    ledger, table = recorded
+    app = open_ledger(ledger.store)
+    try:
+        app.take_snapshot(app.ledger_id)
+    finally:
+        app.close()
+    ledger.ok("verify")
+    table.delete(EVENTS)
+    r = ledger("verify")
+    assert r.exit_code == 1
+    assert f"a snapshot claims version {EVENTS}, but the stream ends at event {EVENTS - 1}" in r.output
+
+
+def test_clerks_appending_at_once_leave_a_chain_that_verifies(recorded):
+    """Concurrent appends retry on a version conflict; each retry is sealed anew onto the real predecessor."""
+    import subprocess
+    import sys
+
+    ledger, _ = recorded
+    code = "from cli.main import cli; cli(prog_name='ledger')"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, "--store", ledger.store, "--actor", f"clerk{i}", "engage",
+                          f"Z9{i}", "--name", f"助理{i}", "--role", "助理", "--unit", "TJ", "--effective", "2021-03-01"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for i in range(4)
+    ]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+    data = ledger.json("verify")
+    assert data["ok"] and data["events"] == EVENTS + 4
