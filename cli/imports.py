@@ -7,14 +7,16 @@ from pathlib import Path
 import click
 
 from .main import Session
+from .progress import progress, quiet_option
 
 
 def register(cli: click.Group) -> None:
     @cli.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+    @quiet_option
     @click.pass_obj
-    def import_(session: Session, file: Path, dry_run: bool) -> None:
+    def import_(session: Session, file: Path, dry_run: bool, quiet: bool) -> None:
         """Append a JSON-lines file of events, all or nothing.
 
         Each line is one event of the vocabulary, "event" naming its type. The batch is validated as one
@@ -29,9 +31,13 @@ def register(cli: click.Group) -> None:
             {"event": "rank_promoted", "person": "P13", "rank": "四级主任科员", "effective": "2022-09-01"}
         """
         from ledger.importing import read_jsonl
-        from ledger.spreadsheets import TABLE_SUFFIXES, read_event_tables, reported_at_rows
+        from ledger.spreadsheets import TABLE_SUFFIXES, read_event_tables, read_tables, reported_at_rows
 
-        located = read_event_tables(file) if file.suffix.lower() in TABLE_SUFFIXES else None
+        located = None
+        if file.suffix.lower() in TABLE_SUFFIXES:
+            tables = read_tables(file)
+            with progress(sum(len(t.rows) for t in tables), "Reading events", quiet) as bar:
+                located = read_event_tables(file, bar, tables)
         drafts = located.drafts if located is not None else read_jsonl(file)
         if dry_run:
             with reported_at_rows(located):

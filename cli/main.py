@@ -26,6 +26,12 @@ class Session:
     strict: bool
     _app: Any = field(default=None, repr=False)
 
+    def close(self) -> None:
+        """Release the store (a PostgreSQL connection pool): in-process callers run many commands."""
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
     @property
     def app(self) -> PersonnelLedger:
         if self._app is None:
@@ -81,6 +87,7 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
         ledger --store ./demo/ledger.sqlite3 roster --as-of 2022-12-31
     """
     ctx.obj = Session(store, actor, strict)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _register() -> None:

@@ -191,16 +191,18 @@ def relocate(refused: Refused, located: Located, column_for: Callable[[Problem, 
     return Refused(out)
 
 
-def read_event_tables(path: Path, progress: Callable[[int], None] | None = None) -> Located:
+def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
+                      tables: list[Table] | None = None) -> Located:
     """Drafts from a .csv or .xlsx file of events: a header row of field names (one column per field), the type in
     an `event` column or, without one, in the sheet's name (a sheet called `hired` holds hires). Blank cells are
-    absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any."""
+    absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any. `tables`: the
+    file's tables if already read (`read_tables`)."""
     from .domain import EVENT_CLASSES, field_specs
     from .facts import parse_fields
 
     problems: list[Problem] = []
     located = Located()
-    for table in read_tables(path):
+    for table in tables if tables is not None else read_tables(path):
         if not table.rows:
             continue
         header_row, header = table.rows[0]
