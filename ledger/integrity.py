@@ -18,6 +18,13 @@ needs an auditor's noted digest (`verify --digest`): events cut off the end, or 
 someone who recomputed every later hash — the algorithm is public, so only a digest kept elsewhere (or the key)
 makes that evident.
 
+Snapshots (eventsourcing's snapshots table, every `snapshotting_intervals` events) are not chained: the ledger
+reads its facts from the events table only, and a snapshot holds nothing but the aggregate's name, version and
+timestamps. A forged snapshot can at most make the aggregate's version disagree with the stream, which `append`
+notices (it compares that version with the last stored fact) and answers by retrying, then refusing as busy: it
+can block writes, never change an answer. `verify` uses snapshots as evidence only: one beyond the stream's last
+event shows that events were cut off the end.
+
 This module reads rows; it holds no rules about the facts themselves.
 """
 
@@ -25,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -149,7 +156,7 @@ class Break:
     """The first place the chain does not hold: the event (stream version) and what is wrong with it."""
 
     event_id: int | None
-    kind: str  # changed | deleted | inserted | reordered | no_stream | snapshot
+    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot
     message: str
 
 
@@ -162,7 +169,6 @@ class Verification:
     problem: Break | None = None
     digest: str | None = None  # the digest asked about (verify --digest)
     digest_event: int | None = None  # the event whose chain equals it
-    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -177,7 +183,6 @@ class Verification:
             {"event_id": self.problem.event_id, "kind": self.problem.kind, "message": self.problem.message},
             "digest": self.digest,
             "digest_event": self.digest_event,
-            "notes": self.notes,
         }
 
 
@@ -221,6 +226,10 @@ def verify_rows(rows: Callable[[], Iterable[Row]], decode: Decode, digest: str |
             return result
         stored = state.get(CHAIN_FIELD)
         computed = link(prev, row.topic, state)
+        if not stored and v == 1:
+            result.problem = Break(v, "unchained", "the stream's first event carries no chain hash: this store was "
+                                   "recorded before the ledger sealed its events, or its opening row was replaced")
+            return result
         if not stored:
             result.problem = Break(v, "inserted", f"event {v} carries no chain hash: it was not recorded through the "
                                    "ledger (inserted into the table)")

@@ -108,7 +108,7 @@ def test_an_untouched_store_verifies_with_its_count_and_head(recorded):
     assert r.output == (f"OK: {EVENTS} stored events verified (the ledger's opening and {FACTS} facts); "
                         f"head digest {head}\n")
     assert ledger.json("verify") == {"ok": True, "events": EVENTS, "head": head, "problem": None, "digest": None,
-                                     "digest_event": None, "notes": []}
+                                     "digest_event": None}
 
 
 def test_each_append_moves_the_head_and_the_old_digest_still_proves_the_past(recorded):
