@@ -108,7 +108,7 @@ def plan_roster(tables: list[Table], state: State, on: date, *, unit: str | None
     plan = RosterPlan()
     problems: list[Problem] = []
     new_sections: dict[tuple[str, str], str] = {}
-    seen: dict[str, str] = {}  # person id -> place of its first row
+    seen: dict[str, tuple[str, tuple]] = {}  # person id -> place of its first row, (name, birth)
     default_unit = state.units.get(unit) if unit else None
     if unit and default_unit is None:
         raise Refused([Problem("unknown_unit", f"--unit: no unit '{unit}' on {on} (units: {', '.join(state.units) or 'none'})")])
@@ -227,13 +227,16 @@ def plan_roster(tables: list[Table], state: State, on: date, *, unit: str | None
             if not pid and u is not None and name and birth is not None:
                 pid, generated = person_id(u.unit, name, birth), True
             if pid and pid in seen:
-                if generated:
-                    bad.append(("name", f"the same person as {seen[pid]} (same 单位, 姓名 and 出生年月; give each a 人员编号 "
+                first, same = seen[pid]
+                if generated and same == (name, birth):
+                    bad.append(("name", f"the same person as {first} (same 单位, 姓名 and 出生年月; give each a 人员编号 "
                                 "if they are two people)"))
+                elif generated:
+                    bad.append(("person", f"the id generated for this row, {pid}, is also {first}'s; give them a 人员编号"))
                 else:
-                    bad.append(("person", f"duplicate person '{pid}' (also {seen[pid]})"))
+                    bad.append(("person", f"duplicate person '{pid}' (also {first})"))
             elif pid:
-                seen[pid] = place
+                seen[pid] = (place, (name, birth))
             for key, message in sorted(bad, key=lambda b, sheet=sheet: sheet.index.get(b[0], -1)):
                 problems.append(Problem(_code(key, message), f"{place}, {sheet.label(key)}: {message}"))
             if bad or u is None:

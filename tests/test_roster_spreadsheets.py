@@ -422,7 +422,7 @@ def test_every_date_reads_back_from_each_spelling(d):
 
 def test_generated_ids_are_stable_and_differ_by_person():
     a = person_id("SW", "张三", date(1985, 1, 1))
-    assert a == person_id("SW", "张三", date(1985, 1, 1)) and a.startswith("SW-") and len(a) == 9
+    assert a == person_id("SW", "张三", date(1985, 1, 1)) and a.startswith("SW-") and len(a) == 11
     assert len({a, person_id("SW", "张三", date(1985, 2, 1)), person_id("TZ", "张三", date(1985, 1, 1)),
                 person_id("SW", "张四", date(1985, 1, 1))}) == 4
 
@@ -516,3 +516,14 @@ def test_normalised_cells():
 
     assert normalise_cell(198501.0) == 198501 and normalise_cell(None) == "" and normalise_cell(" 张三\u3000") == "张三"
     assert fold_width("ＳＷ０１２　") == "SW012 " and fold_width("１９８５．０１") == "1985.01"
+
+
+def test_two_people_whose_generated_ids_clash_are_not_taken_for_one(bureau, tmp_path, monkeypatch):
+    import ledger.opening_roster as opening
+
+    monkeypatch.setattr(opening, "person_id", lambda unit, name, birth: f"{unit}-CLASH")  # a 1-in-2^40 event, forced
+    path = tmp_path / "two.csv"
+    path.write_text("姓名,性别,出生年月,单位,职级\n甲,男,1980.01,SW,一级科员\n乙,女,1981.02,SW,一级科员\n", encoding="utf-8")
+    r = bureau("import-roster", str(path), "--as-of", D)
+    assert r.exit_code == 1
+    assert "row 3, 人员编号: the id generated for this row, SW-CLASH, is also row 2's; give them a 人员编号" in r.output
