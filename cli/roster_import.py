@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from ledger.vocabulary import HIRE_MODES
+
 from .main import Session
 from .output import echo_table
 from .progress import progress, quiet_option
 from .query import parse_date_option
-
-HIRE_MODES = ("录用", "调任", "转任", "公开遴选", "招聘", "安置")  # ledger.vocabulary.HIRE_MODES, kept light for --help
 
 
 def register(cli: click.Group) -> None:

@@ -219,7 +219,11 @@ def plan_roster(tables: list[Table], state: State, on: date, *, unit: str | None
             hire_mode = text("mode") or mode
             if hire_mode not in v.HIRE_MODES:
                 bad.append(("mode", f"'{hire_mode}' is not one of {'、'.join(v.HIRE_MODES)}"))
-            posts = _posts(sheet, cells, u, section, on, bad)
+            pending = [x for (code, x) in new_sections if u is not None and code == u.unit]
+            posts = _posts(sheet, cells, u, section, on, bad, pending if add_sections else None)
+            for post_section in {ps for _post, ps, _since in posts if ps is not None and u is not None}:
+                if post_section not in u.sections:  # a section named only in 职务 ("外贸科副科长")
+                    new_sections.setdefault((u.unit, post_section), place)
             secondment = _secondment(sheet, cells, on, bad)
 
             pid = fold_width(text("person")).strip()
@@ -299,7 +303,7 @@ def _date_cell(sheet: _Sheet, cells: list[Any], key: str, bad: list, required: b
 
 
 def _posts(sheet: _Sheet, cells: list[Any], u: UnitState | None, section: str | None, on: date,
-           bad: list) -> list[tuple[str, str | None, date | None]]:
+           bad: list, new_sections: list[str] | None = None) -> list[tuple[str, str | None, date | None]]:
     """(post, section, since) for each post in 职务: `科长` is in the person's own 科室, `财务科科长` in 财务科."""
     raw = sheet.cell(cells, "posts")
     items = [clean_text(x) for x in LIST_SEPARATORS.split(str(raw))] if not is_blank(raw) else []
@@ -336,8 +340,11 @@ def _posts(sheet: _Sheet, cells: list[Any], u: UnitState | None, section: str | 
         if post is None:
             for candidate in known:  # "办公室副主任": a section of the unit, then one of its posts
                 key = unicodedata.normalize("NFKC", item)
-                if key.endswith(unicodedata.normalize("NFKC", candidate)):
-                    prefix = _match_name(key[: -len(candidate)], list(u.sections))
+                if key.endswith(unicodedata.normalize("NFKC", candidate)) and len(key) > len(candidate):
+                    rest = key[: -len(candidate)]
+                    prefix = _match_name(rest, [*u.sections, *(new_sections or [])])
+                    if prefix is None and new_sections is not None:  # --add-sections: the prefix is a new section
+                        prefix = clean_text(item[: -len(candidate)])
                     if prefix is not None:
                         post, post_section = candidate, prefix
                         break

@@ -527,3 +527,14 @@ def test_two_people_whose_generated_ids_clash_are_not_taken_for_one(bureau, tmp_
     r = bureau("import-roster", str(path), "--as-of", D)
     assert r.exit_code == 1
     assert "row 3, 人员编号: the id generated for this row, SW-CLASH, is also row 2's; give them a 人员编号" in r.output
+
+
+def test_a_new_user_without_sections_adds_them_from_the_sheet(sqlite_ledger, write_jsonl, tmp_path):
+    bare = [x for x in structure() if x["event"] != "section_established"]
+    sqlite_ledger.ok("import", str(write_jsonl(bare)))
+    sheet = write_clerk_xlsx(tmp_path / "花名册.xlsx")
+    r = sqlite_ledger("import-roster", str(sheet), "--as-of", D)
+    assert r.exit_code == 1 and "--add-sections" in r.output
+    r = sqlite_ledger.ok("import-roster", str(sheet), "--as-of", D, "--add-sections")
+    assert r.output.count("new section") == len(SW_SECTIONS) + 1
+    assert exported(sqlite_ledger, tmp_path) == expected_rows()
