@@ -120,6 +120,10 @@ def test_page_geometry_is_gbt9704(demo: Path) -> None:
     assert 22 * pitch <= Mm(225) < 23 * pitch  # exactly 22 lines fit the text block
     grid = s._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:linePitch")) == str(pitch.twips)
+    # 28 characters a line: 3号 runs condensed so that 28 fit the 156 mm line and 29 do not.
+    run = body[3].runs[0]
+    condensed = int(run._r.find(qn("w:rPr")).find(qn("w:spacing")).get(qn("w:val"))) / 20  # points
+    assert 28 * (16 + condensed) <= Mm(156).pt < 29 * (16 + condensed)
 
 
 def test_title_body_and_heading_fonts(demo: Path) -> None:

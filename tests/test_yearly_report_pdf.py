@@ -38,3 +38,6 @@ def test_demo_report_converts_to_a_pdf_with_numbered_a4_pages(tmp_path: Path) ->
         assert "区文化和旅游局2022年选人用人工作报告" in pages[0]
         assert "—1—" in pages[0] and "—2—" in pages[1]  # the PAGE field, evaluated per page
         assert "一、基本情况" in pages[0]
+        # 28 characters a line: full lines of CJK text (no half-width digits) hold exactly 28.
+        cjk_lines = [line for line in pages[0].splitlines() if line and not any(c.isascii() for c in line)]
+        assert max(len(line) for line in cjk_lines) == 28
