@@ -112,12 +112,11 @@ def read_tables(path: Path, progress: Callable[[int], None] | None = None) -> li
 
 def _read_csv(text: str) -> Table:
     table = Table(None)
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The header line decides the delimiter (comma, or the tab / semicolon some Excel locales save with): a
+    # guess from the data could be misled by a cell such as "科长;党支部书记".
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",\t;", key=first.count) if any(c in first for c in ",\t;") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for cells in reader:
         row = reader.line_num  # the file line the record ends on; equals the sheet row for one-line records
         values = [normalise_cell(c) for c in cells]

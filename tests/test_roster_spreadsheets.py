@@ -538,3 +538,10 @@ def test_a_new_user_without_sections_adds_them_from_the_sheet(sqlite_ledger, wri
     r = sqlite_ledger.ok("import-roster", str(sheet), "--as-of", D, "--add-sections")
     assert r.output.count("new section") == len(SW_SECTIONS) + 1
     assert exported(sqlite_ledger, tmp_path) == expected_rows()
+
+
+def test_csv_delimiter_comes_from_the_header_line():
+    from ledger.spreadsheets import _read_csv
+
+    assert _read_csv("姓名\t职务\n张三\t科长;书记\n").rows == [(1, ["姓名", "职务"]), (2, ["张三", "科长;书记"])]
+    assert _read_csv('姓名,职务\n张三,"科长;书记"\n').rows[1] == (2, ["张三", "科长;书记"])
