@@ -74,9 +74,9 @@ class Redactor:
         self.enabled = enabled
         names: dict[str, str] = {}
         if enabled:
-            for n in figures.people.values():
+            for n in [*figures.people.values(), *figures.recorded_person_names]:
                 names[n] = "**"
-            for n in [*figures.units.values(), *figures.sections]:
+            for n in [*figures.units.values(), *figures.recorded_unit_names, *figures.sections]:
                 names[n] = mask_name(n)
         self._names = {k: val for k, val in names.items() if len(k) >= 2}
         self._pattern = re.compile("|".join(re.escape(k) for k in sorted(self._names, key=len, reverse=True))) \

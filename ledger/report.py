@@ -135,9 +135,12 @@ class YearlyFigures:
     engagements: list[Engagement]
     secondments: list[Secondment]
     promoted: list[PersonState] = field(default_factory=list)  # distinct people promoted or appointed
-    people: dict[str, str] = field(default_factory=dict)  # every person's and assistant's id -> name (for redaction)
+    people: dict[str, str] = field(default_factory=dict)  # every person's and assistant's id -> name
     units: dict[str, str] = field(default_factory=dict)  # every unit code -> name
     sections: list[str] = field(default_factory=list)  # every section name ever established
+    # Every name the ledger has recorded, retracted facts included (what a redacted document must not show).
+    recorded_person_names: list[str] = field(default_factory=list)
+    recorded_unit_names: list[str] = field(default_factory=list)
 
     @property
     def section_post_quota(self) -> int:  # 科级领导职数
@@ -219,7 +222,8 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
                    known_at: datetime | None = None, as_of: date | None = None) -> YearlyFigures:
     """Count the yearly report's figures for `unit` (default: the top unit) and `year`, as of 31 December
     (or `as_of`, a date in the year: the staffing on that date and the year's facts up to it)."""
-    facts = counting_facts(facts, known_at)
+    recorded = list(facts)
+    facts = counting_facts(recorded, known_at)
     as_of = as_of or date(year, 12, 31)
     end = fold(facts, as_of)
     if unit is None:
@@ -243,11 +247,8 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
         for u in end.children(unit)
     ]
 
-    everyone = fold(facts)  # names of everyone ever recorded, and every unit and section
-    sections: list[str] = []
-    for f in facts:
-        if f.event == "section_established" and f.data["section"] not in sections:
-            sections.append(f.data["section"])
+    everyone = fold(facts)  # everyone who was ever on the establishment, and every unit
+    sections, person_names, unit_names = _recorded_names(recorded)
 
     # One walk through the timeline: before each day's facts are applied, note what the people the year's facts
     # are about held at the end of the day before; after them, where they are (O(events), whatever the year holds).
@@ -290,9 +291,6 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
     promoted_ids = list(dict.fromkeys(x.person for x in sorted([*promotions, *appointments], key=lambda x: (x.effective, x.fact_id))))
     names = {pid: p.name for pid, p in everyone.people.items()}
     names.update({pid: a.name for pid, a in everyone.assistants.items()})
-    for f in facts:  # names as first recorded too, should a later fact have changed one
-        if f.event in ("hired", "assistant_engaged") and f.data.get("name"):
-            names.setdefault(f.data["person"], f.data["name"])
     return YearlyFigures(
         unit=unit, name=me.name, kind=me.kind, year=year, as_of=as_of, known_at=known_at,
         quotas=dict(me.quotas), filled={e: end.headcount(unit, e) for e in {*me.quotas, *(p.establishment for p in staff)}},
@@ -306,7 +304,24 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
         people=names,
         units={code: u.name for code, u in everyone.units.items()},
         sections=sections,
+        recorded_person_names=person_names,
+        recorded_unit_names=unit_names,
     )
+
+
+def _recorded_names(facts: list[Fact]) -> tuple[list[str], list[str], list[str]]:
+    """Section, person and unit names in every recorded fact, retracted ones included, in recording order."""
+    sections: dict[str, None] = {}
+    people: dict[str, None] = {}
+    units: dict[str, None] = {}
+    for f in facts:
+        if f.event == "section_established":
+            sections[f.data["section"]] = None
+        elif f.event in ("hired", "assistant_engaged") and f.data.get("name"):
+            people[f.data["name"]] = None
+        elif f.event == "unit_established":
+            units[f.data["name"]] = None
+    return list(sections), list(people), list(units)
 
 
 def _year_of(f: Fact) -> int:

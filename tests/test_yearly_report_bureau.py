@@ -209,3 +209,26 @@ def test_appointment_wording_follows_the_step(sqlite_store: str) -> None:
     assert promotions_paragraph(figures, Redactor(figures, False)) == (
         "2022年通过严格规范的选拔任用程序，共提拔1名副局长（甲一同志提拔为副局长）、"
         "3名副科长（甲二同志由四级主任科员任命为乙科副科长、甲三同志提拔为乙科副科长、甲四同志由甲科副科长任命为乙科副科长）。")
+
+
+def test_redaction_also_masks_names_only_retracted_facts_hold(sqlite_store: str, tmp_path: Path) -> None:
+    app = open_ledger(sqlite_store)
+    d = "2020-01-01"
+    hire = {"person": "Z1", "gender": "男", "birth_date": "1990-01-01", "unit": "HB", "establishment": "行政编制",
+            "rank": "一级科员", "mode": "录用", "effective": d}
+    app.append([
+        Draft("unit_established", {"unit": "HB", "name": "区环保局", "kind": "机关", "effective": d}),
+        Draft("quota_set", {"unit": "HB", "establishment": "行政编制", "count": 5, "effective": d}),
+        Draft("hired", {**hire, "name": "张叁"}),
+    ])
+    wrong = app.facts()[-1].id
+    app.append([Draft("retracted", {"target": wrong, "reason": "name misspelt"})])
+    app.append([Draft("hired", {**hire, "name": "张三"})])
+    narrative = tmp_path / "n.md"
+    narrative.write_text("## 存在问题\n张叁（即张三）同志在区环保局的工作需要加强。\n", encoding="utf-8")
+    out = tmp_path / "public.docx"
+    Ledger(sqlite_store).ok("export", "yearly-report", "--year", "2022", "--narrative", str(narrative), "--redact",
+                            "-o", str(out))
+    text = visible_text(all_part_texts(out)["word/document.xml"])
+    assert "**（即**）同志在区**局的工作需要加强。" in text
+    assert "张叁" not in text and "张三" not in text
