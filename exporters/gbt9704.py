@@ -176,7 +176,7 @@ class OfficialDocument:
         section.header_distance = Mm(15)
         section.footer_distance = FOOTER_DISTANCE
         section.gutter = Mm(0)
-        # The document grid: 22 lines of 28.95 pt and 28 characters a line (characters pitched 156 mm / 28).
+        # The document grid: 22 lines of 28.95 pt.
         sect_pr = section._sectPr
         grid = sect_pr.find(qn("w:docGrid"))
         if grid is None:
@@ -208,7 +208,7 @@ class OfficialDocument:
             rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
             if rpr is not None:
                 _set_rfonts(rpr, FANGSONG)
-                # The character grid is pitched relative to the default size: make it the body's 3号.
+                # The default size is the body's 3号 (text without a run size, empty lines).
                 for tag in ("w:sz", "w:szCs"):
                     el = rpr.find(qn(tag))
                     if el is not None:
@@ -238,11 +238,9 @@ class OfficialDocument:
             header.is_linked_to_previous = False
             for run in header.paragraphs[0].runs:
                 set_run_font(run, SONGTI)
-        self._strip_header_borders()
+        self._east_asian_header_styles()
 
-    def _strip_header_borders(self) -> None:
-        # The default "Header" style of python-docx's template has no border; nothing to strip, but keep the
-        # header style's fonts East Asian too.
+    def _east_asian_header_styles(self) -> None:
         for name in ("Header", "Footer"):
             try:
                 style = self.doc.styles[name]
