@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -344,12 +344,19 @@ class OfficialDocument:
         scale = total / sum(widths)
         widths = [Mm(w * scale) for w in widths]
 
+        _cell_margins(table, Mm(1))  # the template's 1.9 mm a side eats a narrow column
+
         def fill(cell, text: str, font: str, width) -> None:
             cell.width = width
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+            # Off the page's 28.95 pt line grid, or every line of small table text would take a body line.
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            p._p.get_or_add_pPr().insert(0, snap)
             set_run_font(p.add_run(text), font, size)
 
         for cell, h, w in zip(table.rows[0].cells, headers, widths, strict=True):
@@ -390,6 +397,17 @@ class OfficialDocument:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.doc.save(str(path))
         return path
+
+
+def _cell_margins(table, side) -> None:
+    tbl_pr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge, width in (("top", 0), ("left", side.twips), ("bottom", 0), ("right", side.twips)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(width))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr.append(mar)
 
 
 def _repeat_header(row) -> None:
