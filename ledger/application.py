@@ -117,7 +117,8 @@ class PersonnelLedger(Application):
         first = events[0].originator_version
         prev: str | None = None
         if first > 1:
-            self.facts()
+            if self._head is None or self._head[0] != first - 1:
+                self.facts()  # append has just read the stream; other callers may not have
             if self._head is None or self._head[0] != first - 1 or not self._head[1]:
                 return  # a stale aggregate: the save will meet a version conflict and be retried
             prev = self._head[1]
