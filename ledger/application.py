@@ -246,7 +246,8 @@ class PersonnelLedger(Application):
 
         On a concurrent append (version conflict) the timeline is re-read, the batch re-validated and retried.
         `vet(recorded, new)`, if given, sees the batch before it is saved and may refuse it by raising (the
-        compliance check at entry, `ledger.rules.EntryCheck`).
+        compliance check at entry, `ledger.rules.EntryCheck`); `recorded` is the part of the timeline the batch
+        can affect (ledger.scope), or all of it.
         """
         if not drafts:
             return []
@@ -259,7 +260,8 @@ class PersonnelLedger(Application):
                 continue  # someone appended between the two reads
             new = self._prepare(facts, drafts)
             if vet is not None:
-                vet(facts, new)
+                self._index.sync(facts)
+                vet(self._index.scope(new) or facts, new)
             for f in new:
                 ledger.record(f.event, actor=actor, **f.data)
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 
@@ -39,24 +40,28 @@ def span_text(start: date, end: date) -> str:
     return (f"{y}年" if y else "") + (f"{m}个月" if m or not y else "")
 
 
-def working_days(start: date, end: date) -> tuple[int, bool]:
-    """Chinese working days in [start, end] inclusive, and whether Monday–Friday had to stand in for some day."""
+@lru_cache(maxsize=8192)
+def _workday(d: date) -> bool | None:
+    """Whether `d` is a Chinese working day, or None where the calendar does not know its year."""
     try:
         import chinese_calendar
     except ImportError:  # pragma: no cover - it is a dependency; stay useful without it
-        chinese_calendar = None
+        return None
+    try:
+        return chinese_calendar.is_workday(d)
+    except NotImplementedError:  # a year the package does not know
+        return None
+
+
+def working_days(start: date, end: date) -> tuple[int, bool]:
+    """Chinese working days in [start, end] inclusive, and whether Monday–Friday had to stand in for some day."""
     count, fallback = 0, False
     d = start
     while d <= end:
-        workday = None
-        if chinese_calendar is not None:
-            try:
-                workday = chinese_calendar.is_workday(d)
-            except NotImplementedError:  # a year the package does not know
-                workday = None
+        workday = _workday(d)
         if workday is None:
             workday, fallback = d.weekday() < 5, True
-        count += bool(workday)
+        count += workday
         d += timedelta(days=1)
     return count, fallback
 
