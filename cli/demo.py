@@ -16,7 +16,8 @@ def register(cli: click.Group) -> None:
     @click.pass_context
     def demo(ctx: click.Context, folder: Path) -> None:
         """Build a sample bureau's ledger in FOLDER (default ./demo), print its roster at the end of 2022, and
-        write its 2022 yearly report (选人用人工作报告) and the redacted twin (公开版) as .docx next to the store.
+        write its 2022 yearly report (选人用人工作报告) and the redacted twin (公开版) as .docx next to the store,
+        with the compliance snapshot (合规快照) on 2022-12-31 as .json and .docx.
 
         The bureau (invented people) has five sections and two public institutions, with 2019–2022 hires,
         promotions, appointments, secondments, assistants, a retirement and one corrected entry. Any earlier
@@ -38,7 +39,12 @@ def register(cli: click.Group) -> None:
         click.echo("\nThe 2022 yearly report (选人用人工作报告) and its redacted twin (公开版):")
         for path in reports:
             click.echo(f"  {path}")
+        snapshots = _write_snapshots(session, folder)
+        click.echo("\nThe compliance snapshot (合规快照) on 2022-12-31:")
+        for path in snapshots:
+            click.echo(f"  {path}")
         click.echo(f"\nTry: ledger --store {store} roster --as-of 2022-06-30")
+        click.echo(f"     ledger --store {store} check --as-of 2020-12-31")
         click.echo(f"     ledger --store {store} export yearly-report --year 2022 --narrative "
                    f"{reports[-1].parent / DEMO_NARRATIVE} -o report.docx")
 
@@ -46,6 +52,19 @@ def register(cli: click.Group) -> None:
 DEMO_NARRATIVE = "narrative-2022.md"
 REPORT = "2022年选人用人工作报告.docx"
 PUBLIC_REPORT = "2022年选人用人工作报告（公开版）.docx"
+
+
+SNAPSHOT = "2022-12-31合规快照"
+
+
+def _write_snapshots(session: Session, folder: Path) -> list[Path]:
+    """The compliance snapshot on 2022-12-31 (JSON and .docx), through the exporter registry."""
+    from exporters.base import ExportContext
+    from exporters.registry import get_exporter
+
+    snapshot = get_exporter("compliance-snapshot")
+    return [snapshot.export(ExportContext(session.app, session.actor), folder / f"{SNAPSHOT}.{fmt}",
+                            {"as_of": date(2022, 12, 31)}) for fmt in ("json", "docx")]
 
 
 def _write_reports(session: Session, folder: Path) -> list[Path]:

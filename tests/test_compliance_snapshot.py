@@ -76,3 +76,23 @@ def test_snapshot_needs_a_date_and_a_known_format(sqlite_ledger, write_jsonl, tm
     r = sqlite_ledger("export", "compliance-snapshot", "--as-of", "2022-12-31", "-o", str(tmp_path / "s.pdf"))
     assert r.exit_code != 0 and "json, csv, docx" in r.output
     assert not (tmp_path / "s.json").exists() and not (tmp_path / "s.pdf").exists()
+
+
+def test_demo_writes_the_2022_snapshot_with_the_integrity_head(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    folder = tmp_path / "demo"
+    r = CliRunner().invoke(cli, ["--actor", "tester", "demo", str(folder)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    data = orjson.loads((folder / "2022-12-31合规快照.json").read_bytes())
+    assert data["as_of"] == "2022-12-31"
+    store = str(folder / "ledger.sqlite3")
+    digest = CliRunner().invoke(cli, ["--store", store, "digest", "--json"], catch_exceptions=False)
+    assert data["ledger"]["integrity_head"] == orjson.loads(digest.stdout)["head"]
+    roster = orjson.loads(CliRunner().invoke(cli, ["--store", store, "roster", "--as-of", "2022-12-31", "--json"]).stdout)
+    for unit in data["units"]:
+        people = [p for p in roster["people"] if p["unit"] == unit["unit"]]
+        assert sum(e["filled"] for e in unit["establishment"]) == unit["headcount"] == len(people)
+    assert Document(str(folder / "2022-12-31合规快照.docx")).paragraphs
