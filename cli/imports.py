@@ -40,9 +40,13 @@ def register(cli: click.Group) -> None:
                 located = read_event_tables(file, bar, tables)
         drafts = located.drafts if located is not None else read_jsonl(file)
         if dry_run:
+            from .check import entry_check, warn_findings
+
+            vet = entry_check(session)
             with reported_at_rows(located):
-                session.app.check(drafts)
+                vet(session.app.facts(), session.app.check(drafts))
             click.echo(f"{len(drafts)} events would be recorded (dry run, nothing written)")
+            warn_findings(vet.found)
             return
         from .check import entry_check, warn_findings
 

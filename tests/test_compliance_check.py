@@ -310,3 +310,18 @@ def test_bad_rules_file_is_bad_input(sqlite_ledger, tmp_path, text, message):
     assert r.exit_code == 2 and message in r.output
     r = sqlite_ledger("check", "--as-of", "2022-12-31", "--rules", str(tmp_path / "missing.toml"))
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_readme_rules_example_is_a_valid_rules_file():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from ledger.rules.catalogue import apply_overrides
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
+    rulebook = apply_overrides(tomllib.loads(block))
+    assert rulebook.on("ASSISTANT_CAP") and rulebook.on("RANK_QUOTA")
+    assert rulebook.param("RANK_TENURE", "years")["二级主任科员"] == 1
+    assert rulebook.param("RANK_TENURE", "years")["一级调研员"] == 3  # the rest of the table stays

@@ -91,3 +91,14 @@ def test_strict_through_the_console_script(sqlite_store, write_jsonl):
     p = run_ledger("--store", sqlite_store, "promote", "A", "--rank", "三级主任科员", "--effective", "2022-09-01",
                    env={"LEDGER_STRICT": "1"})
     assert p.returncode == 1 and "RANK_TENURE" in p.stderr
+
+
+def test_dry_run_import_shows_the_warnings_and_writes_nothing(sqlite_ledger, write_jsonl):
+    opened(sqlite_ledger, write_jsonl)
+    count = sqlite_ledger.event_count()
+    path = str(write_jsonl([ev("rank_promoted", "2022-09-01", person="A", rank="三级主任科员")]))
+    r = sqlite_ledger("import", "--dry-run", path)
+    assert r.exit_code == 0 and "Warning: RANK_TENURE" in r.stderr
+    r = sqlite_ledger("--strict", "import", "--dry-run", path)
+    assert r.exit_code == 1 and "RANK_TENURE" in r.stderr
+    assert sqlite_ledger.event_count() == count
