@@ -136,7 +136,8 @@ def register(cli: click.Group) -> None:
         for e in entries:
             detail = ", ".join(f"{k}={v}" for k, v in e.items() if v is not None and k not in skip)
             r = e["retracted"]
-            status = f"RETRACTED by {r['id']} ({r['actor']}, {r['recorded'][:16]}): {r['reason']}" if r else ""
+            when = (r["recorded"] or "")[:16].replace("T", " ") if r else ""
+            status = f"RETRACTED by {r['id']} ({r['actor']}, {when}): {r['reason']}" if r else ""
             rows.append([e["id"], e["effective"], e["event"], detail, e.get("basis"), e.get("note"),
                          e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
         echo_table(["id", "effective", "event", "details", "basis", "note", "recorded (UTC)", "actor", ""], rows)
