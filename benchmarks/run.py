@@ -144,8 +144,19 @@ def child(argv: list[str]) -> None:
         app = open_ledger(store)
         app.timeline.rebuild()
     out["seconds"] = time.perf_counter() - t
-    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mib"] = peak_rss_mib()
     print(orjson.dumps(out).decode())
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set (VmHWM; ru_maxrss would include the parent's, kept across fork+exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def in_child(*args: str) -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import random
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +30,7 @@ from .projection import Timeline
 from .scope import TimelineIndex
 from .state import State, roster_sort_key
 from .store import StoreConfig, parse_store, prepare_store
+from .writers import WriterLock
 
 MAX_ATTEMPTS = 50
 # Per event type, the fields stored as {"_type_": "date_iso", ...}: the fast read converts just these.
@@ -57,6 +60,12 @@ class Draft:
     line: int | None = None
 
 
+def _back_off(attempt: int) -> None:
+    """Sleep a random while, longer after each conflict, so that busy clerks do not retry in lock-step (without
+    it, one of four processes appending flat out can lose every race and starve)."""
+    time.sleep(random.uniform(0, min(0.005 * 2 ** attempt, 0.25)))
+
+
 def default_actor() -> str:
     """The actor recorded on events: $LEDGER_ACTOR, else the OS user."""
     try:
@@ -70,6 +79,10 @@ class PersonnelLedger(Application):
 
     name = "PersonnelLedger"
     snapshotting_intervals = {Ledger: 200}
+    # Keep the ledger aggregate in memory and fast-forward it from the store on each append (reading only the
+    # events since), instead of rebuilding it from the last snapshot: with several clerks appending at once, a
+    # slow load leaves a wide window for another append to slip in, and the loser retries.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "1"}
 
     def __init__(self, env: dict[str, str] | None = None, config: StoreConfig | None = None):
         self.config = config
@@ -79,6 +92,7 @@ class PersonnelLedger(Application):
         self._baseline: tuple[int, list[Problem]] | None = None
         self._index = TimelineIndex()  # facts by person and unit, for scoped validation (ledger.scope)
         self._timeline: Timeline | None = None
+        self._writers = WriterLock(config)
         self._decode_state = self._state_decoder()
         self._head: tuple[int, str | None] | None = None  # (version, chain) of the last stored event read
 
@@ -144,9 +158,12 @@ class PersonnelLedger(Application):
             sql = (f'SELECT originator_version, topic, state FROM "{self.config.schema}"."{table}" '
                    "WHERE originator_id = %s AND originator_version > %s ORDER BY originator_version")
             with recorder.datastore.transaction(commit=False) as curs:
-                curs.execute(sql, (self.ledger_id, after))
-                for row in curs.fetchall():
-                    yield row["originator_version"], row["topic"], bytes(row["state"])
+                # A server-side cursor streams the rows in pages (a plain one would hold them all at once).
+                with curs.connection.cursor(name="ledger_facts") as rows:
+                    rows.itersize = 5000
+                    rows.execute(sql, (self.ledger_id, after))
+                    for row in rows:
+                        yield row["originator_version"], row["topic"], bytes(row["state"])
         else:
             # From the start, a table scan in rowid (= recording) order reads ~1.6x faster than the primary-key
             # index; rows are streamed, not fetched all at once, so a cold read holds one copy of the events.
@@ -252,24 +269,27 @@ class PersonnelLedger(Application):
         if not drafts:
             return []
         actor = actor or default_actor()
-        for _attempt in range(MAX_ATTEMPTS):
-            ledger = self._load_ledger()
-            facts = self.facts()
-            recorded_version = facts[-1].id if facts else 1
-            if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
-                continue  # someone appended between the two reads
-            new = self._prepare(facts, drafts)
-            if vet is not None:
-                self._index.sync(facts)
-                vet(self._index.scope(new) or facts, new)
-            for f in new:
-                ledger.record(f.event, actor=actor, **f.data)
-            try:
-                self.save(ledger)
-            except IntegrityError:
-                continue
-            return [f.id for f in new]
-        raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+        with self._writers.hold():  # appenders take turns (ledger.writers); the version check stays
+            for attempt in range(MAX_ATTEMPTS):
+                if attempt:
+                    _back_off(attempt)
+                ledger = self._load_ledger()
+                facts = self.facts()
+                recorded_version = facts[-1].id if facts else 1
+                if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
+                    continue  # someone appended between the two reads
+                new = self._prepare(facts, drafts)
+                if vet is not None:
+                    self._index.sync(facts)
+                    vet(self._index.scope(new) or facts, new)
+                for f in new:
+                    ledger.record(f.event, actor=actor, **f.data)
+                try:
+                    self.save(ledger)
+                except IntegrityError:
+                    continue
+                return [f.id for f in new]
+            raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
 
     # --- queries --------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:

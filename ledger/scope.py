@@ -3,7 +3,8 @@
 Validation (`ledger.fold.validate`) checks each person's own timeline against the structure (units, sections,
 quotas) and the 编制/领导职数 counts of the units on each day. So a batch can only create problems in
 - the timelines of the people it names (and of people named as a retraction's target or replacement),
-- the counts of the units those people ever belonged to, or that the batch restructures,
+- the counts of the units those people ever belonged to, when the batch hires, moves, appoints or separates
+  them (MEMBERSHIP_EVENTS), or of the units it restructures,
 and those counts depend only on the people who ever belonged to those units. `TimelineIndex.scope` returns
 exactly that part of the timeline: every structure fact, plus every fact (and retraction) of every such person.
 Validating the scope with the batch finds the same new problems as validating the whole city: facts outside
@@ -22,6 +23,11 @@ from .facts import Fact
 
 STRUCTURE = "#structure"  # the subject of unit, section and quota facts (always in scope: they are few)
 UNIT_FIELDS = ("unit", "to_unit")
+# Facts that change who is on a unit's establishment or holds its posts: only these (and structure facts) can
+# change the 编制/领导职数 counts other people's facts are judged by. A promotion or a secondment changes its own
+# person's timeline only; if it changes how that person's later facts turn out, that shows as a new problem in
+# the person's own facts, which refuses the batch.
+MEMBERSHIP_EVENTS = frozenset({"hired", "transferred", "separated", "post_appointed", "post_vacated"})
 # Scoping costs a few dict look-ups per fact; beyond this share of the timeline, validate everything.
 WHOLE_TIMELINE_SHARE = 0.5
 
@@ -71,6 +77,7 @@ class TimelineIndex:
         new = list(new)
         pending = {f.id: f for f in new}
         people: set[str] = set()
+        movers: set[str] = set()  # people whose membership of units the batch can change
         units: set[str] = set()
         for f in new:
             subject = self._subject(f, pending)
@@ -85,13 +92,18 @@ class TimelineIndex:
                         touched.append(other)
                         if other.data.get("person"):
                             people.add(other.data["person"])
+                            if other.event in MEMBERSHIP_EVENTS or other.event == "retracted":
+                                movers.add(other.data["person"])
             if subject != STRUCTURE:
                 people.add(subject)
+                if f.event in MEMBERSHIP_EVENTS:
+                    movers.add(subject)
             for t in touched:
-                for key in UNIT_FIELDS:
-                    if t.data.get(key):
-                        units.add(t.data[key])
-        for person in list(people):
+                if t.data.get("person") is None or t.event in MEMBERSHIP_EVENTS:
+                    for key in UNIT_FIELDS:
+                        if t.data.get(key):
+                            units.add(t.data[key])
+        for person in movers:
             units |= self.person_units.get(person, set())
         for unit in units:
             people |= self.unit_people.get(unit, set())

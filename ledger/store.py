@@ -67,6 +67,9 @@ def _postgres(spec: str) -> StoreConfig:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_LOCK_TIMEOUT": "30",
+        # Insert a save's events with one call of eventsourcing's insert function, not an executemany in pipeline
+        # mode: with psycopg 3.3 that pipeline deadlocks on large saves (a 16,000-event import hung forever).
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
     }
     shown = f"postgresql://{env['POSTGRES_USER']}@{url.hostname}:{env['POSTGRES_PORT']}/{dbname}?schema={schema}"
     return StoreConfig(kind="postgresql", env=env, location=shown, schema=schema)

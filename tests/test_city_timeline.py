@@ -89,3 +89,55 @@ def test_rebuild_from_scratch_gives_the_same_rows(sqlite_store: str, city) -> No
     incremental = rows()
     app.timeline.rebuild()
     assert rows() == incremental
+
+
+def test_scoped_validation_refuses_exactly_what_validating_the_whole_city_refuses(sqlite_store: str, city) -> None:
+    """Append validates only the people and units a batch can affect (ledger.scope); on a generated city, random
+    single facts (many of them wrong: 超编, unknown posts, back-dated moves, retractions) get the same verdict."""
+    from ledger.errors import Refused
+    from ledger.facts import Fact, parse_fields
+
+    lines, _ = city
+    app = open_ledger(sqlite_store)
+    app.append(drafts(lines), actor="generator")
+    facts = app.facts()
+    baseline = validate(facts)
+    assert baseline == []
+    state = app.state()
+    people = sorted(state.people)
+    units = sorted(state.units)
+    rng = random.Random(5)
+
+    def some_day() -> str:
+        return (date(2019, 1, 1) + timedelta(days=rng.randint(0, 6 * 365))).isoformat()
+
+    makers = [
+        lambda: ("hired", {"person": f"N{rng.randint(0, 9)}", "name": "新人", "gender": "男", "birth_date": "1990-01-01",
+                           "unit": rng.choice(units), "establishment": rng.choice(["行政编制", "事业编制"]),
+                           "rank": rng.choice(["一级科员", "九级职员"]), "mode": "录用", "effective": some_day()}),
+        lambda: ("rank_promoted", {"person": rng.choice(people), "rank": rng.choice(["四级主任科员", "三级主任科员", "八级职员"]),
+                                   "effective": some_day()}),
+        lambda: ("transferred", {"person": rng.choice(people), "to_unit": rng.choice(units), "effective": some_day()}),
+        lambda: ("separated", {"person": rng.choice(people), "reason": "辞职", "effective": some_day()}),
+        lambda: ("post_appointed", {"person": rng.choice(people), "post": rng.choice(["副局长", "科长", "主任"]),
+                                    "effective": some_day()}),
+        lambda: ("secondment_started", {"person": rng.choice(people), "host": "区委党校", "kind": "学习", "effective": some_day()}),
+        lambda: ("retracted", {"target": rng.randint(2, facts[-1].id), "reason": "test"}),
+        lambda: ("quota_set", {"unit": rng.choice(units), "establishment": "行政编制", "count": rng.randint(0, 40),
+                               "effective": some_day()}),
+    ]
+    verdicts = {"clean": 0, "refused": 0}
+    for _ in range(120):
+        event, fields = rng.choice(makers)()
+        typed, problems = parse_fields(event, fields)
+        assert not problems
+        new = Fact(facts[-1].id + 1, event, typed["effective"], typed)
+        full = sorted((p.code, p.message) for p in validate([*facts, new]) if p not in baseline)
+        try:
+            app.check([Draft(event, fields)])
+            scoped: list = []
+        except Refused as e:
+            scoped = sorted((p.code, p.message) for p in e.problems)
+        assert scoped == full, f"{event} {fields}"
+        verdicts["refused" if full else "clean"] += 1
+    assert verdicts["clean"] > 10 and verdicts["refused"] > 10, verdicts
