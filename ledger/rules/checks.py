@@ -43,6 +43,14 @@ class Finding:
                 "person": self.person, "event_id": self.event_id, "message": self.message, "source": self.source}
 
 
+@dataclass(frozen=True)
+class Subjects:
+    """Units and persons whose state findings are wanted on a date (their units' quotas are judged too)."""
+
+    units: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+
+
 @dataclass
 class _History:
     """What the rules need about a person beyond the state on one date: ranks reached and posts held over time."""
@@ -92,7 +100,8 @@ class _Checker:
         return self.walker.state
 
     # --- the walk -------------------------------------------------------------------------------------------
-    def run(self, facts: Sequence[Fact], state_dates: Iterable[date]) -> list[Finding]:
+    def run(self, facts: Sequence[Fact], state_dates: Iterable[date] | dict[date, Subjects | None]) -> list[Finding]:
+        only = state_dates if isinstance(state_dates, dict) else {}
         pending = sorted(set(state_dates))
         day: date | None = None
         for f in facts:
@@ -102,7 +111,8 @@ class _Checker:
                 self.flush_quotas(day)
                 self.walker.close_day()
             while pending and f.effective > pending[0]:
-                self.state_rules(pending.pop(0))
+                d = pending.pop(0)
+                self.state_rules(d, only.get(d))
             day = f.effective
             if self.since <= f.effective <= self.until:
                 self.fact_rules(f)
@@ -114,7 +124,7 @@ class _Checker:
                 self.dirty.add(f.data["unit"])
         self.flush_quotas(day)
         for d in pending:
-            self.state_rules(d)
+            self.state_rules(d, only.get(d))
         return self.findings
 
     # --- per-person history (before the walker applies the fact) ---------------------------------------------
@@ -342,9 +352,16 @@ class _Checker:
                  since=f.effective)
 
     # --- rules about the state on a date ---------------------------------------------------------------------
-    def state_rules(self, on: date) -> None:
+    def state_rules(self, on: date, only: Subjects | None = None) -> None:
+        """The state's findings on `on`: for every unit and person, or `only` for some (and the persons' units)."""
         st = self.state
-        for code, u in st.units.items():
+        if only is None:
+            units, people = list(st.units.items()), st.staff()
+        else:
+            people = [p for pid in sorted(only.persons) if (p := st.people.get(pid)) is not None and p.left is None]
+            codes = set(only.units) | {p.unit for p in people}
+            units = [(c, st.units[c]) for c in sorted(codes) if c in st.units]
+        for code, u in units:
             staff = self.staff(code)
             for est in sorted({*u.quotas, *(p.establishment for p in staff)}):
                 filled, quota = sum(1 for p in staff if p.establishment == est), u.quotas.get(est, 0)
@@ -363,7 +380,7 @@ class _Checker:
                              unit=code, since=since, key=(post,))
             self.rank_quota(on, code)
             self.assistant_cap(on, code)
-        for p in st.staff():
+        for p in people:
             self.retirement(on, p)
             self.secondment(on, p)
 
@@ -438,8 +455,11 @@ def check(facts: Iterable[Fact], rulebook: Rulebook, as_of: date, since: date | 
     return checker.run(ordered, [as_of])
 
 
-def findings_over(facts: Iterable[Fact], rulebook: Rulebook, dates: Iterable[date]) -> list[Finding]:
-    """Every fact's findings (all time) and the state's findings on each of `dates`, in one walk."""
-    dates = sorted(set(dates))
+def findings_over(facts: Iterable[Fact], rulebook: Rulebook,
+                  dates: Iterable[date] | dict[date, Subjects | None]) -> list[Finding]:
+    """Every fact's findings (all time) and the state's findings on each of `dates`, in one walk. With a dict,
+    a date's state findings are only about the given units and persons (None: all of them)."""
+    if not isinstance(dates, dict):
+        dates = dict.fromkeys(dates)
     checker = _Checker(rulebook, date.min, date.max, None)
     return checker.run(counting_facts(facts), dates)

@@ -14,7 +14,7 @@ from datetime import date
 from ..errors import Problem, Refused
 from ..facts import Fact
 from .catalogue import Rulebook
-from .checks import Finding, findings_over
+from .checks import Finding, Subjects, findings_over
 
 
 class FindingsRefused(Refused):
@@ -32,10 +32,18 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
     if not new:
         return []
     by_id = {f.id: f for f in recorded}
-    dates = {f.effective for f in new} | {today or date.today()}
+    touched: dict[date, tuple[set[str], set[str]]] = {}
     for f in new:
         if f.event == "retracted" and f.data["target"] in by_id:
-            dates.add(by_id[f.data["target"]].effective)
+            f = by_id[f.data["target"]]
+        units, persons = touched.setdefault(f.effective, (set(), set()))
+        units.update(u for u in (f.get("unit"), f.get("to_unit")) if u)
+        if f.person:
+            persons.add(f.person)
+    # On the dates the batch touches, only what it touches is judged (an import of a whole city has thousands of
+    # dates); today, everything in the timeline given.
+    dates: dict[date, Subjects | None] = {d: Subjects(frozenset(u), frozenset(p)) for d, (u, p) in touched.items()}
+    dates[today or date.today()] = None
     before = {x.key for x in findings_over(recorded, rulebook, dates)}
     out: list[Finding] = []
     seen: set[tuple] = set()
