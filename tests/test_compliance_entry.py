@@ -102,3 +102,19 @@ def test_dry_run_import_shows_the_warnings_and_writes_nothing(sqlite_ledger, wri
     r = sqlite_ledger("--strict", "import", "--dry-run", path)
     assert r.exit_code == 1 and "RANK_TENURE" in r.stderr
     assert sqlite_ledger.event_count() == count
+
+
+def test_excess_that_lasted_only_a_month_in_the_past_is_still_warned(sqlite_ledger, write_jsonl):
+    opened(sqlite_ledger, write_jsonl)
+    sqlite_ledger.ok("org", "post-quota", "NJ", "--post", "局长", "--level", "县处级正职", "--count", "1",
+                     "--effective", "2022-07-01")
+    r = sqlite_ledger("org", "post-quota", "NJ", "--post", "局长", "--level", "县处级正职", "--count", "0",
+                      "--effective", "2022-06-01")
+    assert r.exit_code == 0 and "Warning: POST_OVER_QUOTA" in r.stderr and "2022-06-01" in r.stderr
+
+
+def test_hiring_someone_past_retirement_age_is_warned(sqlite_ledger, write_jsonl):
+    opened(sqlite_ledger, write_jsonl)
+    r = sqlite_ledger("hire", "OLD", "--name", "老王", "--gender", "男", "--birth-date", "1955-01-01", "--unit", "NJ",
+                      "--establishment", "行政编制", "--rank", "一级科员", "--mode", "调任", "--effective", "2021-01-01")
+    assert r.exit_code == 0 and "Warning: RETIREMENT_OVERDUE" in r.stderr
