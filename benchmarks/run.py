@@ -111,12 +111,15 @@ def bare_scan(store: str) -> int:
         return n
     import psycopg
 
+    from ledger.application import open_ledger
+
+    table = open_ledger(store).recorder.events_table_name
     e = config.env
     with psycopg.connect(host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"], dbname=e["POSTGRES_DBNAME"],
                          user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"] or None) as conn:
         with conn.cursor(name="scan") as cur:
             cur.itersize = 10_000
-            cur.execute(f'SELECT state FROM "{config.schema}".stored_events ORDER BY notification_id')
+            cur.execute(f'SELECT state FROM "{config.schema}".{table} ORDER BY notification_id')
             loads = orjson.loads
             for (state,) in cur:
                 loads(state)
