@@ -231,8 +231,7 @@ class PersonnelLedger(Application):
         next_id = (facts[-1].id if facts else 1) + 1
         drafted = [Fact(0, d.event, fields["effective"], fields) for d, fields in new]
         lines = {}
-        order = sorted(range(len(drafted)), key=lambda i: batch_order(drafted[i]))
-        for n, i in enumerate(order):
+        for n, i in enumerate(batch_order(drafted)):
             drafted[i].id = next_id + n
             lines[drafted[i].id] = new[i][0].line
         found = self._new_problems(facts, sorted(drafted, key=lambda f: f.id))
@@ -353,12 +352,18 @@ def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = Non
     cipher_env = encryption_env(extra_env)  # a malformed key is refused before any file is made
     prepare_store(config)
     env = {**config.env, **cipher_env, **(extra_env or {})}
-    try:
-        app = PersonnelLedger(env=env, config=config)
-    except LedgerError:
-        raise
-    except Exception as e:  # the store libraries raise many kinds; the user needs one line
-        raise StoreError(f"cannot open store {config.location}: {str(e).strip() or type(e).__name__}") from None
+    for attempt in range(5):
+        try:
+            app = PersonnelLedger(env=env, config=config)
+            break
+        except LedgerError:
+            raise
+        except Exception as e:  # the store libraries raise many kinds; the user needs one line
+            # Several processes opening a new PostgreSQL schema at once race on CREATE ... IF NOT EXISTS.
+            if "concurrently" in str(e) and attempt < 4:
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            raise StoreError(f"cannot open store {config.location}: {str(e).strip() or type(e).__name__}") from None
     try:
         check_stored_form(app)  # wrong key, no key, or plain vs encrypted: refuse before anything is written
     except LedgerError:
