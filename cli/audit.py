@@ -3,50 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import click
 
 from .main import Session
+from .options import known_at_option, parse_date_option, parse_moment_option, parse_moment_start_option
 from .output import echo_table, emit_json, json_option
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    from ledger.dates import parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
-
-
-def _parse_since(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    """A moment; a bare date means its start (00:00 UTC) — `--until` uses its end."""
-    from ledger.dates import parse_date, parse_timestamp
-
-    if value is None:
-        return None
-    try:
-        if len(value.strip()) <= 10:
-            d = parse_date(value)
-            return datetime(d.year, d.month, d.day, tzinfo=UTC)
-        return parse_timestamp(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
-
-
-def _parse_until(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    from ledger.dates import parse_timestamp
-
-    if value is None:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
 
 
 def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,12 +23,12 @@ def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--actor", metavar="NAME", help="Only events recorded by this actor."),
         click.option("--event", "event", metavar="TYPE", type=click.Choice(list(EVENT_CLASSES)),
                      help="Only events of this type (e.g. rank_promoted, retracted)."),
-        click.option("--since", metavar="TIMESTAMP", callback=_parse_since,
+        click.option("--since", metavar="TIMESTAMP", callback=parse_moment_start_option,
                      help="Recorded at or after this moment (ISO 8601, UTC if no zone; a bare date: its start)."),
-        click.option("--until", metavar="TIMESTAMP", callback=_parse_until,
+        click.option("--until", metavar="TIMESTAMP", callback=parse_moment_option,
                      help="Recorded at or before this moment (a bare date: its end)."),
-        click.option("--effective-from", metavar="DATE", callback=_parse_date, help="Effective on or after DATE."),
-        click.option("--effective-to", metavar="DATE", callback=_parse_date, help="Effective on or before DATE."),
+        click.option("--effective-from", metavar="DATE", callback=parse_date_option, help="Effective on or after DATE."),
+        click.option("--effective-to", metavar="DATE", callback=parse_date_option, help="Effective on or before DATE."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -94,12 +58,10 @@ def _short(entry: dict[str, Any], key: str) -> str:
 
 
 def register(cli: click.Group) -> None:
-    from .query import known_at_option
-
     @cli.command()
-    @click.option("--from", "start", metavar="DATE", required=True, callback=_parse_date,
+    @click.option("--from", "start", metavar="DATE", required=True, callback=parse_date_option,
                   help="The earlier date: changes effective after it are listed.")
-    @click.option("--to", "end", metavar="DATE", required=True, callback=_parse_date,
+    @click.option("--to", "end", metavar="DATE", required=True, callback=parse_date_option,
                   help="The later date: changes effective up to and including it are listed.")
     @click.option("--unit", metavar="UNIT", help="Only people of this unit (before or after the change).")
     @known_at_option

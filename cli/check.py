@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from .main import Session
+from .options import parse_date_option
 from .output import echo_table, emit_json, json_option
-from .query import parse_date_option
 
 rules_option = click.option("--rules", "rules_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
                             help="TOML file overriding the rule catalogue's parameters  [default: ledger.toml beside "

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from .main import Session
+from .options import known_at_option, parse_date_option
 from .output import echo_table, emit_json
-from .query import known_at_option, parse_date_option
 
 
 def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

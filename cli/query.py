@@ -9,37 +9,9 @@ import click
 
 from .audit import log_filter_options
 from .main import Session
+from .options import as_of_option, known_at_option
 from .output import echo_table, emit_json, json_option
 from .progress import quiet_option
-
-
-def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    from ledger.dates import parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
-
-
-def parse_moment_option(ctx: click.Context, param: click.Parameter, value: str | None):  # -> datetime | None
-    from ledger.dates import parse_timestamp
-
-    if value is None:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
-
-
-as_of_option = click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
-                            help="The date to look at (YYYY-MM-DD)  [default: today]")
-known_at_option = click.option("--known-at", "known_at", metavar="TIMESTAMP", callback=parse_moment_option,
-                               help="Answer as the ledger knew it at this moment (ISO 8601, UTC if no zone; a bare date "
-                                    "means its end).")
 
 
 def _fmt_posts(posts: list[dict]) -> str:

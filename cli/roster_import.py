@@ -10,9 +10,9 @@ import click
 from ledger.vocabulary import HIRE_MODES
 
 from .main import Session
+from .options import parse_date_option
 from .output import echo_table
 from .progress import progress, quiet_option
-from .query import parse_date_option
 
 
 def register(cli: click.Group) -> None:

@@ -1,0 +1,46 @@
+"""Option parsers and decorator bundles shared by commands: dates and moments, parsed by `ledger.dates`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import click
+
+
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A calendar date option; a bad one is a usage error (exit 2) that says why."""
+    from ledger.dates import parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def parse_moment_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """A moment (ISO 8601, UTC if no zone); a bare date means its end."""
+    from ledger.dates import parse_timestamp
+
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def parse_moment_start_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """A moment where a bare date means its start (00:00 UTC), for the lower end of a range."""
+    if value is not None and len(value.strip()) <= 10:
+        d = parse_date_option(ctx, param, value)
+        return datetime(d.year, d.month, d.day, tzinfo=UTC) if d else None
+    return parse_moment_option(ctx, param, value)
+
+
+as_of_option = click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
+                            help="The date to look at (YYYY-MM-DD)  [default: today]")
+known_at_option = click.option("--known-at", "known_at", metavar="TIMESTAMP", callback=parse_moment_option,
+                               help="Answer as the ledger knew it at this moment (ISO 8601, UTC if no zone; a bare date "
+                                    "means its end).")
