@@ -136,10 +136,9 @@ def child(argv: list[str]) -> None:
         out["events"] = bare_scan(store)
     elif what == "fold":
         from ledger.application import open_ledger
-        from ledger.fold import fold
 
         app = open_ledger(store)
-        state = fold(app.facts(), date.fromisoformat(argv[2]))
+        state = app.state(date.fromisoformat(argv[2]))  # cold: the streaming fold (sorted stored bytes)
         out["staff"] = len(state.staff())
     elif what == "rebuild":
         from ledger.application import open_ledger

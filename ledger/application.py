@@ -11,7 +11,7 @@ import getpass
 import os
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,7 +25,7 @@ from .crypto import check_stored_form, encryption_env
 from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
 from .errors import LedgerError, NotFound, Problem, Refused, StoreError
 from .facts import Fact, parse_fields
-from .fold import batch_order, fold, validate
+from .fold import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
 from .projection import Timeline
 from .scope import TimelineIndex
 from .state import State, roster_sort_key
@@ -190,11 +190,12 @@ class PersonnelLedger(Application):
         return self._facts
 
     @staticmethod
-    def _to_fact(version: int, name: str, raw: dict[str, Any]) -> Fact:
+    def _to_fact(version: int, name: str, raw: dict[str, Any], when: bool = True) -> Fact:
         # The decoded dict becomes the fact's data: only the date fields of its type are converted (a third of
-        # the cost of looking at every value), and the system fields are taken out.
+        # the cost of looking at every value), and the system fields are taken out. `when=False`: no recorded
+        # time (a fold as known now does not look at it).
         stamp = raw.pop("timestamp", None)
-        recorded = datetime.fromisoformat(stamp["_data_"]) if stamp is not None else None
+        recorded = datetime.fromisoformat(stamp["_data_"]) if stamp is not None and when else None
         actor = raw.pop("actor", "")
         raw.pop("class_version", None)
         raw.pop("chain", None)
@@ -292,8 +293,53 @@ class PersonnelLedger(Application):
 
     # --- queries --------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
-        """The fold of every recorded fact on `on`, as known at `known_at`."""
+        """The fold of every recorded fact on `on`, as known at `known_at`.
+
+        Cold (nothing read yet), the events are sorted in the fold's order as stored bytes and each is decoded,
+        applied and dropped (`_stream_counting`): a city's million `Fact`s never sit in memory at once.
+        """
+        if not self._facts:
+            return fold_ordered(self._stream_counting(on, known_at), on)
         return fold(self.facts(), on, known_at)
+
+    def _stream_counting(self, on: date | None, known_at: datetime | None) -> Iterator[Fact]:
+        """`counting_facts(self.facts(), known_at)` up to `on`, in `fold_order`, each fact built only when applied.
+
+        One scan keeps each counting event as (effective, PRECEDENCE, id, stored bytes) — its effective date
+        read from the stored JSON's text, where eventsourcing always writes it near the start — and decodes the
+        few retractions; the sorted list is then decoded one event at a time. ~0.5 KB an event instead of a
+        `Fact` with its dict (~1.3 KB).
+        """
+        marker = b'"effective":{"_type_":"date_iso","_data_":"'
+        limit = on.isoformat() if on is not None else None
+        days: dict[str, str] = {}
+        keep: list[tuple[str, int, int, str, bytes]] = []
+        retractions: list[Fact] = []
+        for version, topic, state in self._select_rows(0):
+            name = TOPIC_NAMES.get(topic)
+            if name is None:  # the stream's Opened event
+                continue
+            if name == "retracted":
+                retractions.append(self._to_fact(version, name, self._decode_state(state)))
+                continue
+            at = state.find(marker)
+            if at >= 0:
+                eff = state[at + len(marker):at + len(marker) + 10].decode()
+            else:  # encrypted or compressed bytes: decode to learn the date
+                eff = self._decode_state(state)["effective"]["_data_"]
+            if limit is not None and eff > limit:
+                continue
+            keep.append((days.setdefault(eff, eff), PRECEDENCE[name], version, name, state))
+        gone = retracted_ids(retractions, known_at)
+        keep.sort()
+        decode, to_fact, when = self._decode_state, self._to_fact, known_at is not None
+        for i, (_eff, _p, version, name, state) in enumerate(keep):
+            keep[i] = None  # type: ignore[call-overload]  # let the applied events go
+            if version in gone:
+                continue
+            f = to_fact(version, name, decode(state), when)
+            if known_at is None or f.recorded is None or f.recorded <= known_at:
+                yield f
 
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
         """The roster on `on` in the `ledger roster --json` shape (DESIGN.md §6).
