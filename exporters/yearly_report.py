@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.report import YearlyFigures, yearly_figures
+from ledger.report import YearlyFigures
+from ledger.report_index import unit_yearly_figures
 
 from .base import ExportContext
 from .gbt9704 import OfficialDocument
@@ -268,7 +269,8 @@ class YearlyReport:
         if as_of is not None and as_of.year != year:
             raise ExportOptionError(f"--as-of {as_of} is not in --year {year}")
         narrative = read_narrative(options["narrative"]) if options.get("narrative") else Narrative()
-        figures = yearly_figures(context.app.facts(), year, options.get("unit"), options.get("known_at"), as_of=as_of)
+        # Only the facts that can matter for the unit, found through the index kept in the store (ledger.report_index).
+        figures = unit_yearly_figures(context.app, year, options.get("unit"), options.get("known_at"), as_of=as_of)
         return render(figures, narrative, bool(options.get("redact")), path)
 
 

@@ -30,6 +30,7 @@ import orjson
 from . import vocabulary as v
 from .facts import Fact
 from .fold import _Walker, counting_facts  # the projection is the fold's own walk, with intervals recorded
+from .report_index import FactIndex
 from .scope import STRUCTURE
 
 if TYPE_CHECKING:
@@ -242,6 +243,7 @@ class Timeline:
             else:
                 self._replace(conn, facts, self._affected(facts, new))
             self._set_position(conn, top)
+            FactIndex(self).sync(conn, facts)  # the yearly report's fact index, in the same transaction
         return top
 
     def rebuild(self) -> int:
