@@ -12,14 +12,15 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import get_topic
 
 from .crypto import check_stored_form, encryption_env
 from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
@@ -51,6 +52,34 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class SealedMapper(Mapper):
+    """eventsourcing's mapper, reusing the JSON the seal (ledger.integrity.seal) already made of an event — with
+    orjson from the event's own values, which also gives the hashed content without decoding it back — instead
+    of encoding each event again with the stdlib encoder. Events it was not given are encoded as usual."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._kept: dict[int, tuple[Any, bytes]] = {}
+
+    def forget(self) -> None:
+        self._kept.clear()
+
+    def keep(self, event: Any, state: bytes) -> None:
+        self._kept[id(event)] = (event, state)
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        kept = self._kept.pop(id(domain_event), None)
+        if kept is None or kept[0] is not domain_event:
+            return super().to_stored_event(domain_event)
+        state = kept[1]
+        if self.compressor:
+            state = self.compressor.compress(state)
+        if self.cipher:
+            state = self.cipher.encrypt(state)
+        return StoredEvent(originator_id=domain_event.originator_id, originator_version=domain_event.originator_version,
+                           topic=get_topic(type(domain_event)), state=state)
+
+
 @dataclass(frozen=True)
 class Draft:
     """An event a clerk asks to record: its type and its raw fields, and where it came from (for messages)."""
@@ -58,6 +87,9 @@ class Draft:
     event: str
     fields: dict[str, Any]
     line: int | None = None
+    # `parse_fields(event, fields)`'s result when the reader already parsed them without problems (an import
+    # file is checked line by line before anything is appended): `append` does not parse them again.
+    parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 def _back_off(attempt: int) -> None:
@@ -112,6 +144,9 @@ class PersonnelLedger(Application):
             snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
             self.snapshots.put([snapshot_class.take(aggregate)])
 
+    def construct_mapper(self) -> Mapper:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=SealedMapper)
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -124,8 +159,6 @@ class PersonnelLedger(Application):
         return super().save(*objs, **kwargs)
 
     def _seal(self, events: Sequence[Any]) -> None:
-        from eventsourcing.persistence import Mapper
-
         from .integrity import seal
 
         first = events[0].originator_version
@@ -136,7 +169,12 @@ class PersonnelLedger(Application):
             if self._head is None or self._head[0] != first - 1 or not self._head[1]:
                 return  # a stale aggregate: the save will meet a version conflict and be retried
             prev = self._head[1]
-        seal(events, prev, Mapper(transcoder=self.mapper.transcoder))
+        mapper = self.mapper
+        keep = None
+        if isinstance(mapper, SealedMapper):
+            mapper.forget()  # what an earlier, failed save left
+            keep = mapper.keep
+        seal(events, prev, Mapper(transcoder=mapper.transcoder), keep)
 
     # --- reading the stream (fast path) ---------------------------------------------------------------------
     def _state_decoder(self) -> Callable[[bytes], dict[str, Any]]:
@@ -223,7 +261,7 @@ class PersonnelLedger(Application):
         problems: list[Problem] = []
         new: list[tuple[Draft, dict[str, Any]]] = []
         for d in drafts:
-            fields, probs = parse_fields(d.event, d.fields)
+            fields, probs = (dict(d.parsed), []) if d.parsed is not None else parse_fields(d.event, d.fields)
             problems += [Problem(p.code, p.message, d.line) for p in probs]
             if not probs:
                 new.append((d, fields))

@@ -37,9 +37,9 @@ def read_jsonl(path: Path) -> list[Draft]:
             continue
         for system in ("id", "recorded", "actor"):
             obj.pop(system, None)  # a `ledger log --json` line re-imports as a new event
-        _fields, field_problems = parse_fields(event, obj)
+        fields, field_problems = parse_fields(event, obj)
         problems += [Problem(p.code, p.message, n) for p in field_problems]
-        drafts.append(Draft(event, obj, n))
+        drafts.append(Draft(event, obj, n, None if field_problems else fields))
     if problems:
         raise Refused(problems)
     return drafts

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from eventsourcing.utils import get_topic
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import Mapper
@@ -56,19 +57,65 @@ def link(prev: bytes, topic: str, state: dict[str, Any]) -> bytes:
     return hashlib.sha256(prev + topic.encode() + b"\x00" + canonical(state)).digest()
 
 
-def seal(events: Sequence[Any], prev_hex: str | None, plain: Mapper) -> str:
+_NO_CHAIN = b'"' + CHAIN_FIELD.encode() + b'":null'
+
+
+def seal(events: Sequence[Any], prev_hex: str | None, plain: Mapper,
+         keep: Callable[[Any, bytes], None] | None = None) -> str:
     """Set `chain` on pending events (in version order) before they are saved; returns the new head.
 
     `plain` is a mapper with the application's transcoder and no cipher or compressor, so the content hashed is
     exactly the JSON that will be stored. Events are frozen dataclasses, hence `object.__setattr__`; they are
-    not yet stored and nothing reads `chain` back into the aggregate.
+    not yet stored and nothing reads `chain` back into the aggregate. `keep(event, state)`, if given, receives
+    the event's stored JSON with its chain — the transcoder's own bytes with `"chain":null` replaced, equal to
+    encoding the sealed event again — so that the save need not encode it a second time.
     """
     prev = bytes.fromhex(prev_hex) if prev_hex else GENESIS
     for event in events:
+        state = _plain_state(event, plain) if keep is not None else None
+        if state is not None:  # the usual case: hash the dict itself, encode once (orjson)
+            prev = link(prev, get_topic(type(event)), state)
+            chain = prev.hex()
+            object.__setattr__(event, CHAIN_FIELD, chain)
+            state[CHAIN_FIELD] = chain
+            keep(event, orjson.dumps(state))  # type: ignore[misc]
+            continue
         stored = plain.to_stored_event(event)
         prev = link(prev, stored.topic, orjson.loads(stored.state))
-        object.__setattr__(event, CHAIN_FIELD, prev.hex())
+        chain = prev.hex()
+        object.__setattr__(event, CHAIN_FIELD, chain)
+        # A JSON string cannot hold an unescaped quote, so the top-level field is the only possible match.
+        if keep is not None and stored.state.count(_NO_CHAIN) == 1:
+            keep(event, stored.state.replace(_NO_CHAIN, _NO_CHAIN[:-4] + b'"' + chain.encode() + b'"'))
     return prev.hex()
+
+
+_NATIVE = (str, int, bool, type(None))
+
+
+def _plain_state(event: Any, plain: Mapper) -> dict[str, Any] | None:
+    """The event's state exactly as `orjson.loads(plain.to_stored_event(event).state)` would give it — the
+    transcoder's JSON decoded — built without encoding; None if a value is not a plain scalar or a registered
+    type whose transcoding gives a string (then the caller encodes as eventsourcing does)."""
+    types = getattr(plain.transcoder, "types", None)
+    if types is None:
+        return None
+    state = dict(vars(event))
+    del state["originator_id"], state["originator_version"]
+    class_version = getattr(type(event), "class_version", 1)
+    if class_version > 1:
+        state["class_version"] = class_version
+    for k, val in state.items():
+        if type(val) in _NATIVE:
+            continue
+        t = types.get(type(val))
+        if t is None:
+            return None
+        data = t.encode(val)
+        if type(data) is not str:
+            return None
+        state[k] = {"_type_": t.name, "_data_": data}
+    return state
 
 
 # --- reading the raw rows ------------------------------------------------------------------------------------
