@@ -10,7 +10,7 @@ Three tables in the same store, written in one transaction with their own tracki
   has its target's subject), as ledger.scope assigns it;
 - `report_unit_people (unit, person)`: every person ever named with a unit (`unit`, `to_unit`);
 - `report_names (fact_id, name)`: every recorded person's name (retracted facts included) — the names a redacted
-  report must mask, whoever they are.
+  report must mask, whoever they are (encrypted, as the timeline's roster docs are, in an encrypted store).
 Catching up reads only the events recorded since the tracking position (a cold process does not read the whole
 stream); the report then reads the facts it needs by version. The figures equal the full walk's, except
 `people` (every person's id → name), which holds the people in scope only; the names to mask are the same.
@@ -38,12 +38,13 @@ CHUNK = 500
 
 def _schema(t: Any, kind: str) -> tuple[str, ...]:
     big = "BIGINT" if kind == "postgresql" else "INTEGER"
+    blob = "BYTEA" if kind == "postgresql" else "BLOB"
     return (
         f"CREATE TABLE IF NOT EXISTS {t('report_subjects')} (fact_id {big} PRIMARY KEY, subject TEXT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS report_subjects_subject ON {t('report_subjects')} (subject)",
         f"CREATE TABLE IF NOT EXISTS {t('report_unit_people')} (unit TEXT NOT NULL, person TEXT NOT NULL, "
         "PRIMARY KEY (unit, person))",
-        f"CREATE TABLE IF NOT EXISTS {t('report_names')} (fact_id {big} PRIMARY KEY, name TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {t('report_names')} (fact_id {big} PRIMARY KEY, name {blob} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {t('report_tracking')} (name TEXT PRIMARY KEY, position {big} NOT NULL)",
     )
 
@@ -144,6 +145,8 @@ class FactIndex:
             found = dict(self._subjects_of(conn, [f.data["target"] for f in missing]))
             for f in missing:
                 subjects[f.id] = found.get(f.data["target"], STRUCTURE)
+        cipher = self.app.mapper.cipher  # an encrypted store keeps the names encrypted here too
+        encoded = [(i, cipher.encrypt(n.encode()) if cipher is not None else n.encode()) for i, n in names]
         conflict = " ON CONFLICT DO NOTHING" if tl.kind == "postgresql" else ""
         ignore = "" if tl.kind == "postgresql" else " OR IGNORE"
         with _cursor(conn, tl.kind) as c:
@@ -151,7 +154,7 @@ class FactIndex:
                           list(subjects.items()))
             c.executemany(f"INSERT{ignore} INTO {tl._t('report_unit_people')} VALUES ({p}, {p}){conflict}",
                           sorted(unit_people))
-            c.executemany(f"INSERT{ignore} INTO {tl._t('report_names')} VALUES ({p}, {p}){conflict}", names)
+            c.executemany(f"INSERT{ignore} INTO {tl._t('report_names')} VALUES ({p}, {p}){conflict}", encoded)
         return last
 
     def _subjects_of(self, conn: Any, ids: list[int]) -> Iterator[tuple[int, str]]:
@@ -185,7 +188,10 @@ class FactIndex:
     def recorded_person_names(self) -> list[str]:
         tl = self.tl
         rows = tl._connect().execute(f"SELECT name FROM {tl._t('report_names')} ORDER BY fact_id").fetchall()
-        return list(dict.fromkeys(r[0] for r in rows))
+        cipher = self.app.mapper.cipher
+        if cipher is not None:
+            return list(dict.fromkeys(cipher.decrypt(bytes(r[0])).decode() for r in rows))
+        return list(dict.fromkeys(bytes(r[0]).decode() for r in rows))
 
     def read(self, ids: list[int]) -> list[Fact]:
         """The facts with these ids (stream versions), in recording order."""
@@ -197,9 +203,12 @@ class FactIndex:
             for i in range(0, len(ids), CHUNK):
                 chunk = ids[i:i + CHUNK]
                 if pg:
-                    sql = (f'SELECT originator_version, topic, state FROM "{self.tl.schema}"."{table}" '
-                           f"WHERE originator_id = %s AND originator_version = ANY(%s)")
-                    curs.execute(sql, (app.ledger_id, chunk))
+                    # A join with the array: one primary-key look-up per id (`= ANY(...)` makes the planner scan
+                    # the whole stream, its one originator, and filter).
+                    sql = (f'SELECT e.originator_version, e.topic, e.state FROM unnest(%s::bigint[]) AS v(version) '
+                           f'JOIN "{self.tl.schema}"."{table}" e '
+                           "ON e.originator_id = %s AND e.originator_version = v.version")
+                    curs.execute(sql, (chunk, app.ledger_id))
                     rows = [(r["originator_version"], r["topic"], bytes(r["state"])) for r in curs.fetchall()]
                 else:
                     sql = (f"SELECT originator_version, topic, state FROM {table} WHERE originator_id = ? "

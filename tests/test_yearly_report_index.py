@@ -89,3 +89,23 @@ def test_unknown_unit_and_empty_store(sqlite_store: str, city) -> None:
     app.append(drafts(city[0][:50]), actor="generator")
     with pytest.raises(NotFound, match="no unit 'NOPE'"):
         unit_yearly_figures(open_ledger(sqlite_store), 2020, "NOPE")
+
+
+def test_encrypted_store_keeps_names_encrypted_and_counts_the_same(tmp_path: Path, city) -> None:
+    from ledger.crypto import new_key
+
+    path = tmp_path / "ledger.sqlite3"
+    env = {"LEDGER_ENCRYPTION_KEY": new_key()}
+    lines = city[0]
+    app = open_ledger(str(path), extra_env=env)
+    app.append(drafts(lines), actor="generator")
+    year = max(f.effective for f in app.facts()).year - 1
+    cold = open_ledger(str(path), extra_env=env)
+    fast = unit_yearly_figures(cold, year)
+    assert_same(fast, yearly_figures(app.facts(), year))
+    assert fast.recorded_person_names
+    app.close()
+    cold.close()
+    names = {x["name"].encode() for x in lines if x["event"] in ("hired", "assistant_engaged")}
+    data = b"".join(Path(f"{path}{s}").read_bytes() for s in ("", "-wal") if Path(f"{path}{s}").exists())
+    assert not [n for n in names if n in data]
