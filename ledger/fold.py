@@ -96,7 +96,7 @@ def fold_order(f: Fact) -> tuple[date, int, int]:
 
 def fold(facts: Iterable[Fact], on: date | None = None, known_at: datetime | None = None) -> State:
     """The state on `on` (None: after every fact), as the ledger knew it at `known_at` (None: now)."""
-    walker = _Walker(check=False)
+    walker = Walker(check=False)
     for f in counting_facts(facts, known_at):
         if on is not None and f.effective > on:
             break
@@ -107,7 +107,7 @@ def fold(facts: Iterable[Fact], on: date | None = None, known_at: datetime | Non
 
 def fold_ordered(facts: Iterable[Fact], on: date | None = None) -> State:
     """`fold` of facts already in `counting_facts` order (retractions resolved, sorted by `fold_order`)."""
-    walker = _Walker(check=False)
+    walker = Walker(check=False)
     for f in facts:
         if on is not None and f.effective > on:
             break
@@ -120,7 +120,7 @@ def validate(facts: Iterable[Fact]) -> list[Problem]:
     """Every problem in the whole timeline, each tied to the fact that cannot be."""
     facts = list(facts)
     problems = _check_retractions(facts)
-    walker = _Walker(check=True)
+    walker = Walker(check=True)
     day: date | None = None
     for f in counting_facts(facts):
         if day is not None and f.effective != day:
@@ -151,8 +151,13 @@ def _check_retractions(facts: list[Fact]) -> list[Problem]:
     return problems
 
 
-class _Walker:
-    """Applies facts one by one to a `State`; with `check`, refuses (and skips) facts that cannot be."""
+class Walker:
+    """Applies facts one by one to a `State`; with `check`, refuses (and skips) facts that cannot be.
+
+    Public so that readers needing the state between facts (the yearly report, the materialised timeline, the
+    compliance rules) step through the one walk the fold uses instead of re-implementing it: feed it facts in
+    `counting_facts` order with `apply`, and call `close_day` between dates when checking.
+    """
 
     def __init__(self, check: bool):
         self.check = check

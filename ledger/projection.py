@@ -29,7 +29,7 @@ import orjson
 
 from . import vocabulary as v
 from .facts import Fact
-from .fold import _Walker, counting_facts  # the projection is the fold's own walk, with intervals recorded
+from .fold import Walker, counting_facts  # the projection is the fold's own walk, with intervals recorded
 from .report_index import FactIndex
 from .scope import STRUCTURE
 
@@ -78,7 +78,7 @@ def _unit_doc(u: Any) -> bytes:
 
 def derive(facts: Iterable[Fact], people: set[str] | None = None) -> tuple[list[PersonRow], list[UnitRow]]:
     """The intervals of `people` (None: everyone) and of every unit, from facts that include their timelines."""
-    walker = _Walker(check=False)
+    walker = Walker(check=False)
     state = walker.state
     open_rows: dict[tuple[str, str], tuple[str, str, bytes]] = {}  # (person, kind) -> (unit, valid_from, doc)
     out: list[PersonRow] = []

@@ -22,7 +22,7 @@ from itertools import groupby
 from . import vocabulary as v
 from .errors import NotFound
 from .facts import Fact
-from .fold import _Walker, counting_facts, fold  # the fold's own walker: one pass instead of a fold per date
+from .fold import Walker, counting_facts, fold  # the fold's own walker: one pass instead of a fold per date
 from .state import PersonState, Post, State, UnitState
 
 SECTION_LEVELS = ("乡科级正职", "乡科级副职")  # 科级领导职数
@@ -257,7 +257,7 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
     appointments: list[Appointment] = []
     engagements: list[Engagement] = []
     secondments: list[Secondment] = []
-    walker = _Walker(check=False)
+    walker = Walker(check=False)
     for _day, group in groupby((f for f in facts if f.effective <= as_of), key=lambda f: f.effective):
         day_facts = list(group)
         todo = [f for f in day_facts if f.id in wanted]

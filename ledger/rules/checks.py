@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import vocabulary as v
 from ..facts import Fact
-from ..fold import _Walker, counting_facts
+from ..fold import Walker, counting_facts
 from ..state import PersonState, State
 from .catalogue import Rulebook
 from .periods import add_months, add_years, month_end, retirement_date, span_text, working_days
@@ -75,7 +75,7 @@ class _Checker:
     def __init__(self, rulebook: Rulebook, since: date, until: date, unit: str | None):
         self.rb = rulebook
         self.since, self.until, self.unit = since, until, unit
-        self.walker = _Walker(check=False)
+        self.walker = Walker(check=False)
         self.history: dict[str, _History] = {}
         self.over_since: dict[tuple[str, str, str], date] = {}  # (kind, unit, key) -> first day of the excess
         self.members: dict[str, set[str]] = {}  # unit -> people on its establishment now
