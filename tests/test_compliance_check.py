@@ -9,17 +9,16 @@ from typing import Any
 import orjson
 import pytest
 
+from tests.scenarios import ev, hire
+
 D0 = "2019-01-01"
-
-
-def ev(event: str, effective: str, **fields: Any) -> dict[str, Any]:
-    return {"event": event, "effective": effective, **{k: v for k, v in fields.items() if v is not None}}
 
 
 def person(pid: str, name: str, rank: str, since: str, *, section: str | None = None, gender: str = "男",
            birth: str = "1985-06-01", mode: str = "转任", effective: str | None = None) -> dict[str, Any]:
-    return ev("hired", effective or max(D0, since), person=pid, name=name, gender=gender, birth_date=birth, unit="NJ",
-              section=section, establishment="行政编制", rank=rank, rank_since=since, mode=mode)
+    """A hire into 区农业农村局 (NJ), effective at the bureau's opening or when the rank was reached."""
+    return hire(pid, name, "NJ", rank, effective or max(D0, since), section=section, gender=gender, birth_date=birth,
+                rank_since=since, mode=mode, education=None)
 
 
 def bureau(*extra: dict[str, Any]) -> list[dict[str, Any]]:
