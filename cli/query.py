@@ -43,7 +43,7 @@ def register(cli: click.Group) -> None:
             ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
             ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
         """
-        from ledger.views import unit_summary
+        from ledger.views import roster_view, unit_summary
 
         on = as_of or date.today()
         if fmt or output:
@@ -57,11 +57,12 @@ def register(cli: click.Group) -> None:
                                     progress_factory=factory("Writing roster", quiet))
             click.echo(f"Wrote {written}")
             return
-        data = session.app.roster(on, known_at, unit)
         if as_json:
-            emit_json(data)
+            emit_json(session.app.roster(on, known_at, unit))
             return
+        # The table needs each unit's quotas too, so it folds once and takes the roster from the same state.
         state = session.app.state(on, known_at)
+        data = roster_view(state, on, known_at, unit)
         known = f", as known at {known_at.isoformat()}" if known_at else ""
         click.echo(f"Roster on {on}{known}")
         units = [unit] if unit else list(state.units)

@@ -31,8 +31,9 @@ from .facts import Fact, parse_fields
 from .fold import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
 from .projection import Timeline
 from .scope import TimelineIndex
-from .state import State, roster_sort_key
+from .state import State
 from .store import StoreConfig, parse_store, prepare_store
+from .views import roster_view
 from .writers import WriterLock
 
 MAX_ATTEMPTS = 50
@@ -407,16 +408,7 @@ class PersonnelLedger(Application):
         """
         if known_at is None:
             return self.timeline_roster(on, unit)
-        state = self.state(on, known_at)
-        if unit is not None and unit not in state.units:
-            raise NotFound(f"no unit '{unit}' on {on} (units: {', '.join(state.units) or 'none'})")
-        staff = sorted(state.staff(unit), key=lambda p: roster_sort_key(p, state))
-        return {
-            "as_of": on.isoformat(),
-            "known_at": known_at.isoformat() if known_at else None,
-            "people": [p.roster_json() for p in staff],
-            "assistants": [a.roster_json() for a in sorted(state.active_assistants(unit), key=lambda a: a.person)],
-        }
+        return roster_view(self.state(on, known_at), on, known_at, unit)
 
     @property
     def timeline(self) -> Timeline:

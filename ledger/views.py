@@ -5,10 +5,12 @@ The roster table, the yearly report and the compliance snapshot all count from h
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from . import vocabulary as v
-from .state import State
+from .errors import NotFound
+from .state import State, roster_sort_key
 
 
 def unit_summary(state: State, unit_code: str) -> dict[str, Any]:
@@ -47,3 +49,16 @@ def unit_summary(state: State, unit_code: str) -> dict[str, Any]:
 
 def _level(level: str) -> int:
     return v.post_level_index(level) if level in v.POST_LEVELS else -1
+
+
+def roster_view(state: State, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
+    """A folded state as `ledger roster --json` shows it (DESIGN.md §6): staff by unit, leaders first; assistants apart."""
+    if unit is not None and unit not in state.units:
+        raise NotFound(f"no unit '{unit}' on {on} (units: {', '.join(state.units) or 'none'})")
+    staff = sorted(state.staff(unit), key=lambda p: roster_sort_key(p, state))
+    return {
+        "as_of": on.isoformat(),
+        "known_at": known_at.isoformat() if known_at else None,
+        "people": [p.roster_json() for p in staff],
+        "assistants": [a.roster_json() for a in sorted(state.active_assistants(unit), key=lambda a: a.person)],
+    }
