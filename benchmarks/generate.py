@@ -10,7 +10,7 @@ writes two files:
   corrected promotions (the wrong one retracted, the right one re-recorded a month earlier).
 
 Retractions name event ids, which an import file cannot know in general. The ids the first file gets are
-computed here with the ledger's own batch order (`ledger.fold.batch_order`): an import into an **empty** store
+computed here with the ledger's own batch order (`ledger.fold.walk.batch_order`): an import into an **empty** store
 numbers its facts 2, 3, … in that order. So import `city.jsonl` into an empty store, then
 `city.corrections.jsonl`; each retraction's `note` names the fact it targets, so a mismatch is visible.
 
@@ -33,7 +33,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ledger import vocabulary as v  # noqa: E402
+from ledger.model import vocabulary as v  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞宇浩然欣怡晨阳子涵思雨佳琪嘉俊文博"
@@ -377,8 +377,8 @@ class City:
 
 def import_ids(lines: list[dict[str, Any]], first: int = 2) -> list[int]:
     """The ids an import of `lines` into an empty store gives each line (the ledger's own batch order)."""
-    from ledger.facts import Fact
-    from ledger.fold import batch_order
+    from ledger.model.facts import Fact
+    from ledger.fold.walk import batch_order
 
     facts = [Fact(0, x["event"], date.fromisoformat(x["effective"]), x) for x in lines]
     ids = [0] * len(lines)

@@ -69,7 +69,7 @@ def fresh_store(kind: str, workdir: Path, name: str, pg_url: str | None) -> str:
         return str(path)
     import psycopg
 
-    from ledger.store import parse_store
+    from ledger.store.config import parse_store
 
     url = f"{pg_url}?schema={name}"
     e = parse_store(url).env
@@ -80,7 +80,7 @@ def fresh_store(kind: str, workdir: Path, name: str, pg_url: str | None) -> str:
 
 
 def drafts_of(path: Path):
-    from ledger.importing import read_jsonl
+    from ledger.io.jsonl import read_jsonl
 
     return read_jsonl(path)
 
@@ -94,7 +94,7 @@ def timed(fn, *args, **kw) -> tuple[float, object]:
 # --- helpers run in a fresh process --------------------------------------------------------------------------
 def bare_scan(store: str) -> int:
     """SELECT every stored event + orjson.loads: the floor any read of the stream pays."""
-    from ledger.store import parse_store
+    from ledger.store.config import parse_store
 
     config = parse_store(store)
     n = 0
@@ -111,7 +111,7 @@ def bare_scan(store: str) -> int:
         return n
     import psycopg
 
-    from ledger.application import open_ledger
+    from ledger.app.ledger import open_ledger
 
     table = open_ledger(store).recorder.events_table_name
     e = config.env
@@ -135,13 +135,13 @@ def child(argv: list[str]) -> None:
     if what == "scan":
         out["events"] = bare_scan(store)
     elif what == "fold":
-        from ledger.application import open_ledger
+        from ledger.app.ledger import open_ledger
 
         app = open_ledger(store)
         state = app.state(date.fromisoformat(argv[2]))  # cold: the streaming fold (sorted stored bytes)
         out["staff"] = len(state.staff())
     elif what == "rebuild":
-        from ledger.application import open_ledger
+        from ledger.app.ledger import open_ledger
 
         app = open_ledger(store)
         app.timeline.rebuild()
@@ -194,9 +194,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from eventsourcing.application import Application
 
-    from ledger.application import open_ledger
-    from ledger.domain import Ledger
-    from ledger.facts import parse_fields
+    from ledger.app.ledger import open_ledger
+    from ledger.store.aggregate import Ledger
+    from ledger.model.facts import parse_fields
 
     rows: list[tuple[str, float, float, str]] = []  # figure, value, baseline, baseline's name
 
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     # one single-event append at city scale (scoped validation), median of 20
     people = [f.person for f in app.facts()[-2000:] if f.event == "rank_promoted"]
     rng = random.Random(a.seed)
-    from ledger.application import Draft
+    from ledger.app.ledger import Draft
 
     singles = []
     for pid in people[:20]:
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     app.timeline.catch_up()
     # The yearly report's fact index (ledger.report_index): built with the timeline's catch-up, but a rebuild
     # leaves it alone; build it here, once, so the report below is timed as a clerk meets it after the first.
-    from ledger.report_index import FactIndex
+    from ledger.store.fact_index import FactIndex
 
     t = time.perf_counter()
     FactIndex(app.timeline).catch_up()
@@ -264,8 +264,8 @@ def main(argv: list[str] | None = None) -> None:
         one.append(timed(app.roster, d, None, unit)[0])
     whole = [timed(app.roster, d)[0] for d in dates[: max(5, a.samples // 5)]]
     facts = app.facts()
-    from ledger.application import PersonnelLedger
-    from ledger.fold import fold
+    from ledger.app.ledger import PersonnelLedger
+    from ledger.fold.walk import fold
 
     def fold_roster(d: date, unit: str | None) -> None:  # the same question answered by the fold
         state = fold(facts, d)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ledger.domain import field_specs
+from ledger.store.aggregate import field_specs
 
 from .main import Session
 
@@ -92,7 +92,7 @@ FIELD_HELP: dict[str, str] = {
 def _make_command(name: str, event_type: str, positional: str, summary: str, example: str) -> click.Command:
     def callback(**kwargs: Any) -> None:
         session: Session = click.get_current_context().find_object(Session)
-        from ledger.application import Draft
+        from ledger.app.ledger import Draft
 
         fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
         from .check import entry_check, warn_findings

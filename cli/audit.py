@@ -15,7 +15,7 @@ from .output import echo_table, emit_json, json_option
 
 def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The `ledger log` filters, as one decorator bundle; the command receives them as keyword arguments."""
-    from ledger.domain import EVENT_CLASSES
+    from ledger.store.aggregate import EVENT_CLASSES
 
     options = [
         click.option("--person", metavar="PERSON", help="Only events about this person (and retractions of them)."),
@@ -78,7 +78,7 @@ def register(cli: click.Group) -> None:
             ledger diff --from 2021-12-31 --to 2022-12-31
             ledger diff --from 2022-06-30 --to 2022-12-31 --unit JU --json
         """
-        from ledger.audit import DIFF_KEYS, diff
+        from ledger.read.history import DIFF_KEYS, diff
 
         data = diff(session.app.facts(), start, end, unit, known_at)
         if as_json:
@@ -112,7 +112,7 @@ def register(cli: click.Group) -> None:
             ledger verify
             ledger verify --digest 5251b0c732c3fa618757d036e34b34d5a73e7eece88ff3d4db6431bccfdcb5f9
         """
-        from ledger.integrity import verify as run
+        from ledger.store.integrity import verify as run
 
         if digest is not None and (len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
             raise click.BadParameter("a digest is 64 hexadecimal characters (as `ledger digest` prints it)",
@@ -151,8 +151,8 @@ def register(cli: click.Group) -> None:
         Example:
             ledger digest
         """
-        from ledger.errors import LedgerError
-        from ledger.integrity import verify as run
+        from ledger.model.errors import LedgerError
+        from ledger.store.integrity import verify as run
 
         result = run(session.app)
         if result.problem is not None:
@@ -177,6 +177,6 @@ def register(cli: click.Group) -> None:
             export LEDGER_ENCRYPTION_KEY=$(ledger keygen)
             ledger --store ./ledger.sqlite3 import history.jsonl
         """
-        from ledger.crypto import new_key
+        from ledger.store.crypto import new_key
 
         click.echo(new_key(int(size)))

@@ -27,7 +27,7 @@ def register(cli: click.Group) -> None:
         Example:
             ledger demo ./demo && ledger --store demo/ledger.sqlite3 history P16
         """
-        from ledger.demo import DEMO_STORE, build_demo
+        from ledger.app.demo import DEMO_STORE, build_demo
 
         session: Session = ctx.obj
         session._app = build_demo(folder, actor=session.actor or "demo")

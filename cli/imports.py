@@ -30,8 +30,8 @@ def register(cli: click.Group) -> None:
             ledger import promotions.xlsx
             {"event": "rank_promoted", "person": "P13", "rank": "四级主任科员", "effective": "2022-09-01"}
         """
-        from ledger.importing import read_jsonl
-        from ledger.spreadsheets import TABLE_SUFFIXES, read_event_tables, read_tables, reported_at_rows
+        from ledger.io.jsonl import read_jsonl
+        from ledger.io.spreadsheets import TABLE_SUFFIXES, read_event_tables, read_tables, reported_at_rows
 
         located = None
         if file.suffix.lower() in TABLE_SUFFIXES:

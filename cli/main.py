@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ledger.application import PersonnelLedger
+    from ledger.app.ledger import PersonnelLedger
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Session:
     @property
     def app(self) -> PersonnelLedger:
         if self._app is None:
-            from ledger.application import open_ledger
+            from ledger.app.ledger import open_ledger
 
             self._app = open_ledger(self.store)
         return self._app
@@ -45,7 +45,7 @@ class LedgerGroup(click.Group):
     """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ledger.errors import LedgerError, Refused
+        from ledger.model.errors import LedgerError, Refused
 
         try:
             return super().invoke(ctx)

@@ -9,7 +9,7 @@ import click
 
 def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     """A calendar date option; a bad one is a usage error (exit 2) that says why."""
-    from ledger.dates import parse_date
+    from ledger.model.dates import parse_date
 
     if value is None:
         return None
@@ -21,7 +21,7 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
 
 def parse_moment_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """A moment (ISO 8601, UTC if no zone); a bare date means its end."""
-    from ledger.dates import parse_timestamp
+    from ledger.model.dates import parse_timestamp
 
     if value is None:
         return None

@@ -43,7 +43,7 @@ def register(cli: click.Group) -> None:
             ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
             ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
         """
-        from ledger.views import roster_view, unit_summary
+        from ledger.read.roster import roster_view, unit_summary
 
         on = as_of or date.today()
         if fmt or output:
@@ -98,7 +98,7 @@ def register(cli: click.Group) -> None:
             ledger history P13
             ledger history P13 --json
         """
-        from ledger.audit import history_entries
+        from ledger.read.history import history_entries
 
         entries = history_entries(session.app.history(person), session.app.facts())
         if as_json:
@@ -130,7 +130,7 @@ def register(cli: click.Group) -> None:
             ledger log --json > ledger-export.json
             ledger log --person P13 --since 2022-01-01 --event rank_promoted
         """
-        from ledger.audit import LogFilter, filter_log
+        from ledger.read.history import LogFilter, filter_log
 
         facts = session.app.facts()
         if any(v is not None for v in filters.values()):

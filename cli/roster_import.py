@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ledger.vocabulary import HIRE_MODES
+from ledger.model.vocabulary import HIRE_MODES
 
 from .main import Session
 from .options import parse_date_option
@@ -49,8 +49,8 @@ def register(cli: click.Group) -> None:
             ledger org quota SW --establishment 行政编制 --count 30 --effective 2024-01-01
             ledger import-roster 花名册.xlsx --as-of 2024-01-01 --unit SW --add-sections
         """
-        from ledger.opening_roster import import_roster
-        from ledger.spreadsheets import read_tables
+        from ledger.io.opening_roster import import_roster
+        from ledger.io.spreadsheets import read_tables
 
         from .check import entry_check, warn_findings
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 class ExportContext:
     """What an exporter is given: the open ledger (query API only) and who asked."""
 
-    app: Any  # ledger.application.PersonnelLedger
+    app: Any  # ledger.app.ledger.PersonnelLedger
     actor: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import orjson
 
-from ledger.dates import parse_date
-from ledger.errors import LedgerError
+from ledger.model.dates import parse_date
+from ledger.model.errors import LedgerError
 from ledger.rules import check, rulebook_for
-from ledger.views import unit_summary
+from ledger.read.roster import unit_summary
 
 from .base import ExportContext
 
@@ -41,7 +41,7 @@ def _date_option(options: dict[str, Any], name: str) -> date | None:
 def _integrity_head(app: Any) -> str | None:
     """The hash chain's head digest, if the integrity module is there (None otherwise)."""
     try:
-        from ledger import integrity
+        from ledger.store import integrity
     except ImportError:
         return None
     head_digest = getattr(integrity, "head_digest", None)

@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.dates import parse_date, parse_timestamp
-from ledger.roster_table import HEADERS, roster_rows
+from ledger.model.dates import parse_date, parse_timestamp
+from ledger.io.roster_table import HEADERS, roster_rows
 
 from .base import ExportContext
 
@@ -109,7 +109,7 @@ def export_roster(app: Any, path: Path, on: date, *, known_at: Any = None, unit:
                   fmt: str | None = None, progress_factory: Callable[[int], Any] | None = None) -> Path:
     """Write the roster on `on` to `path` in `fmt` (default: the path's suffix). `progress_factory(total)` may return
     a context manager yielding a per-row callback (a progress bar); the CLI passes one for big rosters."""
-    from ledger.errors import LedgerError, NotFound
+    from ledger.model.errors import LedgerError, NotFound
 
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:

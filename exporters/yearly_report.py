@@ -1,6 +1,6 @@
 """The `yearly-report` exporter: the bureau's yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012).
 
-The figures come from `ledger.report.yearly_figures` (counting rules live there); this module only words them in
+The figures come from `ledger.read.yearly.yearly_figures` (counting rules live there); this module only words them in
 the sentence patterns of the seed report and lays them out. With `redact`, it writes the publishable twin: person
 names → **, the distinctive part of unit and section names → ** (区**局, **科), the figures of 一、基本情况 → one *
 per digit. Sentences are built from typed pieces (text, figure, person, unit, section) so that redaction never
@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.report import YearlyFigures
-from ledger.report_index import unit_yearly_figures
+from ledger.read.yearly import YearlyFigures
+from ledger.store.fact_index import unit_yearly_figures
 
 from .base import ExportContext
 from .gbt9704 import OfficialDocument

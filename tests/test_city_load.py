@@ -21,9 +21,9 @@ from pathlib import Path
 
 import orjson
 
-from ledger.application import Draft, PersonnelLedger, open_ledger
-from ledger.errors import Refused
-from ledger.fold import validate
+from ledger.app.ledger import Draft, PersonnelLedger, open_ledger
+from ledger.model.errors import Refused
+from ledger.fold.walk import validate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402

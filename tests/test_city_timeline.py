@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Draft, PersonnelLedger, open_ledger
-from ledger.fold import validate
+from ledger.app.ledger import Draft, PersonnelLedger, open_ledger
+from ledger.fold.walk import validate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -94,8 +94,8 @@ def test_rebuild_from_scratch_gives_the_same_rows(sqlite_store: str, city) -> No
 def test_scoped_validation_refuses_exactly_what_validating_the_whole_city_refuses(sqlite_store: str, city) -> None:
     """Append validates only the people and units a batch can affect (ledger.scope); on a generated city, random
     single facts (many of them wrong: 超编, unknown posts, back-dated moves, retractions) get the same verdict."""
-    from ledger.errors import Refused
-    from ledger.facts import Fact, parse_fields
+    from ledger.model.errors import Refused
+    from ledger.model.facts import Fact, parse_fields
 
     lines, _ = city
     app = open_ledger(sqlite_store)

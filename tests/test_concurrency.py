@@ -5,9 +5,9 @@ from __future__ import annotations
 import multiprocessing as mp
 from datetime import date
 
-from ledger.application import Draft, open_ledger
-from ledger.errors import Refused
-from ledger.fold import validate
+from ledger.app.ledger import Draft, open_ledger
+from ledger.model.errors import Refused
+from ledger.fold.walk import validate
 from tests.conftest import run_ledger
 from tests.scenarios import hire, small_bureau
 
@@ -47,7 +47,7 @@ def test_concurrent_hires_into_one_unit_respect_the_quota_and_lose_nothing(store
     app = open_ledger(store)
     lines = small_bureau()
     lines = [x if not (x["event"] == "quota_set" and x["unit"] == "SJ") else {**x, "count": 6 + 10} for x in lines]
-    from ledger.importing import read_jsonl
+    from ledger.io.jsonl import read_jsonl
 
     app.append(read_jsonl(write_jsonl(lines)), actor="setup")
     before = len(app.facts())

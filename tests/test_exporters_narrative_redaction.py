@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from exporters.narrative import NarrativeError, parse_narrative
 from exporters.yearly_report import Redactor, mask_name
-from ledger.report import YearlyFigures
+from ledger.read.yearly import YearlyFigures
 from tests.conftest import Ledger
 from tests.docx_reading import open_docx, texts
 

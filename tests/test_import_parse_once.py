@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ledger.application import open_ledger
-from ledger.facts import parse_fields
-from ledger.importing import read_jsonl
+from ledger.app.ledger import open_ledger
+from ledger.model.facts import parse_fields
+from ledger.io.jsonl import read_jsonl
 
 
 def test_read_drafts_carry_their_parsed_fields_and_record_the_same(tmp_path, write_jsonl, bureau_lines) -> None:

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.application import open_ledger
-from ledger.integrity import CHAIN_FIELD, Row, link, read_rows, verify_rows
+from ledger.app.ledger import open_ledger
+from ledger.store.integrity import CHAIN_FIELD, Row, link, read_rows, verify_rows
 from tests.audit_bureau import opening
 
 FACTS = len(opening())  # the bureau's facts; the stream also holds its opening event (version 1)
@@ -252,7 +252,7 @@ def test_a_malformed_digest_is_a_usage_error(recorded):
 # --- the verifier as a pure function, on rows read from a real store ------------------------------------------
 @pytest.fixture(scope="module")
 def real_rows(tmp_path_factory) -> tuple[list[Row], Any]:
-    from ledger.application import Draft
+    from ledger.app.ledger import Draft
 
     app = open_ledger(str(tmp_path_factory.mktemp("rows") / "l.sqlite3"))
     app.append([Draft(line.pop("event"), line) for line in opening()], actor="t")

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from ledger.roster_table import HEADERS, parse_roster_date, person_id
+from ledger.io.roster_table import HEADERS, parse_roster_date, person_id
 
 D = "2022-12-31"
 SW_SECTIONS = ("办公室", "综合科", "外贸科", "市场科", "电商科")
@@ -512,14 +512,14 @@ def test_round_trip_csv_to_ledger_to_csv_is_byte_identical(sqlite_ledger, tmp_pa
 
 
 def test_normalised_cells():
-    from ledger.spreadsheets import fold_width, normalise_cell
+    from ledger.io.spreadsheets import fold_width, normalise_cell
 
     assert normalise_cell(198501.0) == 198501 and normalise_cell(None) == "" and normalise_cell(" 张三\u3000") == "张三"
     assert fold_width("ＳＷ０１２　") == "SW012 " and fold_width("１９８５．０１") == "1985.01"
 
 
 def test_two_people_whose_generated_ids_clash_are_not_taken_for_one(bureau, tmp_path, monkeypatch):
-    import ledger.opening_roster as opening
+    import ledger.io.opening_roster as opening
 
     monkeypatch.setattr(opening, "person_id", lambda unit, name, birth: f"{unit}-CLASH")  # a 1-in-2^40 event, forced
     path = tmp_path / "two.csv"
@@ -541,7 +541,7 @@ def test_a_new_user_without_sections_adds_them_from_the_sheet(sqlite_ledger, wri
 
 
 def test_csv_delimiter_comes_from_the_header_line():
-    from ledger.spreadsheets import _read_csv
+    from ledger.io.spreadsheets import _read_csv
 
     assert _read_csv("姓名\t职务\n张三\t科长;书记\n").rows == [(1, ["姓名", "职务"]), (2, ["张三", "科长;书记"])]
     assert _read_csv('姓名,职务\n张三,"科长;书记"\n').rows[1] == (2, ["张三", "科长;书记"])

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.facts import Fact, parse_fields
+from ledger.model.facts import Fact, parse_fields
 from ledger.rules import check, default_rulebook
 from ledger.rules.catalogue import RETIREMENT_SCHEMES
 from ledger.rules.periods import add_years, month_end, retirement_date

@@ -9,9 +9,9 @@ import os
 import orjson
 from eventsourcing.persistence import Mapper
 
-from ledger.application import Draft, SealedMapper, open_ledger
-from ledger.facts import parse_fields
-from ledger.integrity import GENESIS, link, seal
+from ledger.app.ledger import Draft, SealedMapper, open_ledger
+from ledger.model.facts import parse_fields
+from ledger.store.integrity import GENESIS, link, seal
 
 
 def _drafts() -> list[Draft]:
@@ -44,7 +44,7 @@ def test_kept_bytes_equal_a_fresh_encoding_of_the_sealed_event(sqlite_store: str
 
 
 def test_store_saved_through_the_sealed_mapper_verifies(store: str) -> None:
-    from ledger.integrity import verify
+    from ledger.store.integrity import verify
 
     app = open_ledger(store)
     assert isinstance(app.mapper, SealedMapper)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Draft, open_ledger
-from ledger.fold import counting_facts, fold
+from ledger.app.ledger import Draft, open_ledger
+from ledger.fold.walk import counting_facts, fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402

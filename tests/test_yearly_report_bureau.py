@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Draft, open_ledger
+from ledger.app.ledger import Draft, open_ledger
 from tests.conftest import Ledger
 from tests.docx_reading import all_part_texts, open_docx, paragraph_after, visible_text
 
@@ -178,7 +178,7 @@ def test_redacted_report_of_this_bureau_leaks_nothing(bureau, tmp_path: Path) ->
 def test_appointment_wording_follows_the_step(sqlite_store: str) -> None:
     """提拔 for a step up (a 正职 post, a post above the rank's level or the post held); 任命 otherwise."""
     from exporters.yearly_report import Redactor, promotions_paragraph
-    from ledger.report import yearly_figures
+    from ledger.read.yearly import yearly_figures
 
     d = "2020-01-01"
     app = open_ledger(sqlite_store)

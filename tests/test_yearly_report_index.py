@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Draft, open_ledger
-from ledger.errors import NotFound
-from ledger.report import YearlyFigures, yearly_figures
-from ledger.report_index import FactIndex, scoped_facts, unit_yearly_figures
+from ledger.app.ledger import Draft, open_ledger
+from ledger.model.errors import NotFound
+from ledger.read.yearly import YearlyFigures, yearly_figures
+from ledger.store.fact_index import FactIndex, scoped_facts, unit_yearly_figures
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -92,7 +92,7 @@ def test_unknown_unit_and_empty_store(sqlite_store: str, city) -> None:
 
 
 def test_encrypted_store_keeps_names_encrypted_and_counts_the_same(tmp_path: Path, city) -> None:
-    from ledger.crypto import new_key
+    from ledger.store.crypto import new_key
 
     path = tmp_path / "ledger.sqlite3"
     env = {"LEDGER_ENCRYPTION_KEY": new_key()}

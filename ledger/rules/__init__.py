@@ -4,7 +4,7 @@
 staffing rule?"; `EntryCheck` warns (or, strict, refuses) when an append introduces a finding.
 """
 
-from .catalogue import (
+from ledger.rules.catalogue import (
     CATALOGUE,
     RULE_IDS,
     RULES_FILE,
@@ -14,8 +14,8 @@ from .catalogue import (
     default_rulebook,
     load_rulebook,
 )
-from .checks import Finding, check, findings_over
-from .entry import EntryCheck, FindingsRefused, introduced_findings
+from ledger.rules.checks import Finding, check, findings_over
+from ledger.rules.entry import EntryCheck, FindingsRefused, introduced_findings
 
 __all__ = ["CATALOGUE", "RULE_IDS", "RULES_FILE", "RuleSpec", "Rulebook", "RulesError", "default_rulebook",
            "load_rulebook", "Finding", "check", "findings_over", "EntryCheck", "FindingsRefused",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerError
+from ledger.model.errors import LedgerError
 
 SEVERITIES = ("error", "warning", "info")
 RULES_FILE = "ledger.toml"  # looked for beside a SQLite store

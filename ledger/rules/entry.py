@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..errors import Problem, Refused
-from ..facts import Fact
-from .catalogue import Rulebook
-from .checks import Finding, Subjects, findings_over
+from ledger.model.errors import Problem, Refused
+from ledger.model.facts import Fact
+from ledger.rules.catalogue import Rulebook
+from ledger.rules.checks import Finding, Subjects, findings_over
 
 
 class FindingsRefused(Refused):

@@ -24,17 +24,17 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
 
-from .crypto import check_stored_form, encryption_env
-from .domain import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
-from .errors import LedgerError, NotFound, Problem, Refused, StoreError
-from .facts import Fact, parse_fields
-from .fold import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
-from .projection import Timeline
-from .scope import TimelineIndex
-from .state import State
-from .store import StoreConfig, parse_store, prepare_store
-from .views import roster_view
-from .writers import WriterLock
+from ledger.store.crypto import check_stored_form, encryption_env
+from ledger.store.aggregate import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
+from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
+from ledger.model.facts import Fact, parse_fields
+from ledger.fold.walk import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
+from ledger.store.timeline import Timeline
+from ledger.fold.scope import TimelineIndex
+from ledger.model.state import State
+from ledger.store.config import StoreConfig, parse_store, prepare_store
+from ledger.read.roster import roster_view
+from ledger.store.lock import WriterLock
 
 MAX_ATTEMPTS = 50
 # Per event type, the fields stored as {"_type_": "date_iso", ...}: the fast read converts just these.
@@ -56,7 +56,7 @@ class DateAsISO(Transcoding):
 
 
 class SealedMapper(Mapper):
-    """eventsourcing's mapper, reusing the JSON the seal (ledger.integrity.seal) already made of an event — with
+    """eventsourcing's mapper, reusing the JSON the seal (ledger.store.integrity.seal) already made of an event — with
     orjson from the event's own values, which also gives the hashed content without decoding it back — instead
     of encoding each event again with the stdlib encoder. Events it was not given are encoded as usual."""
 
@@ -176,7 +176,7 @@ class PersonnelLedger(Application):
         return super().save(*objs, **kwargs)
 
     def _seal(self, events: Sequence[Any]) -> None:
-        from .integrity import seal
+        from ledger.store.integrity import seal
 
         first = events[0].originator_version
         prev: str | None = None
@@ -297,7 +297,7 @@ class PersonnelLedger(Application):
         return sorted(drafted, key=lambda f: f.id)
 
     def _new_problems(self, facts: list[Fact], new: list[Fact]) -> list[Problem]:
-        """Problems the batch would bring into the timeline (ledger.scope: only the people and units it can affect)."""
+        """Problems the batch would bring into the timeline (ledger.fold.scope: only the people and units it can affect)."""
         self._index.sync(facts)
         scope = self._index.scope(new)
         found = validate([*(facts if scope is None else scope), *new])

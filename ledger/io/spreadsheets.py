@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, Refused
+from ledger.model.errors import Problem, Refused
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 # Tried in this order: Excel's "CSV UTF-8" (BOM), plain UTF-8, then what Chinese Excel saves as "CSV" (GBK;
@@ -161,12 +161,12 @@ def _read_xlsx(data: bytes, path: Path) -> list[Table]:
 class Located:
     """Drafts (numbered 1…n through `Draft.line`) and where each came from, for messages."""
 
-    drafts: list[Any] = field(default_factory=list)  # ledger.application.Draft
+    drafts: list[Any] = field(default_factory=list)  # ledger.app.ledger.Draft
     places: dict[int, str] = field(default_factory=dict)  # draft line -> "sheet 'X' row 7"
     columns: dict[int, dict[str, str]] = field(default_factory=dict)  # draft line -> problem code -> column label
 
     def add(self, event: str, fields: dict[str, Any], place: str, columns: dict[str, str] | None = None) -> None:
-        from .application import Draft
+        from ledger.app.ledger import Draft
 
         n = len(self.drafts) + 1
         self.drafts.append(Draft(event, fields, n))
@@ -196,8 +196,8 @@ def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
     an `event` column or, without one, in the sheet's name (a sheet called `hired` holds hires). Blank cells are
     absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any. `tables`: the
     file's tables if already read (`read_tables`)."""
-    from .domain import EVENT_CLASSES, field_specs
-    from .facts import parse_fields
+    from ledger.store.aggregate import EVENT_CLASSES, field_specs
+    from ledger.model.facts import parse_fields
 
     problems: list[Problem] = []
     located = Located()

@@ -10,7 +10,7 @@ The rows are derived with the fold's own walk (`ledger.fold`), so they agree wit
 a test on a generated city checks it on many random dates. The tracking position (the last fact folded in)
 is written in the same transaction as the rows. SQLite has no subscriptions in eventsourcing 9.5, so the
 projection catches up by polling before a query: it reads the stream's top version, and only when facts were
-recorded since does it re-derive the intervals of the people those facts can change (ledger.scope: a
+recorded since does it re-derive the intervals of the people those facts can change (ledger.fold.scope: a
 back-dated fact or a retraction rewrites that person's whole timeline; a structure fact, its unit's people).
 
 `known_at` queries (as the ledger knew it then) stay on the fold: rows describe the timeline as known now.
@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from . import vocabulary as v
-from .facts import Fact
-from .fold import Walker, counting_facts  # the projection is the fold's own walk, with intervals recorded
-from .report_index import FactIndex
-from .scope import STRUCTURE
+from ledger.model import vocabulary as v
+from ledger.model.facts import Fact
+from ledger.fold.walk import Walker, counting_facts  # the projection is the fold's own walk, with intervals recorded
+from ledger.store.fact_index import FactIndex
+from ledger.fold.scope import STRUCTURE
 
 if TYPE_CHECKING:
-    from .application import PersonnelLedger
+    from ledger.app.ledger import PersonnelLedger
 
 OPEN_END = "9999-12-31"
 NAME = "timeline"
@@ -332,7 +332,7 @@ class Timeline:
         return orjson.loads(cipher.decrypt(bytes(stored)) if cipher is not None else stored)
 
     def roster(self, on: date, unit: str | None = None) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
-        """Units on `on`, and the roster's people and assistants in the fold's order (ledger.state.roster_sort_key)."""
+        """Units on `on`, and the roster's people and assistants in the fold's order (ledger.model.state.roster_sort_key)."""
         self.catch_up()
         units = self.units_on(on)
         people = self.people_on(on, "staff", unit)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .store import StoreConfig
+from ledger.store.config import StoreConfig
 
 
 class WriterLock:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .spreadsheets import fold_width
-from .state import PersonState, State, UnitState, roster_sort_key
+from ledger.io.spreadsheets import fold_width
+from ledger.model.state import PersonState, State, UnitState, roster_sort_key
 
 
 @dataclass(frozen=True)

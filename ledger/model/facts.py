@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from . import vocabulary as v
-from .dates import parse_date
-from .domain import EVENT_CLASSES, field_specs
-from .errors import Problem
+from ledger.model import vocabulary as v
+from ledger.model.dates import parse_date
+from ledger.store.aggregate import EVENT_CLASSES, field_specs
+from ledger.model.errors import Problem
 
 # Closed lists a field's value must come from (checked at parse time; ranks and posts need the timeline).
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {

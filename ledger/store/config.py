@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-from .errors import StoreError
+from ledger.model.errors import StoreError
 
 DEFAULT_STORE = "ledger.sqlite3"
 

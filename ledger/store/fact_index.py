@@ -7,7 +7,7 @@ nor its posts' holders, nor what the unit's people held before a promotion or ap
 
 Three tables in the same store, written in one transaction with their own tracking position:
 - `report_subjects (fact_id, subject)`: each recorded fact's subject (a person's id, or STRUCTURE; a retraction
-  has its target's subject), as ledger.scope assigns it;
+  has its target's subject), as ledger.fold.scope assigns it;
 - `report_unit_people (unit, person)`: every person ever named with a unit (`unit`, `to_unit`);
 - `report_names (fact_id, name)`: every recorded person's name (retracted facts included) — the names a redacted
   report must mask, whoever they are (encrypted, as the timeline's roster docs are, in an encrypted store).
@@ -22,15 +22,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .domain import TOPIC_NAMES
-from .facts import Fact
-from .fold import counting_facts, fold
-from .report import YearlyFigures, subtree, yearly_figures
-from .scope import STRUCTURE, UNIT_FIELDS
+from ledger.store.aggregate import TOPIC_NAMES
+from ledger.model.facts import Fact
+from ledger.fold.walk import counting_facts, fold
+from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
+from ledger.fold.scope import STRUCTURE, UNIT_FIELDS
 
 if TYPE_CHECKING:
-    from .application import PersonnelLedger
-    from .projection import Timeline
+    from ledger.app.ledger import PersonnelLedger
+    from ledger.store.timeline import Timeline
 
 NAME = "report_index"
 CHUNK = 500
@@ -262,7 +262,7 @@ def scoped_facts(app: PersonnelLedger, unit: str | None, as_of: date,
 
 def unit_yearly_figures(app: PersonnelLedger, year: int, unit: str | None = None,
                         known_at: datetime | None = None, as_of: date | None = None) -> YearlyFigures:
-    """`ledger.report.yearly_figures` of one unit from the facts that can matter for it (see the module doc)."""
+    """`ledger.read.yearly.yearly_figures` of one unit from the facts that can matter for it (see the module doc)."""
     found = scoped_facts(app, unit, as_of or date(year, 12, 31), known_at)
     if found is None:
         return yearly_figures(app.facts(), year, unit, known_at, as_of=as_of)  # the full walk's error

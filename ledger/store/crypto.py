@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from .errors import StoreError
+from ledger.model.errors import StoreError
 
 if TYPE_CHECKING:
-    from .application import PersonnelLedger
+    from ledger.app.ledger import PersonnelLedger
 
 KEY_VAR = "LEDGER_ENCRYPTION_KEY"
 COMPRESS_VAR = "LEDGER_COMPRESS"
@@ -109,7 +109,7 @@ def check_stored_form(app: PersonnelLedger) -> None:
     it; a store with no events takes whatever it is opened with. A damaged row is left for `ledger verify` to
     name. Raises `StoreError` saying what to do.
     """
-    from .integrity import edge_rows
+    from ledger.store.integrity import edge_rows
 
     forms = {_form(app, state) for state in edge_rows(app)}
     if not forms or "ok" in forms:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .application import Draft, PersonnelLedger, open_ledger
-from .importing import read_jsonl
+from ledger.app.ledger import Draft, PersonnelLedger, open_ledger
+from ledger.io.jsonl import read_jsonl
 
 DEMO_STORE = "ledger.sqlite3"
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import vocabulary as v
-from .errors import Problem, Refused
-from .roster_table import (
+from ledger.model import vocabulary as v
+from ledger.model.errors import Problem, Refused
+from ledger.io.roster_table import (
     BY_KEY,
     DATE_FORMS,
     DEFAULT_ESTABLISHMENT,
@@ -30,8 +30,8 @@ from .roster_table import (
     parse_roster_date,
     person_id,
 )
-from .spreadsheets import Located, Table, clean_text, column_letter, fold_width, is_blank, relocate
-from .state import State, UnitState
+from ledger.io.spreadsheets import Located, Table, clean_text, column_letter, fold_width, is_blank, relocate
+from ledger.model.state import State, UnitState
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Who a batch can affect: an in-process index of the recorded facts by person and by unit, for scoped validation.
 
-Validation (`ledger.fold.validate`) checks each person's own timeline against the structure (units, sections,
+Validation (`ledger.fold.walk.validate`) checks each person's own timeline against the structure (units, sections,
 quotas) and the 编制/领导职数 counts of the units on each day. So a batch can only create problems in
 - the timelines of the people it names (and of people named as a retraction's target or replacement),
 - the counts of the units those people ever belonged to, when the batch hires, moves, appoints or separates
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .facts import Fact
+from ledger.model.facts import Fact
 
 STRUCTURE = "#structure"  # the subject of unit, section and quota facts (always in scope: they are few)
 UNIT_FIELDS = ("unit", "to_unit")

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from . import vocabulary as v
-from .errors import NotFound
-from .state import State, roster_sort_key
+from ledger.model import vocabulary as v
+from ledger.model.errors import NotFound
+from ledger.model.state import State, roster_sort_key
 
 
 def unit_summary(state: State, unit_code: str) -> dict[str, Any]:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 
-from . import vocabulary as v
-from .errors import NotFound
-from .facts import Fact
-from .fold import Walker, counting_facts, fold  # the fold's own walker: one pass instead of a fold per date
-from .state import PersonState, Post, State, UnitState
+from ledger.model import vocabulary as v
+from ledger.model.errors import NotFound
+from ledger.model.facts import Fact
+from ledger.fold.walk import Walker, counting_facts, fold  # the fold's own walker: one pass instead of a fold per date
+from ledger.model.state import PersonState, Post, State, UnitState
 
 SECTION_LEVELS = ("乡科级正职", "乡科级副职")  # 科级领导职数
 HEAD_LEVEL_SUFFIX = "正职"  # a 正职 post is a 提拔 even from a non-leading rank (科长), as in the seed report

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import vocabulary as v
+from ledger.model import vocabulary as v
 
 
 @dataclass

@@ -41,7 +41,7 @@ from eventsourcing.utils import get_topic
 if TYPE_CHECKING:
     from eventsourcing.persistence import Mapper
 
-    from .application import PersonnelLedger
+    from ledger.app.ledger import PersonnelLedger
 
 CHAIN_FIELD = "chain"
 GENESIS = hashlib.sha256(b"personnel-ledger/chain/v1").digest()

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
 LEDGER_NAMESPACE = uuid.UUID("5b7c3a52-2f6e-4c1e-9d7a-6a1f0e8c2b11")
 
@@ -174,6 +175,12 @@ EVENT_CLASSES: dict[str, type[Ledger.Fact]] = {
     "separated": Ledger.Separated,
     "retracted": Ledger.Retracted,
 }
+
+# Stored topics are part of the stored format: the classes keep the module name the first stores were written with.
+LEGACY_MODULE = "ledger.domain"
+for _cls in (Ledger, Ledger.Opened, *EVENT_CLASSES.values()):
+    _cls.__module__ = LEGACY_MODULE
+    register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
 EVENT_NAMES: dict[type, str] = {cls: name for name, cls in EVENT_CLASSES.items()}
 TOPIC_NAMES: dict[str, str] = {f"{cls.__module__}:{cls.__qualname__}": name for cls, name in EVENT_NAMES.items()}
 

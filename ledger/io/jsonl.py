@@ -6,9 +6,9 @@ from pathlib import Path
 
 import orjson
 
-from .application import Draft
-from .errors import Problem, Refused
-from .facts import parse_fields
+from ledger.app.ledger import Draft
+from ledger.model.errors import Problem, Refused
+from ledger.model.facts import parse_fields
 
 
 def read_jsonl(path: Path) -> list[Draft]:

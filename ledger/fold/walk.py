@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from . import vocabulary as v
-from .errors import Problem
-from .facts import Fact
-from .state import AssistantState, PersonState, Post, PostQuota, Secondment, State, UnitState
+from ledger.model import vocabulary as v
+from ledger.model.errors import Problem
+from ledger.model.facts import Fact
+from ledger.model.state import AssistantState, PersonState, Post, PostQuota, Secondment, State, UnitState
 
 # Order of a batch's facts on one date, so that an import's line order never matters: structure first, then
 # arrivals, changes, departures from posts and secondments, and separations last.

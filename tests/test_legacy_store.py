@@ -1,0 +1,65 @@
+"""A store written before the floors were rebuilt opens, verifies and answers exactly as it did then."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import docx
+import orjson
+import pytest
+
+from tests.conftest import Ledger
+
+FIXTURES = Path(__file__).parent / "fixtures" / "legacy_stores"
+KEY = "q6m1R0Jm8w0l0b8g5m4m3o2n1k0j9i8h7g6f5e4d3c2="
+
+
+@pytest.fixture(params=["plain", "encrypted"])
+def legacy(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Ledger, dict]:
+    kind = request.param
+    shutil.copy(FIXTURES / kind / "ledger.sqlite3", tmp_path / "ledger.sqlite3")
+    if kind == "encrypted":
+        monkeypatch.setenv("LEDGER_ENCRYPTION_KEY", KEY)
+    expected = orjson.loads((FIXTURES / kind / "expected.json").read_bytes())
+    return Ledger(str(tmp_path / "ledger.sqlite3")), expected
+
+
+def test_it_verifies_with_the_same_head_digest(legacy: tuple[Ledger, dict]) -> None:
+    ledger, expected = legacy
+    assert ledger.json("verify") == expected["verify"]
+
+
+def test_its_log_rosters_histories_diff_and_findings_are_unchanged(legacy: tuple[Ledger, dict]) -> None:
+    ledger, expected = legacy
+    assert ledger.json("log") == expected["log"]
+    for day, roster in expected["rosters"].items():
+        assert ledger.json("roster", "--as-of", day) == roster, day
+    assert ledger.json("roster", "--as-of", "2022-12-31", "--known-at", expected["known_at_81"]) == \
+        expected["roster_known_at_81"]
+    moment = expected["log"][82]["recorded"]
+    assert ledger.json("roster", "--as-of", "2023-06-30", "--known-at", moment) == expected["roster_known_at_83_2023"]
+    for person, history in expected["history"].items():
+        assert ledger.json("history", person) == history, person
+    assert ledger.json("diff", "--from", "2021-12-31", "--to", "2022-12-31") == expected["diff"]
+    assert orjson.loads(ledger("check", "--as-of", "2022-12-31", "--json").stdout) == expected["check"]
+
+
+def test_its_yearly_report_reads_the_same(legacy: tuple[Ledger, dict], tmp_path: Path) -> None:
+    ledger, expected = legacy
+    out = tmp_path / "report.docx"
+    ledger.ok("export", "yearly-report", "--year", "2022", "-o", str(out))
+    assert [p.text for p in docx.Document(str(out)).paragraphs] == expected["report_text"]
+
+
+def test_it_takes_new_events_and_still_verifies(legacy: tuple[Ledger, dict], write_jsonl) -> None:
+    ledger, expected = legacy
+    ledger.ok("import", str(write_jsonl([{"event": "rank_promoted", "person": "P13", "rank": "三级主任科员",
+                                         "effective": "2024-03-01"}])))
+    result = ledger.json("verify")
+    assert result["ok"] and result["events"] == expected["verify"]["events"] + 1
+    assert ledger.json("log")[:-1] == expected["log"]
+    with sqlite3.connect(ledger.store) as conn:  # new events are stored under the same topics as the old ones
+        topics = [t for (t,) in conn.execute("SELECT topic FROM stored_events ORDER BY rowid")]
+    assert topics[-1] == topics[-5] == "ledger.domain:Ledger.RankPromoted"
