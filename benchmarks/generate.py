@@ -377,8 +377,8 @@ class City:
 
 def import_ids(lines: list[dict[str, Any]], first: int = 2) -> list[int]:
     """The ids an import of `lines` into an empty store gives each line (the ledger's own batch order)."""
-    from ledger.model.facts import Fact
     from ledger.fold.walk import batch_order
+    from ledger.model.facts import Fact
 
     facts = [Fact(0, x["event"], date.fromisoformat(x["effective"]), x) for x in lines]
     ids = [0] * len(lines)

@@ -195,8 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     from eventsourcing.application import Application
 
     from ledger.app.ledger import open_ledger
-    from ledger.store.aggregate import Ledger
     from ledger.model.facts import parse_fields
+    from ledger.store.aggregate import Ledger
 
     rows: list[tuple[str, float, float, str]] = []  # figure, value, baseline, baseline's name
 

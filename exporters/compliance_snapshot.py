@@ -17,8 +17,8 @@ import orjson
 
 from ledger.model.dates import parse_date
 from ledger.model.errors import LedgerError
-from ledger.rules import check, rulebook_for
 from ledger.read.roster import unit_summary
+from ledger.rules import check, rulebook_for
 
 from .base import ExportContext
 

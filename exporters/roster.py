@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.model.dates import parse_date, parse_timestamp
 from ledger.io.roster_table import HEADERS, roster_rows
+from ledger.model.dates import parse_date, parse_timestamp
 
 from .base import ExportContext
 

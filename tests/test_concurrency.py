@@ -6,8 +6,8 @@ import multiprocessing as mp
 from datetime import date
 
 from ledger.app.ledger import Draft, open_ledger
-from ledger.model.errors import Refused
 from ledger.fold.walk import validate
+from ledger.model.errors import Refused
 from tests.conftest import run_ledger
 from tests.scenarios import hire, small_bureau
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ledger.fold.walk import fold, validate
 from ledger.model import vocabulary as v
 from ledger.model.facts import Fact, parse_fields
-from ledger.fold.walk import fold, validate
 
 START = date(2020, 1, 1)
 STRUCTURE = [

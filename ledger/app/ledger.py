@@ -24,17 +24,17 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
 
-from ledger.store.crypto import check_stored_form, encryption_env
-from ledger.store.aggregate import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
+from ledger.fold.scope import TimelineIndex
+from ledger.fold.walk import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
 from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
 from ledger.model.facts import Fact, parse_fields
-from ledger.fold.walk import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
-from ledger.store.timeline import Timeline
-from ledger.fold.scope import TimelineIndex
 from ledger.model.state import State
-from ledger.store.config import StoreConfig, parse_store, prepare_store
 from ledger.read.roster import roster_view
+from ledger.store.aggregate import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
+from ledger.store.config import StoreConfig, parse_store, prepare_store
+from ledger.store.crypto import check_stored_form, encryption_env
 from ledger.store.lock import WriterLock
+from ledger.store.timeline import Timeline
 
 MAX_ATTEMPTS = 50
 # Per event type, the fields stored as {"_type_": "date_iso", ...}: the fast read converts just these.

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ledger.model import vocabulary as v
-from ledger.model.errors import Problem, Refused
 from ledger.io.roster_table import (
     BY_KEY,
     DATE_FORMS,
@@ -31,6 +29,8 @@ from ledger.io.roster_table import (
     person_id,
 )
 from ledger.io.spreadsheets import Located, Table, clean_text, column_letter, fold_width, is_blank, relocate
+from ledger.model import vocabulary as v
+from ledger.model.errors import Problem, Refused
 from ledger.model.state import State, UnitState
 
 

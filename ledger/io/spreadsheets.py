@@ -196,8 +196,8 @@ def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
     an `event` column or, without one, in the sheet's name (a sheet called `hired` holds hires). Blank cells are
     absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any. `tables`: the
     file's tables if already read (`read_tables`)."""
-    from ledger.store.aggregate import EVENT_CLASSES, field_specs
     from ledger.model.facts import parse_fields
+    from ledger.store.aggregate import EVENT_CLASSES, field_specs
 
     problems: list[Problem] = []
     located = Located()

@@ -12,8 +12,8 @@ from typing import Any
 
 from ledger.model import vocabulary as v
 from ledger.model.dates import parse_date
-from ledger.store.aggregate import EVENT_CLASSES, field_specs
 from ledger.model.errors import Problem
+from ledger.store.aggregate import EVENT_CLASSES, field_specs
 
 # Closed lists a field's value must come from (checked at parse time; ranks and posts need the timeline).
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ledger.fold.walk import counting_facts, retracted_ids
 from ledger.model.errors import LedgerError
 from ledger.model.facts import Fact
-from ledger.fold.walk import counting_facts, retracted_ids
 
 DIFF_KEYS = ("joined", "left", "promoted", "appointed", "vacated", "moved", "seconded", "returned",
              "assistants_engaged", "assistants_released")

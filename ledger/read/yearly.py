@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 
+from ledger.fold.walk import (  # the fold's own walker: one pass instead of a fold per date
+    Walker,
+    counting_facts,
+    fold,
+)
 from ledger.model import vocabulary as v
 from ledger.model.errors import NotFound
 from ledger.model.facts import Fact
-from ledger.fold.walk import Walker, counting_facts, fold  # the fold's own walker: one pass instead of a fold per date
 from ledger.model.state import PersonState, Post, State, UnitState
 
 SECTION_LEVELS = ("乡科级正职", "乡科级副职")  # 科级领导职数

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ledger.fold.walk import Walker, counting_facts
 from ledger.model import vocabulary as v
 from ledger.model.facts import Fact
-from ledger.fold.walk import Walker, counting_facts
 from ledger.model.state import PersonState, State
 from ledger.rules.catalogue import Rulebook
 from ledger.rules.periods import add_months, add_years, month_end, retirement_date, span_text, working_days

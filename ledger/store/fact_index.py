@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.store.aggregate import TOPIC_NAMES
-from ledger.model.facts import Fact
-from ledger.fold.walk import counting_facts, fold
-from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
 from ledger.fold.scope import STRUCTURE, UNIT_FIELDS
+from ledger.fold.walk import counting_facts, fold
+from ledger.model.facts import Fact
+from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
+from ledger.store.aggregate import TOPIC_NAMES
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger

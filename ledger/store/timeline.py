@@ -27,11 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ledger.fold.scope import STRUCTURE
+from ledger.fold.walk import (  # the projection is the fold's own walk, with intervals recorded
+    Walker,
+    counting_facts,
+)
 from ledger.model import vocabulary as v
 from ledger.model.facts import Fact
-from ledger.fold.walk import Walker, counting_facts  # the projection is the fold's own walk, with intervals recorded
 from ledger.store.fact_index import FactIndex
-from ledger.fold.scope import STRUCTURE
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
