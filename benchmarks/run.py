@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from ledger.app.ledger import open_ledger
     from ledger.model.facts import parse_fields
-    from ledger.store.aggregate import Ledger
+    from ledger.store.aggregate import LedgerStream
 
     rows: list[tuple[str, float, float, str]] = []  # figure, value, baseline, baseline's name
 
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     base_store = fresh_store(a.store, a.workdir, f"bench_save_{a.people}", a.pg_url)
     app = open_ledger(base_store)
     parsed = [(d.event, parse_fields(d.event, d.fields)[0]) for d in drafts]
-    ledger = Ledger(name="ledger")
+    ledger = LedgerStream(name="ledger")
     t = time.perf_counter()
     for i in range(0, len(parsed), 1000):
         for event, fields in parsed[i:i + 1000]:
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     # one single-event append at city scale (scoped validation), median of 20
     people = [f.person for f in app.facts()[-2000:] if f.event == "rank_promoted"]
     rng = random.Random(a.seed)
-    from ledger.app.ledger import Draft
+    from ledger.model.facts import Draft
 
     singles = []
     for pid in people[:20]:

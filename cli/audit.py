@@ -15,13 +15,13 @@ from .output import echo_table, emit_json, json_option
 
 def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The `ledger log` filters, as one decorator bundle; the command receives them as keyword arguments."""
-    from ledger.store.aggregate import EVENT_CLASSES
+    from ledger.model.events import EVENT_TYPES
 
     options = [
         click.option("--person", metavar="PERSON", help="Only events about this person (and retractions of them)."),
         click.option("--unit", metavar="UNIT", help="Only events about this unit or people on it at the time."),
         click.option("--actor", metavar="NAME", help="Only events recorded by this actor."),
-        click.option("--event", "event", metavar="TYPE", type=click.Choice(list(EVENT_CLASSES)),
+        click.option("--event", "event", metavar="TYPE", type=click.Choice(list(EVENT_TYPES)),
                      help="Only events of this type (e.g. rank_promoted, retracted)."),
         click.option("--since", metavar="TIMESTAMP", callback=parse_moment_start_option,
                      help="Recorded at or after this moment (ISO 8601, UTC if no zone; a bare date: its start)."),

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import orjson
 
-from ledger.app.ledger import Draft, PersonnelLedger, open_ledger
+from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.fold.walk import validate
 from ledger.model.errors import Refused
+from ledger.model.facts import Draft
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402

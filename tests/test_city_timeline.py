@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.app.ledger import Draft, PersonnelLedger, open_ledger
+from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.fold.walk import validate
+from ledger.model.facts import Draft
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402

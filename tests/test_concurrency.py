@@ -5,9 +5,10 @@ from __future__ import annotations
 import multiprocessing as mp
 from datetime import date
 
-from ledger.app.ledger import Draft, open_ledger
+from ledger.app.ledger import open_ledger
 from ledger.fold.walk import validate
 from ledger.model.errors import Refused
+from ledger.model.facts import Draft
 from tests.conftest import run_ledger
 from tests.scenarios import hire, small_bureau
 

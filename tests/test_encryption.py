@@ -12,7 +12,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ledger.app.ledger import Draft, open_ledger
+from ledger.app.ledger import open_ledger
+from ledger.model.facts import Draft
 from ledger.store.crypto import new_key
 from tests.audit_bureau import NAMES, opening, year_2022
 from tests.conftest import Ledger

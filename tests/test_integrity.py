@@ -252,7 +252,7 @@ def test_a_malformed_digest_is_a_usage_error(recorded):
 # --- the verifier as a pure function, on rows read from a real store ------------------------------------------
 @pytest.fixture(scope="module")
 def real_rows(tmp_path_factory) -> tuple[list[Row], Any]:
-    from ledger.app.ledger import Draft
+    from ledger.model.facts import Draft
 
     app = open_ledger(str(tmp_path_factory.mktemp("rows") / "l.sqlite3"))
     app.append([Draft(line.pop("event"), line) for line in opening()], actor="t")

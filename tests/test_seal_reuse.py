@@ -9,8 +9,8 @@ import os
 import orjson
 from eventsourcing.persistence import Mapper
 
-from ledger.app.ledger import Draft, SealedMapper, open_ledger
-from ledger.model.facts import parse_fields
+from ledger.app.ledger import SealedMapper, open_ledger
+from ledger.model.facts import Draft, parse_fields
 from ledger.store.integrity import GENESIS, link, seal
 
 

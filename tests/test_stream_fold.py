@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.app.ledger import Draft, open_ledger
+from ledger.app.ledger import open_ledger
 from ledger.fold.walk import counting_facts, fold
+from ledger.model.facts import Draft
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.app.ledger import Draft, open_ledger
+from ledger.app.ledger import open_ledger
+from ledger.model.facts import Draft
 from tests.conftest import Ledger
 from tests.docx_reading import all_part_texts, open_docx, paragraph_after, visible_text
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.app.ledger import Draft, open_ledger
+from ledger.app.ledger import open_ledger
 from ledger.model.errors import NotFound
+from ledger.model.facts import Draft
 from ledger.read.yearly import YearlyFigures, yearly_figures
 from ledger.store.fact_index import FactIndex, scoped_facts, unit_yearly_figures
 

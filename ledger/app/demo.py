@@ -9,8 +9,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from ledger.app.ledger import Draft, PersonnelLedger, open_ledger
+from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.io.jsonl import read_jsonl
+from ledger.model.facts import Draft
 
 DEMO_STORE = "ledger.sqlite3"
 

@@ -14,7 +14,6 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -27,10 +26,11 @@ from eventsourcing.utils import get_topic
 from ledger.fold.scope import TimelineIndex
 from ledger.fold.walk import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
 from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
-from ledger.model.facts import Fact, parse_fields
+from ledger.model.events import EVENT_TYPES
+from ledger.model.facts import Draft, Fact, parse_fields
 from ledger.model.state import State
 from ledger.read.roster import roster_view
-from ledger.store.aggregate import EVENT_CLASSES, TOPIC_NAMES, Ledger, field_specs, ledger_id
+from ledger.store.aggregate import TOPIC_NAMES, LedgerStream, ledger_id
 from ledger.store.config import StoreConfig, parse_store, prepare_store
 from ledger.store.crypto import check_stored_form, encryption_env
 from ledger.store.lock import WriterLock
@@ -38,8 +38,7 @@ from ledger.store.timeline import Timeline
 
 MAX_ATTEMPTS = 50
 # Per event type, the fields stored as {"_type_": "date_iso", ...}: the fast read converts just these.
-_DATE_FIELDS: dict[str, tuple[str, ...]] = {
-    name: tuple(s.name for s in field_specs(name) if s.kind is date) for name in EVENT_CLASSES}
+_DATE_FIELDS: dict[str, tuple[str, ...]] = {name: t.date_fields for name, t in EVENT_TYPES.items()}
 
 
 class DateAsISO(Transcoding):
@@ -83,18 +82,6 @@ class SealedMapper(Mapper):
                            topic=get_topic(type(domain_event)), state=state)
 
 
-@dataclass(frozen=True)
-class Draft:
-    """An event a clerk asks to record: its type and its raw fields, and where it came from (for messages)."""
-
-    event: str
-    fields: dict[str, Any]
-    line: int | None = None
-    # `parse_fields(event, fields)`'s result when the reader already parsed them without problems (an import
-    # file is checked line by line before anything is appended): `append` does not parse them again.
-    parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
-
-
 def _back_off(attempt: int) -> None:
     """Sleep a random while, longer after each conflict, so that busy clerks do not retry in lock-step (without
     it, one of four processes appending flat out can lose every race and starve)."""
@@ -127,7 +114,7 @@ class PersonnelLedger(Application):
     """An organisation's personnel ledger, on SQLite or PostgreSQL."""
 
     name = "PersonnelLedger"
-    snapshotting_intervals = {Ledger: 200}
+    snapshotting_intervals = {LedgerStream: 200}
     # Keep the ledger aggregate in memory and fast-forward it from the store on each append (reading only the
     # events since), instead of rebuilding it from the last snapshot: with several clerks appending at once, a
     # slow load leaves a wide window for another append to slip in, and the loser retries.
@@ -154,7 +141,7 @@ class PersonnelLedger(Application):
         events = processing_event.events
         if self.snapshots is None or not events:
             return
-        interval = self.snapshotting_intervals.get(Ledger, 0) if self.snapshotting_intervals else 0
+        interval = self.snapshotting_intervals.get(LedgerStream, 0) if self.snapshotting_intervals else 0
         first, last = events[0].originator_version, events[-1].originator_version
         aggregate = processing_event.aggregates.get(events[-1].originator_id)
         if interval and aggregate is not None and last // interval > (first - 1) // interval:
@@ -171,7 +158,7 @@ class PersonnelLedger(Application):
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Seal the ledger's pending events into the hash chain (ledger.integrity), then save as usual."""
         for obj in objs:
-            if isinstance(obj, Ledger) and obj.pending_events:
+            if isinstance(obj, LedgerStream) and obj.pending_events:
                 self._seal(obj.pending_events)
         return super().save(*objs, **kwargs)
 
@@ -262,13 +249,13 @@ class PersonnelLedger(Application):
         return Fact(version, name, raw["effective"], raw, recorded, actor)
 
     # --- commands -------------------------------------------------------------------------------------------
-    def _load_ledger(self) -> Ledger:
+    def _load_ledger(self) -> LedgerStream:
         try:
             return self.repository.get(self.ledger_id)
         except Exception as e:  # AggregateNotFoundError: the store is new
             if type(e).__name__ != "AggregateNotFoundError":
                 raise
-            return Ledger(name="ledger")
+            return LedgerStream(name="ledger")
 
     def check(self, drafts: Sequence[Draft], actor: str | None = None) -> list[Fact]:
         """Validate drafts against the whole timeline as if recorded now; raise `Refused` or return the facts."""
@@ -468,4 +455,4 @@ def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = Non
     return app
 
 
-__all__ = ["Draft", "PersonnelLedger", "default_actor", "open_ledger", "EVENT_CLASSES", "Refused"]
+__all__ = ["Draft", "PersonnelLedger", "default_actor", "open_ledger", "Refused"]

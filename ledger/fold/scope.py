@@ -4,7 +4,7 @@ Validation (`ledger.fold.walk.validate`) checks each person's own timeline again
 quotas) and the 编制/领导职数 counts of the units on each day. So a batch can only create problems in
 - the timelines of the people it names (and of people named as a retraction's target or replacement),
 - the counts of the units those people ever belonged to, when the batch hires, moves, appoints or separates
-  them (MEMBERSHIP_EVENTS), or of the units it restructures,
+  them (event types that change membership), or of the units it restructures,
 and those counts depend only on the people who ever belonged to those units. `TimelineIndex.scope` returns
 exactly that part of the timeline: every structure fact, plus every fact (and retraction) of every such person.
 Validating the scope with the batch finds the same new problems as validating the whole city: facts outside
@@ -19,15 +19,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
 
 STRUCTURE = "#structure"  # the subject of unit, section and quota facts (always in scope: they are few)
-UNIT_FIELDS = ("unit", "to_unit")
-# Facts that change who is on a unit's establishment or holds its posts: only these (and structure facts) can
-# change the 编制/领导职数 counts other people's facts are judged by. A promotion or a secondment changes its own
-# person's timeline only; if it changes how that person's later facts turn out, that shows as a new problem in
-# the person's own facts, which refuses the batch.
-MEMBERSHIP_EVENTS = frozenset({"hired", "transferred", "separated", "post_appointed", "post_vacated"})
+# Only facts whose type changes membership (`EventType.membership`: who is on a unit's establishment or holds its
+# posts) and structure facts can change the 编制/领导职数 counts other people's facts are judged by. A promotion or
+# a secondment changes its own person's timeline only; if it changes how that person's later facts turn out, that
+# shows as a new problem in the person's own facts, which refuses the batch.
+
+
+def own_subject(f: Fact) -> str:
+    """The subject of a fact that is not a retraction: its person, or STRUCTURE (a retraction has its target's)."""
+    subject = EVENT_TYPES[f.event].subject(f)
+    return subject if subject is not None else STRUCTURE
+
+
+def named_units(f: Fact) -> list[str]:
+    """The units a fact names (a unit's own facts, a hire's unit, a transfer's destination …)."""
+    return EVENT_TYPES[f.event].units(f)
+
+
+def changes_membership(f: Fact) -> bool:
+    return EVENT_TYPES[f.event].membership
 # Scoping costs a few dict look-ups per fact; beyond this share of the timeline, validate everything.
 WHOLE_TIMELINE_SHARE = 0.5
 
@@ -57,8 +71,7 @@ class TimelineIndex:
             if pending and target in pending:
                 return self._subject(pending[target], pending)
             return STRUCTURE
-        person = f.data.get("person")
-        return person if person is not None else STRUCTURE
+        return own_subject(f)
 
     def _add(self, f: Fact) -> None:
         subject = self._subject(f)
@@ -66,11 +79,9 @@ class TimelineIndex:
         self.by_id[f.id] = f
         self.by_subject.setdefault(subject, []).append(f)
         if subject != STRUCTURE and f.event != "retracted":
-            for key in UNIT_FIELDS:
-                unit = f.data.get(key)
-                if unit:
-                    self.unit_people.setdefault(unit, set()).add(subject)
-                    self.person_units.setdefault(subject, set()).add(unit)
+            for unit in named_units(f):
+                self.unit_people.setdefault(unit, set()).add(subject)
+                self.person_units.setdefault(subject, set()).add(unit)
 
     def scope(self, new: Iterable[Fact]) -> list[Fact] | None:
         """The recorded facts a batch's validation needs, or None when that is most of the timeline anyway."""
@@ -90,19 +101,18 @@ class TimelineIndex:
                         other = pending[ref]
                     if other is not None:
                         touched.append(other)
-                        if other.data.get("person"):
-                            people.add(other.data["person"])
-                            if other.event in MEMBERSHIP_EVENTS or other.event == "retracted":
-                                movers.add(other.data["person"])
+                        other_subject = own_subject(other)
+                        if other_subject != STRUCTURE:
+                            people.add(other_subject)
+                            if changes_membership(other):
+                                movers.add(other_subject)
             if subject != STRUCTURE:
                 people.add(subject)
-                if f.event in MEMBERSHIP_EVENTS:
+                if changes_membership(f):
                     movers.add(subject)
             for t in touched:
-                if t.data.get("person") is None or t.event in MEMBERSHIP_EVENTS:
-                    for key in UNIT_FIELDS:
-                        if t.data.get(key):
-                            units.add(t.data[key])
+                if own_subject(t) == STRUCTURE or changes_membership(t):
+                    units.update(named_units(t))
         for person in movers:
             units |= self.person_units.get(person, set())
         for unit in units:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import orjson
 
-from ledger.app.ledger import Draft
 from ledger.model.errors import Problem, Refused
-from ledger.model.facts import parse_fields
+from ledger.model.facts import Draft, parse_fields
 
 
 def read_jsonl(path: Path) -> list[Draft]:

@@ -166,7 +166,7 @@ class Located:
     columns: dict[int, dict[str, str]] = field(default_factory=dict)  # draft line -> problem code -> column label
 
     def add(self, event: str, fields: dict[str, Any], place: str, columns: dict[str, str] | None = None) -> None:
-        from ledger.app.ledger import Draft
+        from ledger.model.facts import Draft
 
         n = len(self.drafts) + 1
         self.drafts.append(Draft(event, fields, n))
@@ -196,8 +196,8 @@ def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
     an `event` column or, without one, in the sheet's name (a sheet called `hired` holds hires). Blank cells are
     absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any. `tables`: the
     file's tables if already read (`read_tables`)."""
+    from ledger.model.events import EVENT_TYPES
     from ledger.model.facts import parse_fields
-    from ledger.store.aggregate import EVENT_CLASSES, field_specs
 
     problems: list[Problem] = []
     located = Located()
@@ -206,7 +206,7 @@ def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
             continue
         header_row, header = table.rows[0]
         names = [fold_width(str(h)).strip() for h in header]
-        sheet_event = table.name if table.name in EVENT_CLASSES else None
+        sheet_event = table.name if table.name in EVENT_TYPES else None
         if "event" not in names and sheet_event is None:
             what = f"sheet '{table.name}'" if table.name is not None else "the file"
             problems.append(Problem("missing_field", f"{table.where(header_row)}: {what} has no 'event' column and its "
@@ -237,8 +237,8 @@ def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
             if not event:
                 problems.append(Problem("missing_field", f"{place}, event: the event type is missing"))
                 continue
-            if event in EVENT_CLASSES:
-                kinds = {s.name: s.kind for s in field_specs(event)}
+            if event in EVENT_TYPES:
+                kinds = {s.name: s.kind for s in EVENT_TYPES[event].all_fields}
                 for name, value in list(fields.items()):
                     fields[name] = _event_value(value, kinds.get(name, str))
             _typed, found = parse_fields(event, fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -40,3 +41,10 @@ class StoreError(LedgerError):
 
 class NotFound(LedgerError):
     """A person, unit or event asked for by a query is not in the ledger."""
+
+
+def no_unit(code: str | None, on: object, known: Iterable[str]) -> str:
+    """The one wording of "there is no such unit": which code, on which date (None: the fact's own date), and
+    the codes there are, so the clerk can pick the right one."""
+    when = "this date" if on is None else str(on)
+    return f"no unit '{code}' on {when} (units: {', '.join(known) or 'none yet'})"

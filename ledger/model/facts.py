@@ -13,24 +13,9 @@ from typing import Any
 from ledger.model import vocabulary as v
 from ledger.model.dates import parse_date
 from ledger.model.errors import Problem
-from ledger.store.aggregate import EVENT_CLASSES, field_specs
+from ledger.model.events import UnknownEventType, event_type
 
-# Closed lists a field's value must come from (checked at parse time; ranks and posts need the timeline).
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("unit_established", "kind"): v.UNIT_KINDS,
-    ("unit_established", "funding"): v.FUNDING_TYPES,
-    ("quota_set", "establishment"): v.ESTABLISHMENT_TYPES,
-    ("post_quota_set", "level"): v.POST_LEVELS,
-    ("hired", "gender"): v.GENDERS,
-    ("hired", "establishment"): v.ESTABLISHMENT_TYPES,
-    ("hired", "mode"): v.HIRE_MODES,
-    ("transferred", "establishment"): v.ESTABLISHMENT_TYPES,
-    ("secondment_started", "kind"): v.SECONDMENT_KINDS,
-    ("separated", "reason"): v.SEPARATION_REASONS,
-    ("assistant_engaged", "gender"): v.GENDERS,
-}
 ALL_RANKS = frozenset(r for ladder in v.LADDERS.values() for r in ladder)
-RANK_FIELDS = {("hired", "rank"), ("rank_promoted", "rank"), ("transferred", "rank")}
 
 
 @dataclass(slots=True)
@@ -43,7 +28,6 @@ class Fact:
     data: dict[str, Any]
     recorded: datetime | None = None
     actor: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.data.get(name, default)
@@ -51,6 +35,10 @@ class Fact:
     @property
     def person(self) -> str | None:
         return self.data.get("person")
+
+    def known_at(self, moment: datetime | None) -> bool:
+        """Whether the ledger knew this fact at `moment` (None: now; a fact not yet recorded is known)."""
+        return moment is None or self.recorded is None or self.recorded <= moment
 
     def as_json(self) -> dict[str, Any]:
         """Flat JSON-ready dict: the fields plus id, event, recorded and actor (the `ledger log --json` form)."""
@@ -86,44 +74,57 @@ def _coerce(kind: type, value: Any) -> Any:
     return str(value).strip()
 
 
-def parse_fields(event_type: str, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+def parse_fields(name: str, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Check and convert one event's clerk-supplied fields. Returns the typed fields and the problems found.
 
     Unknown fields, missing required fields, unparseable values and values outside a closed list are problems;
     rules that need the timeline (is this person active? is there a vacancy?) are the fold's.
     """
     problems: list[Problem] = []
-    if event_type not in EVENT_CLASSES:
-        known = ", ".join(EVENT_CLASSES)
-        return {}, [Problem("unknown_event", f"unknown event type '{event_type}' (known: {known})")]
-    specs = {s.name: s for s in field_specs(event_type)}
-    for name in raw:
-        if name not in specs:
-            problems.append(Problem("unknown_field", f"{event_type}: unknown field '{name}' (fields: {', '.join(specs)})"))
+    try:
+        etype = event_type(name)
+    except UnknownEventType as e:
+        return {}, [e.problem]
+    specs = etype.by_name
+    for field_name in raw:
+        if field_name not in specs:
+            problems.append(Problem("unknown_field", f"{name}: unknown field '{field_name}' (fields: {', '.join(specs)})"))
     out: dict[str, Any] = {}
-    for name, spec in specs.items():
-        value = raw.get(name)
-        if name == "effective" and event_type == "retracted" and value in (None, ""):
-            value = date.today()  # a correction takes effect when it is made
+    for field_name, spec in specs.items():
+        value = raw.get(field_name)
+        if field_name == "effective" and etype.effective_when_recorded and value in (None, ""):
+            value = date.today()
         if isinstance(value, str) and not value.strip():
             value = None
         if value is None:
             if spec.required:
-                problems.append(Problem("missing_field", f"{event_type}: '{name}' is required"))
-            out[name] = None
+                problems.append(Problem("missing_field", f"{name}: '{field_name}' is required"))
+            out[field_name] = None
             continue
         try:
             value = _coerce(spec.kind, value)
         except ValueError as e:
-            problems.append(Problem("bad_value", f"{event_type}: {name}: {e}"))
-            out[name] = None
+            problems.append(Problem("bad_value", f"{name}: {field_name}: {e}"))
+            out[field_name] = None
             continue
-        choices = CHOICES.get((event_type, name))
-        if choices and value not in choices:
-            problems.append(Problem("bad_value", f"{event_type}: {name} '{value}' is not one of {'/'.join(choices)}"))
-        if (event_type, name) in RANK_FIELDS and value not in ALL_RANKS:
-            problems.append(Problem("unknown_rank", f"{event_type}: unknown rank '{value}' (e.g. {'、'.join(v.CIVIL_SERVICE_RANKS[:3])}…, 八级职员, 专业技术十级)"))
-        if spec.kind is int and name == "count" and value < 0:
-            problems.append(Problem("bad_value", f"{event_type}: count must not be negative"))
-        out[name] = value
+        if spec.choices and value not in spec.choices:
+            problems.append(Problem("bad_value", f"{name}: {field_name} '{value}' is not one of {'/'.join(spec.choices)}"))
+        if spec.rank and value not in ALL_RANKS:
+            problems.append(Problem("unknown_rank", f"{name}: unknown rank '{value}' (e.g. "
+                                    f"{'、'.join(v.CIVIL_SERVICE_RANKS[:3])}…, 八级职员, 专业技术十级)"))
+        if spec.kind is int and field_name == "count" and value < 0:
+            problems.append(Problem("bad_value", f"{name}: count must not be negative"))
+        out[field_name] = value
     return out, problems
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event a clerk asks to record: its type and its raw fields, and where it came from (for messages)."""
+
+    event: str
+    fields: dict[str, Any]
+    line: int | None = None
+    # `parse_fields(event, fields)`'s result when the reader already parsed them without problems (an import
+    # file is checked line by line before anything is appended): the append does not parse them again.
+    parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)

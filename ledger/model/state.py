@@ -5,6 +5,7 @@ Plain mutable records, built fresh by each fold; nothing here reads the store.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +30,11 @@ class UnitState:
     sections: dict[str, date] = field(default_factory=dict)  # section -> established on
     quotas: dict[str, int] = field(default_factory=dict)  # 编制: establishment type -> count
     post_quotas: dict[str, PostQuota] = field(default_factory=dict)  # 领导职数: post -> level, count
+
+    def post_level(self, post: str) -> str | None:
+        """The level of one of the unit's posts (乡科级副职 …), None if the unit has no such post."""
+        pq = self.post_quotas.get(post)
+        return pq.level if pq is not None and pq.level in v.POST_LEVELS else None
 
 
 @dataclass
@@ -153,13 +159,15 @@ class State:
         return [u for u in self.units.values() if u.parent == unit]
 
 
+def roster_order(unit_position: int, post_levels: Iterable[str | None], rank: str, person: str) -> tuple:
+    """The roster's order: unit by unit (in the order units were established), leaders first by their highest
+    post level, then by rank, highest first, then by id. Every roster — folded or materialised — sorts by this."""
+    return (unit_position, -max((v.post_level_index(x) for x in post_levels), default=-1), v.rank_sort_key(rank),
+            person)
+
+
 def roster_sort_key(p: PersonState, state: State) -> tuple:
-    """Leaders first (by post level), then by rank, highest first; then by id."""
+    """`roster_order` of a person of a folded state."""
     unit = state.units.get(p.unit)
-    levels = [
-        v.post_level_index(unit.post_quotas[x.post].level)
-        for x in p.posts
-        if unit and x.post in unit.post_quotas and unit.post_quotas[x.post].level in v.POST_LEVELS
-    ]
-    return (list(state.units).index(p.unit) if p.unit in state.units else 0, -max(levels, default=-1),
-            v.rank_sort_key(p.rank), p.person)
+    levels = [unit.post_level(x.post) for x in p.posts] if unit is not None else []
+    return roster_order(list(state.units).index(p.unit) if unit is not None else 0, levels, p.rank, p.person)

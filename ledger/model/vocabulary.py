@@ -83,5 +83,6 @@ def rank_sort_key(rank: str | None) -> tuple[int, int]:
     return (order, -rank_index(rank))
 
 
-def post_level_index(level: str) -> int:
-    return POST_LEVELS.index(level)
+def post_level_index(level: str | None) -> int:
+    """Position of a post level (0 = 乡科级副职); -1 for no level or one the vocabulary does not know."""
+    return POST_LEVELS.index(level) if level in POST_LEVELS else -1

@@ -261,7 +261,7 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
     appointments: list[Appointment] = []
     engagements: list[Engagement] = []
     secondments: list[Secondment] = []
-    walker = Walker(check=False)
+    walker = Walker()
     for _day, group in groupby((f for f in facts if f.effective <= as_of), key=lambda f: f.effective):
         day_facts = list(group)
         todo = [f for f in day_facts if f.id in wanted]

@@ -75,7 +75,7 @@ class _Checker:
     def __init__(self, rulebook: Rulebook, since: date, until: date, unit: str | None):
         self.rb = rulebook
         self.since, self.until, self.unit = since, until, unit
-        self.walker = Walker(check=False)
+        self.walker = Walker()
         self.history: dict[str, _History] = {}
         self.over_since: dict[tuple[str, str, str], date] = {}  # (kind, unit, key) -> first day of the excess
         self.members: dict[str, set[str]] = {}  # unit -> people on its establishment now

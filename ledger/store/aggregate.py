@@ -1,24 +1,29 @@
-"""The ledger aggregate and its events: the immutable, effective-dated facts of the event vocabulary.
+"""The ledger's stream as an eventsourcing aggregate, and its stored event classes, made from the declarations.
 
-One `Ledger` aggregate holds every fact of an organisation (a bureau and its institutions, or a whole city) as
-one stream. Its version is the recording order the fold needs ("same effective date: recording order"), and its
-optimistic-concurrency check makes every append serialisable against everything it was validated with, across
-units (transfers, people who move). Validation itself lives in `ledger.fold`; this module holds no rules.
+One `LedgerStream` aggregate holds every fact of an organisation (a bureau and its institutions, or a whole city)
+as one stream. Its version is the recording order the fold needs ("same effective date: recording order"), and
+its optimistic-concurrency check makes every append serialisable against everything it was validated with,
+across units (transfers, people who move). Validation lives in `ledger.fold`; this module holds no rules.
+
+The stored event classes are generated from the event types (`ledger.model.events`): one class per type, its
+fields in declared order. Stored topics are part of the stored format: the classes keep the names the first
+stores were written with (`ledger.domain:Ledger.Hired`, …), registered here so that they resolve.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 import uuid
 from datetime import date
-from functools import cache
 from typing import Any
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from ledger.model.events import EVENT_TYPES, EventType
+
 LEDGER_NAMESPACE = uuid.UUID("5b7c3a52-2f6e-4c1e-9d7a-6a1f0e8c2b11")
+TOPIC_MODULE = "ledger.domain"  # the module the stored topics name (a contract of the stored format)
+TOPIC_CLASS = "Ledger"
 
 
 def ledger_id(name: str = "ledger") -> uuid.UUID:
@@ -26,12 +31,12 @@ def ledger_id(name: str = "ledger") -> uuid.UUID:
     return uuid.uuid5(LEDGER_NAMESPACE, name)
 
 
-class Ledger(Aggregate):
-    """An organisation's personnel ledger (one stream of facts)."""
+class LedgerStream(Aggregate):
+    """An organisation's personnel ledger: one stream of facts."""
 
     class Opened(Aggregate.Created):
         name: str
-        chain: str | None = None  # tamper-evidence hash (ledger.integrity), set when the event is saved
+        chain: str | None = None  # tamper-evidence hash (ledger.store.integrity), set when the event is saved
 
     def __init__(self, name: str):
         self.name = name
@@ -41,177 +46,35 @@ class Ledger(Aggregate):
         return ledger_id(name)
 
     class Fact(Aggregate.Event):
-        """Base of every effective-dated fact. Every field is always given (None where absent)."""
+        """Base of every stored fact. Every field is always given (None where absent)."""
 
         effective: date
         actor: str
         basis: str | None
         note: str | None
         override: str | None
-        chain: str | None  # tamper-evidence hash (ledger.integrity), set when the event is saved
-
-    # --- structure -------------------------------------------------------------------------------------
-    class UnitEstablished(Fact):
-        unit: str
-        name: str
-        kind: str
-        parent: str | None
-        funding: str | None
-
-    class SectionEstablished(Fact):
-        unit: str
-        section: str
-
-    class SectionAbolished(Fact):
-        unit: str
-        section: str
-
-    class QuotaSet(Fact):  # 编制
-        unit: str
-        establishment: str
-        count: int
-
-    class PostQuotaSet(Fact):  # 领导职数
-        unit: str
-        post: str
-        level: str
-        count: int
-
-    # --- people on establishment ------------------------------------------------------------------------
-    class Hired(Fact):
-        person: str
-        name: str
-        gender: str
-        birth_date: date
-        education: str | None
-        unit: str
-        section: str | None
-        establishment: str
-        rank: str
-        rank_since: date | None
-        mode: str
-
-    class RankPromoted(Fact):  # 职级晋升
-        person: str
-        rank: str
-        publicity_from: date | None
-        publicity_to: date | None
-
-    class PostAppointed(Fact):  # 任职
-        person: str
-        post: str
-        section: str | None
-        since: date | None
-        probation: bool | None
-        publicity_from: date | None
-        publicity_to: date | None
-
-    class PostVacated(Fact):  # 免职
-        person: str
-        post: str
-        section: str | None
-
-    class Transferred(Fact):  # 调动 / 内部调整
-        person: str
-        to_unit: str | None
-        section: str | None
-        establishment: str | None
-        rank: str | None
-
-    class SecondmentStarted(Fact):  # 交流 / 挂职 / 借调 / 学习
-        person: str
-        host: str
-        kind: str
-        until: date | None
-
-    class SecondmentEnded(Fact):
-        person: str
-        host: str | None
-
-    class Separated(Fact):
-        person: str
-        reason: str
-
-    # --- off establishment (编外) -------------------------------------------------------------------------
-    class AssistantEngaged(Fact):  # 自聘助理
-        person: str
-        name: str
-        role: str
-        unit: str
-        gender: str | None
-        birth_date: date | None
-        education: str | None
-
-    class AssistantReleased(Fact):
-        person: str
-
-    # --- corrections ----------------------------------------------------------------------------------------
-    class Retracted(Fact):
-        target: int
-        reason: str
-        replacement: int | None
+        chain: str | None  # tamper-evidence hash (ledger.store.integrity), set when the event is saved
 
     def record(self, event_type: str, **fields: Any) -> None:
         """Append one fact of the vocabulary (fields already validated by the fold)."""
-        self.trigger_event(EVENT_CLASSES[event_type], chain=None, **fields)
+        self.trigger_event(STORED_CLASSES[event_type], chain=None, **fields)
 
 
-# Vocabulary name (the JSON "event") -> event class. The names are the import/export contract.
-EVENT_CLASSES: dict[str, type[Ledger.Fact]] = {
-    "unit_established": Ledger.UnitEstablished,
-    "section_established": Ledger.SectionEstablished,
-    "section_abolished": Ledger.SectionAbolished,
-    "quota_set": Ledger.QuotaSet,
-    "post_quota_set": Ledger.PostQuotaSet,
-    "hired": Ledger.Hired,
-    "rank_promoted": Ledger.RankPromoted,
-    "post_appointed": Ledger.PostAppointed,
-    "post_vacated": Ledger.PostVacated,
-    "transferred": Ledger.Transferred,
-    "secondment_started": Ledger.SecondmentStarted,
-    "secondment_ended": Ledger.SecondmentEnded,
-    "assistant_engaged": Ledger.AssistantEngaged,
-    "assistant_released": Ledger.AssistantReleased,
-    "separated": Ledger.Separated,
-    "retracted": Ledger.Retracted,
-}
-
-# Stored topics are part of the stored format: the classes keep the module name the first stores were written with.
-LEGACY_MODULE = "ledger.domain"
-for _cls in (Ledger, Ledger.Opened, *EVENT_CLASSES.values()):
-    _cls.__module__ = LEGACY_MODULE
-    register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
-EVENT_NAMES: dict[type, str] = {cls: name for name, cls in EVENT_CLASSES.items()}
-TOPIC_NAMES: dict[str, str] = {f"{cls.__module__}:{cls.__qualname__}": name for cls, name in EVENT_NAMES.items()}
-
-# Fields the store or the application sets, never the clerk.
-SYSTEM_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "actor", "chain"})
-COMMON_FIELDS = ("effective", "basis", "note", "override")
+def _stored_class(t: EventType) -> type[LedgerStream.Fact]:
+    common = {"effective", "basis", "note", "override"}
+    annotations = {f.name: f.kind if f.required else f.kind | None for f in t.fields if f.name not in common}
+    namespace = {"__annotations__": annotations, "__module__": TOPIC_MODULE,
+                 "__qualname__": f"{TOPIC_CLASS}.{t.stored_as}", "__doc__": f"A stored `{t.name}` fact."}
+    return type(t.stored_as, (LedgerStream.Fact,), namespace)
 
 
-@dataclasses.dataclass(frozen=True)
-class FieldSpec:
-    """One field of an event type, as the CLI and the importers see it."""
+STORED_CLASSES: dict[str, type[LedgerStream.Fact]] = {name: _stored_class(t) for name, t in EVENT_TYPES.items()}
 
-    name: str
-    kind: type  # str, int, bool or date
-    required: bool
+for _cls in (LedgerStream, LedgerStream.Opened):
+    _cls.__module__ = TOPIC_MODULE
+    _cls.__qualname__ = _cls.__qualname__.replace("LedgerStream", TOPIC_CLASS)
+for _cls in (LedgerStream, LedgerStream.Opened, *STORED_CLASSES.values()):
+    register_topic(f"{TOPIC_MODULE}:{_cls.__qualname__}", _cls)
 
-
-@cache
-def field_specs(event_type: str) -> tuple[FieldSpec, ...]:
-    """The clerk-supplied fields of an event type, specific fields first, then the common ones."""
-    cls = EVENT_CLASSES[event_type]
-    hints = typing.get_type_hints(cls)
-    specs = []
-    for f in dataclasses.fields(cls):
-        if f.name in SYSTEM_FIELDS:
-            continue
-        hint = hints[f.name]
-        args = typing.get_args(hint)
-        optional = type(None) in args
-        kind = next((a for a in args if a is not type(None)), hint) if args else hint
-        specs.append(FieldSpec(f.name, kind, not optional))
-    own = [s for s in specs if s.name not in COMMON_FIELDS]
-    common = [s for s in specs if s.name in COMMON_FIELDS]
-    return tuple(own + common)
+# Stored topic -> vocabulary name (the stream's Opened event has none).
+TOPIC_NAMES: dict[str, str] = {f"{TOPIC_MODULE}:{cls.__qualname__}": name for name, cls in STORED_CLASSES.items()}

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ledger.fold.scope import STRUCTURE, UNIT_FIELDS
+from ledger.fold.scope import STRUCTURE, named_units, own_subject
 from ledger.fold.walk import counting_facts, fold
 from ledger.model.facts import Fact
 from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
@@ -132,13 +132,9 @@ class FactIndex:
                 else:
                     missing.append(f)
                 continue
-            person = f.data.get("person")
-            subjects[f.id] = person if person is not None else STRUCTURE
-            if person is not None:
-                for key in UNIT_FIELDS:
-                    unit = f.data.get(key)
-                    if unit:
-                        unit_people.add((unit, person))
+            subject = subjects[f.id] = own_subject(f)
+            if subject != STRUCTURE:
+                unit_people.update((unit, subject) for unit in named_units(f))
                 if f.event in ("hired", "assistant_engaged") and f.data.get("name"):
                     names.append((f.id, f.data["name"]))
         if missing:

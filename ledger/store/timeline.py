@@ -81,7 +81,7 @@ def _unit_doc(u: Any) -> bytes:
 
 def derive(facts: Iterable[Fact], people: set[str] | None = None) -> tuple[list[PersonRow], list[UnitRow]]:
     """The intervals of `people` (None: everyone) and of every unit, from facts that include their timelines."""
-    walker = Walker(check=False)
+    walker = Walker()
     state = walker.state
     open_rows: dict[tuple[str, str], tuple[str, str, bytes]] = {}  # (person, kind) -> (unit, valid_from, doc)
     out: list[PersonRow] = []

@@ -1,0 +1,87 @@
+"""`Change`: the state one fact is applied to, and what applying it found.
+
+Event types (`ledger.model.events`) change the state through it. When validating, a fact that cannot be is
+refused — a `Problem` naming the date, the person and what the ledger holds — and leaves the state as it was.
+Raises of a unit's headcount or post holders are noted, to be judged against 编制 and 领导职数 at the end of the
+day (by the walk, `ledger.fold.walk`), so that a same-day swap is never refused for its order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ledger.model import vocabulary as v
+from ledger.model.errors import Problem, no_unit
+from ledger.model.state import PersonState, State, UnitState
+
+if TYPE_CHECKING:
+    from ledger.model.facts import Fact
+
+
+@dataclass(frozen=True)
+class Raise:
+    """A fact that added someone to a unit's count: on an establishment type ("staff") or in a post ("post")."""
+
+    fact: Fact
+    unit: str
+    kind: str  # "staff" or "post"
+    key: str  # the establishment type or the post
+
+
+@dataclass
+class Change:
+    state: State
+    validating: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    raised: list[Raise] = field(default_factory=list)
+
+    # --- refusing --------------------------------------------------------------------------------------------
+    def who(self, f: Fact) -> str:
+        pid = f.person or ""
+        p = self.state.people.get(pid) or self.state.assistants.get(pid)
+        name = (p.name if p else None) or f.get("name")
+        return f"{pid} {name}" if name else pid
+
+    def refuse(self, f: Fact, code: str, what: str, who: str | None = None) -> None:
+        """Record why the fact cannot be (only when validating)."""
+        if self.validating:
+            who = who if who is not None else self.who(f)
+            self.problems.append(Problem(code, f"{f.effective} {who}: {what}", event_id=f.id))
+
+    def raise_count(self, f: Fact, unit: str, kind: str, key: str) -> None:
+        """Note that the fact adds someone to a count of the unit, to be judged at the day's end (validating)."""
+        if self.validating:
+            self.raised.append(Raise(f, unit, kind, key))
+
+    # --- look-ups that refuse when what they look for is not there -----------------------------------------------
+    def unit(self, f: Fact, code: str | None) -> UnitState | None:
+        unit = self.state.units.get(code or "")
+        if unit is None:
+            self.refuse(f, "unknown_unit", no_unit(code, None, self.state.units), who=f.event)
+        return unit
+
+    def section_ok(self, f: Fact, unit: UnitState, section: str | None) -> bool:
+        if section is None or section in unit.sections:
+            return True
+        known = "、".join(unit.sections) or "none"
+        self.refuse(f, "unknown_section", f"{unit.name} has no section '{section}' on this date (sections: {known})")
+        return False
+
+    def person(self, f: Fact) -> PersonState | None:
+        """The fact's person, if on the establishment on its date."""
+        p = self.state.people.get(f.person or "")
+        if p is not None and p.left is None:
+            return p
+        if p is None:
+            self.refuse(f, "unknown_person", "not on the establishment on this date (no hire recorded on or before it)")
+        else:
+            self.refuse(f, "not_active", f"not on the establishment on this date (left {p.left}, {p.left_reason})")
+        return None
+
+    def rank_ok(self, f: Fact, unit: UnitState, rank: str) -> bool:
+        if rank in v.ranks_for_unit_kind(unit.kind):
+            return True
+        ladders = "civil-service ranks" if unit.kind == "机关" else "management or professional grades"
+        self.refuse(f, "rank_not_for_unit", f"rank '{rank}' is not held in a {unit.kind} ({unit.name}): {ladders} only")
+        return False

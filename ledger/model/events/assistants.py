@@ -1,0 +1,65 @@
+"""Self-hired assistants (自聘助理): off establishment (编外), never counted against 编制."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ledger.model import vocabulary as v
+from ledger.model.change import Change
+from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.events.people import PERSON
+from ledger.model.state import AssistantState
+
+if TYPE_CHECKING:
+    from ledger.model.facts import Fact
+
+
+class AssistantEngaged(EventType):
+    name = "assistant_engaged"
+    stored_as = "AssistantEngaged"
+    precedence = 12
+    unit_fields = ("unit",)
+    fields = (
+        PERSON,
+        Field("name", required=True, help="Full name."),
+        Field("role", required=True, help="The assistant's role, e.g. 办公室主任助理."),
+        Field("unit", required=True, help="Unit code."),
+        Field("gender", choices=v.GENDERS, help="男 or 女."),
+        Field("birth_date", date, help="Date of birth, YYYY-MM-DD."),
+        Field("education", help="Highest education, e.g. 大学本科."),
+    )
+    verb = Verb("engage", "person", "Record a self-hired assistant engagement (自聘助理, 编外).",
+                "ledger engage A01 --name 李四 --role 办公室主任助理 --unit JU --effective 2022-03-01")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        state, d = change.state, f.data
+        unit = change.unit(f, d["unit"])
+        if unit is None:
+            return
+        a = state.assistants.get(d["person"])
+        if a is not None and a.left is None:
+            change.refuse(f, "already_engaged", f"already engaged as {a.role} at {a.unit} since {a.since}")
+            return
+        staff = state.people.get(d["person"])
+        if staff is not None and staff.left is None:
+            change.refuse(f, "id_in_use", f"this id is on the establishment of {staff.unit} ({staff.name})")
+            return
+        state.assistants[d["person"]] = AssistantState(d["person"], d["name"], d["role"], unit.unit, f.effective,
+                                                       d.get("gender"), d.get("birth_date"), d.get("education"))
+
+
+class AssistantReleased(EventType):
+    name = "assistant_released"
+    stored_as = "AssistantReleased"
+    precedence = 11
+    fields = (PERSON,)
+    verb = Verb("release", "person", "Record the end of an assistant's engagement.",
+                "ledger release A01 --effective 2022-12-31")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        a = change.state.assistants.get(f.data["person"])
+        if a is None or a.left is not None:
+            change.refuse(f, "not_engaged", "is not an engaged assistant on this date")
+            return
+        a.left = f.effective

@@ -1,0 +1,98 @@
+"""What an event type is: its fields, its place in a day, its command, and how it changes the state.
+
+Each kind of fact is declared once, as an `EventType` subclass in one module of this package: the fields it
+carries (with their types, closed lists and help), its precedence among the facts of one day, the command that
+records it, the people and units it touches (what validation must look at), whether it changes who is on a
+unit's establishment, and `apply`, how it changes the state — checking, when validating, that it can be.
+Everything else (the store's event classes, the parser, the CLI's commands, the scope of a batch, the walk)
+is derived from these declarations; `tests/unit/test_event_types.py` fails when a part is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from ledger.model.change import Change
+    from ledger.model.facts import Fact
+
+FIELD_KINDS = (str, int, bool, date)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an event type, as clerks give it (the JSON key, the CLI option `--name-with-dashes`)."""
+
+    name: str
+    kind: type = str  # str, int, bool or date
+    required: bool = False
+    help: str = ""
+    choices: tuple[str, ...] = ()  # a closed list the value must come from
+    rank: bool = False  # a rank or grade of one of the ladders (vocabulary.LADDERS)
+
+
+@dataclass(frozen=True)
+class Verb:
+    """The command that records an event type: `ledger COMMAND ARGUMENT --field …` (or `ledger org COMMAND …`)."""
+
+    command: str
+    argument: str  # the field given as the command's argument
+    summary: str  # first sentence of the help
+    example: str
+    group: str | None = None  # "org": a sub-command of `ledger org`
+
+
+# Fields every event carries, after its own.
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("effective", date, True, "Date the fact takes effect (任职时间), YYYY-MM-DD."),
+    Field("basis", help="The decision's document number, e.g. 区委组织部〔2022〕12号."),
+    Field("note", help="Free note kept with the event."),
+    Field("override", help="Record despite 超编/超职数, with this reason (kept on the event)."),
+)
+
+
+class EventType:
+    """One kind of fact of the vocabulary. Subclasses declare the class attributes and implement `apply`."""
+
+    name: ClassVar[str]  # the vocabulary's name, the JSON "event" (a contract)
+    stored_as: ClassVar[str]  # the class name in the store's topic (a contract of the stored format)
+    precedence: ClassVar[int]  # order among one day's facts: structure, arrivals, changes, departures
+    fields: ClassVar[tuple[Field, ...]]  # its own fields, in stored order
+    verb: ClassVar[Verb]
+    # Changes who is on a unit's establishment or holds its posts, so other people's facts may be judged by it.
+    membership: ClassVar[bool] = False
+    unit_fields: ClassVar[tuple[str, ...]] = ()  # fields that name a unit
+    about_person: ClassVar[bool] = True  # its subject is the person in its `person` field
+    effective_when_recorded: ClassVar[bool] = False  # without `effective`, it takes effect the day it is recorded
+
+    @cached_property
+    def all_fields(self) -> tuple[Field, ...]:
+        """Its own fields, then the common ones."""
+        common = COMMON_FIELDS
+        if self.effective_when_recorded:
+            common = (replace(common[0], required=False, help="Date the fact takes effect  [default: today]"),
+                      *common[1:])
+        return (*self.fields, *common)
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.all_fields}
+
+    @cached_property
+    def date_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.all_fields if f.kind is date)
+
+    def subject(self, f: Fact) -> str | None:
+        """The person whose timeline the fact belongs to (None: the organisation's structure)."""
+        return f.data.get("person") if self.about_person else None
+
+    def units(self, f: Fact) -> list[str]:
+        """The units the fact names."""
+        return [f.data[k] for k in self.unit_fields if f.data.get(k)]
+
+    def apply(self, change: Change, f: Fact) -> None:
+        """Change the state as the fact says; when validating, refuse (and skip) a fact that cannot be."""
+        raise NotImplementedError

@@ -1,0 +1,183 @@
+"""People on establishment: hires, rank promotions (职级晋升), transfers and separations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ledger.model import vocabulary as v
+from ledger.model.change import Change
+from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.state import PersonState
+
+if TYPE_CHECKING:
+    from ledger.model.facts import Fact
+
+PERSON = Field("person", required=True, help="The person's id (人员编号).")
+RANK_HELP = "Rank (职级) or grade, e.g. 四级主任科员, 八级职员, 专业技术十级."
+ESTABLISHMENT_HELP = "Establishment type: 行政编制, 事业编制, 工勤编制, 政法专项编制."
+PUBLICITY = (
+    Field("publicity_from", date, help="First day of the publicity (任前公示)."),
+    Field("publicity_to", date, help="Last day of the publicity."),
+)
+
+
+class Hired(EventType):
+    name = "hired"
+    stored_as = "Hired"
+    precedence = 4
+    membership = True
+    unit_fields = ("unit",)
+    fields = (
+        PERSON,
+        Field("name", required=True, help="Full name."),
+        Field("gender", required=True, choices=v.GENDERS, help="男 or 女."),
+        Field("birth_date", date, True, "Date of birth, YYYY-MM-DD."),
+        Field("education", help="Highest education, e.g. 大学本科, 硕士研究生."),
+        Field("unit", required=True, help="Unit code."),
+        Field("section", help="Section (科室) of the unit."),
+        Field("establishment", required=True, choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP),
+        Field("rank", required=True, rank=True, help=RANK_HELP),
+        Field("rank_since", date, help="Date the current rank was reached (任现职级时间); may predate the ledger."),
+        Field("mode", required=True, choices=v.HIRE_MODES,
+              help="How the person came in: 录用, 调任, 转任, 公开遴选, 招聘, 安置."),
+    )
+    verb = Verb("hire", "person", "Record a hire onto the establishment (录用/调任/转任/遴选/招聘/安置).",
+                "ledger hire P21 --name 张三 --gender 男 --birth-date 1990-05-01 --unit JU --section 办公室 "
+                "--establishment 行政编制 --rank 一级科员 --mode 录用 --effective 2022-08-01")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        state, d = change.state, f.data
+        existing = state.people.get(d["person"])
+        if existing is not None and existing.left is None:
+            change.refuse(f, "already_hired", f"already on the establishment of {existing.unit} since {existing.joined}")
+            return
+        assistant = state.assistants.get(d["person"])
+        if assistant is not None and assistant.left is None and change.validating:
+            change.refuse(f, "id_in_use", "this id is an assistant (编外) still engaged; release them first")
+            return
+        unit = change.unit(f, d["unit"])
+        if unit is None or not change.section_ok(f, unit, d.get("section")) or not change.rank_ok(f, unit, d["rank"]):
+            return
+        rank_since = d.get("rank_since") or f.effective
+        if change.validating:
+            if d["birth_date"] >= f.effective:
+                change.refuse(f, "impossible_date", f"birth date {d['birth_date']} is not before the hire")
+                return
+            if rank_since > f.effective:
+                change.refuse(f, "impossible_date", f"rank_since {rank_since} is after the hire")
+                return
+        state.people[d["person"]] = PersonState(
+            person=d["person"], name=d["name"], gender=d["gender"], birth_date=d["birth_date"],
+            education=d.get("education"), unit=unit.unit, section=d.get("section"), establishment=d["establishment"],
+            rank=d["rank"], rank_since=rank_since, joined=f.effective, mode=d["mode"], hired_event=f.id,
+        )
+        change.raise_count(f, unit.unit, "staff", d["establishment"])
+
+
+class RankPromoted(EventType):
+    name = "rank_promoted"
+    stored_as = "RankPromoted"
+    precedence = 6
+    fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder."),
+              *PUBLICITY)
+    verb = Verb("promote", "person", "Record a rank promotion (职级晋升).",
+                'ledger promote P13 --rank 四级主任科员 --effective 2022-09-01 --basis "区文旅党组〔2022〕5号"')
+
+    def apply(self, change: Change, f: Fact) -> None:
+        p = change.person(f)
+        if p is None:
+            return
+        new = f.data["rank"]
+        if change.validating:
+            if v.ladder_of(new) != v.ladder_of(p.rank):
+                change.refuse(f, "bad_promotion", f"'{new}' is not on the ladder of the current rank {p.rank}; "
+                              "a change of ladder goes with a transfer (--rank)")
+                return
+            if v.rank_index(new) <= v.rank_index(p.rank):
+                change.refuse(f, "bad_promotion", f"a promotion must be to a higher rank: the ledger holds {p.rank} "
+                              f"(since {p.rank_since}), and {new} is not higher")
+                return
+        p.rank, p.rank_since = new, f.effective
+
+
+class Transferred(EventType):
+    name = "transferred"
+    stored_as = "Transferred"
+    precedence = 5
+    membership = True
+    unit_fields = ("to_unit",)
+    fields = (
+        PERSON,
+        Field("to_unit", help="Unit code to move to (omit for a move between sections)."),
+        Field("section", help="Section (科室) the person moves to."),
+        Field("establishment", choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP),
+        Field("rank", rank=True, help="Rank in the new unit, when it changes (e.g. to a grade of a 事业单位)."),
+    )
+    verb = Verb("transfer", "person",
+                "Record a move to another section or unit (调动; posts stay behind on a unit move).",
+                "ledger transfer P07 --to-unit XX --effective 2022-03-01")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        p = change.person(f)
+        if p is None:
+            return
+        state, d = change.state, f.data
+        target = state.units.get(d.get("to_unit") or p.unit)
+        if target is None:
+            change.unit(f, d.get("to_unit"))
+            return
+        moving = target.unit != p.unit
+        if change.validating and not self._says_something(f, p, moving, target.name, change):
+            return
+        section = d.get("section") if d.get("section") else (None if moving else p.section)
+        if not change.section_ok(f, target, section):
+            return
+        rank = d.get("rank") or p.rank
+        if not change.rank_ok(f, target, rank):
+            return
+        if change.validating and d.get("rank") and not moving and rank != p.rank \
+                and target.kind == state.units[p.unit].kind and v.ladder_of(rank) == v.ladder_of(p.rank) \
+                and v.rank_index(rank) > v.rank_index(p.rank):
+            change.refuse(f, "bad_transfer", f"a higher rank ({rank}) is a promotion, not a transfer: use promote")
+            return
+        establishment = d.get("establishment") or p.establishment
+        if moving:
+            p.posts.clear()  # posts belong to the unit left behind
+        if rank != p.rank:
+            p.rank, p.rank_since = rank, f.effective
+        p.unit, p.section = target.unit, section
+        raised = moving or establishment != p.establishment
+        p.establishment = establishment
+        if raised:
+            change.raise_count(f, target.unit, "staff", establishment)
+
+    @staticmethod
+    def _says_something(f: Fact, p: PersonState, moving: bool, target_name: str, change: Change) -> bool:
+        d = f.data
+        if not any(d.get(k) for k in ("to_unit", "section", "establishment", "rank")):
+            change.refuse(f, "empty_transfer", "a transfer needs --to-unit, --section, --establishment or --rank")
+            return False
+        if not moving and d.get("to_unit") and not any(d.get(k) for k in ("section", "establishment", "rank")):
+            change.refuse(f, "empty_transfer", f"already in {target_name}")
+            return False
+        return True
+
+
+class Separated(EventType):
+    name = "separated"
+    stored_as = "Separated"
+    precedence = 13
+    membership = True
+    fields = (PERSON, Field("reason", required=True, choices=v.SEPARATION_REASONS,
+                            help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他."))
+    verb = Verb("separate", "person", "Record a separation (退休/辞职/辞退/调出/死亡…).",
+                "ledger separate P02 --reason 退休 --effective 2022-10-31")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        p = change.person(f)
+        if p is None:
+            return
+        p.posts.clear()
+        p.secondment = None
+        p.left, p.left_reason = f.effective, f.data["reason"]

@@ -1,0 +1,67 @@
+"""Secondments and exchanges (交流/挂职/借调/学习): out of the office, still on its establishment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ledger.model import vocabulary as v
+from ledger.model.change import Change
+from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.events.people import PERSON
+from ledger.model.state import Secondment
+
+if TYPE_CHECKING:
+    from ledger.model.facts import Fact
+
+
+class SecondmentStarted(EventType):
+    name = "secondment_started"
+    stored_as = "SecondmentStarted"
+    precedence = 10
+    fields = (
+        PERSON,
+        Field("host", required=True, help="Host organisation, e.g. 区委宣传部."),
+        Field("kind", required=True, choices=v.SECONDMENT_KINDS,
+              help="交流 (exchange), 挂职 (temporary post elsewhere), 借调 (on loan) or 学习 (study)."),
+        Field("until", date, help="Agreed end date."),
+    )
+    verb = Verb("second", "person", "Record the start of an exchange or secondment (交流/挂职/借调/学习).",
+                "ledger second P09 --host 区委宣传部 --kind 学习 --until 2022-12-31 --effective 2022-07-01")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        p = change.person(f)
+        if p is None:
+            return
+        d = f.data
+        if p.secondment is not None:
+            s = p.secondment
+            change.refuse(f, "overlapping_secondment", f"already on {s.kind} at {s.host} since {s.since}; "
+                          "end it (return) before starting another")
+            return
+        if change.validating and d.get("until") is not None and d["until"] < f.effective:
+            change.refuse(f, "impossible_date", f"until {d['until']} is before the start")
+            return
+        p.secondment = Secondment(d["host"], d["kind"], f.effective, d.get("until"), f.id)
+
+
+class SecondmentEnded(EventType):
+    name = "secondment_ended"
+    stored_as = "SecondmentEnded"
+    precedence = 9
+    fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given)."))
+    verb = Verb("return", "person", "Record the end of a secondment (the person is back at work).",
+                "ledger return P09 --effective 2022-12-31")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        p = change.person(f)
+        if p is None:
+            return
+        s = p.secondment
+        if s is None:
+            change.refuse(f, "not_seconded", "is not on secondment on this date")
+            return
+        if change.validating and f.get("host") and f.get("host") != s.host:
+            change.refuse(f, "not_seconded", f"is seconded to {s.host}, not to {f.get('host')}")
+            return
+        p.secondment = None
