@@ -1,26 +1,33 @@
 """The event vocabulary: every kind of fact the ledger records, each declared once (`base.EventType`).
 
-`EVENT_TYPES` maps the vocabulary's names (the JSON "event", a contract) to their declarations, in the order
-the vocabulary is documented. To add an event type, declare it in the module of its family (or a new one
-imported below) — `CONTRIBUTING.md` walks through an example.
+Every module of this package (but `base`) declares event types, by family: `structure`, `people`, `posts`,
+`secondments`, `assistants`, `corrections`. They are found here: a new module with an `EventType` subclass in
+it adds an event type to the ledger — its stored class, its parser, its command and its place in the walk all
+follow from the declaration (`CONTRIBUTING.md` walks through an example). `EVENT_TYPES` maps the vocabulary's
+names (the JSON "event", a contract) to the declarations, in the order facts apply within a day.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from ledger.model.errors import Problem
-from ledger.model.events import assistants, corrections, people, posts, secondments, structure
 from ledger.model.events.base import COMMON_FIELDS, EventType, Field, Verb
 
-_DECLARED: tuple[type[EventType], ...] = (
-    structure.UnitEstablished, structure.SectionEstablished, structure.SectionAbolished, structure.QuotaSet,
-    structure.PostQuotaSet,
-    people.Hired, people.RankPromoted, posts.PostAppointed, posts.PostVacated, people.Transferred,
-    secondments.SecondmentStarted, secondments.SecondmentEnded,
-    assistants.AssistantEngaged, assistants.AssistantReleased,
-    people.Separated,
-    corrections.Retracted,
-)
-EVENT_TYPES: dict[str, EventType] = {cls.name: cls() for cls in _DECLARED}
+
+def _declared() -> list[type[EventType]]:
+    found: list[type[EventType]] = []
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        found += [cls for cls in vars(module).values() if isinstance(cls, type) and issubclass(cls, EventType)
+                  and cls.__module__ == module.__name__ and "name" in vars(cls)]
+    return sorted(found, key=lambda cls: cls.precedence)
+
+
+EVENT_TYPES: dict[str, EventType] = {cls.name: cls() for cls in _declared()}
 
 
 def event_type(name: str) -> EventType:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class AssistantEngaged(EventType):
     name = "assistant_engaged"
     stored_as = "AssistantEngaged"
-    precedence = 12
+    precedence = 120
     unit_fields = ("unit",)
     fields = (
         PERSON,
@@ -52,7 +52,7 @@ class AssistantEngaged(EventType):
 class AssistantReleased(EventType):
     name = "assistant_released"
     stored_as = "AssistantReleased"
-    precedence = 11
+    precedence = 110
     fields = (PERSON,)
     verb = Verb("release", "person", "Record the end of an assistant's engagement.",
                 "ledger release A01 --effective 2022-12-31")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 class Retracted(EventType):
     name = "retracted"
     stored_as = "Retracted"
-    precedence = 15
+    precedence = 150
     about_person = False  # about its target's subject: the scope and the indexes look the target up
     effective_when_recorded = True  # a correction takes effect when it is made
     fields = (

@@ -25,7 +25,7 @@ PUBLICITY = (
 class Hired(EventType):
     name = "hired"
     stored_as = "Hired"
-    precedence = 4
+    precedence = 40
     membership = True
     unit_fields = ("unit",)
     fields = (
@@ -78,7 +78,7 @@ class Hired(EventType):
 class RankPromoted(EventType):
     name = "rank_promoted"
     stored_as = "RankPromoted"
-    precedence = 6
+    precedence = 60
     fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder."),
               *PUBLICITY)
     verb = Verb("promote", "person", "Record a rank promotion (职级晋升).",
@@ -104,7 +104,7 @@ class RankPromoted(EventType):
 class Transferred(EventType):
     name = "transferred"
     stored_as = "Transferred"
-    precedence = 5
+    precedence = 50
     membership = True
     unit_fields = ("to_unit",)
     fields = (
@@ -167,7 +167,7 @@ class Transferred(EventType):
 class Separated(EventType):
     name = "separated"
     stored_as = "Separated"
-    precedence = 13
+    precedence = 130
     membership = True
     fields = (PERSON, Field("reason", required=True, choices=v.SEPARATION_REASONS,
                             help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他."))

@@ -19,7 +19,7 @@ POST = Field("post", required=True, help="Leadership post (it must have a 领导
 class PostAppointed(EventType):
     name = "post_appointed"
     stored_as = "PostAppointed"
-    precedence = 8
+    precedence = 80
     membership = True
     fields = (
         PERSON, POST,
@@ -55,7 +55,7 @@ class PostAppointed(EventType):
 class PostVacated(EventType):
     name = "post_vacated"
     stored_as = "PostVacated"
-    precedence = 7
+    precedence = 70
     membership = True
     fields = (PERSON, POST, Field("section", help="Section (科室) of the post, when the person holds it in several."))
     verb = Verb("vacate", "person", "Record a removal from a post (免职).",

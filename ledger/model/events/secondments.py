@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class SecondmentStarted(EventType):
     name = "secondment_started"
     stored_as = "SecondmentStarted"
-    precedence = 10
+    precedence = 100
     fields = (
         PERSON,
         Field("host", required=True, help="Host organisation, e.g. 区委宣传部."),
@@ -48,7 +48,7 @@ class SecondmentStarted(EventType):
 class SecondmentEnded(EventType):
     name = "secondment_ended"
     stored_as = "SecondmentEnded"
-    precedence = 9
+    precedence = 90
     fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given)."))
     verb = Verb("return", "person", "Record the end of a secondment (the person is back at work).",
                 "ledger return P09 --effective 2022-12-31")

@@ -50,7 +50,7 @@ class UnitEstablished(EventType):
 class SectionEstablished(EventType):
     name = "section_established"
     stored_as = "SectionEstablished"
-    precedence = 1
+    precedence = 10
     about_person = False
     unit_fields = ("unit",)
     fields = (UNIT, SECTION)
@@ -71,7 +71,7 @@ class SectionEstablished(EventType):
 class SectionAbolished(EventType):
     name = "section_abolished"
     stored_as = "SectionAbolished"
-    precedence = 14
+    precedence = 140
     about_person = False
     unit_fields = ("unit",)
     fields = (UNIT, SECTION)
@@ -97,7 +97,7 @@ class SectionAbolished(EventType):
 class QuotaSet(EventType):
     name = "quota_set"
     stored_as = "QuotaSet"
-    precedence = 2
+    precedence = 20
     about_person = False
     unit_fields = ("unit",)
     fields = (
@@ -118,7 +118,7 @@ class QuotaSet(EventType):
 class PostQuotaSet(EventType):
     name = "post_quota_set"
     stored_as = "PostQuotaSet"
-    precedence = 3
+    precedence = 30
     about_person = False
     unit_fields = ("unit",)
     fields = (
