@@ -2,7 +2,7 @@
 effective on the roster's date, and recording them as one all-or-nothing batch (`ledger import-roster`).
 
 Forgiving where a clerk's sheet is (header aliases, a title row above the header, full-width digits, the date
-spellings of `ledger.roster_table`, blank cells that continue a merged-looking 单位/科室) and strict where a guess
+spellings of `ledger.io.roster_table`, blank cells that continue a merged-looking 单位/科室) and strict where a guess
 could be wrong: every bad cell is reported with its row and column and what was expected, and nothing is drafted
 from a sheet with any. Rules that need the timeline (quotas, a person already hired) stay the fold's:
 `import_roster` validates through the application and reports the fold's problems at the rows they came from.

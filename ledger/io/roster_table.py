@@ -2,7 +2,7 @@
 on a date as rows, and the stable ids of people a sheet gives none.
 
 One definition of the columns serves both directions — export (`roster_rows`, used by exporters.roster) and
-import (`ledger.opening_roster`) — so a roster exported on D and imported into a new ledger exports again as the
+import (`ledger.io.opening_roster`) — so a roster exported on D and imported into a new ledger exports again as the
 same table. Nothing here reads files or the store.
 """
 

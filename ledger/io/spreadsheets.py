@@ -4,7 +4,7 @@ A `Table` is one sheet (or the CSV file): its rows with their 1-based row number
 so every problem can be reported where the clerk will look for it. Cells in a real merged range (.xlsx) all get
 the range's value: the merge is explicit, so this is always safe. Blank cells that only *look* merged (a CSV
 saved from a sheet with merged cells) are left blank here; whether a blank continues the cell above is a
-decision for the reader of each kind of table (see `ledger.roster_table`).
+decision for the reader of each kind of table (see `ledger.io.roster_table`).
 
 Also here: `Located`, a batch of drafts that remembers where each came from, and `relocate`, which rewrites a
 refusal's problems from draft numbers to "sheet … row …" locations. This module writes nothing.
