@@ -8,10 +8,9 @@ decides what may be recorded. Tamper evidence is `ledger.store.integrity`'s.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledger.fold.scope import named_units
 from ledger.fold.walk import Walker, counting_facts, retracted_ids
@@ -50,7 +49,19 @@ def history_entries(person_facts: Sequence[Fact], all_facts: Sequence[Fact]) -> 
 DIFF_KEYS = ("joined", "left", "promoted", "appointed", "vacated", "moved", "seconded", "returned",
              "assistants_engaged", "assistants_released")
 Entry = dict[str, Any]
-Before = PersonState | AssistantState | None
+Described = tuple[Entry, set[str | None]]  # the entry, and the units it concerns
+
+
+class Was(NamedTuple):
+    """What a diff shows of a person on establishment, as they were just before a fact (the fact then changes the
+    state's own record)."""
+
+    name: str
+    unit: str
+    section: str | None
+    establishment: str
+    rank: str
+    host: str | None  # of the secondment they are on
 
 
 def diff(facts: Iterable[Fact], start: date, end: date, unit: str | None = None,
@@ -83,84 +94,82 @@ def diff(facts: Iterable[Fact], start: date, end: date, unit: str | None = None,
     return {"from": start.isoformat(), "to": end.isoformat(), "unit": unit, "known_at": _moment(known_at), **lists}
 
 
-def _staff_before(state: State, person: str) -> PersonState | None:
-    """A copy of the person as they were before the fact (the fact changes the state's own record)."""
+def _staff_before(state: State, person: str) -> Was | None:
     p = state.people.get(person)
-    return copy(p) if p is not None and p.left is None else None
+    if p is None or p.left is not None:
+        return None
+    return Was(p.name, p.unit, p.section, p.establishment, p.rank, p.secondment.host if p.secondment else None)
 
 
 def _assistant_before(state: State, person: str) -> AssistantState | None:
-    a = state.assistants.get(person)
-    return copy(a) if a is not None and a.left is None else None
+    a = state.assistants.get(person)  # a release only ends the engagement: name, unit and role stay as they were
+    return a if a is not None and a.left is None else None
 
 
-def _entry(f: Fact, before: Before, more: Entry, *units: str | None) -> tuple[Entry, set[str | None]]:
+def _entry(f: Fact, before: Was | None, more: Entry, *units: str | None) -> Described:
     """The entry every kind starts from (who, where they were, when, which event) with its own values, and the
     units it concerns: the person's unit before the fact and the units named."""
     d = f.data
     entry = {"person": f.person, "name": before.name if before else d.get("name"),
              "unit": before.unit if before else d.get("unit"), "effective": f.effective.isoformat(), "event_id": f.id}
     entry.update(more)
-    return entry, {*([before.unit] if isinstance(before, PersonState) else []), *units}
+    return entry, {*([before.unit] if before else []), *units}
 
 
-def _placement(p: PersonState) -> Entry:
+def _placement(p: Was | PersonState) -> Entry:
     return {"unit": p.unit, "section": p.section, "establishment": p.establishment, "rank": p.rank}
 
 
-def _joined(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
+def _joined(f: Fact, before: Was | None, after: State) -> Described:
     d = f.data
     return _entry(f, before, {"section": d.get("section"), "rank": d["rank"], "establishment": d["establishment"],
                               "mode": d["mode"]}, d["unit"])
 
 
-def _promoted(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
-    assert isinstance(before, PersonState)
+def _promoted(f: Fact, before: Was, after: State) -> Described:
     return _entry(f, before, {"from": before.rank, "to": f.data["rank"]})
 
 
-def _appointed(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
+def _appointed(f: Fact, before: Was, after: State) -> Described:
     d = f.data
     return _entry(f, before, {"post": d["post"], "section": d.get("section"), "probation": bool(d.get("probation"))})
 
 
-def _vacated(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
+def _vacated(f: Fact, before: Was, after: State) -> Described:
     return _entry(f, before, {"post": f.data["post"], "section": f.data.get("section")})
 
 
-def _moved(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
-    assert isinstance(before, PersonState)
+def _moved(f: Fact, before: Was, after: State) -> Described:
     now = after.people[f.data["person"]]
     entry, units = _entry(f, before, {"from": _placement(before), "to": _placement(now)}, now.unit)
     entry["unit"] = now.unit
     return entry, units
 
 
-def _seconded(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
+def _seconded(f: Fact, before: Was, after: State) -> Described:
     d = f.data
     until = d.get("until")
     return _entry(f, before, {"host": d["host"], "kind": d["kind"], "until": until.isoformat() if until else None})
 
 
-def _returned(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
-    assert isinstance(before, PersonState)
-    return _entry(f, before, {"host": f.data.get("host") or (before.secondment.host if before.secondment else None)})
+def _returned(f: Fact, before: Was, after: State) -> Described:
+    return _entry(f, before, {"host": f.data.get("host") or before.host})
 
 
-def _left(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
+def _left(f: Fact, before: Was, after: State) -> Described:
     return _entry(f, before, {"reason": f.data["reason"]})
 
 
-def _engaged(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
+def _engaged(f: Fact, before: AssistantState | None, after: State) -> Described:
     d = f.data
     entry, _units = _entry(f, None, {"name": d["name"], "unit": d["unit"], "role": d["role"]})
     return entry, {d["unit"]}
 
 
-def _released(f: Fact, before: Before, after: State) -> tuple[Entry, set[str | None]]:
-    a = before if isinstance(before, AssistantState) else None
-    unit = a.unit if a else None
-    entry, _units = _entry(f, None, {"name": a.name if a else None, "unit": unit, "role": a.role if a else None})
+def _released(f: Fact, before: AssistantState | None, after: State) -> Described:
+    unit = before.unit if before else None
+    entry, _units = _entry(f, None, {"name": before.name if before else None, "unit": unit,
+                                     "role": before.role if before else None})
     return entry, {unit}
 
 
@@ -169,8 +178,8 @@ class DiffKind:
     """How one event type shows in a diff: the list it goes under, whom it is about before the fact, its entry."""
 
     key: str
-    describe: Callable[[Fact, Before, State], tuple[Entry, set[str | None]]]
-    before: Callable[[State, str], Before] = _staff_before
+    describe: Callable[[Fact, Any, State], Described]  # takes what `before` returns
+    before: Callable[[State, str], Was | AssistantState | None] = _staff_before
     needs_staff: bool = True  # about someone on the establishment (skipped when they are not)
 
 
