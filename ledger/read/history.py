@@ -183,8 +183,9 @@ class DiffKind:
     needs_staff: bool = True  # about someone on the establishment (skipped when they are not)
 
 
-# Every event type about a person; structure facts and retractions only move the walk along.
-DIFF_KINDS: dict[str, DiffKind] = {
+# Every event type about a person has an entry here: how it shows, or None when it changes nothing a diff shows.
+# Structure facts and retractions only move the walk along.
+DIFF_KINDS: dict[str, DiffKind | None] = {
     "hired": DiffKind("joined", _joined, needs_staff=False),
     "rank_promoted": DiffKind("promoted", _promoted),
     "post_appointed": DiffKind("appointed", _appointed),
