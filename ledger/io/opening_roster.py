@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from ledger.io.roster_sheet import (
+    HEADER_ROWS,
     PostCell,
     RosterRow,
     RosterSheet,
@@ -65,7 +66,7 @@ class _Above:
     section: str | None = None
     continued: dict[str, list[int]] = field(default_factory=dict)  # header -> rows whose blank was continued
 
-    def continue_(self, key: str, row: int) -> None:
+    def note_continued(self, key: str, row: int) -> None:
         self.continued.setdefault(BY_KEY[key].header, []).append(row)
 
 
@@ -92,7 +93,8 @@ def plan_roster(tables: list[Table], state: State, on: date, *, unit: str | None
 
 @dataclass
 class _Planner:
-    """Reads the sheets row by row into one plan; problems are collected, never raised, so all are reported."""
+    """Reads the sheets row by row into one plan. The problems of cells are collected, not raised at the first,
+    so that the clerk sees every one of them at once."""
 
     state: State
     on: date
@@ -116,7 +118,7 @@ class _Planner:
             elif table.rows:
                 self.plan.notes.append(f"{table.prefix()}skipped (no header row with 姓名)")
         if not sheets:
-            raise Refused([Problem("bad_header", "no header row with 姓名 in the first 10 rows of any sheet "
+            raise Refused([Problem("bad_header", f"no header row with 姓名 in the first {HEADER_ROWS} rows of any sheet "
                                    f"(expected headers: {'、'.join(HEADERS)})")])
         return sheets
 
@@ -161,17 +163,18 @@ class _Planner:
     def unit(self, row: RosterRow, above: _Above, fallback: UnitState | None) -> UnitState | None:
         """单位: the cell, else the one above (a merged-looking blank), else the sheet's, else --unit."""
         u: UnitState | None
-        if "unit" in row.sheet.index and row.text("unit"):
-            u = unit_named(row.text("unit"), self.state)
+        column, typed = "unit" in row.sheet.index, row.text("unit")
+        if typed:
+            u = unit_named(typed, self.state)
             above.unit_unknown = u is None
             if u is None:
                 known = [f"{x.unit} {x.name}" for x in self.state.units.values()]  # a clerk types either
-                row.complain("unit", no_unit(row.text("unit"), self.on, known))
-        elif "unit" in row.sheet.index and above.unit_unknown:
+                row.complain("unit", no_unit(typed, self.on, known))
+        elif column and above.unit_unknown:
             u = None  # continues a 单位 already reported above
-        elif "unit" in row.sheet.index and above.unit is not None:
+        elif column and above.unit is not None:
             u = above.unit
-            above.continue_("unit", row.number)
+            above.note_continued("unit", row.number)
         else:
             u = fallback
             if u is None:
@@ -195,7 +198,7 @@ class _Planner:
                              f"{'、'.join(u.sections) or 'none'}; add it with `ledger org section` or --add-sections)")
         elif not raw and above.section is not None:
             section = above.section
-            above.continue_("section", row.number)
+            above.note_continued("section", row.number)
         above.section = section
         return section
 
