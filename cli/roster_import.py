@@ -49,7 +49,7 @@ def register(cli: click.Group) -> None:
             ledger org quota SW --establishment 行政编制 --count 30 --effective 2024-01-01
             ledger import-roster 花名册.xlsx --as-of 2024-01-01 --unit SW --add-sections
         """
-        from ledger.io.opening_roster import import_roster
+        from ledger.app.roster_import import import_roster
         from ledger.io.spreadsheets import read_tables
 
         from .check import entry_check, warn_findings

@@ -137,6 +137,14 @@ def test_diff_for_one_unit(bureau: Bureau):
     assert d["promoted"] == d["left"] == d["assistants_engaged"] == []
 
 
+def test_every_event_type_about_a_person_says_how_it_shows_in_a_diff():
+    from ledger.model.events import EVENT_TYPES
+    from ledger.read.history import DIFF_KEYS, DIFF_KINDS
+
+    assert set(DIFF_KINDS) == {name for name, t in EVENT_TYPES.items() if t.about_person}
+    assert {k.key for k in DIFF_KINDS.values() if k is not None} == set(DIFF_KEYS)
+
+
 def test_diff_table_and_a_backwards_window(bureau: Bureau):
     out = bureau.ledger.ok("diff", "--from", "2021-12-31", "--to", "2022-12-31").output
     assert "三级主任科员 → 二级主任科员" in out and "TJ/办公室 → TJ/综合科" in out

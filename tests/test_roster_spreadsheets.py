@@ -541,7 +541,7 @@ def test_a_new_user_without_sections_adds_them_from_the_sheet(sqlite_ledger, wri
 
 
 def test_csv_delimiter_comes_from_the_header_line():
-    from ledger.io.spreadsheets import _read_csv
+    from ledger.io.spreadsheets import csv_table
 
-    assert _read_csv("姓名\t职务\n张三\t科长;书记\n").rows == [(1, ["姓名", "职务"]), (2, ["张三", "科长;书记"])]
-    assert _read_csv('姓名,职务\n张三,"科长;书记"\n').rows[1] == (2, ["张三", "科长;书记"])
+    assert csv_table("姓名\t职务\n张三\t科长;书记\n").rows == [(1, ["姓名", "职务"]), (2, ["张三", "科长;书记"])]
+    assert csv_table('姓名,职务\n张三,"科长;书记"\n').rows[1] == (2, ["张三", "科长;书记"])

@@ -2,7 +2,7 @@
 on a date as rows, and the stable ids of people a sheet gives none.
 
 One definition of the columns serves both directions — export (`roster_rows`, used by exporters.roster) and
-import (`ledger.opening_roster`) — so a roster exported on D and imported into a new ledger exports again as the
+import (`ledger.io.opening_roster`) — so a roster exported on D and imported into a new ledger exports again as the
 same table. Nothing here reads files or the store.
 """
 
@@ -79,10 +79,15 @@ _FULL = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*�
 _MONTH = re.compile(r"^(\d{4})\s*([-./年])\s*(\d{1,2})\s*月?$")
 
 
+class ImpossibleDate(ValueError):
+    """A date written as rosters write them that names no real day (year 1850, 30 February)."""
+
+
 def parse_roster_date(value: Any) -> date:
     """A date as rosters write it. Month-only forms mean the month's first day (出生年月 is usually month-precise).
 
-    Raises ValueError saying what was expected; `1985.1` is refused as ambiguous (Excel shows 1985.10 so).
+    Raises ValueError saying what was expected (`ImpossibleDate` for a day that does not exist); `1985.1` is
+    refused as ambiguous (Excel shows 1985.10 so).
     """
     if isinstance(value, date):
         return value
@@ -102,11 +107,11 @@ def parse_roster_date(value: Any) -> date:
     else:
         raise ValueError(f"'{text}' is not {DATE_FORMS}")
     if not 1900 <= y <= 2100:
-        raise ValueError(f"'{text}' is an impossible date (year {y})")
+        raise ImpossibleDate(f"'{text}' is an impossible date (year {y})")
     try:
         return date(y, mo, d)
     except ValueError:
-        raise ValueError(f"'{text}' is an impossible date (no such day)") from None
+        raise ImpossibleDate(f"'{text}' is an impossible date (no such day)") from None
 
 
 # --- the state as rows ----------------------------------------------------------------------------------------

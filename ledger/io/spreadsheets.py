@@ -4,7 +4,7 @@ A `Table` is one sheet (or the CSV file): its rows with their 1-based row number
 so every problem can be reported where the clerk will look for it. Cells in a real merged range (.xlsx) all get
 the range's value: the merge is explicit, so this is always safe. Blank cells that only *look* merged (a CSV
 saved from a sheet with merged cells) are left blank here; whether a blank continues the cell above is a
-decision for the reader of each kind of table (see `ledger.roster_table`).
+decision for the reader of each kind of table (see `ledger.io.roster_table`).
 
 Also here: `Located`, a batch of drafts that remembers where each came from, and `relocate`, which rewrites a
 refusal's problems from draft numbers to "sheet … row …" locations. This module writes nothing.
@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.model.errors import Problem, Refused
+from ledger.model.events import EVENT_TYPES
+from ledger.model.facts import Draft, parse_fields
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 # Tried in this order: Excel's "CSV UTF-8" (BOM), plain UTF-8, then what Chinese Excel saves as "CSV" (GBK;
@@ -104,13 +106,14 @@ def read_tables(path: Path, progress: Callable[[int], None] | None = None) -> li
     except OSError as e:
         raise Refused([Problem("unreadable", f"cannot read {path}: {e.strerror}")]) from None
     if suffix == ".csv":
-        return [_read_csv(decode_csv(data, path))]
+        return [csv_table(decode_csv(data, path))]
     if suffix == ".xlsx":
         return _read_xlsx(data, path)
     raise Refused([Problem("unreadable", f"{path}: expected a .csv or .xlsx file")])
 
 
-def _read_csv(text: str) -> Table:
+def csv_table(text: str) -> Table:
+    """The table of a CSV file's text."""
     table = Table(None)
     # The header line decides the delimiter (comma, or the tab / semicolon some Excel locales save with): a
     # guess from the data could be misled by a cell such as "科长;党支部书记".
@@ -161,13 +164,11 @@ def _read_xlsx(data: bytes, path: Path) -> list[Table]:
 class Located:
     """Drafts (numbered 1…n through `Draft.line`) and where each came from, for messages."""
 
-    drafts: list[Any] = field(default_factory=list)  # ledger.app.ledger.Draft
+    drafts: list[Draft] = field(default_factory=list)
     places: dict[int, str] = field(default_factory=dict)  # draft line -> "sheet 'X' row 7"
     columns: dict[int, dict[str, str]] = field(default_factory=dict)  # draft line -> problem code -> column label
 
     def add(self, event: str, fields: dict[str, Any], place: str, columns: dict[str, str] | None = None) -> None:
-        from ledger.model.facts import Draft
-
         n = len(self.drafts) + 1
         self.drafts.append(Draft(event, fields, n))
         self.places[n] = place
@@ -196,57 +197,64 @@ def read_event_tables(path: Path, progress: Callable[[int], None] | None = None,
     an `event` column or, without one, in the sheet's name (a sheet called `hired` holds hires). Blank cells are
     absent fields. Every bad row is reported with its sheet and row; raises `Refused` if any. `tables`: the
     file's tables if already read (`read_tables`)."""
-    from ledger.model.events import EVENT_TYPES
-    from ledger.model.facts import parse_fields
-
     problems: list[Problem] = []
     located = Located()
     for table in tables if tables is not None else read_tables(path):
-        if not table.rows:
-            continue
-        header_row, header = table.rows[0]
-        names = [fold_width(str(h)).strip() for h in header]
-        sheet_event = table.name if table.name in EVENT_TYPES else None
-        if "event" not in names and sheet_event is None:
-            what = f"sheet '{table.name}'" if table.name is not None else "the file"
-            problems.append(Problem("missing_field", f"{table.where(header_row)}: {what} has no 'event' column and its "
-                                    f"name is not an event type (e.g. hired, rank_promoted); nothing read from it"))
-            continue
-        seen: dict[str, int] = {}
-        for i, name in enumerate(names):
-            if name and name in seen:
-                problems.append(Problem("bad_header", f"{table.where(header_row)}: column {column_letter(i)} repeats "
-                                        f"'{name}' (also column {column_letter(seen[name])})"))
-            seen.setdefault(name, i)
-        for row, cells in table.rows[1:]:
-            if progress:
-                progress(1)
-            place = table.where(row)
-            fields: dict[str, Any] = {}
-            for i, value in enumerate(cells):
-                if is_blank(value):
-                    continue
-                name = names[i] if i < len(names) else ""
-                if not name:
-                    problems.append(Problem("bad_header", f"{place}: column {column_letter(i)} has a value but no header"))
-                    continue
-                fields[name] = value
-            event = str(fields.pop("event", "") or sheet_event or "")
-            for system in ("id", "recorded", "actor"):
-                fields.pop(system, None)  # a `ledger log` table re-imports as new events
-            if not event:
-                problems.append(Problem("missing_field", f"{place}, event: the event type is missing"))
-                continue
-            if event in EVENT_TYPES:
-                kinds = {s.name: s.kind for s in EVENT_TYPES[event].all_fields}
-                for name, value in list(fields.items()):
-                    fields[name] = _event_value(value, kinds.get(name, str))
-            _typed, found = parse_fields(event, fields)
-            problems += [Problem(p.code, f"{place}: {p.message}") for p in found]
-            located.add(event, fields, place)
+        if table.rows:
+            problems += _read_event_table(table, located, progress)
     if problems:
         raise Refused(problems)
     return located
+
+
+def _read_event_table(table: Table, located: Located, progress: Callable[[int], None] | None) -> list[Problem]:
+    """One table of events into `located`; the problems of its header and rows."""
+    header_row, header = table.rows[0]
+    names = [fold_width(str(h)).strip() for h in header]
+    sheet_event = table.name if table.name in EVENT_TYPES else None
+    if "event" not in names and sheet_event is None:
+        what = f"sheet '{table.name}'" if table.name is not None else "the file"
+        return [Problem("missing_field", f"{table.where(header_row)}: {what} has no 'event' column and its name is "
+                        "not an event type (e.g. hired, rank_promoted); nothing read from it")]
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name and name in seen:
+            problems.append(Problem("bad_header", f"{table.where(header_row)}: column {column_letter(i)} repeats "
+                                    f"'{name}' (also column {column_letter(seen[name])})"))
+        seen.setdefault(name, i)
+    for row, cells in table.rows[1:]:
+        if progress:
+            progress(1)
+        problems += _read_event_row(table.where(row), names, cells, sheet_event, located)
+    return problems
+
+
+def _read_event_row(place: str, names: list[str], cells: list[Any], sheet_event: str | None,
+                    located: Located) -> list[Problem]:
+    problems: list[Problem] = []
+    fields: dict[str, Any] = {}
+    for i, value in enumerate(cells):
+        if is_blank(value):
+            continue
+        name = names[i] if i < len(names) else ""
+        if not name:
+            problems.append(Problem("bad_header", f"{place}: column {column_letter(i)} has a value but no header"))
+            continue
+        fields[name] = value
+    event = str(fields.pop("event", "") or sheet_event or "")
+    for system in ("id", "recorded", "actor"):
+        fields.pop(system, None)  # a `ledger log` table re-imports as new events
+    if not event:
+        return [*problems, Problem("missing_field", f"{place}, event: the event type is missing")]
+    if event in EVENT_TYPES:
+        kinds = {s.name: s.kind for s in EVENT_TYPES[event].all_fields}
+        for name, value in list(fields.items()):
+            fields[name] = _event_value(value, kinds.get(name, str))
+    _typed, found = parse_fields(event, fields)
+    problems += [Problem(p.code, f"{place}: {p.message}") for p in found]
+    located.add(event, fields, place)
+    return problems
 
 
 def _event_value(value: Any, kind: type) -> Any:

@@ -82,10 +82,6 @@ class PersonState:
             return "left"
         return "seconded" if self.secondment else "active"
 
-    @property
-    def on_establishment(self) -> bool:
-        return self.left is None
-
     def holds(self, post: str, section: str | None) -> Post | None:
         for p in self.posts:
             if p.post == post and (section is None or p.section == section):

@@ -2,22 +2,21 @@
 (`diff`), and the log's filters.
 
 Pure functions over `Fact`s (as `PersonnelLedger.facts()` returns them); nothing here reads the store or
-decides what may be recorded. Tamper evidence is `ledger.integrity`'s.
+decides what may be recorded. Tamper evidence is `ledger.store.integrity`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from ledger.fold.walk import counting_facts, retracted_ids
+from ledger.fold.scope import named_units
+from ledger.fold.walk import Walker, counting_facts, retracted_ids
 from ledger.model.errors import LedgerError
 from ledger.model.facts import Fact
-
-DIFF_KEYS = ("joined", "left", "promoted", "appointed", "vacated", "moved", "seconded", "returned",
-             "assistants_engaged", "assistants_released")
+from ledger.model.state import AssistantState, PersonState, State
 
 
 # --- history -------------------------------------------------------------------------------------------------
@@ -47,14 +46,22 @@ def history_entries(person_facts: Sequence[Fact], all_facts: Sequence[Fact]) -> 
 
 
 # --- diff ----------------------------------------------------------------------------------------------------
-@dataclass
-class _Person:
+DIFF_KEYS = ("joined", "left", "promoted", "appointed", "vacated", "moved", "seconded", "returned",
+             "assistants_engaged", "assistants_released")
+Entry = dict[str, Any]
+Described = tuple[Entry, set[str | None]]  # the entry, and the units it concerns
+
+
+class Was(NamedTuple):
+    """What a diff shows of a person on establishment, as they were just before a fact (the fact then changes the
+    state's own record)."""
+
     name: str
     unit: str
     section: str | None
-    rank: str
     establishment: str
-    host: str | None = None
+    rank: str
+    host: str | None  # of the secondment they are on
 
 
 def diff(facts: Iterable[Fact], start: date, end: date, unit: str | None = None,
@@ -63,78 +70,133 @@ def diff(facts: Iterable[Fact], start: date, end: date, unit: str | None = None,
 
     Every fact that counts (retractions honoured, as known at `known_at`) effective in (start, end] is listed
     under its kind with the person, the event id and the before → after values; with `unit`, only facts about
-    people of that unit (before or after the fact) or its assistants.
+    people of that unit (before or after the fact) or its assistants. The before and after values are the
+    fold's own: the walk applies each fact as the roster does, and the entry reads the person around it.
     """
     if end < start:
         raise LedgerError(f"--to {end} is before --from {start}")
-    out: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "unit": unit,
-                           "known_at": _moment(known_at)}
-    lists: dict[str, list[dict[str, Any]]] = {k: [] for k in DIFF_KEYS}
-    people: dict[str, _Person] = {}
-    assistants: dict[str, dict[str, Any]] = {}
+    lists: dict[str, list[Entry]] = {k: [] for k in DIFF_KEYS}
+    walker = Walker()
     for f in counting_facts(facts, known_at):
         if f.effective > end:
             break
-        d, pid = f.data, f.person
-        p = people.get(pid or "")
-        units = {p.unit} if p else set()
-        entry: dict[str, Any] = {"person": pid, "name": p.name if p else d.get("name"), "unit": p.unit if p else d.get("unit"),
-                                 "effective": f.effective.isoformat(), "event_id": f.id}
-        key: str | None = None
-        if f.event == "hired":
-            people[pid] = _Person(d["name"], d["unit"], d.get("section"), d["rank"], d["establishment"])
-            units.add(d["unit"])
-            key = "joined"
-            entry.update(section=d.get("section"), rank=d["rank"], establishment=d["establishment"], mode=d["mode"])
-        elif p is None and f.event in ("rank_promoted", "post_appointed", "post_vacated", "transferred",
-                                       "secondment_started", "secondment_ended", "separated"):
-            continue  # not on establishment in this reading (cannot happen in a validated ledger)
-        elif f.event == "rank_promoted":
-            key = "promoted"
-            entry.update({"from": p.rank, "to": d["rank"]})
-            p.rank = d["rank"]
-        elif f.event == "post_appointed":
-            key = "appointed"
-            entry.update(post=d["post"], section=d.get("section"), probation=bool(d.get("probation")))
-        elif f.event == "post_vacated":
-            key = "vacated"
-            entry.update(post=d["post"], section=d.get("section"))
-        elif f.event == "transferred":
-            target = d.get("to_unit") or p.unit
-            moving = target != p.unit
-            before = {"unit": p.unit, "section": p.section, "establishment": p.establishment, "rank": p.rank}
-            p.section = d.get("section") or (None if moving else p.section)
-            p.unit, p.rank = target, d.get("rank") or p.rank
-            p.establishment = d.get("establishment") or p.establishment
-            units.add(target)
-            key = "moved"
-            entry.update({"from": before, "to": {"unit": p.unit, "section": p.section, "establishment": p.establishment,
-                                                  "rank": p.rank}})
-            entry["unit"] = p.unit
-        elif f.event == "secondment_started":
-            key, p.host = "seconded", d["host"]
-            entry.update(host=d["host"], kind=d["kind"], until=d["until"].isoformat() if d.get("until") else None)
-        elif f.event == "secondment_ended":
-            key = "returned"
-            entry.update(host=d.get("host") or p.host)
-            p.host = None
-        elif f.event == "separated":
-            key = "left"
-            entry.update(reason=d["reason"])
-            del people[pid]
-        elif f.event == "assistant_engaged":
-            assistants[pid] = {"name": d["name"], "role": d["role"], "unit": d["unit"]}
-            key, units = "assistants_engaged", {d["unit"]}
-            entry.update(name=d["name"], unit=d["unit"], role=d["role"])
-        elif f.event == "assistant_released":
-            a = assistants.pop(pid or "", {"name": None, "role": None, "unit": None})
-            key, units = "assistants_released", {a["unit"]}
-            entry.update(name=a["name"], unit=a["unit"], role=a["role"])
-        if key is None or f.effective <= start or (unit is not None and unit not in units):
+        kind = DIFF_KINDS.get(f.event)
+        if kind is None or f.effective <= start:
+            walker.apply(f)
             continue
-        lists[key].append(entry)
-    out.update(lists)
-    return out
+        before = kind.before(walker.state, f.data["person"])
+        walker.apply(f)
+        if kind.needs_staff and before is None:
+            continue  # not on establishment in this reading (cannot happen in a validated ledger)
+        entry, units = kind.describe(f, before, walker.state)
+        if unit is None or unit in units:
+            lists[kind.key].append(entry)
+    return {"from": start.isoformat(), "to": end.isoformat(), "unit": unit, "known_at": _moment(known_at), **lists}
+
+
+def _staff_before(state: State, person: str) -> Was | None:
+    p = state.people.get(person)
+    if p is None or p.left is not None:
+        return None
+    return Was(p.name, p.unit, p.section, p.establishment, p.rank, p.secondment.host if p.secondment else None)
+
+
+def _assistant_before(state: State, person: str) -> AssistantState | None:
+    a = state.assistants.get(person)  # a release only ends the engagement: name, unit and role stay as they were
+    return a if a is not None and a.left is None else None
+
+
+def _entry(f: Fact, before: Was | None, more: Entry, *units: str | None) -> Described:
+    """The entry every kind starts from (who, where they were, when, which event) with its own values, and the
+    units it concerns: the person's unit before the fact and the units named."""
+    d = f.data
+    entry = {"person": f.person, "name": before.name if before else d.get("name"),
+             "unit": before.unit if before else d.get("unit"), "effective": f.effective.isoformat(), "event_id": f.id}
+    entry.update(more)
+    return entry, {*([before.unit] if before else []), *units}
+
+
+def _placement(p: Was | PersonState) -> Entry:
+    return {"unit": p.unit, "section": p.section, "establishment": p.establishment, "rank": p.rank}
+
+
+def _joined(f: Fact, before: Was | None, after: State) -> Described:
+    d = f.data
+    return _entry(f, before, {"section": d.get("section"), "rank": d["rank"], "establishment": d["establishment"],
+                              "mode": d["mode"]}, d["unit"])
+
+
+def _promoted(f: Fact, before: Was, after: State) -> Described:
+    return _entry(f, before, {"from": before.rank, "to": f.data["rank"]})
+
+
+def _appointed(f: Fact, before: Was, after: State) -> Described:
+    d = f.data
+    return _entry(f, before, {"post": d["post"], "section": d.get("section"), "probation": bool(d.get("probation"))})
+
+
+def _vacated(f: Fact, before: Was, after: State) -> Described:
+    return _entry(f, before, {"post": f.data["post"], "section": f.data.get("section")})
+
+
+def _moved(f: Fact, before: Was, after: State) -> Described:
+    now = after.people[f.data["person"]]
+    entry, units = _entry(f, before, {"from": _placement(before), "to": _placement(now)}, now.unit)
+    entry["unit"] = now.unit
+    return entry, units
+
+
+def _seconded(f: Fact, before: Was, after: State) -> Described:
+    d = f.data
+    until = d.get("until")
+    return _entry(f, before, {"host": d["host"], "kind": d["kind"], "until": until.isoformat() if until else None})
+
+
+def _returned(f: Fact, before: Was, after: State) -> Described:
+    return _entry(f, before, {"host": f.data.get("host") or before.host})
+
+
+def _left(f: Fact, before: Was, after: State) -> Described:
+    return _entry(f, before, {"reason": f.data["reason"]})
+
+
+def _engaged(f: Fact, before: AssistantState | None, after: State) -> Described:
+    d = f.data
+    entry, _units = _entry(f, None, {"name": d["name"], "unit": d["unit"], "role": d["role"]})
+    return entry, {d["unit"]}
+
+
+def _released(f: Fact, before: AssistantState | None, after: State) -> Described:
+    unit = before.unit if before else None
+    entry, _units = _entry(f, None, {"name": before.name if before else None, "unit": unit,
+                                     "role": before.role if before else None})
+    return entry, {unit}
+
+
+@dataclass(frozen=True)
+class DiffKind:
+    """How one event type shows in a diff: the list it goes under, whom it is about before the fact, its entry."""
+
+    key: str
+    describe: Callable[[Fact, Any, State], Described]  # takes what `before` returns
+    before: Callable[[State, str], Was | AssistantState | None] = _staff_before
+    needs_staff: bool = True  # about someone on the establishment (skipped when they are not)
+
+
+# Every event type about a person has an entry here: how it shows, or None when it changes nothing a diff shows.
+# Structure facts and retractions only move the walk along.
+DIFF_KINDS: dict[str, DiffKind | None] = {
+    "hired": DiffKind("joined", _joined, needs_staff=False),
+    "rank_promoted": DiffKind("promoted", _promoted),
+    "post_appointed": DiffKind("appointed", _appointed),
+    "post_vacated": DiffKind("vacated", _vacated),
+    "transferred": DiffKind("moved", _moved),
+    "secondment_started": DiffKind("seconded", _seconded),
+    "secondment_ended": DiffKind("returned", _returned),
+    "separated": DiffKind("left", _left),
+    "assistant_engaged": DiffKind("assistants_engaged", _engaged, _assistant_before, needs_staff=False),
+    "assistant_released": DiffKind("assistants_released", _released, _assistant_before, needs_staff=False),
+}
 
 
 # --- log filters ---------------------------------------------------------------------------------------------
@@ -159,16 +221,15 @@ def _units_of(facts: Sequence[Fact]) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     by_id = {f.id: f for f in facts}
     for f in sorted((f for f in facts if f.event != "retracted"), key=lambda f: (f.effective, f.id)):
-        units = {u for u in (f.get("unit"), f.get("to_unit")) if u}
+        named = named_units(f)
+        units = set(named)
         if f.person and f.person in unit_of:
             units.add(unit_of[f.person])
         out[f.id] = units
         if f.id in gone or not f.person:
             continue
-        if f.event in ("hired", "assistant_engaged"):
-            unit_of[f.person] = f.data["unit"]
-        elif f.event == "transferred" and f.get("to_unit"):
-            unit_of[f.person] = f.data["to_unit"]
+        for unit in named:  # a person's fact names the unit they are in after it (a hire's, a move's)
+            unit_of[f.person] = unit
     for f in facts:
         if f.event == "retracted":
             target = by_id.get(f.data["target"])

@@ -1,0 +1,228 @@
+"""The year's changes the yearly report lists: rank promotions and post appointments (each with what the person
+held the day before), assistants engaged and secondments started.
+
+Counted in one walk of the fold's own `Walker`: before each day's facts are applied, note what the people the
+year's facts are about held at the end of the day before; after them, where they are. O(events), whatever the
+year holds. What it must not hold: the staffing on the report's date (`ledger.read.roster.unit_staffing`) or any
+wording (exporters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+
+from ledger.fold.walk import Walker
+from ledger.model import vocabulary as v
+from ledger.model.facts import Fact
+from ledger.model.state import PersonState, Post, State, UnitState
+
+HEAD_LEVEL_SUFFIX = "正职"  # a 正职 post is a 提拔 even from a non-leading rank (科长), as in the seed report
+
+# The post level a rank stands level with, from the tenure rules' "or" clauses (《公务员职务与职级并行规定》第十二条:
+# 三级主任科员 after 2 years as 四级主任科员 or 乡科级副职, …) and, for 事业单位, 七级职员 = 科级正职, 八级职员 = 科级副职.
+# A first 副职 post at or below the rank's level is a 任命 (四级主任科员 → 副科长); above it, a 提拔.
+RANK_LEVEL: dict[str, str] = {
+    "四级主任科员": "乡科级副职", "三级主任科员": "乡科级副职", "二级主任科员": "乡科级正职", "一级主任科员": "乡科级正职",
+    "四级调研员": "县处级副职", "三级调研员": "县处级副职", "二级调研员": "县处级正职", "一级调研员": "县处级正职",
+    "二级巡视员": "厅局级副职", "一级巡视员": "厅局级正职",
+    "八级职员": "乡科级副职", "七级职员": "乡科级正职", "六级职员": "县处级副职", "五级职员": "县处级正职",
+}
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A rank promotion (职级晋升) of the year."""
+
+    person: str
+    name: str
+    unit: str
+    rank: str
+    previous_rank: str | None
+    effective: date
+    fact_id: int
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A post appointment (任职) of the year, with what the person held just before."""
+
+    person: str
+    name: str
+    unit: str
+    unit_name: str
+    post: str
+    level: str
+    section: str | None
+    effective: date
+    previous_rank: str | None
+    previous_post: str | None  # the highest post held before, as "section+post"
+    previous_section: str | None
+    previous_post_name: str | None
+    verb: str  # 提拔 or 任命
+    fact_id: int
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A self-hired assistant (自聘助理, 编外) engaged in the year."""
+
+    person: str
+    name: str
+    role: str
+    unit: str
+    unit_name: str
+    effective: date
+
+
+@dataclass(frozen=True)
+class Secondment:
+    person: str
+    name: str
+    host: str
+    kind: str
+    effective: date
+    until: date | None
+
+
+@dataclass
+class YearChanges:
+    promotions: list[Promotion] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    engagements: list[Engagement] = field(default_factory=list)
+    secondments: list[Secondment] = field(default_factory=list)
+
+    def promoted_people(self) -> list[str]:
+        """Ids of the people promoted or appointed, each once, in the order it took effect."""
+        steps = sorted([*self.promotions, *self.appointments], key=lambda x: (x.effective, x.fact_id))
+        return list(dict.fromkeys(x.person for x in steps))
+
+
+def post_label(section: str | None, post: str, unit: UnitState | None, report_unit: str) -> str:
+    """How a post is named in the report: `X科科长`; a subordinate unit's post carries the unit's name."""
+    prefix = ""
+    if unit is not None and unit.unit != report_unit:
+        prefix = unit.name
+    return f"{prefix}{section or ''}{post}"
+
+
+def year_of(f: Fact) -> int:
+    """The year a fact counts for: when it took effect, or an appointment's `since` when one is given (so
+    opening-roster records of earlier appointments do not count as the year's)."""
+    if f.event == "post_appointed" and f.get("since") is not None:
+        return f.data["since"].year
+    return f.effective.year
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What a person held at the end of a day: rank, unit and posts (None if not on the establishment)."""
+
+    rank: str | None
+    unit: str | None
+    posts: tuple[Post, ...]
+
+    @classmethod
+    def of(cls, p: PersonState | None) -> _Held:
+        if p is None or p.left is not None:
+            return cls(None, None, ())
+        return cls(p.rank, p.unit, tuple(p.posts))
+
+
+def year_changes(facts: list[Fact], year: int, as_of: date, scope: set[str], report_unit: str) -> YearChanges:
+    """The changes of `year` up to `as_of` in the units of `scope`; `facts` in `counting_facts` order."""
+    wanted = {f.id for f in facts if year_of(f) == year and f.effective <= as_of}
+    noting = _Noting(YearChanges(), scope, report_unit)
+    walker = Walker()
+    for _day, group in groupby((f for f in facts if f.effective <= as_of), key=lambda f: f.effective):
+        day = list(group)
+        todo = [f for f in day if f.id in wanted]
+        before = {f.data["person"]: _Held.of(walker.state.people.get(f.data["person"])) for f in todo if f.person}
+        for f in day:
+            walker.apply(f)
+        walker.close_day()
+        for f in todo:
+            note = _NOTES.get(f.event)
+            if note is not None:
+                note(noting, f, before, walker.state)
+    return noting.changes
+
+
+@dataclass
+class _Noting:
+    """What one fact of the year adds to the changes, given the holdings before its day and the state after."""
+
+    changes: YearChanges
+    scope: set[str]
+    report_unit: str
+
+    def engaged(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        d = f.data
+        if d["unit"] in self.scope:
+            u = after.units.get(d["unit"])
+            self.changes.engagements.append(Engagement(d["person"], d["name"], d["role"], d["unit"],
+                                                       u.name if u else d["unit"], f.effective))
+
+    def promoted(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = self._in_scope(f, after)
+        if person is not None:
+            self.changes.promotions.append(Promotion(person.person, person.name, person.unit, f.data["rank"],
+                                                     before[person.person].rank, f.effective, f.id))
+
+    def appointed(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = self._in_scope(f, after)
+        if person is not None:
+            self.changes.appointments.append(_appointment(f, before[person.person], after, person, self.report_unit))
+
+    def seconded(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = self._in_scope(f, after)
+        if person is not None:
+            self.changes.secondments.append(Secondment(person.person, person.name, f.data["host"], f.data["kind"],
+                                                       f.effective, f.get("until")))
+
+    def _in_scope(self, f: Fact, after: State) -> PersonState | None:
+        person = after.people.get(f.data["person"])
+        return person if person is not None and person.unit in self.scope else None
+
+
+# The event types the report lists; every other fact only moves the walk along.
+_NOTES: dict[str, Callable[[_Noting, Fact, dict[str, _Held], State], None]] = {
+    "assistant_engaged": _Noting.engaged,
+    "rank_promoted": _Noting.promoted,
+    "post_appointed": _Noting.appointed,
+    "secondment_started": _Noting.seconded,
+}
+
+
+def _appointment(f: Fact, before: _Held, after: State, person: PersonState, report_unit: str) -> Appointment:
+    """An appointment with the rank and highest post the person held the day before it took effect."""
+    unit = after.units[person.unit]
+    level = unit.post_level(f.data["post"]) or ""
+    prev_unit = after.units.get(before.unit or "")
+    held, prev_level = _highest_post(before.posts, prev_unit)
+    # 提拔 = a step up: to a post above the one held before; from no post, to a 正职 post or to a post above the
+    # rank's own level. Otherwise (a move at the same level, a 副职 post level with the rank) it is a 任命.
+    if held is not None:
+        step_up = v.post_level_index(level) > prev_level
+    else:
+        step_up = level.endswith(HEAD_LEVEL_SUFFIX) or \
+            v.post_level_index(level) > v.post_level_index(RANK_LEVEL.get(before.rank or ""))
+    return Appointment(
+        person.person, person.name, unit.unit, unit.name, f.data["post"], level, f.get("section"), f.effective,
+        before.rank, held.post if held else None, held.section if held else None,
+        post_label(held.section, held.post, prev_unit, report_unit) if held else None,
+        "提拔" if step_up else "任命", f.id)
+
+
+def _highest_post(posts: tuple[Post, ...], unit: UnitState | None) -> tuple[Post | None, int]:
+    """The highest of the posts held in `unit`, and its level's index (the first of equals; None, -1 if none)."""
+    if not posts:
+        return None, -1
+
+    def level_of(x: Post) -> int:
+        return v.post_level_index(unit.post_level(x.post)) if unit is not None else -1
+
+    held = max(posts, key=level_of)
+    return held, level_of(held)
