@@ -20,9 +20,10 @@ rules_option = click.option("--rules", "rules_file", metavar="FILE", type=click.
 
 def entry_check(session: Session) -> Any:
     """The hook the append commands pass to `append(vet=...)`: warns of new findings, or refuses under --strict."""
-    from ledger.rules import EntryCheck, rulebook_for
+    from ledger.app.rulebook import rulebook_for
+    from ledger.rules import EntryFindings
 
-    return EntryCheck(rulebook_for(session.app), strict=session.strict)
+    return EntryFindings(rulebook_for(session.app), strict=session.strict)
 
 
 def warn_findings(findings: list) -> None:
@@ -65,7 +66,8 @@ def register(cli: click.Group) -> None:
             ledger check --as-of 2022-12-31 --since 2022-01-01 --unit JU --json
             ledger check --as-of 2022-12-31 --rules ./rules.toml
         """
-        from ledger.rules import RULE_IDS, RulesError, check, rulebook_for
+        from ledger.app.rulebook import rulebook_for
+        from ledger.rules import RULE_IDS, RulesError, compliance_findings
 
         on = as_of or date.today()
         start = since or date(on.year, 1, 1)
@@ -81,7 +83,7 @@ def register(cli: click.Group) -> None:
             if unit not in units:
                 raise click.BadParameter(f"no unit '{unit}' on {on} (units: {', '.join(units) or 'none'})",
                                          param_hint="--unit")
-        findings = check(app.facts(), rulebook, on, start, unit)
+        findings = compliance_findings(app.facts(), rulebook, on, start, unit)
         if as_json:
             emit_json(findings_payload(on, start, findings))
         else:

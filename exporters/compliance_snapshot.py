@@ -15,10 +15,11 @@ from typing import Any
 
 import orjson
 
+from ledger.app.rulebook import rulebook_for
 from ledger.model.dates import parse_date
 from ledger.model.errors import LedgerError
 from ledger.read.roster import unit_summary
-from ledger.rules import check, rulebook_for
+from ledger.rules import compliance_findings
 
 from .base import ExportContext
 
@@ -56,7 +57,7 @@ def snapshot(app: Any, as_of: date, since: date | None = None, rules_file: str |
     since = since or date(as_of.year, 1, 1)
     facts = app.facts()
     rulebook = rulebook_for(app, rules_file)
-    findings = check(facts, rulebook, as_of, since)
+    findings = compliance_findings(facts, rulebook, as_of, since)
     state = app.state(as_of)
     units = []
     for code in state.units:

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.model.facts import Fact, parse_fields
+
+
+def facts(*lines: tuple[str, dict[str, Any]]) -> list[Fact]:
+    """Facts with ids 2, 3, … from (event, fields) pairs, without a store (the rules are pure functions of facts)."""
+    out = []
+    for i, (event, raw) in enumerate(lines):
+        fields, problems = parse_fields(event, raw)
+        assert not problems, problems
+        out.append(Fact(i + 2, event, fields["effective"], fields))
+    return out
+
 
 def ev(event: str, effective: str, **fields: Any) -> dict[str, Any]:
     return {"event": event, "effective": effective, **{k: v for k, v in fields.items() if v is not None}}

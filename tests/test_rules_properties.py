@@ -8,21 +8,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.model.facts import Fact, parse_fields
-from ledger.rules import check, default_rulebook
+from ledger.rules import compliance_findings, default_rulebook
 from ledger.rules.catalogue import RETIREMENT_SCHEMES
 from ledger.rules.periods import add_years, month_end, retirement_date
+from tests.scenarios import facts
 
 OPEN = date(2015, 1, 1)
-
-
-def facts(*lines: tuple[str, dict[str, Any]]) -> list[Fact]:
-    out = []
-    for i, (event, raw) in enumerate(lines):
-        fields, problems = parse_fields(event, raw)
-        assert not problems, problems
-        out.append(Fact(i + 2, event, fields["effective"], fields))
-    return out
 
 
 def unit() -> list[tuple[str, dict[str, Any]]]:
@@ -41,7 +32,7 @@ def hire(since: date, birth: date = date(1985, 1, 1), gender: str = "男") -> tu
 def test_rank_tenure_finding_iff_promoted_before_two_full_years(since, gap):
     promoted = max(since + timedelta(days=gap), OPEN + timedelta(days=1))
     timeline = facts(*unit(), hire(since), ("rank_promoted", {"person": "A", "rank": "一级主任科员", "effective": promoted}))
-    found = [x.rule for x in check(timeline, default_rulebook(), promoted, OPEN)]
+    found = [x.rule for x in compliance_findings(timeline, default_rulebook(), promoted, OPEN)]
     assert found == (["RANK_TENURE"] if promoted < add_years(since, 2) else [])
 
 
@@ -51,7 +42,7 @@ def test_rank_tenure_finding_iff_promoted_before_two_full_years(since, gap):
 def test_retirement_finding_iff_past_the_month_of_the_statutory_age(birth, gender, on):
     timeline = facts(*unit(), hire(date(2014, 1, 1), birth, gender))
     reached, _ = retirement_date(birth, RETIREMENT_SCHEMES["men" if gender == "男" else "women_cadres"])
-    found = [x.rule for x in check(timeline, default_rulebook(), on)]
+    found = [x.rule for x in compliance_findings(timeline, default_rulebook(), on)]
     assert found == (["RETIREMENT_OVERDUE"] if on > month_end(reached) else [])
 
 
@@ -67,7 +58,7 @@ def test_findings_do_not_depend_on_recording_order(order):
     reference = facts(*unit(), hire(date(2014, 6, 1)), *lines)
 
     def key(timeline):
-        return sorted((x.rule, x.person, x.message) for x in check(timeline, default_rulebook(), date(2016, 12, 31)))
+        return sorted((x.rule, x.person, x.message) for x in compliance_findings(timeline, default_rulebook(), date(2016, 12, 31)))
 
     assert key(shuffled) == key(reference)
     assert [r for r, _, _ in key(reference)] == ["RANK_TENURE", "RANK_TENURE", "SECONDMENT_OVERDUE", "STAFF_OVER_QUOTA"]

@@ -306,7 +306,7 @@ class PersonnelLedger(Application):
 
         On a concurrent append (version conflict) the timeline is re-read, the batch re-validated and retried.
         `vet(recorded, new)`, if given, sees the batch before it is saved and may refuse it by raising (the
-        compliance check at entry, `ledger.rules.EntryCheck`); `recorded` is the part of the timeline the batch
+        compliance check at entry, `ledger.rules.EntryFindings`); `recorded` is the part of the timeline the batch
         can affect (ledger.scope), or all of it.
         """
         if not drafts:

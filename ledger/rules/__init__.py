@@ -1,7 +1,10 @@
-"""Compliance: the rule catalogue (data, overridable by TOML), the checks, and the findings new facts introduce.
+"""Compliance: the rule catalogue (data, overridable by TOML), the rule functions registered against it, and the
+walk that applies them.
 
-`check(facts, rulebook, as_of, since)` answers the auditor's question "on date D, did this bureau break a
-staffing rule?"; `EntryCheck` warns (or, strict, refuses) when an append introduces a finding.
+`compliance_findings(facts, rulebook, as_of, since)` answers the auditor's question "on date D, did this bureau
+break a staffing rule?"; `EntryFindings` warns (or, strict, refuses) when an append introduces a finding. The
+rules floor reads no store and knows no application: it is given facts and a `Rulebook` (`load_rulebook(path,
+store_path)`).
 """
 
 from ledger.rules.catalogue import (
@@ -14,15 +17,10 @@ from ledger.rules.catalogue import (
     default_rulebook,
     load_rulebook,
 )
-from ledger.rules.checks import Finding, check, findings_over
-from ledger.rules.entry import EntryCheck, FindingsRefused, introduced_findings
+from ledger.rules.entry import EntryFindings, FindingsRefused, introduced_findings
+from ledger.rules.findings import Finding, Subjects
+from ledger.rules.walk import compliance_findings, findings_on
 
 __all__ = ["CATALOGUE", "RULE_IDS", "RULES_FILE", "RuleSpec", "Rulebook", "RulesError", "default_rulebook",
-           "load_rulebook", "Finding", "check", "findings_over", "EntryCheck", "FindingsRefused",
-           "introduced_findings", "rulebook_for"]
-
-
-def rulebook_for(app, path=None) -> Rulebook:
-    """The rules for an open ledger: `path` if given, else `ledger.toml` beside its SQLite store, else defaults."""
-    config = getattr(app, "config", None)
-    return load_rulebook(path, config.path if config is not None and config.kind == "sqlite" else None)
+           "load_rulebook", "Finding", "Subjects", "compliance_findings", "findings_on", "EntryFindings",
+           "FindingsRefused", "introduced_findings"]

@@ -2,14 +2,15 @@
 
 A new regulation (or a locality's variant) is an edit to a table here or a section of a TOML file
 (`--rules FILE`, or `ledger.toml` beside a SQLite store) — never a code change. The ids are a contract.
-This module holds no checks (they are in `ledger.rules.checks`) and reads no store.
+This module holds no rule code (the functions are in `ledger.rules.fact_rules` and `state_rules`) and reads no
+store.
 """
 
 from __future__ import annotations
 
 import copy
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class RuleSpec:
     severity: str
     enabled: bool = True
     params: dict[str, Any] = field(default_factory=dict)
+    on_when_set: bool = False  # off by default, and switched on by a rules file that gives it a parameter
 
 
 # 《公务员职务与职级并行规定》第十二条 (DOMAIN.md §2): years in the lower rank before each promotion, and the
@@ -90,9 +92,9 @@ CATALOGUE: tuple[RuleSpec, ...] = (
     RuleSpec("SECONDMENT_OVERDUE", "交流/借调超过约定期限", "《公务员法》第69–72条；本地借调管理规定", "warning",
              params={"max_months": {"借调": 6}}),
     RuleSpec("RANK_QUOTA", "超职级职数", "《公务员职务与职级并行规定》(职级职数)；本地规定", "warning", enabled=False,
-             params={"limits": []}),  # e.g. {name, ranks = [...], share = 0.6, of = "行政编制"}
+             params={"limits": []}, on_when_set=True),  # e.g. {name, ranks = [...], share = 0.6, of = "行政编制"}
     RuleSpec("ASSISTANT_CAP", "编外人员超过比例", "本地编外人员管理规定", "warning", enabled=False,
-             params={"share": None, "max": None}),  # share of the unit's total 编制, or a fixed number
+             params={"share": None, "max": None}, on_when_set=True),  # share of the unit's total 编制, or a fixed number
 )
 RULE_IDS = tuple(r.id for r in CATALOGUE)
 
@@ -122,46 +124,54 @@ def apply_overrides(overrides: dict[str, Any], origin: str | None = None) -> Rul
     """The catalogue with `overrides` (a parsed TOML document, one table per rule id) applied.
 
     Dict parameters merge key by key (so a file can change one row of the tenure table); other parameters are
-    replaced. RANK_QUOTA and ASSISTANT_CAP switch on when their limits are given, unless `enabled = false`.
+    replaced. A rule that is off until configured (`on_when_set`) switches on when a parameter is given a
+    value, unless the file says `enabled = false`.
     """
     where = f" in {origin}" if origin else ""
     rules = {r.id: r for r in CATALOGUE}
     for rule_id, section in overrides.items():
         if rule_id not in rules:
-            raise RulesError(f"unknown rule '{rule_id}'{where} (rules: {', '.join(RULE_IDS)})")
+            raise RulesError(f"unknown rule '{rule_id}'{where} (rules: {', '.join(rules)})")
         if not isinstance(section, dict):
             raise RulesError(f"[{rule_id}]{where} must be a table of settings")
-        spec = rules[rule_id]
-        params = copy.deepcopy(spec.params)
-        enabled, severity = spec.enabled, spec.severity
-        switched = False
-        for key, value in section.items():
-            if key == "enabled":
-                if not isinstance(value, bool):
-                    raise RulesError(f"[{rule_id}] enabled{where} must be true or false")
-                enabled, switched = value, True
-            elif key == "severity":
-                if value not in SEVERITIES:
-                    raise RulesError(f"[{rule_id}] severity{where} must be one of {', '.join(SEVERITIES)}")
-                severity = value
-            elif key in params:
-                default = params[key]
-                if isinstance(default, dict):
-                    if not isinstance(value, dict):
-                        raise RulesError(f"[{rule_id}] {key}{where} must be a table")
-                    default.update(value)
-                elif default is not None and not isinstance(value, type(default)) and not (
-                        isinstance(default, (int, float)) and isinstance(value, (int, float))):
-                    raise RulesError(f"[{rule_id}] {key}{where} must be a {type(default).__name__}")
-                else:
-                    params[key] = value
-                if rule_id in ("RANK_QUOTA", "ASSISTANT_CAP") and not switched and value:
-                    enabled = True
-            else:
-                known = ", ".join(["enabled", "severity", *params])
-                raise RulesError(f"[{rule_id}] unknown setting '{key}'{where} (settings: {known})")
-        rules[rule_id] = RuleSpec(spec.id, spec.title, spec.source, severity, enabled, params)
+        rules[rule_id] = _overridden(rules[rule_id], section, where)
     return Rulebook(rules, origin)
+
+
+def _overridden(spec: RuleSpec, section: dict[str, Any], where: str) -> RuleSpec:
+    params = copy.deepcopy(spec.params)
+    enabled, severity = spec.enabled, spec.severity
+    switched = False
+    for key, value in section.items():
+        if key == "enabled":
+            if not isinstance(value, bool):
+                raise RulesError(f"[{spec.id}] enabled{where} must be true or false")
+            enabled, switched = value, True
+        elif key == "severity":
+            if value not in SEVERITIES:
+                raise RulesError(f"[{spec.id}] severity{where} must be one of {', '.join(SEVERITIES)}")
+            severity = value
+        elif key in params:
+            _set_param(params, key, value, f"[{spec.id}] {key}{where}")
+            if spec.on_when_set and not switched and value:
+                enabled = True
+        else:
+            known = ", ".join(["enabled", "severity", *params])
+            raise RulesError(f"[{spec.id}] unknown setting '{key}'{where} (settings: {known})")
+    return replace(spec, severity=severity, enabled=enabled, params=params)
+
+
+def _set_param(params: dict[str, Any], key: str, value: Any, setting: str) -> None:
+    default = params[key]
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise RulesError(f"{setting} must be a table")
+        default.update(value)
+    elif default is not None and not isinstance(value, type(default)) and not (
+            isinstance(default, (int, float)) and isinstance(value, (int, float))):
+        raise RulesError(f"{setting} must be a {type(default).__name__}")
+    else:
+        params[key] = value
 
 
 def load_rulebook(path: str | Path | None = None, store_path: Path | None = None) -> Rulebook:

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from ledger.fold.scope import named_units
 from ledger.model.errors import Problem, Refused
 from ledger.model.facts import Fact
 from ledger.rules.catalogue import Rulebook
-from ledger.rules.checks import Finding, Subjects, findings_over
+from ledger.rules.findings import Finding, Subjects
+from ledger.rules.walk import findings_on
 
 
 class FindingsRefused(Refused):
@@ -37,17 +39,17 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
         if f.event == "retracted" and f.data["target"] in by_id:
             f = by_id[f.data["target"]]
         units, persons = touched.setdefault(f.effective, (set(), set()))
-        units.update(u for u in (f.get("unit"), f.get("to_unit")) if u)
+        units.update(named_units(f))
         if f.person:
             persons.add(f.person)
     # On the dates the batch touches, only what it touches is judged (an import of a whole city has thousands of
     # dates); today, everything in the timeline given.
     dates: dict[date, Subjects | None] = {d: Subjects(frozenset(u), frozenset(p)) for d, (u, p) in touched.items()}
     dates[today or date.today()] = None
-    before = {x.key for x in findings_over(recorded, rulebook, dates)}
+    before = {x.key for x in findings_on(recorded, rulebook, dates)}
     out: list[Finding] = []
     seen: set[tuple] = set()
-    for x in findings_over([*recorded, *new], rulebook, dates):
+    for x in findings_on([*recorded, *new], rulebook, dates):
         if x.key not in before and x.key not in seen:
             seen.add(x.key)
             out.append(x)
@@ -55,7 +57,7 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
 
 
 @dataclass
-class EntryCheck:
+class EntryFindings:
     """The hook `PersonnelLedger.append(vet=...)` calls before saving: finds what the batch introduces, and
     under `strict` refuses it. After the append, `found` holds the findings to warn about."""
 

@@ -1,0 +1,112 @@
+"""Rules about the state on a date: each unit against its quotas (编制, 领导职数, 职级职数, 编外), and each person
+on establishment against the retirement age and their secondment's limits.
+
+Each rule is a pure function registered against its catalogue id (see `ledger.rules.registry`). On a date, the
+unit rules run unit by unit in the order written here, then the person rules person by person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from ledger.model import vocabulary as v
+from ledger.model.state import PersonState
+from ledger.rules.findings import Breach
+from ledger.rules.periods import add_months, month_end, retirement_date
+from ledger.rules.registry import UnitOnDate, person_rule, unit_rule
+
+Params = dict[str, Any]
+
+
+def _since_text(since: date | None) -> str:
+    return f", since {since}" if since else ""
+
+
+@unit_rule("STAFF_OVER_QUOTA")
+def staff_over_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach]:
+    for est in unit.establishment_types():
+        filled, quota = unit.headcount(est), unit.unit.quotas.get(est, 0)
+        if filled > quota:
+            since = unit.excess_since("staff", est)
+            yield Breach(f"{on} {unit.unit.name}: {filled} on {est} against a quota of {quota} "
+                         f"(over by {filled - quota}{_since_text(since)})", since, key=(est,))
+
+
+@unit_rule("POST_OVER_QUOTA")
+def post_over_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach]:
+    for post, quota in unit.unit.post_quotas.items():
+        if unit.holders(post) <= quota.count:
+            continue
+        holders = [p for p in unit.staff if any(x.post == post for x in p.posts)]
+        since = unit.excess_since("post", post)
+        names = "、".join(f"{p.person} {p.name}" for p in holders)
+        yield Breach(f"{on} {unit.unit.name}: {len(holders)} {post} ({names}) against 领导职数 {quota.count} "
+                     f"(over by {len(holders) - quota.count}{_since_text(since)})", since, key=(post,))
+
+
+@unit_rule("RANK_QUOTA")
+def rank_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach]:
+    """Each limit caps the holders of some ranks (职级职数): a fixed `max`, or a `share` of a quota (`of`)."""
+    for limit in params["limits"]:
+        ranks = set(limit.get("ranks", ()))
+        of = limit.get("of", "行政编制")
+        base = unit.unit.quotas.get(of, 0)
+        cap = int(limit["max"]) if "max" in limit else int(base * float(limit.get("share", 0)))
+        if not ranks or (base == 0 and "max" not in limit):
+            continue
+        n = sum(1 for p in unit.staff if p.rank in ranks)
+        if n > cap:
+            label = limit.get("name") or "、".join(sorted(ranks, key=v.rank_sort_key))
+            basis = f"{limit['max']}" if "max" in limit else f"{limit.get('share')} × {base} {of}"
+            yield Breach(f"{on} {unit.unit.name}: {n} hold {label}, against 职级职数 {cap} ({basis})", key=(label,))
+
+
+@unit_rule("ASSISTANT_CAP")
+def assistant_cap(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach]:
+    """编外 assistants against a fixed `max` or a `share` of the unit's whole 编制, whichever is lower."""
+    share, fixed = params["share"], params["max"]
+    total = sum(unit.unit.quotas.values())
+    caps = [int(fixed)] if fixed is not None else []
+    if share is not None:
+        caps.append(int(total * float(share)))
+    if not caps:
+        return
+    n = unit.assistants()
+    if n > min(caps):
+        basis = f"share {share} of 编制 {total}" if share is not None else "fixed"
+        yield Breach(f"{on} {unit.unit.name}: {n} assistants (编外) against a cap of {min(caps)} ({basis})")
+
+
+@person_rule("RETIREMENT_OVERDUE")
+def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | None:
+    """Still on establishment after the month the statutory retirement age was reached."""
+    if p.gender == "男":
+        scheme = "men"
+    else:
+        scheme = "women_workers" if p.establishment in params["women_workers_establishments"] else "women_cadres"
+    reached, age = retirement_date(p.birth_date, params["schemes"][scheme])
+    due = month_end(reached)
+    if on <= due:
+        return None
+    return Breach(f"{on} {p.person} {p.name} (born {p.birth_date}): reached the statutory retirement age {age} "
+                  f"on {reached} and is still on the establishment", due + timedelta(days=1), p.hired_event)
+
+
+@person_rule("SECONDMENT_OVERDUE")
+def secondment_overdue(on: date, p: PersonState, params: Params) -> Breach | None:
+    """Out past the secondment's agreed `until`, or past the most months its kind allows."""
+    s = p.secondment
+    if s is None:
+        return None
+    limit = params["max_months"].get(s.kind)
+    # Both are last days: `until` is the agreed last day; N months from `since` end the day before `since + N`.
+    ends = [e for e in (s.until, add_months(s.since, int(limit)) - timedelta(days=1) if limit else None)
+            if e is not None]
+    if not ends or on <= min(ends):
+        return None
+    end = min(ends)
+    why = f"agreed until {s.until}" if s.until == end else f"{s.kind} is limited to {limit} months"
+    return Breach(f"{on} {p.person} {p.name}: on {s.kind} at {s.host} since {s.since}, {why}, and not back",
+                  end + timedelta(days=1), s.event_id)

@@ -1,0 +1,155 @@
+"""The compliance walk: one pass over the timeline that judges each promotion or appointment against the state
+just before it, and the state on chosen dates against the quotas, retirement ages and secondment limits.
+
+It steps through the fold's own walker, so a finding always agrees with the roster, and keeps beside it what the
+rules need beyond one date's state (careers, the day each excess began, who is on each establishment). The
+rules themselves are the registered functions of `fact_rules` and `state_rules`; their parameters come from a
+`Rulebook`, so nothing here knows a particular bureau.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from ledger.fold.scope import named_units
+from ledger.fold.walk import Walker, counting_facts
+from ledger.model.facts import Fact
+from ledger.model.staffing import Staffing
+from ledger.model.state import PersonState, State
+from ledger.rules import fact_rules, state_rules  # noqa: F401 (importing the rule modules registers their rules)
+from ledger.rules.catalogue import Rulebook
+from ledger.rules.findings import Breach, Finding, Subjects
+from ledger.rules.history import Careers, Excesses
+from ledger.rules.registry import Kind, Registration, UnitOnDate, registered
+
+
+class ComplianceWalk:
+    """Judges facts effective in [since, until] and the state on given dates, for one unit or all of them."""
+
+    def __init__(self, rulebook: Rulebook, since: date, until: date, unit: str | None = None):
+        self.rulebook = rulebook
+        self.since, self.until, self.unit = since, until, unit
+        self.walker = Walker()
+        self.staffing = Staffing(self.walker.state)
+        self.careers = Careers()
+        self.excesses = Excesses(self.walker.state, self.staffing)
+        self.findings: list[Finding] = []
+        self.rules_for_event: dict[str, list[Registration]] = {}
+        for r in self._enabled("fact"):
+            for event in r.events:
+                self.rules_for_event.setdefault(event, []).append(r)
+        self.unit_rules = self._enabled("unit")
+        self.person_rules = self._enabled("person")
+
+    def _enabled(self, kind: Kind) -> list[Registration]:
+        return [r for r in registered(kind) if self.rulebook.on(r.rule)]
+
+    @property
+    def state(self) -> State:
+        return self.walker.state
+
+    def run(self, facts: Iterable[Fact], state_dates: Iterable[date] | dict[date, Subjects | None]) -> list[Finding]:
+        """Walk `facts` (in `counting_facts` order); on each of `state_dates`, judge the state as it is at the end
+        of that day (with a dict, only the units and persons it gives for a date; None: all of them)."""
+        only = state_dates if isinstance(state_dates, dict) else {}
+        pending = deque(sorted(set(state_dates)))
+        since, until, judged = self.since, self.until, self.rules_for_event
+        state, note, apply, place = self.state, self.careers.note, self.walker.apply, self.staffing.place
+        day: date | None = None
+        for f in facts:  # a city's whole timeline: the loop keeps its look-ups in locals
+            effective = f.effective
+            if effective != day:
+                if day is not None:
+                    self.excesses.close_day(day)
+                    self.walker.close_day()
+                while pending and effective > pending[0]:
+                    on = pending.popleft()
+                    self.judge_state(on, only.get(on))
+                if effective > until and not pending:
+                    break  # nothing left to judge
+                day = effective
+            if f.event in judged and since <= effective <= until:
+                self.judge_fact(f)
+            note(state, f)
+            apply(f)
+            person = f.data.get("person")
+            if person:
+                place(person)
+            else:  # a structure fact: the unit's quotas may have changed
+                for code in named_units(f):
+                    self.staffing.unit_changed(code)
+        if day is not None:
+            self.excesses.close_day(day)
+        for on in pending:
+            self.judge_state(on, only.get(on))
+        return self.findings
+
+    def _wanted(self, unit: str) -> bool:
+        return self.unit is None or unit == self.unit
+
+    def judge_fact(self, f: Fact) -> None:
+        """The fact rules, against the state just before the fact is applied."""
+        rules = self.rules_for_event[f.event]
+        p = self.state.people.get(f.person or "")
+        career = self.careers.get(f.person)
+        if p is None or p.left is not None or career is None or not self._wanted(p.unit):
+            return
+        promotion = fact_rules.judged_promotion(f, p, career, self.state)
+        if promotion is None:
+            return
+        for r in rules:
+            message = r.judge(promotion, self.rulebook[r.rule].params)
+            if message is not None:
+                self._found(r.rule, Breach(message, f.effective, f.id), p.unit, p)
+
+    def judge_state(self, on: date, only: Subjects | None = None) -> None:
+        """The state rules on `on`: every unit and person, or `only` some (and the persons' units)."""
+        st = self.state
+        people: list[PersonState]
+        if only is None:
+            codes, people = list(st.units), st.staff()
+        else:
+            people = [p for pid in sorted(only.persons) if (p := st.people.get(pid)) is not None and p.left is None]
+            codes = [c for c in sorted({*only.units, *(p.unit for p in people)}) if c in st.units]
+        for code in codes:
+            if not self._wanted(code):
+                continue
+            unit = UnitOnDate(code, st.units[code], st, self.staffing, self.excesses)
+            for r in self.unit_rules:
+                for breach in r.judge(on, unit, self.rulebook[r.rule].params):
+                    self._found(r.rule, breach, code)
+        for p in people:
+            if not self._wanted(p.unit):
+                continue
+            for r in self.person_rules:
+                breach = r.judge(on, p, self.rulebook[r.rule].params)
+                if breach is not None:
+                    self._found(r.rule, breach, p.unit, p)
+
+    def _found(self, rule: str, breach: Breach, unit: str, person: PersonState | None = None) -> None:
+        spec = self.rulebook[rule]
+        pid = person.person if person is not None else None
+        self.findings.append(Finding(rule, spec.title, spec.severity, unit, pid, breach.event_id, breach.message,
+                                     spec.source, breach.since, person.name if person is not None else None,
+                                     (rule, unit, pid, breach.event_id, *breach.key)))
+
+
+def compliance_findings(facts: Iterable[Fact], rulebook: Rulebook, as_of: date, since: date | None = None,
+                        unit: str | None = None, known_at: datetime | None = None) -> list[Finding]:
+    """The auditor's question: findings about the state on `as_of`, plus findings about facts effective in
+    [since, as_of] (since defaults to 1 January of as_of's year), as the ledger knew it at `known_at`."""
+    since = since or date(as_of.year, 1, 1)
+    ordered = [f for f in counting_facts(facts, known_at) if f.effective <= as_of]
+    return ComplianceWalk(rulebook, since, as_of, unit).run(ordered, [as_of])
+
+
+def findings_on(facts: Iterable[Fact], rulebook: Rulebook,
+                dates: Iterable[date] | dict[date, Subjects | None]) -> list[Finding]:
+    """Every fact's findings (all time) and the state's findings on each of `dates`, in one walk. With a dict,
+    a date's state findings are only about the given units and persons (None: all of them)."""
+    if not isinstance(dates, dict):
+        dates = dict.fromkeys(dates)
+    return ComplianceWalk(rulebook, date.min, date.max).run(counting_facts(facts), dates)
+
