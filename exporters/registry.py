@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from ledger.model.errors import LedgerError
+from ledger.app import LedgerError
 
 GROUP = "ledger.exporters"
 
