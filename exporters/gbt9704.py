@@ -368,11 +368,6 @@ class OfficialDocument:
                 fill(cell, "" if value is None else str(value), FANGSONG, w)
         return table
 
-    def page_break(self) -> None:
-        from docx.enum.text import WD_BREAK
-
-        self.doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-
     # --- output ---------------------------------------------------------------------------------------------
     def set_properties(self, title: str, author: str = "", subject: str = "", keywords: str = "") -> None:
         """Core properties (docProps/core.xml): the template's defaults are replaced so nothing stray is left."""

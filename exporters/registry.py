@@ -74,10 +74,6 @@ def _load(ep: EntryPoint) -> Any:
     return obj
 
 
-def names() -> list[str]:
-    return sorted(_entry_points())
-
-
 def list_exporters() -> list[ExporterInfo]:
     """Every registered exporter, sorted by name; one that fails to load is listed with its error."""
     out = []
