@@ -10,7 +10,6 @@ import click
 from cli.options import known_at_option, parse_date_option
 from cli.output import echo_table, emit_json, json_option
 from cli.session import Session
-from ledger.app import DIFF_KEYS
 
 if TYPE_CHECKING:
     from ledger.app import Verification
@@ -58,6 +57,8 @@ def diff(session: Session, start: date, end: date, unit: str | None, known_at: d
         ledger diff --from 2021-12-31 --to 2022-12-31
         ledger diff --from 2022-06-30 --to 2022-12-31 --unit JU --json
     """
+    from ledger.app import DIFF_KEYS
+
     data = session.queries.diff(start, end, unit, known_at)
     if as_json:
         emit_json(data)

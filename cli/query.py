@@ -19,7 +19,7 @@ from cli.options import (
 from cli.output import echo_table, emit_json, json_option
 from cli.progress import factory, quiet_option
 from cli.session import Session
-from ledger.app import EVENT_TYPES, LogFilter
+from ledger.app import EVENT_TYPES
 
 
 def _fmt_posts(posts: list[dict]) -> str:
@@ -153,6 +153,8 @@ def log(session: Session, as_json: bool, **filters: Any) -> None:
         ledger log --json > ledger-export.json
         ledger log --person P13 --since 2022-01-01 --event rank_promoted
     """
+    from ledger.app import LogFilter
+
     where = LogFilter(**filters) if any(v is not None for v in filters.values()) else None
     facts = session.queries.log(where)
     if as_json:

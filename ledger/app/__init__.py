@@ -5,9 +5,9 @@ Readers ask through `Queries` (the query API); entry points record through `ledg
 messages, date parsing, the event types the append commands are made from, value types of the answers — and
 these are re-exported here so that no reader imports a floor below this one (import-linter checks it).
 
-The model's names are imported eagerly: they are light, and the CLI builds its commands from them. The rest
-is imported on first use (PEP 562 `__getattr__`), so that `ledger --help` does not load eventsourcing, the
-store drivers or the spreadsheet and document libraries.
+The model's names are imported eagerly: they are light, and the CLI builds its commands and options from them.
+The rest is imported on first use (PEP 562 `__getattr__`), so that `ledger --help` loads neither eventsourcing
+and the store drivers nor the fold, the rules and the spreadsheet and document libraries.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreEr
 from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
 from ledger.model.facts import Draft, Fact
 from ledger.model.vocabulary import HIRE_MODES
-from ledger.read.history import DIFF_KEYS, LogFilter
 
 if TYPE_CHECKING:
     from ledger.app.demo import DEMO_STORE, build_demo
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
     from ledger.model.state import State
+    from ledger.read.history import DIFF_KEYS, LogFilter
     from ledger.read.yearly import YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.store.crypto import new_key
@@ -42,6 +42,7 @@ _LAZY = {
     "import_events": "ledger.app.recording", "import_opening_roster": "ledger.app.recording",
     "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo",
     "State": "ledger.model.state",
+    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
@@ -60,10 +61,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     # the model's, eager
-    "DIFF_KEYS", "EVENT_TYPES", "HIRE_MODES", "Draft", "EventType", "Fact", "Field", "LedgerError", "LogFilter",
-    "NotFound", "Problem", "Refused", "StoreError", "Verb", "parse_date", "parse_timestamp",
+    "EVENT_TYPES", "HIRE_MODES", "Draft", "EventType", "Fact", "Field", "LedgerError", "NotFound", "Problem",
+    "Refused", "StoreError", "Verb", "parse_date", "parse_timestamp",
     # on first use
-    "DEMO_STORE", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
+    "DEMO_STORE", "DIFF_KEYS", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "import_events", "import_opening_roster", "new_key", "open_ledger", "record",
 ]
