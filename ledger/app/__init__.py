@@ -5,9 +5,9 @@ Readers ask through `Queries` (the query API); entry points record through `ledg
 messages, date parsing, the event types the append commands are made from, value types of the answers — and
 these are re-exported here so that no reader imports a floor below this one (import-linter checks it).
 
-The model's names are imported eagerly: they are light, and the CLI builds its commands and options from them.
-The rest is imported on first use (PEP 562 `__getattr__`), so that `ledger --help` loads neither eventsourcing
-and the store drivers nor the fold, the rules and the spreadsheet and document libraries.
+The names the CLI builds its commands and options from (the event types, the vocabulary, the errors) are
+imported eagerly. The rest is imported on first use (PEP 562 `__getattr__`), so that `ledger --help` loads
+neither eventsourcing and the store drivers nor the fold, the rules and the spreadsheet and document libraries.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ledger.model.dates import parse_date, parse_timestamp
 from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
 from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
-from ledger.model.facts import Draft, Fact
 from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
@@ -26,6 +24,8 @@ if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
+    from ledger.model.dates import parse_date, parse_timestamp
+    from ledger.model.facts import Draft, Fact
     from ledger.model.state import State
     from ledger.read.history import DIFF_KEYS, LogFilter
     from ledger.read.yearly import YearlyFigures
@@ -41,7 +41,8 @@ _LAZY = {
     "Recorded": "ledger.app.recording", "ProgressFactory": "ledger.app.recording", "record": "ledger.app.recording",
     "import_events": "ledger.app.recording", "import_opening_roster": "ledger.app.recording",
     "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo",
-    "State": "ledger.model.state",
+    "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
+    "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
@@ -60,11 +61,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    # the model's, eager
-    "EVENT_TYPES", "HIRE_MODES", "Draft", "EventType", "Fact", "Field", "LedgerError", "NotFound", "Problem",
-    "Refused", "StoreError", "Verb", "parse_date", "parse_timestamp",
+    # eager
+    "EVENT_TYPES", "HIRE_MODES", "EventType", "Field", "LedgerError", "NotFound", "Problem", "Refused", "StoreError",
+    "Verb",
     # on first use
-    "DEMO_STORE", "DIFF_KEYS", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
+    "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
-    "build_demo", "default_actor", "import_events", "import_opening_roster", "new_key", "open_ledger", "record",
+    "build_demo", "default_actor", "import_events", "import_opening_roster", "new_key", "open_ledger",
+    "parse_date", "parse_timestamp", "record",
 ]
