@@ -66,13 +66,12 @@ def _write_snapshots(session: Session, folder: Path) -> list[Path]:
 def _write_reports(session: Session, folder: Path) -> list[Path]:
     """The sample narrative copied next to the store (to edit and re-export), and both versions of the report,
     written through the same exporter registry as `ledger export`."""
-    from importlib import resources
-
     from exporters.base import ExportContext
     from exporters.registry import get_exporter
+    from ledger.app import demo_narrative
 
     narrative = folder / DEMO_NARRATIVE
-    narrative.write_bytes((resources.files("ledger") / "data" / "demo_narrative_2022.md").read_bytes())
+    narrative.write_bytes(demo_narrative())
     report = get_exporter("yearly-report")
     out = []
     for redact, name in ((False, REPORT), (True, PUBLIC_REPORT)):

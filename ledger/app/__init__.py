@@ -20,7 +20,7 @@ from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
 from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
-    from ledger.app.demo import DEMO_STORE, build_demo
+    from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
@@ -40,7 +40,7 @@ _LAZY = {
     "RosterSheet": "ledger.app.queries",
     "Recorded": "ledger.app.recording", "ProgressFactory": "ledger.app.recording", "record": "ledger.app.recording",
     "import_events": "ledger.app.recording", "import_opening_roster": "ledger.app.recording",
-    "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo",
+    "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo", "demo_narrative": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
@@ -67,6 +67,6 @@ __all__ = [
     # on first use
     "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
-    "build_demo", "default_actor", "import_events", "import_opening_roster", "new_key", "open_ledger",
+    "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
 ]
