@@ -2,35 +2,36 @@
 
 The argument (PERSON, UNIT or EVENT_ID) is the type's `verb.argument`; every other field is an option named after
 it, with the field's own help. Values go to the ledger as typed, so that parsing and its messages live in one
-place (`ledger.model.facts`).
+place (the event types' declarations in `ledger.model`).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import click
 
-from ledger.model.events import EVENT_TYPES, EventType
-
-from .main import Session
+from cli.check import warn_findings
+from cli.session import Session
+from ledger.app import EVENT_TYPES, EventType
 
 METAVARS = {"date": "DATE", "int": "N"}
 
 
-def _make_command(t: EventType) -> click.Command:
-    def callback(**kwargs: Any) -> None:
-        session: Session = click.get_current_context().find_object(Session)
-        from ledger.model.facts import Draft
+def record_one(t: EventType, **kwargs: Any) -> None:
+    """Record one event of type `t` from the command's options; print its id and any findings it introduces."""
+    from ledger.app import Draft, record
 
-        fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
-        from .check import entry_check, warn_findings
+    session = click.get_current_context().find_object(Session)
+    fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
+    done = record(session.app, [Draft(t.name, fields)], actor=session.actor, strict=session.strict)
+    click.echo(done.ids[0])
+    warn_findings(done.findings)
 
-        vet = entry_check(session)
-        ids = session.app.append([Draft(t.name, fields)], actor=session.actor, vet=vet)
-        click.echo(ids[0])
-        warn_findings(vet.found)
 
+def event_command(t: EventType) -> click.Command:
+    """The command that records events of type `t`, with its declared argument, options, help and example."""
     verb = t.verb
     argument = "EVENT_ID" if verb.argument == "target" else verb.argument.upper()
     params: list[click.Parameter] = [click.Argument([verb.argument], metavar=argument)]
@@ -44,15 +45,28 @@ def _make_command(t: EventType) -> click.Command:
             params.append(click.Option([opt, spec.name], required=spec.required,
                                        metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help))
     doc = f"{verb.summary}\n\nPrints the new event's id.\n\n\b\nExample:\n    {verb.example}"
-    return click.Command(verb.command, callback=callback, params=params, help=doc,
+    return click.Command(verb.command, callback=partial(record_one, t), params=params, help=doc,
                          short_help=verb.summary.split(" (")[0].rstrip("."))
 
 
-def register(cli: click.Group) -> None:
-    @cli.group("org")
-    def org() -> None:
-        """Record the organisation's structure: units, sections, 编制 and 领导职数."""
+@click.group("org")
+def org() -> None:
+    """Record the organisation's structure: units, sections, 编制 and 领导职数."""
 
-    groups = {None: cli, "org": org}
+
+GROUPS: dict[str, click.Group] = {"org": org}  # a declaration's `verb.group` names one of these
+
+
+def _commands() -> tuple[click.Command, ...]:
+    top: list[click.Command] = []
     for t in EVENT_TYPES.values():
-        groups[t.verb.group].add_command(_make_command(t))
+        command = event_command(t)
+        if t.verb.group is None:
+            top.append(command)
+        else:
+            GROUPS[t.verb.group].add_command(command)
+    return (*top, *GROUPS.values())
+
+
+# The top-level append commands, and the groups holding the others.
+COMMANDS = _commands()

@@ -1,38 +1,18 @@
-"""Audit commands: `diff`, `verify`, `digest`, `keygen`; and the `log` filter options (used by `cli.query`)."""
+"""Audit commands: `diff` (what changed between two dates), `verify` and `digest` (tamper evidence), `keygen`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .main import Session
-from .options import known_at_option, parse_date_option, parse_moment_option, parse_moment_start_option
-from .output import echo_table, emit_json, json_option
+from cli.options import known_at_option, parse_date_option
+from cli.output import echo_table, emit_json, json_option
+from cli.session import Session
 
-
-def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The `ledger log` filters, as one decorator bundle; the command receives them as keyword arguments."""
-    from ledger.model.events import EVENT_TYPES
-
-    options = [
-        click.option("--person", metavar="PERSON", help="Only events about this person (and retractions of them)."),
-        click.option("--unit", metavar="UNIT", help="Only events about this unit or people on it at the time."),
-        click.option("--actor", metavar="NAME", help="Only events recorded by this actor."),
-        click.option("--event", "event", metavar="TYPE", type=click.Choice(list(EVENT_TYPES)),
-                     help="Only events of this type (e.g. rank_promoted, retracted)."),
-        click.option("--since", metavar="TIMESTAMP", callback=parse_moment_start_option,
-                     help="Recorded at or after this moment (ISO 8601, UTC if no zone; a bare date: its start)."),
-        click.option("--until", metavar="TIMESTAMP", callback=parse_moment_option,
-                     help="Recorded at or before this moment (a bare date: its end)."),
-        click.option("--effective-from", metavar="DATE", callback=parse_date_option, help="Effective on or after DATE."),
-        click.option("--effective-to", metavar="DATE", callback=parse_date_option, help="Effective on or before DATE."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+if TYPE_CHECKING:
+    from ledger.app import Verification
 
 
 def _short(entry: dict[str, Any], key: str) -> str:
@@ -57,126 +37,131 @@ def _short(entry: dict[str, Any], key: str) -> str:
     return entry.get("role") or ""
 
 
-def register(cli: click.Group) -> None:
-    @cli.command()
-    @click.option("--from", "start", metavar="DATE", required=True, callback=parse_date_option,
-                  help="The earlier date: changes effective after it are listed.")
-    @click.option("--to", "end", metavar="DATE", required=True, callback=parse_date_option,
-                  help="The later date: changes effective up to and including it are listed.")
-    @click.option("--unit", metavar="UNIT", help="Only people of this unit (before or after the change).")
-    @known_at_option
-    @json_option
-    @click.pass_obj
-    def diff(session: Session, start: date, end: date, unit: str | None, known_at, as_json: bool) -> None:
-        """Show what changed between two dates: who joined, left, was promoted, appointed, moved, seconded.
+@click.command()
+@click.option("--from", "start", metavar="DATE", required=True, callback=parse_date_option,
+              help="The earlier date: changes effective after it are listed.")
+@click.option("--to", "end", metavar="DATE", required=True, callback=parse_date_option,
+              help="The later date: changes effective up to and including it are listed.")
+@click.option("--unit", metavar="UNIT", help="Only people of this unit (before or after the change).")
+@known_at_option
+@json_option
+@click.pass_obj
+def diff(session: Session, start: date, end: date, unit: str | None, known_at: datetime | None, as_json: bool) -> None:
+    """Show what changed between two dates: who joined, left, was promoted, appointed, moved, seconded.
 
-        Lists every fact that counts (retracted ones do not) effective after --from up to and including --to,
-        each with the person and the event id; promotions and moves show from → to.
+    Lists every fact that counts (retracted ones do not) effective after --from up to and including --to,
+    each with the person and the event id; promotions and moves show from → to.
 
-        \b
-        Example:
-            ledger diff --from 2021-12-31 --to 2022-12-31
-            ledger diff --from 2022-06-30 --to 2022-12-31 --unit JU --json
-        """
-        from ledger.read.history import DIFF_KEYS, diff
+    \b
+    Example:
+        ledger diff --from 2021-12-31 --to 2022-12-31
+        ledger diff --from 2022-06-30 --to 2022-12-31 --unit JU --json
+    """
+    from ledger.app import DIFF_KEYS
 
-        data = diff(session.app.facts(), start, end, unit, known_at)
-        if as_json:
-            emit_json(data)
-            return
-        known = f", as known at {known_at.isoformat()}" if known_at else ""
-        scope = f" in {unit}" if unit else ""
-        click.echo(f"Changes after {start} up to {end}{scope}{known}")
-        rows = [[k, e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
-                for k in DIFF_KEYS for e in data[k]]
-        if not rows:
-            click.echo("No changes.")
-            return
-        echo_table(["change", "effective", "person", "name", "unit", "details", "event"], rows)
+    data = session.queries.diff(start, end, unit, known_at)
+    if as_json:
+        emit_json(data)
+        return
+    known = f", as known at {known_at.isoformat()}" if known_at else ""
+    scope = f" in {unit}" if unit else ""
+    click.echo(f"Changes after {start} up to {end}{scope}{known}")
+    rows = [[k, e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
+            for k in DIFF_KEYS for e in data[k]]
+    if not rows:
+        click.echo("No changes.")
+        return
+    echo_table(["change", "effective", "person", "name", "unit", "details", "event"], rows)
 
-    @cli.command()
-    @click.option("--digest", metavar="HEX", help="A head digest noted earlier (`ledger digest`): prove that every "
-                  "event recorded up to it is unchanged.")
-    @json_option
-    @click.pass_obj
-    def verify(session: Session, digest: str | None, as_json: bool) -> None:
-        """Check the stored events against their hash chain; exit 1 naming the first bad event.
 
-        Recomputes the SHA-256 chain from the raw rows of the events table and catches changed bytes, deleted,
-        inserted or reordered rows and a deleted stream. With --digest, also proves that everything recorded up
-        to that digest is unchanged since it was noted (this also catches events cut off the end, and a store
-        rewritten with recomputed hashes). An encrypted store needs its key.
+@click.command()
+@click.option("--digest", metavar="HEX", help="A head digest noted earlier (`ledger digest`): prove that every "
+              "event recorded up to it is unchanged.")
+@json_option
+@click.pass_obj
+def verify(session: Session, digest: str | None, as_json: bool) -> None:
+    """Check the stored events against their hash chain; exit 1 naming the first bad event.
 
-        \b
-        Example:
-            ledger verify
-            ledger verify --digest 5251b0c732c3fa618757d036e34b34d5a73e7eece88ff3d4db6431bccfdcb5f9
-        """
-        from ledger.store.integrity import verify as run
+    Recomputes the SHA-256 chain from the raw rows of the events table and catches changed bytes, deleted,
+    inserted or reordered rows and a deleted stream. With --digest, also proves that everything recorded up
+    to that digest is unchanged since it was noted (this also catches events cut off the end, and a store
+    rewritten with recomputed hashes). An encrypted store needs its key.
 
-        if digest is not None and (len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
-            raise click.BadParameter("a digest is 64 hexadecimal characters (as `ledger digest` prints it)",
-                                     param_hint="--digest")
-        result = run(session.app, digest)
-        if as_json:
-            emit_json(result.as_json())
-        elif result.problem is not None:
-            where = f"event {result.problem.event_id}" if result.problem.event_id is not None else "the stream"
-            click.echo(f"FAILED at {where}: {result.problem.message}")
-            if result.events and result.head:
-                click.echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
-        else:
-            click.echo(f"OK: {result.events} stored events verified (the ledger's opening and {result.events - 1} facts); "
-                       f"head digest {result.head}")
-            if result.digest is not None:
-                if result.digest_event is not None:
-                    click.echo(f"The digest is the chain at event {result.digest_event}: events 1–{result.digest_event} "
-                               "are unchanged since it was noted.")
-                else:
-                    click.echo(f"FAILED: the digest {result.digest} is not in this ledger's chain: events recorded up to "
-                               "it were changed, removed or rewritten since it was noted (or it is another ledger's).")
-        if not result.ok:
-            raise click.exceptions.Exit(1)
+    \b
+    Example:
+        ledger verify
+        ledger verify --digest 5251b0c732c3fa618757d036e34b34d5a73e7eece88ff3d4db6431bccfdcb5f9
+    """
+    if digest is not None and (len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
+        raise click.BadParameter("a digest is 64 hexadecimal characters (as `ledger digest` prints it)",
+                                 param_hint="--digest")
+    result = session.queries.verify(digest)
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        _print_verification(result)
+    if not result.ok:
+        raise click.exceptions.Exit(1)
 
-    @cli.command()
-    @json_option
-    @click.pass_obj
-    def digest(session: Session, as_json: bool) -> None:
-        """Print the ledger's head digest (the hash chain's value at the last event), after verifying it.
 
-        Note it somewhere the ledger's custodians cannot change (a signed report, an auditor's file); later,
-        `ledger verify --digest HEX` proves that nothing recorded up to it has changed.
+def _print_verification(result: Verification) -> None:
+    if result.problem is not None:
+        where = f"event {result.problem.event_id}" if result.problem.event_id is not None else "the stream"
+        click.echo(f"FAILED at {where}: {result.problem.message}")
+        if result.events and result.head:
+            click.echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
+        return
+    click.echo(f"OK: {result.events} stored events verified (the ledger's opening and {result.events - 1} facts); "
+               f"head digest {result.head}")
+    if result.digest is None:
+        return
+    if result.digest_event is not None:
+        click.echo(f"The digest is the chain at event {result.digest_event}: events 1–{result.digest_event} "
+                   "are unchanged since it was noted.")
+    else:
+        click.echo(f"FAILED: the digest {result.digest} is not in this ledger's chain: events recorded up to "
+                   "it were changed, removed or rewritten since it was noted (or it is another ledger's).")
 
-        \b
-        Example:
-            ledger digest
-        """
-        from ledger.model.errors import LedgerError
-        from ledger.store.integrity import verify as run
 
-        result = run(session.app)
-        if result.problem is not None:
-            raise LedgerError(f"the chain is broken, so there is no digest to note: {result.problem.message} "
-                              "(see `ledger verify`)")
-        if as_json:
-            emit_json({"events": result.events, "head": result.head})
-        else:
-            click.echo(result.head)
+@click.command()
+@json_option
+@click.pass_obj
+def digest(session: Session, as_json: bool) -> None:
+    """Print the ledger's head digest (the hash chain's value at the last event), after verifying it.
 
-    @cli.command()
-    @click.option("--bytes", "size", type=click.Choice(["16", "24", "32"]), default="32", show_default=True,
-                  help="Key size (AES-128, -192 or -256).")
-    def keygen(size: str) -> None:
-        """Print a new random encryption key for LEDGER_ENCRYPTION_KEY (base64 AES key).
+    Note it somewhere the ledger's custodians cannot change (a signed report, an auditor's file); later,
+    `ledger verify --digest HEX` proves that nothing recorded up to it has changed.
 
-        Keep it apart from the store: without it an encrypted store cannot be read; with it, anyone can.
-        Set it before the first event is recorded: a store is all encrypted or all plain.
+    \b
+    Example:
+        ledger digest
+    """
+    from ledger.app import LedgerError
 
-        \b
-        Example:
-            export LEDGER_ENCRYPTION_KEY=$(ledger keygen)
-            ledger --store ./ledger.sqlite3 import history.jsonl
-        """
-        from ledger.store.crypto import new_key
+    result = session.queries.verify()
+    if result.problem is not None:
+        raise LedgerError(f"the chain is broken, so there is no digest to note: {result.problem.message} "
+                          "(see `ledger verify`)")
+    if as_json:
+        emit_json({"events": result.events, "head": result.head})
+    else:
+        click.echo(result.head)
 
-        click.echo(new_key(int(size)))
+
+@click.command()
+@click.option("--bytes", "size", type=click.Choice(["16", "24", "32"]), default="32", show_default=True,
+              help="Key size (AES-128, -192 or -256).")
+def keygen(size: str) -> None:
+    """Print a new random encryption key for LEDGER_ENCRYPTION_KEY (base64 AES key).
+
+    Keep it apart from the store: without it an encrypted store cannot be read; with it, anyone can.
+    Set it before the first event is recorded: a store is all encrypted or all plain.
+
+    \b
+    Example:
+        export LEDGER_ENCRYPTION_KEY=$(ledger keygen)
+        ledger --store ./ledger.sqlite3 import history.jsonl
+    """
+    from ledger.app import new_key
+
+    click.echo(new_key(int(size)))

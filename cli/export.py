@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from .main import Session
-from .options import known_at_option, parse_date_option
-from .output import echo_table, emit_json
+from cli.options import known_at_option, parse_date_option
+from cli.output import echo_table, emit_json
+from cli.session import Session
 
 
 def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -22,56 +22,55 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     return out
 
 
-def register(cli: click.Group) -> None:
-    @cli.command(name="export")
-    @click.argument("name", required=False)
-    @click.option("--list", "list_only", is_flag=True, help="List the installed exporters and exit.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
-                  help="File to write; its suffix picks the format unless --format is given.")
-    @click.option("--year", type=click.IntRange(1900, 2999), metavar="Y", help="The year reported on (yearly-report).")
-    @click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
-                  help="The date to look at (YYYY-MM-DD)  [default: each exporter's own; yearly-report: 31 December of --year]")
-    @known_at_option
-    @click.option("--unit", metavar="UNIT", help="The unit reported on (its code)  [default: the top unit]")
-    @click.option("--narrative", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.md",
-                  help="Markdown with the sections ## 主要做法, ## 存在问题, ## 下步打算 (yearly-report).")
-    @click.option("--redact", is_flag=True, help="Publishable version: names and figures replaced by * as in a 公开版.")
-    @click.option("--format", "fmt", metavar="F", help="Output format, when the exporter writes several (e.g. docx, csv, json).")
-    @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", callback=_parse_pairs,
-                  help="An option for a third-party exporter (repeatable).")
-    @click.option("--json", "as_json", is_flag=True, help="With --list: print JSON.")
-    @click.pass_obj
-    def export(session: Session, name: str | None, list_only: bool, output: Path | None, year: int | None,
-               as_of: date | None, known_at, unit: str | None, narrative: Path | None, redact: bool, fmt: str | None,
-               extra: dict[str, str], as_json: bool) -> None:
-        """Write a document with an exporter (plugins are found through the `ledger.exporters` entry points).
+@click.command(name="export")
+@click.argument("name", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the installed exporters and exit.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="File to write; its suffix picks the format unless --format is given.")
+@click.option("--year", type=click.IntRange(1900, 2999), metavar="Y", help="The year reported on (yearly-report).")
+@click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
+              help="The date to look at (YYYY-MM-DD)  [default: each exporter's own; yearly-report: 31 December of --year]")
+@known_at_option
+@click.option("--unit", metavar="UNIT", help="The unit reported on (its code)  [default: the top unit]")
+@click.option("--narrative", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.md",
+              help="Markdown with the sections ## 主要做法, ## 存在问题, ## 下步打算 (yearly-report).")
+@click.option("--redact", is_flag=True, help="Publishable version: names and figures replaced by * as in a 公开版.")
+@click.option("--format", "fmt", metavar="F", help="Output format, when the exporter writes several (e.g. docx, csv, json).")
+@click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", callback=_parse_pairs,
+              help="An option for a third-party exporter (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="With --list: print JSON.")
+@click.pass_obj
+def export(session: Session, name: str | None, list_only: bool, output: Path | None, year: int | None,
+           as_of: date | None, known_at: datetime | None, unit: str | None, narrative: Path | None, redact: bool,
+           fmt: str | None, extra: dict[str, str], as_json: bool) -> None:
+    """Write a document with an exporter (plugins are found through the `ledger.exporters` entry points).
 
-        Every exporter gets the same options; each uses those it knows. `--list` shows name, formats, and the
-        package each exporter comes from.
+    Every exporter gets the same options; each uses those it knows. `--list` shows name, formats, and the
+    package each exporter comes from.
 
-        \b
-        Example:
-            ledger export --list
-            ledger export yearly-report --year 2022 -o 2022年选人用人工作报告.docx
-            ledger export yearly-report --year 2022 --narrative narrative.md --redact -o 公开版.docx
-        """
-        from exporters.base import ExportContext
-        from exporters.registry import get_exporter, list_exporters
+    \b
+    Example:
+        ledger export --list
+        ledger export yearly-report --year 2022 -o 2022年选人用人工作报告.docx
+        ledger export yearly-report --year 2022 --narrative narrative.md --redact -o 公开版.docx
+    """
+    from exporters.base import ExportContext
+    from exporters.registry import get_exporter, list_exporters
 
-        if list_only:
-            infos = list_exporters()
-            if as_json:
-                emit_json([i.as_json() for i in infos])
-                return
-            echo_table(["name", "formats", "package", "description"],
-                       [[i.name, ", ".join(i.formats) or "-", i.package, i.error or i.description] for i in infos])
+    if list_only:
+        infos = list_exporters()
+        if as_json:
+            emit_json([i.as_json() for i in infos])
             return
-        if name is None:
-            raise click.UsageError("name an exporter (see `ledger export --list`) or give --list")
-        if output is None:
-            raise click.UsageError("-o PATH is required: where to write the document")
-        exporter = get_exporter(name)  # an unknown name is a LedgerError: "Error: …", exit 1
-        options = {"year": year, "as_of": as_of, "known_at": known_at, "unit": unit, "narrative": narrative,
-                   "redact": redact, "format": fmt, **extra}
-        written = exporter.export(ExportContext(session.app, session.actor), output, options)
-        click.echo(f"Wrote {written}")
+        echo_table(["name", "formats", "package", "description"],
+                   [[i.name, ", ".join(i.formats) or "-", i.package, i.error or i.description] for i in infos])
+        return
+    if name is None:
+        raise click.UsageError("name an exporter (see `ledger export --list`) or give --list")
+    if output is None:
+        raise click.UsageError("-o PATH is required: where to write the document")
+    exporter = get_exporter(name)  # an unknown name is a LedgerError: "Error: …", exit 1
+    options = {"year": year, "as_of": as_of, "known_at": known_at, "unit": unit, "narrative": narrative,
+               "redact": redact, "format": fmt, **extra}
+    written = exporter.export(ExportContext(session.queries, session.actor), output, options)
+    click.echo(f"Wrote {written}")

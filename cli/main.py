@@ -1,6 +1,7 @@
-"""The `ledger` command: global options, error handling, and the registration of every sub-command.
+"""The `ledger` command: global options, error handling, and the list of its sub-commands (`COMMANDS`).
 
-Commands parse, make one call into `ledger` (or `exporters`), and print. Heavy imports stay inside commands so
+Each sub-command is defined at module level in the module of its noun (`cli.query`, `cli.audit`, …), parses,
+makes one call into `ledger.app` (or `exporters`), and prints. The application is imported inside commands, so
 that `ledger --help` starts fast.
 """
 
@@ -8,44 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    from ledger.app.ledger import PersonnelLedger
-
-
-@dataclass
-class Session:
-    """What every command shares: where the store is, who is acting, how strict to be."""
-
-    store: str | None
-    actor: str | None
-    strict: bool
-    _app: Any = field(default=None, repr=False)
-
-    def close(self) -> None:
-        """Release the store (a PostgreSQL connection pool): in-process callers run many commands."""
-        if self._app is not None:
-            self._app.close()
-            self._app = None
-
-    @property
-    def app(self) -> PersonnelLedger:
-        if self._app is None:
-            from ledger.app.ledger import open_ledger
-
-            self._app = open_ledger(self.store)
-        return self._app
+from cli import append, audit, check, demo, export, imports, query
+from cli.session import Session
 
 
 class LedgerGroup(click.Group):
     """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ledger.model.errors import LedgerError, Refused
+        from ledger.app import LedgerError, Refused
 
         try:
             return super().invoke(ctx)
@@ -90,20 +66,12 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
     ctx.call_on_close(ctx.obj.close)
 
 
-def _register() -> None:
-    from . import append, check, demo, export, imports, query
-
-    for module in (append, imports, query, check, export, demo):
-        module.register(cli)
-    from . import roster_import  # issue 7: opening roster from a spreadsheet
-
-    roster_import.register(cli)
-    from . import audit  # issue 5: diff, verify, digest, keygen
-
-    audit.register(cli)
-
-
-_register()
+COMMANDS: tuple[click.Command, ...] = (
+    *append.COMMANDS, imports.import_, imports.import_roster, query.roster, query.history, query.log,
+    check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
+)
+for command in COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:  # pragma: no cover - console entry

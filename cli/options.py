@@ -1,4 +1,4 @@
-"""Option parsers and decorator bundles shared by commands: dates and moments, parsed by `ledger.dates`."""
+"""Option parsers and decorator bundles shared by commands: dates and moments, parsed as the ledger parses them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 
 def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     """A calendar date option; a bad one is a usage error (exit 2) that says why."""
-    from ledger.model.dates import parse_date
+    from ledger.app import parse_date
 
     if value is None:
         return None
@@ -21,7 +21,7 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
 
 def parse_moment_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """A moment (ISO 8601, UTC if no zone); a bare date means its end."""
-    from ledger.model.dates import parse_timestamp
+    from ledger.app import parse_timestamp
 
     if value is None:
         return None

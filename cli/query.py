@@ -2,144 +2,166 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .audit import log_filter_options
-from .main import Session
-from .options import as_of_option, known_at_option
-from .output import echo_table, emit_json, json_option
-from .progress import quiet_option
+from cli.options import (
+    as_of_option,
+    known_at_option,
+    parse_date_option,
+    parse_moment_option,
+    parse_moment_start_option,
+)
+from cli.output import echo_table, emit_json, json_option
+from cli.progress import factory, quiet_option
+from cli.session import Session
+from ledger.app import EVENT_TYPES
 
 
 def _fmt_posts(posts: list[dict]) -> str:
     return "、".join(f"{p['section'] or ''}{p['post']}" for p in posts) or "-"
 
 
-def register(cli: click.Group) -> None:
-    @cli.command()
-    @as_of_option
-    @known_at_option
-    @click.option("--unit", metavar="UNIT", help="Only this unit (its code).")
-    @json_option
-    @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx"]),
-                  help="Write the roster to -o FILE as a spreadsheet (the columns import-roster reads) or .docx.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-                  help="File to write (its suffix picks the format unless --format is given).")
-    @quiet_option
-    @click.pass_obj
-    def roster(session: Session, as_of: date | None, known_at, unit: str | None, as_json: bool, fmt: str | None,
-               output: Path | None, quiet: bool) -> None:
-        """Show who is on the establishment on a date, with their posts and ranks.
+@click.command()
+@as_of_option
+@known_at_option
+@click.option("--unit", metavar="UNIT", help="Only this unit (its code).")
+@json_option
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx"]),
+              help="Write the roster to -o FILE as a spreadsheet (the columns import-roster reads) or .docx.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="File to write (its suffix picks the format unless --format is given).")
+@quiet_option
+@click.pass_obj
+def roster(session: Session, as_of: date | None, known_at: datetime | None, unit: str | None, as_json: bool,
+           fmt: str | None, output: Path | None, quiet: bool) -> None:
+    """Show who is on the establishment on a date, with their posts and ranks.
 
-        People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
-        listed apart. The table ends each unit with its 编制 and 领导职数 against the filled count.
+    People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
+    listed apart. The table ends each unit with its 编制 and 领导职数 against the filled count.
 
-        \b
-        Example:
-            ledger roster --as-of 2022-12-31
-            ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
-            ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
-        """
-        from ledger.read.roster import roster_view, unit_summary
+    \b
+    Example:
+        ledger roster --as-of 2022-12-31
+        ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
+        ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
+    """
+    on = as_of or date.today()
+    if fmt or output:
+        if output is None:
+            raise click.UsageError("--format needs -o FILE: where to write the roster")
+        from exporters.roster import export_roster
 
-        on = as_of or date.today()
-        if fmt or output:
-            if output is None:
-                raise click.UsageError("--format needs -o FILE: where to write the roster")
-            from exporters.roster import export_roster
+        written = export_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt or None,
+                                progress_factory=factory("Writing roster", quiet))
+        click.echo(f"Wrote {written}")
+    elif as_json:
+        emit_json(session.queries.roster(on, known_at, unit))
+    else:
+        _print_roster(session, on, known_at, unit)
 
-            from .progress import factory
 
-            written = export_roster(session.app, output, on, known_at=known_at, unit=unit, fmt=fmt or None,
-                                    progress_factory=factory("Writing roster", quiet))
-            click.echo(f"Wrote {written}")
-            return
-        if as_json:
-            emit_json(session.app.roster(on, known_at, unit))
-            return
-        # The table needs each unit's quotas too, so it folds once and takes the roster from the same state.
-        state = session.app.state(on, known_at)
-        data = roster_view(state, on, known_at, unit)
-        known = f", as known at {known_at.isoformat()}" if known_at else ""
-        click.echo(f"Roster on {on}{known}")
-        units = [unit] if unit else list(state.units)
-        for code in units:
-            s = unit_summary(state, code)
-            people = [p for p in data["people"] if p["unit"] == code]
-            click.echo(f"\n{s['name']} ({code}, {s['kind']}) — {s['headcount']} on establishment")
-            if people:
-                echo_table(
-                    ["人员编号", "姓名", "科室", "编制", "职级", "职务", "状态"],
-                    [[p["person"], p["name"], p["section"], p["establishment"], p["rank"], _fmt_posts(p["posts"]),
-                      "借调/交流: " + p["secondment"]["host"] if p["secondment"] else "在岗"] for p in people],
-                )
-            quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
-            posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
-            ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
-            click.echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
-            assistants = [a for a in data["assistants"] if a["unit"] == code]
-            if assistants:
-                click.echo("编外 assistants:")
-                echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
+def _print_roster(session: Session, on: date, known_at: datetime | None, unit: str | None) -> None:
+    overview = session.queries.roster_overview(on, known_at, unit)
+    known = f", as known at {known_at.isoformat()}" if known_at else ""
+    click.echo(f"Roster on {on}{known}")
+    for s in overview.units:
+        code = s["unit"]
+        people = [p for p in overview.roster["people"] if p["unit"] == code]
+        click.echo(f"\n{s['name']} ({code}, {s['kind']}) — {s['headcount']} on establishment")
+        if people:
+            echo_table(
+                ["人员编号", "姓名", "科室", "编制", "职级", "职务", "状态"],
+                [[p["person"], p["name"], p["section"], p["establishment"], p["rank"], _fmt_posts(p["posts"]),
+                  "借调/交流: " + p["secondment"]["host"] if p["secondment"] else "在岗"] for p in people],
+            )
+        quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
+        posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
+        ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
+        click.echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
+        assistants = [a for a in overview.roster["assistants"] if a["unit"] == code]
+        if assistants:
+            click.echo("编外 assistants:")
+            echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
 
-    @cli.command()
-    @click.argument("person")
-    @json_option
-    @click.pass_obj
-    def history(session: Session, person: str, as_json: bool) -> None:
-        """Show a person's whole timeline: every event with its effective date, recorded time, actor, basis and
-        note; retracted events marked, with the retraction's reason, actor and time.
 
-        \b
-        Example:
-            ledger history P13
-            ledger history P13 --json
-        """
-        from ledger.read.history import history_entries
+@click.command()
+@click.argument("person")
+@json_option
+@click.pass_obj
+def history(session: Session, person: str, as_json: bool) -> None:
+    """Show a person's whole timeline: every event with its effective date, recorded time, actor, basis and
+    note; retracted events marked, with the retraction's reason, actor and time.
 
-        entries = history_entries(session.app.history(person), session.app.facts())
-        if as_json:
-            emit_json(entries)
-            return
-        rows = []
-        skip = ("id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by")
-        for e in entries:
-            detail = ", ".join(f"{k}={v}" for k, v in e.items() if v is not None and k not in skip)
-            r = e["retracted"]
-            when = (r["recorded"] or "")[:16].replace("T", " ") if r else ""
-            status = f"RETRACTED by {r['id']} ({r['actor']}, {when}): {r['reason']}" if r else ""
-            rows.append([e["id"], e["effective"], e["event"], detail, e.get("basis"), e.get("note"),
-                         e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
-        echo_table(["id", "effective", "event", "details", "basis", "note", "recorded (UTC)", "actor", ""], rows)
+    \b
+    Example:
+        ledger history P13
+        ledger history P13 --json
+    """
+    entries = session.queries.history(person)
+    if as_json:
+        emit_json(entries)
+        return
+    rows = []
+    skip = ("id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by")
+    for e in entries:
+        detail = ", ".join(f"{k}={v}" for k, v in e.items() if v is not None and k not in skip)
+        r = e["retracted"]
+        when = (r["recorded"] or "")[:16].replace("T", " ") if r else ""
+        status = f"RETRACTED by {r['id']} ({r['actor']}, {when}): {r['reason']}" if r else ""
+        rows.append([e["id"], e["effective"], e["event"], detail, e.get("basis"), e.get("note"),
+                     e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
+    echo_table(["id", "effective", "event", "details", "basis", "note", "recorded (UTC)", "actor", ""], rows)
 
-    @cli.command()
-    @log_filter_options
-    @json_option
-    @click.pass_obj
-    def log(session: Session, as_json: bool, **filters) -> None:
-        """List every recorded event in recording order, with id, recorded time, actor, effective date and basis.
 
-        Filters narrow the list (all must hold): --person (with retractions of their events), --unit, --actor,
-        --event TYPE, --since/--until (recorded time), --effective-from/--effective-to.
+def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The `ledger log` filters, as one decorator bundle; the command receives them as keyword arguments."""
+    options = [
+        click.option("--person", metavar="PERSON", help="Only events about this person (and retractions of them)."),
+        click.option("--unit", metavar="UNIT", help="Only events about this unit or people on it at the time."),
+        click.option("--actor", metavar="NAME", help="Only events recorded by this actor."),
+        click.option("--event", "event", metavar="TYPE", type=click.Choice(list(EVENT_TYPES)),
+                     help="Only events of this type (e.g. rank_promoted, retracted)."),
+        click.option("--since", metavar="TIMESTAMP", callback=parse_moment_start_option,
+                     help="Recorded at or after this moment (ISO 8601, UTC if no zone; a bare date: its start)."),
+        click.option("--until", metavar="TIMESTAMP", callback=parse_moment_option,
+                     help="Recorded at or before this moment (a bare date: its end)."),
+        click.option("--effective-from", metavar="DATE", callback=parse_date_option, help="Effective on or after DATE."),
+        click.option("--effective-to", metavar="DATE", callback=parse_date_option, help="Effective on or before DATE."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
 
-        \b
-        Example:
-            ledger log --json > ledger-export.json
-            ledger log --person P13 --since 2022-01-01 --event rank_promoted
-        """
-        from ledger.read.history import LogFilter, filter_log
 
-        facts = session.app.facts()
-        if any(v is not None for v in filters.values()):
-            facts = filter_log(facts, LogFilter(**filters))
-        if as_json:
-            emit_json([f.as_json() for f in facts])
-            return
-        echo_table(
-            ["id", "recorded (UTC)", "actor", "event", "effective", "who", "basis"],
-            [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, f.event, f.effective,
-              f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
-        )
+@click.command()
+@log_filter_options
+@json_option
+@click.pass_obj
+def log(session: Session, as_json: bool, **filters: Any) -> None:
+    """List every recorded event in recording order, with id, recorded time, actor, effective date and basis.
+
+    Filters narrow the list (all must hold): --person (with retractions of their events), --unit, --actor,
+    --event TYPE, --since/--until (recorded time), --effective-from/--effective-to.
+
+    \b
+    Example:
+        ledger log --json > ledger-export.json
+        ledger log --person P13 --since 2022-01-01 --event rank_promoted
+    """
+    from ledger.app import LogFilter
+
+    where = LogFilter(**filters) if any(v is not None for v in filters.values()) else None
+    facts = session.queries.log(where)
+    if as_json:
+        emit_json([f.as_json() for f in facts])
+        return
+    echo_table(
+        ["id", "recorded (UTC)", "actor", "event", "effective", "who", "basis"],
+        [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, f.event, f.effective,
+          f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
+    )

@@ -1,24 +1,32 @@
 """The exporter protocol. An exporter is one module with one object that has these attributes; it is found
 through the `ledger.exporters` entry-point group (ours are registered there too, in pyproject.toml).
 
-Exporters read only through the application's query API (`context.app`: `state`, `roster`, `facts`,
-`history`, and the read models in `ledger.views`), never the store's tables.
+Exporters read only through the query API (`context.queries`, `ledger.app.Queries`), never the store's tables,
+the fold or the rules themselves, so a document always agrees with what `ledger roster`, `check` … print.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from ledger.app import PersonnelLedger, Queries
 
 
 @dataclass
 class ExportContext:
-    """What an exporter is given: the open ledger (query API only) and who asked."""
+    """What an exporter is given: the ledger's query API and who asked."""
 
-    app: Any  # ledger.app.ledger.PersonnelLedger
+    queries: Queries
     actor: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def app(self) -> PersonnelLedger:
+        """The application itself, for exporters written before the query API (`facts()`, `state()`, …)."""
+        return self.queries.application
 
 
 @runtime_checkable

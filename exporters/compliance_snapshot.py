@@ -1,8 +1,8 @@
 """The `compliance-snapshot` exporter: on a date, each unit's quotas against the filled counts, the compliance
 findings, and the ledger position they were computed from — as JSON, CSV (UTF-8 with BOM) or a .docx 合规快照.
 
-Reads only through the application's query API (`facts`, `state`) and the read models (`ledger.views`), so its
-quota table is the roster's. The integrity head digest is included when `ledger.integrity` is installed.
+Reads only through the query API (`units`, `findings`, `log`, `head_digest`), so its quota table is the
+roster's and its findings are `ledger check`'s.
 """
 
 from __future__ import annotations
@@ -15,18 +15,10 @@ from typing import Any
 
 import orjson
 
-from ledger.app.rulebook import rulebook_for
-from ledger.model.dates import parse_date
-from ledger.model.errors import LedgerError
-from ledger.read.roster import unit_summary
-from ledger.rules import compliance_findings
+from ledger.app import Queries, parse_date
 
 from .base import ExportContext
-
-try:  # the registry's error, when the registry is there (it turns into "Error: …", exit 1)
-    from exporters.registry import ExportOptionError
-except ImportError:  # pragma: no cover
-    ExportOptionError = LedgerError  # type: ignore[misc, assignment]
+from .registry import ExportOptionError
 
 
 def _date_option(options: dict[str, Any], name: str) -> date | None:
@@ -39,48 +31,27 @@ def _date_option(options: dict[str, Any], name: str) -> date | None:
         raise ExportOptionError(f"compliance-snapshot: --{name.replace('_', '-')}: {e}") from None
 
 
-def _integrity_head(app: Any) -> str | None:
-    """The hash chain's head digest, if the integrity module is there (None otherwise)."""
-    try:
-        from ledger.store import integrity
-    except ImportError:
-        return None
-    head_digest = getattr(integrity, "head_digest", None)
-    if callable(head_digest):
-        return head_digest(app)
-    verify = getattr(integrity, "verify", None)
-    return getattr(verify(app), "head", None) if callable(verify) else None
-
-
-def snapshot(app: Any, as_of: date, since: date | None = None, rules_file: str | Path | None = None) -> dict[str, Any]:
+def snapshot(queries: Queries, as_of: date, since: date | None = None,
+             rules_file: str | Path | None = None) -> dict[str, Any]:
     """The snapshot's data (the JSON form): quotas vs filled per unit, findings, ledger position."""
-    since = since or date(as_of.year, 1, 1)
-    facts = app.facts()
-    rulebook = rulebook_for(app, rules_file)
-    findings = compliance_findings(facts, rulebook, as_of, since)
-    state = app.state(as_of)
-    units = []
-    for code in state.units:
-        s = unit_summary(state, code)
-        units.append({
-            "unit": code, "name": s["name"], "kind": s["kind"], "funding": s["funding"], "parent": s["parent"],
-            "establishment": s["establishment"],  # 编制 per type: quota, filled
-            "posts": s["posts"],  # 领导职数 per post: level, quota, filled
-            "headcount": s["headcount"], "seconded": s["seconded"],
-            "off_establishment": s["assistants"],  # 编外 (self-hired assistants)
-        })
-    summary: dict[str, int] = {}
-    for x in findings:
-        summary[x.rule] = summary.get(x.rule, 0) + 1
+    facts = queries.log()
+    result = queries.findings(as_of, since, rules_file=rules_file)
+    units = [{
+        "unit": s["unit"], "name": s["name"], "kind": s["kind"], "funding": s["funding"], "parent": s["parent"],
+        "establishment": s["establishment"],  # 编制 per type: quota, filled
+        "posts": s["posts"],  # 领导职数 per post: level, quota, filled
+        "headcount": s["headcount"], "seconded": s["seconded"],
+        "off_establishment": s["assistants"],  # 编外 (self-hired assistants)
+    } for s in queries.units(as_of)]
     return {
         "as_of": as_of.isoformat(),
-        "since": since.isoformat(),
+        "since": result.since.isoformat(),
         "ledger": {"last_event_id": facts[-1].id if facts else None, "event_count": len(facts),
-                   "integrity_head": _integrity_head(app)},
-        "rules": rulebook.origin,
+                   "integrity_head": queries.head_digest()},
+        "rules": result.rulebook.origin,
         "units": units,
-        "findings": [x.as_json() for x in findings],
-        "summary": summary,
+        "findings": [x.as_json() for x in result.findings],
+        "summary": result.summary(),
     }
 
 
@@ -163,7 +134,7 @@ class ComplianceSnapshot:
         fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
         if fmt not in self.formats:
             raise ExportOptionError(f"compliance-snapshot writes {', '.join(self.formats)}, not '{fmt or path.name}'")
-        data = snapshot(context.app, as_of, since, options.get("rules"))
+        data = snapshot(context.queries, as_of, since, options.get("rules"))
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "json":
             path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")

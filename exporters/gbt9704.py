@@ -6,7 +6,7 @@ pages right, even pages left), a table helper, and the document's core propertie
 anything about a particular report — exporters decide the words, this module only how they look.
 
 East Asian fonts are set through each run's `w:eastAsia` font attribute (Word and LibreOffice pick the CJK font
-from it, not from the Latin font name), on every run and in the styles.
+from it, not from the Latin font name), on every run and in the styles; the OOXML itself is `exporters.ooxml`'s.
 """
 
 from __future__ import annotations
@@ -23,6 +23,18 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+
+from .ooxml import (
+    cell_margins,
+    condense,
+    exact_lines,
+    indent_chars,
+    off_grid,
+    page_field,
+    repeat_header,
+    set_rfonts,
+    set_run_font,
+)
 
 # Fonts named by the standard (as installed on government desktops; LibreOffice substitutes when absent).
 XIAOBIAOSONG = "方正小标宋简体"  # title
@@ -61,54 +73,6 @@ FOOTER_DISTANCE = Mm(35 - 7) - Pt(14)
 # 156 mm / 28 = 15.79 pt a character: 3号 (16 pt) characters condensed by 0.25 pt (w:spacing, in twentieths).
 CHAR_CONDENSE = -5
 DASH = "—"  # 一字线 around the page number
-
-
-def set_run_font(run, font: str, size: Pt | None = None, bold: bool | None = None) -> None:
-    """Font of one run, East Asian font included (w:eastAsia), Latin and complex-script names alike."""
-    run.font.name = font
-    if size is not None:
-        run.font.size = size
-    if bold is not None:
-        run.font.bold = bold
-    _set_rfonts(run._element.get_or_add_rPr(), font)
-
-
-def _set_rfonts(rpr, font: str) -> None:
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), font)
-
-
-def condense(run, twentieths: int = CHAR_CONDENSE) -> None:
-    """Character spacing of a run (negative condenses), so that 28 body characters fill the 156 mm line."""
-    rpr = run._element.get_or_add_rPr()
-    el = rpr.find(qn("w:spacing"))
-    if el is None:
-        el = OxmlElement("w:spacing")
-        rpr.append(el)
-    el.set(qn("w:val"), str(twentieths))
-
-
-def _exact_lines(paragraph, pitch=LINE_PITCH) -> None:
-    pf = paragraph.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = pitch
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(0)
-    pf.widow_control = False  # every page holds its full 22 lines, as the standard's page grid expects
-
-
-def _indent_chars(paragraph, chars: int, size: Pt = SIZE_3) -> None:
-    """First-line indent of `chars` characters, both in points and as w:firstLineChars (what Word honours)."""
-    paragraph.paragraph_format.first_line_indent = Pt(size.pt * chars)
-    ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
-    if ind is not None:
-        ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
 @dataclass(frozen=True)
@@ -193,7 +157,7 @@ class OfficialDocument:
         normal = styles["Normal"]
         normal.font.name = FANGSONG
         normal.font.size = SIZE_3
-        _set_rfonts(normal.element.get_or_add_rPr(), FANGSONG)
+        set_rfonts(normal.element.get_or_add_rPr(), FANGSONG)
         lang = OxmlElement("w:lang")
         lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:eastAsia"), "zh-CN")
@@ -207,7 +171,7 @@ class OfficialDocument:
         if defaults is not None:
             rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
             if rpr is not None:
-                _set_rfonts(rpr, FANGSONG)
+                set_rfonts(rpr, FANGSONG)
                 # The default size is the body's 3号 (text without a run size, empty lines).
                 for tag in ("w:sz", "w:szCs"):
                     el = rpr.find(qn(tag))
@@ -225,7 +189,7 @@ class OfficialDocument:
             el = getattr(style, "element", None)
             rpr = el.find(qn("w:rPr")) if el is not None else None
             if rpr is not None and rpr.find(qn("w:rFonts")) is not None and style.name != "Normal":
-                _set_rfonts(rpr, FANGSONG)
+                set_rfonts(rpr, FANGSONG)
 
     def _setup_footers(self) -> None:
         self.doc.settings.odd_and_even_pages_header_footer = True
@@ -246,7 +210,7 @@ class OfficialDocument:
                 style = self.doc.styles[name]
             except KeyError:
                 continue
-            _set_rfonts(style.element.get_or_add_rPr(), SONGTI)
+            set_rfonts(style.element.get_or_add_rPr(), SONGTI)
 
     @staticmethod
     def _page_number(paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
@@ -259,41 +223,23 @@ class OfficialDocument:
         else:
             pf.left_indent = SIZE_4
 
-        def text_run(text: str):
-            run = paragraph.add_run(text)
-            set_run_font(run, SONGTI, SIZE_4)
-            return run
-
-        text_run(DASH + " ")
-        for kind, instr in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-            run = paragraph.add_run()
-            set_run_font(run, SONGTI, SIZE_4)
-            if kind is not None:
-                fld = OxmlElement("w:fldChar")
-                fld.set(qn("w:fldCharType"), kind)
-                run._r.append(fld)
-            elif instr == " PAGE ":
-                it = OxmlElement("w:instrText")
-                it.set(qn("xml:space"), "preserve")
-                it.text = instr
-                run._r.append(it)
-            else:
-                run.text = instr
-        text_run(" " + DASH)
+        set_run_font(paragraph.add_run(DASH + " "), SONGTI, SIZE_4)
+        page_field(paragraph, SONGTI, SIZE_4)
+        set_run_font(paragraph.add_run(" " + DASH), SONGTI, SIZE_4)
 
     # --- content --------------------------------------------------------------------------------------------
     def _add(self, text: str, level: Level, lead: str | None = None, lead_level: Level | None = None):
         p = self.doc.add_paragraph()
         p.alignment = level.align
-        _exact_lines(p)
+        exact_lines(p, LINE_PITCH)  # no widow control: every page holds its full 22 lines, as the grid expects
         if level.indent_chars:
-            _indent_chars(p, level.indent_chars, level.size)
+            indent_chars(p, level.indent_chars, level.size)
         for part, lv in ((lead, lead_level or level), (text, level)):
             if part:
                 run = p.add_run(part)
                 set_run_font(run, lv.font, lv.size, bold=False)
                 if lv.size == SIZE_3:
-                    condense(run)
+                    condense(run, CHAR_CONDENSE)  # so that 28 body characters fill the 156 mm line
         return p
 
     def title(self, text: str):
@@ -344,7 +290,7 @@ class OfficialDocument:
         scale = total / sum(widths)
         widths = [Mm(w * scale) for w in widths]
 
-        _cell_margins(table, Mm(1))  # the template's 1.9 mm a side eats a narrow column
+        cell_margins(table, Mm(1))  # the template's 1.9 mm a side eats a narrow column
 
         def fill(cell, text: str, font: str, width) -> None:
             cell.width = width
@@ -353,25 +299,17 @@ class OfficialDocument:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
-            # Off the page's 28.95 pt line grid, or every line of small table text would take a body line.
-            snap = OxmlElement("w:snapToGrid")
-            snap.set(qn("w:val"), "0")
-            p._p.get_or_add_pPr().insert(0, snap)
+            off_grid(p)  # off the page's 28.95 pt grid, or every line of small table text would take a body line
             set_run_font(p.add_run(text), font, size)
 
         for cell, h, w in zip(table.rows[0].cells, headers, widths, strict=True):
             fill(cell, str(h), HEITI, w)
-        _repeat_header(table.rows[0])
+        repeat_header(table.rows[0])
         for row in rows:
             cells = table.add_row().cells
             for cell, value, w in zip(cells, row, widths, strict=True):
                 fill(cell, "" if value is None else str(value), FANGSONG, w)
         return table
-
-    def page_break(self) -> None:
-        from docx.enum.text import WD_BREAK
-
-        self.doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
     # --- output ---------------------------------------------------------------------------------------------
     def set_properties(self, title: str, author: str = "", subject: str = "", keywords: str = "") -> None:
@@ -397,21 +335,3 @@ class OfficialDocument:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.doc.save(str(path))
         return path
-
-
-def _cell_margins(table, side) -> None:
-    tbl_pr = table._tbl.tblPr
-    mar = OxmlElement("w:tblCellMar")
-    for edge, width in (("top", 0), ("left", side.twips), ("bottom", 0), ("right", side.twips)):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(width))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    tbl_pr.append(mar)
-
-
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger.model.errors import LedgerError
+from ledger.app import LedgerError
 
 SECTIONS = ("主要做法", "存在问题", "下步打算")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from ledger.model.errors import LedgerError
+from ledger.app import LedgerError
 
 GROUP = "ledger.exporters"
 
@@ -72,10 +72,6 @@ def _load(ep: EntryPoint) -> Any:
     if missing:
         raise BrokenExporter(f"exporter '{ep.name}' ({ep.value}) lacks {', '.join(missing)} (see exporters/base.py)")
     return obj
-
-
-def names() -> list[str]:
-    return sorted(_entry_points())
 
 
 def list_exporters() -> list[ExporterInfo]:

@@ -1,22 +1,23 @@
 """The `roster` exporter: the people on establishment on a date, as .xlsx, CSV, .docx or JSON.
 
-.xlsx and CSV carry the columns of `ledger.roster_table` (人员编号, 姓名, 性别, 出生年月 …) with the same headers
-`ledger import-roster` reads, so export → import into a new ledger → export gives the same table. CSV is written
-UTF-8 with a BOM so Excel opens it with the Chinese intact; dates are ISO (`1985-01-17`), real date cells in .xlsx.
-The .docx is a printable table in the GB/T 9704 layout (exporters.gbt9704); JSON is `ledger roster --json`'s shape.
-Reads only through the application's query API.
+.xlsx and CSV carry the roster's spreadsheet columns (`Queries.roster_sheet`: 人员编号, 姓名, 性别, 出生年月 …),
+the headers `ledger import-roster` reads, so export → import into a new ledger → export gives the same table. CSV
+is written UTF-8 with a BOM so Excel opens it with the Chinese intact; dates are ISO (`1985-01-17`), real date
+cells in .xlsx. The .docx is a printable table in the GB/T 9704 layout (exporters.gbt9704); JSON is `ledger roster --json`'s shape.
+Reads only through the query API.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ledger.io.roster_table import HEADERS, roster_rows
-from ledger.model.dates import parse_date, parse_timestamp
+import orjson
+
+from ledger.app import LedgerError, ProgressFactory, Queries, RosterSheet, parse_date, parse_timestamp
 
 from .base import ExportContext
 
@@ -33,46 +34,46 @@ def _cell_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def write_csv(path: Path, rows: list[list[Any]], progress: Progress | None = None) -> Path:
+def write_csv(path: Path, sheet: RosterSheet, progress: Progress | None = None) -> Path:
     """UTF-8 with BOM ("CSV UTF-8" as Excel saves it), CRLF line ends, ISO dates."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        for row in rows:
+        writer.writerow(sheet.headers)
+        for row in sheet.rows:
             writer.writerow([_cell_text(c) for c in row])
             if progress:
                 progress(1)
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[Any]], title: str, progress: Progress | None = None) -> Path:
+def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | None = None) -> Path:
     """One sheet, header row frozen and bold, dates as date cells (yyyy-mm-dd), ids and text as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
+    out = book.active
+    out.title = SHEET_TITLE
+    out.append(list(sheet.headers))
+    for cell in out[1]:
         cell.font = Font(bold=True)
-    widths = [len(h) * 2 + 2 for h in HEADERS]
-    for row in rows:
-        sheet.append([None if c == "" else c for c in row])  # a blank is an empty cell, not an empty string
+    widths = [len(h) * 2 + 2 for h in sheet.headers]
+    for row in sheet.rows:
+        out.append([None if c == "" else c for c in row])  # a blank is an empty cell, not an empty string
         for i, value in enumerate(row):
             widths[i] = max(widths[i], 12 if isinstance(value, date) else min(40, len(str(value)) * 2 + 2))
         if progress:
             progress(1)
-    for col in sheet.iter_cols(min_row=2):
+    for col in out.iter_cols(min_row=2):
         for cell in col:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str):
                 cell.number_format = "@"  # text: Excel must not turn 人员编号 0012 or 1985.10 into numbers
     for i, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = w
-    sheet.freeze_panes = "A2"
+        out.column_dimensions[get_column_letter(i)].width = w
+    out.freeze_panes = "A2"
     book.properties.title = title
     book.properties.creator = "personnel-ledger"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +81,7 @@ def write_xlsx(path: Path, rows: list[list[Any]], title: str, progress: Progress
     return path
 
 
-def write_docx(path: Path, rows: list[list[Any]], title: str, on: date, progress: Progress | None = None) -> Path:
+def write_docx(path: Path, sheet: RosterSheet, title: str, on: date, progress: Progress | None = None) -> Path:
     """A printable roster: one table per unit under a 公文 title."""
     from docx.shared import Pt
 
@@ -89,12 +90,11 @@ def write_docx(path: Path, rows: list[list[Any]], title: str, on: date, progress
     doc = OfficialDocument()
     doc.title(title)
     units: dict[str, list[list[str]]] = {}
-    index = {h: i for i, h in enumerate(HEADERS)}
-    for row in rows:
-        d = dict(zip(HEADERS, row, strict=True))
+    for row in sheet.rows:
+        d = dict(zip(sheet.headers, row, strict=True))
         note = f"{d['交流方式']}：{d['交流单位']}" + (f"（至{_cell_text(d['交流期限'])}）" if d["交流期限"] else "") \
             if d["交流单位"] else ""
-        units.setdefault(row[index["单位"]], []).append(
+        units.setdefault(d["单位"], []).append(
             [_cell_text(d[h]) for h in DOCX_COLUMNS[:-1]] + [note])
         if progress:
             progress(1)
@@ -105,38 +105,31 @@ def write_docx(path: Path, rows: list[list[Any]], title: str, on: date, progress
     return doc.save(path)
 
 
-def export_roster(app: Any, path: Path, on: date, *, known_at: Any = None, unit: str | None = None,
-                  fmt: str | None = None, progress_factory: Callable[[int], Any] | None = None) -> Path:
+def export_roster(queries: Queries, path: Path, on: date, *, known_at: datetime | None = None,
+                  unit: str | None = None, fmt: str | None = None,
+                  progress_factory: ProgressFactory | None = None) -> Path:
     """Write the roster on `on` to `path` in `fmt` (default: the path's suffix). `progress_factory(total)` may return
     a context manager yielding a per-row callback (a progress bar); the CLI passes one for big rosters."""
-    from ledger.model.errors import LedgerError, NotFound
-
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise LedgerError(f"roster: cannot write '{fmt or path.name}' (formats: {', '.join(FORMATS)})")
     if fmt == "json":
-        import orjson
-
-        path.write_bytes(orjson.dumps(app.roster(on, known_at, unit), option=orjson.OPT_INDENT_2) + b"\n")
+        path.write_bytes(orjson.dumps(queries.roster(on, known_at, unit), option=orjson.OPT_INDENT_2) + b"\n")
         return path
-    state = app.state(on, known_at)
-    if unit is not None and unit not in state.units:
-        raise NotFound(f"no unit '{unit}' on {on} (units: {', '.join(state.units) or 'none'})")
-    rows = roster_rows(state, unit)
-    scope = state.units[unit].name if unit else "干部"
-    title = f"{scope}花名册（{on.isoformat()}）"
+    sheet = queries.roster_sheet(on, known_at, unit)
+    title = f"{sheet.unit_name or '干部'}花名册（{on.isoformat()}）"
     if progress_factory is None:
-        return _write(fmt, path, rows, title, on, None)
-    with progress_factory(len(rows)) as progress:
-        return _write(fmt, path, rows, title, on, progress)
+        return _write(fmt, path, sheet, title, on, None)
+    with progress_factory(len(sheet.rows)) as progress:
+        return _write(fmt, path, sheet, title, on, progress)
 
 
-def _write(fmt: str, path: Path, rows: list[list[Any]], title: str, on: date, progress: Progress | None) -> Path:
+def _write(fmt: str, path: Path, sheet: RosterSheet, title: str, on: date, progress: Progress | None) -> Path:
     if fmt == "csv":
-        return write_csv(path, rows, progress)
+        return write_csv(path, sheet, progress)
     if fmt == "xlsx":
-        return write_xlsx(path, rows, title, progress)
-    return write_docx(path, rows, title, on, progress)
+        return write_xlsx(path, sheet, title, progress)
+    return write_docx(path, sheet, title, on, progress)
 
 
 class RosterExporter:
@@ -150,7 +143,7 @@ class RosterExporter:
         known_at = options.get("known_at")
         if isinstance(known_at, str):
             known_at = parse_timestamp(known_at)
-        return export_roster(context.app, Path(path), on, known_at=known_at, unit=options.get("unit"),
+        return export_roster(context.queries, Path(path), on, known_at=known_at, unit=options.get("unit"),
                              fmt=options.get("format"), progress_factory=options.get("progress"))
 
 

@@ -1,9 +1,9 @@
 """The `yearly-report` exporter: the bureau's yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012).
 
-The figures come from `ledger.read.yearly.yearly_figures` (counting rules live there); this module only words them in
-the sentence patterns of the seed report and lays them out. With `redact`, it writes the publishable twin: person
-names → **, the distinctive part of unit and section names → ** (区**局, **科), the figures of 一、基本情况 → one *
-per digit. Sentences are built from typed pieces (text, figure, person, unit, section) so that redaction never
+The figures come from the query API (`Queries.yearly_figures`: the counting rules are the ledger's); this module
+only words them in the sentence patterns of the seed report and lays them out. With `redact`, it writes the
+publishable twin: person names → **, the distinctive part of unit and section names → ** (区**局, **科), the
+figures of 一、基本情况 → one * per digit. Sentences are built from typed pieces (text, figure, person, unit, section) so that redaction never
 depends on guessing what a piece of text is; a last pass over all text removes any name the author's narrative
 may contain.
 """
@@ -16,8 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.read.yearly import YearlyFigures
-from ledger.store.fact_index import unit_yearly_figures
+from ledger.app import YearlyFigures
 
 from .base import ExportContext
 from .gbt9704 import OfficialDocument
@@ -269,8 +268,7 @@ class YearlyReport:
         if as_of is not None and as_of.year != year:
             raise ExportOptionError(f"--as-of {as_of} is not in --year {year}")
         narrative = read_narrative(options["narrative"]) if options.get("narrative") else Narrative()
-        # Only the facts that can matter for the unit, found through the index kept in the store (ledger.report_index).
-        figures = unit_yearly_figures(context.app, year, options.get("unit"), options.get("known_at"), as_of=as_of)
+        figures = context.queries.yearly_figures(year, options.get("unit"), options.get("known_at"), as_of=as_of)
         return render(figures, narrative, bool(options.get("redact")), path)
 
 

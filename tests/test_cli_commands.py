@@ -6,6 +6,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -81,6 +82,25 @@ def test_every_command_has_help_with_an_example(path, cmd):
     assert cmd.help and len(cmd.help.strip()) > 20
     if not isinstance(cmd, click.Group):
         assert "Example" in r.output, f"ledger {' '.join(path)} --help has no Example"
+
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+@pytest.mark.parametrize("path", [path for path, _ in _all_commands(cli)], ids=" ".join)
+def test_every_command_is_shown_in_the_readme(path):
+    assert f"ledger {' '.join(path)}" in README.read_text(encoding="utf-8")
+
+
+def test_help_loads_neither_the_store_nor_the_document_libraries():
+    """`ledger --help` must start fast: the application, eventsourcing and the exporters load inside commands."""
+    code = ("import sys; from click.testing import CliRunner; from cli.main import cli; "
+            "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('eventsourcing', 'docx', 'openpyxl', 'ledger.app.ledger', 'exporters.registry') "
+            "if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
 
 
 def test_store_from_environment_and_actor_from_environment(tmp_path):

@@ -1,0 +1,72 @@
+"""The application floor's public surface: everything the CLI, the exporters and the web page may use of `ledger`.
+
+Readers ask through `Queries` (the query API); entry points record through `ledger.app.recording` (or
+`PersonnelLedger.append`). Besides those, readers need a few of the model's names — the errors they turn into
+messages, date parsing, the event types the append commands are made from, value types of the answers — and
+these are re-exported here so that no reader imports a floor below this one (import-linter checks it).
+
+The names the CLI builds its commands and options from (the event types, the vocabulary, the errors) are
+imported eagerly. The rest is imported on first use (PEP 562 `__getattr__`), so that `ledger --help` loads
+neither eventsourcing and the store drivers nor the fold, the rules and the spreadsheet and document libraries.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
+from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
+from ledger.model.vocabulary import HIRE_MODES
+
+if TYPE_CHECKING:
+    from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
+    from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
+    from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
+    from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
+    from ledger.model.dates import parse_date, parse_timestamp
+    from ledger.model.facts import Draft, Fact
+    from ledger.model.state import State
+    from ledger.read.history import DIFF_KEYS, LogFilter
+    from ledger.read.yearly import YearlyFigures
+    from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
+    from ledger.store.crypto import new_key
+    from ledger.store.integrity import Verification
+
+# Imported on first use: name -> the module that holds it.
+_LAZY = {
+    "PersonnelLedger": "ledger.app.ledger", "open_ledger": "ledger.app.ledger", "default_actor": "ledger.app.ledger",
+    "Queries": "ledger.app.queries", "Findings": "ledger.app.queries", "RosterOverview": "ledger.app.queries",
+    "RosterSheet": "ledger.app.queries",
+    "Recorded": "ledger.app.recording", "ProgressFactory": "ledger.app.recording", "record": "ledger.app.recording",
+    "import_events": "ledger.app.recording", "import_opening_roster": "ledger.app.recording",
+    "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo", "demo_narrative": "ledger.app.demo",
+    "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
+    "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
+    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
+    "YearlyFigures": "ledger.read.yearly",
+    "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
+    "Verification": "ledger.store.integrity",
+    "new_key": "ledger.store.crypto",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ledger.app' has no attribute '{name}'")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # found once; later look-ups do not come here
+    return value
+
+
+__all__ = [
+    # eager
+    "EVENT_TYPES", "HIRE_MODES", "EventType", "Field", "LedgerError", "NotFound", "Problem", "Refused", "StoreError",
+    "Verb",
+    # on first use
+    "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
+    "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
+    "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
+    "parse_date", "parse_timestamp", "record",
+]

@@ -21,6 +21,11 @@ def _data(name: str) -> list[Draft]:
         return read_jsonl(Path(path))
 
 
+def demo_narrative() -> bytes:
+    """The sample narrative of the demo bureau's 2022 yearly report (Markdown, for `--narrative`)."""
+    return (resources.files("ledger") / "data" / "demo_narrative_2022.md").read_bytes()
+
+
 def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
     """Create `folder`/ledger.sqlite3 afresh holding the sample bureau's 2019–2022 history; return it open."""
     folder.mkdir(parents=True, exist_ok=True)

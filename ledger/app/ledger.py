@@ -25,7 +25,7 @@ from eventsourcing.utils import get_topic
 
 from ledger.fold.scope import TimelineIndex
 from ledger.fold.walk import PRECEDENCE, batch_order, fold, fold_ordered, retracted_ids, validate
-from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
+from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError, no_unit
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Draft, Fact, parse_fields
 from ledger.model.state import State
@@ -408,15 +408,8 @@ class PersonnelLedger(Application):
         """`roster(on, unit=unit)` from the materialised timeline: indexed queries, no fold."""
         units, people, assistants = self.timeline.roster(on, unit)
         if unit is not None and unit not in units:
-            known = ", ".join(sorted(units, key=lambda u: units[u][0]))
-            raise NotFound(f"no unit '{unit}' on {on} (units: {known or 'none'})")
+            raise NotFound(no_unit(unit, on, sorted(units, key=lambda u: units[u][0])))
         return {"as_of": on.isoformat(), "known_at": None, "people": people, "assistants": assistants}
-
-    def fact(self, event_id: int) -> Fact:
-        for f in self.facts():
-            if f.id == event_id:
-                return f
-        raise NotFound(f"no event {event_id} in the ledger")
 
     def history(self, person: str) -> list[Fact]:
         """Every fact about a person (retracted ones included), and the retractions of them, in effective order."""

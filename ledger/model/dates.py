@@ -40,7 +40,3 @@ def parse_timestamp(text: str | datetime) -> datetime:
     except ValueError:
         raise ValueError(f"'{text}' is not a moment (expected ISO 8601, e.g. 2022-10-01T12:00:00Z)") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
-def utc_now() -> datetime:
-    return datetime.now(tz=UTC)

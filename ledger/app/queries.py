@@ -1,0 +1,160 @@
+"""The query API: every question a reader asks the ledger, one typed method each.
+
+The CLI, the exporters and the web page read the ledger through `Queries` and nothing else: they never fold,
+run rules, or touch the store themselves, so a question is answered the same way wherever it is asked, and the
+floors below can change without them noticing. Answers are plain dicts in the JSON contract's shape (what
+`--json` prints), `Fact`s, or the small value types below.
+
+What may be *recorded* is not here: that is the application's (`PersonnelLedger.append`, `ledger.app.recording`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ledger.app.rulebook import rulebook_for
+from ledger.model.errors import NotFound, no_unit
+from ledger.model.facts import Fact
+from ledger.model.state import State
+from ledger.read.history import LogFilter, diff, filter_log, history_entries
+from ledger.read.roster import roster_view, unit_summary
+from ledger.rules import Finding, Rulebook, compliance_findings
+
+if TYPE_CHECKING:
+    from ledger.app.ledger import PersonnelLedger
+    from ledger.read.yearly import YearlyFigures
+    from ledger.store.integrity import Verification
+
+
+@dataclass(frozen=True)
+class RosterOverview:
+    """The roster and, for each unit shown, its 编制 and 领导职数 against who fills them — from one fold."""
+
+    roster: dict[str, Any]  # the `ledger roster --json` shape
+    units: list[dict[str, Any]]  # `unit_summary` of each unit shown, in the state's order
+
+
+@dataclass(frozen=True)
+class RosterSheet:
+    """The roster as the spreadsheet columns `ledger import-roster` reads back (one row a person)."""
+
+    headers: tuple[str, ...]
+    rows: list[list[Any]]
+    unit_name: str | None  # the unit asked for, None for the whole organisation
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The compliance findings on a date, and the rulebook they were judged by (its titles, clauses, origin)."""
+
+    as_of: date
+    since: date
+    findings: list[Finding]
+    rulebook: Rulebook
+
+    def summary(self) -> dict[str, int]:
+        """How many findings each rule has, in the order they were found."""
+        counts: dict[str, int] = {}
+        for x in self.findings:
+            counts[x.rule] = counts.get(x.rule, 0) + 1
+        return counts
+
+    def as_json(self) -> dict[str, Any]:
+        """The `ledger check --json` shape (a contract)."""
+        return {"as_of": self.as_of.isoformat(), "since": self.since.isoformat(),
+                "findings": [x.as_json() for x in self.findings], "summary": self.summary()}
+
+
+class Queries:
+    """The questions readers ask of one open ledger."""
+
+    def __init__(self, application: PersonnelLedger):
+        # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
+        self.application = application
+
+    # --- who is where ------------------------------------------------------------------------------------------
+    def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
+        """The folded state on `on` (None: every fact), as known at `known_at` (None: now)."""
+        return self.application.state(on, known_at)
+
+    def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
+        """Who is on the establishment on `on`, in the `ledger roster --json` shape."""
+        return self.application.roster(on, known_at, unit)
+
+    def units(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+        """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given)."""
+        state = self.state(on, known_at)
+        return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
+
+    def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
+        """`roster` and `units` together, from one fold (what the roster table shows)."""
+        state = self.state(on, known_at)
+        roster = roster_view(state, on, known_at, unit)
+        return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])
+
+    def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
+        """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads."""
+        from ledger.io.roster_table import HEADERS, roster_rows
+
+        state = self.state(on, known_at)
+        self._unit_codes(state, on, unit)
+        return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
+
+    @staticmethod
+    def _unit_codes(state: State, on: date, unit: str | None) -> list[str]:
+        if unit is None:
+            return list(state.units)
+        if unit not in state.units:
+            raise NotFound(no_unit(unit, on, state.units))
+        return [unit]
+
+    # --- what happened -------------------------------------------------------------------------------------------
+    def log(self, where: LogFilter | None = None) -> list[Fact]:
+        """Every recorded fact (retractions included) in recording order; with `where`, those that pass it."""
+        facts = self.application.facts()
+        return facts if where is None else filter_log(facts, where)
+
+    def history(self, person: str) -> list[dict[str, Any]]:
+        """A person's events with their corrections, in the `ledger history --json` shape."""
+        return history_entries(self.application.history(person), self.application.facts())
+
+    def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+        """What changed after `start` up to and including `end`, in the `ledger diff --json` shape."""
+        return diff(self.application.facts(), start, end, unit, known_at)
+
+    # --- compliance and figures ------------------------------------------------------------------------------------
+    def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:
+        """The rules in force: `rules_file` if given, else `ledger.toml` beside a SQLite store, else the catalogue."""
+        return rulebook_for(self.application, rules_file)
+
+    def findings(self, as_of: date, since: date | None = None, unit: str | None = None,
+                 rules_file: str | Path | None = None) -> Findings:
+        """The compliance findings: the state on `as_of`, and the facts effective from `since` (default: 1 January
+        of `as_of`'s year); with `unit`, only those about it. A bad rules file raises `RulesError`."""
+        since = since or date(as_of.year, 1, 1)
+        rulebook = self.rulebook(rules_file)
+        if unit is not None:
+            self._unit_codes(self.state(as_of), as_of, unit)
+        return Findings(as_of, since, compliance_findings(self.application.facts(), rulebook, as_of, since, unit), rulebook)
+
+    def yearly_figures(self, year: int, unit: str | None = None, known_at: datetime | None = None,
+                       as_of: date | None = None) -> YearlyFigures:
+        """The figures of the yearly 选人用人工作报告 of `unit` (None: the top unit), counted on `as_of`
+        (default: 31 December of `year`)."""
+        from ledger.store.fact_index import unit_yearly_figures
+
+        return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
+
+    # --- tamper evidence ---------------------------------------------------------------------------------------------
+    def verify(self, digest: str | None = None) -> Verification:
+        """The stored events checked against their hash chain (and, given, a head digest noted earlier)."""
+        from ledger.store.integrity import verify
+
+        return verify(self.application, digest)
+
+    def head_digest(self) -> str | None:
+        """The hash chain's value at the last event that verifies (None: nothing recorded)."""
+        return self.verify().head

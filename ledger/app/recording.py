@@ -1,0 +1,96 @@
+"""Recording as a clerk does it: a batch of drafts, a file of events, an opening roster — each judged by the
+compliance rules at entry (the findings it introduces are returned to warn about, or, strict, refuse it).
+
+Entry points (the CLI, later the web page) make one call here and print what comes back; they never build the
+entry check or read files themselves. Validation and the store stay `PersonnelLedger.append`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ledger.app.rulebook import rulebook_for
+from ledger.model.errors import Refused
+from ledger.model.facts import Draft
+from ledger.rules import EntryFindings, Finding
+
+if TYPE_CHECKING:
+    from ledger.app.ledger import PersonnelLedger
+    from ledger.io.opening_roster import RosterPlan
+
+# Given a number of rows, a context yielding a callback taking the rows done (or None: no progress shown).
+ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
+
+
+@dataclass
+class Recorded:
+    """What a batch did: how many events it holds, their new ids (none on a dry run), the findings it introduces."""
+
+    count: int
+    ids: list[int] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _progress(factory: ProgressFactory | None, total: int) -> AbstractContextManager[Callable[[int], None] | None]:
+    return nullcontext(None) if factory is None else factory(total)
+
+
+def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None = None, strict: bool = False,
+           dry_run: bool = False) -> Recorded:
+    """Validate and record `drafts` as one all-or-nothing batch (with `dry_run`, validate only).
+
+    Raises `Refused` (nothing written) for facts that cannot be, and, `strict`, for compliance findings.
+    """
+    vet = EntryFindings(rulebook_for(app), strict=strict)
+    if dry_run:
+        vet(app.facts(), app.check(drafts))
+        return Recorded(len(drafts), [], vet.found)
+    ids = app.append(drafts, actor=actor, vet=vet)
+    return Recorded(len(ids), ids, vet.found)
+
+
+def import_events(app: PersonnelLedger, path: Path, *, actor: str | None = None, strict: bool = False,
+                  dry_run: bool = False, progress: ProgressFactory | None = None) -> Recorded:
+    """Record a file of events (JSON lines, or a .csv/.xlsx table of them) as one batch; a refusal names the
+    lines, or the sheets and rows, it came from."""
+    from ledger.io.jsonl import read_jsonl
+    from ledger.io.spreadsheets import TABLE_SUFFIXES, read_event_tables, read_tables, reported_at_rows
+
+    located = None
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        tables = read_tables(path)
+        with _progress(progress, sum(len(t.rows) for t in tables)) as bar:
+            located = read_event_tables(path, bar, tables)
+    drafts = located.drafts if located is not None else read_jsonl(path)
+    with reported_at_rows(located):
+        return record(app, drafts, actor=actor, strict=strict, dry_run=dry_run)
+
+
+def import_opening_roster(app: PersonnelLedger, path: Path, on: date, *, unit: str | None = None, mode: str = "转任",
+                          add_sections: bool = False, basis: str | None = None, actor: str | None = None,
+                          strict: bool = False, dry_run: bool = False,
+                          progress: ProgressFactory | None = None) -> tuple[RosterPlan, list[Finding]]:
+    """Record the roster kept in a spreadsheet (干部花名册) as hires and appointments effective `on`, all or
+    nothing; returns what was planned (people, generated ids, notes, new ids) and the findings introduced."""
+    from ledger.io.opening_roster import plan_roster
+    from ledger.io.spreadsheets import read_tables
+
+    tables = read_tables(path)
+    vet = None if dry_run else EntryFindings(rulebook_for(app), strict=strict)
+    with _progress(progress, sum(len(t.rows) for t in tables)) as bar:
+        # The io floor plans the drafts from the sheets; refusals of the fold are put back at their rows.
+        plan = plan_roster(tables, app.state(on), on, unit=unit, mode=mode, add_sections=add_sections, basis=basis,
+                           source=path.name, progress=bar)
+    try:
+        if dry_run:
+            app.check(plan.located.drafts)
+        else:
+            plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
+    except Refused as e:
+        raise plan.relocated(e) from None
+    return plan, vet.found if vet is not None else []
