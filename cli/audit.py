@@ -112,12 +112,10 @@ def register(cli: click.Group) -> None:
             ledger verify
             ledger verify --digest 5251b0c732c3fa618757d036e34b34d5a73e7eece88ff3d4db6431bccfdcb5f9
         """
-        from ledger.store.integrity import verify as run
-
         if digest is not None and (len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
             raise click.BadParameter("a digest is 64 hexadecimal characters (as `ledger digest` prints it)",
                                      param_hint="--digest")
-        result = run(session.app, digest)
+        result = session.app.verify(digest)
         if as_json:
             emit_json(result.as_json())
         elif result.problem is not None:
@@ -152,9 +150,8 @@ def register(cli: click.Group) -> None:
             ledger digest
         """
         from ledger.model.errors import LedgerError
-        from ledger.store.integrity import verify as run
 
-        result = run(session.app)
+        result = session.app.verify()
         if result.problem is not None:
             raise LedgerError(f"the chain is broken, so there is no digest to note: {result.problem.message} "
                               "(see `ledger verify`)")

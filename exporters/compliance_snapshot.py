@@ -39,16 +39,8 @@ def _date_option(options: dict[str, Any], name: str) -> date | None:
 
 
 def _integrity_head(app: Any) -> str | None:
-    """The hash chain's head digest, if the integrity module is there (None otherwise)."""
-    try:
-        from ledger.store import integrity
-    except ImportError:
-        return None
-    head_digest = getattr(integrity, "head_digest", None)
-    if callable(head_digest):
-        return head_digest(app)
-    verify = getattr(integrity, "verify", None)
-    return getattr(verify(app), "head", None) if callable(verify) else None
+    """The hash chain's head digest, as `ledger verify` finds it."""
+    return app.verify().head
 
 
 def snapshot(app: Any, as_of: date, since: date | None = None, rules_file: str | Path | None = None) -> dict[str, Any]:

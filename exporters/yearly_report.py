@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ledger.app.yearly import unit_yearly_figures
 from ledger.read.yearly import YearlyFigures
-from ledger.store.fact_index import unit_yearly_figures
 
 from .base import ExportContext
 from .gbt9704 import OfficialDocument
