@@ -45,12 +45,11 @@ class EventStream:
         """The rows after version `after`, by version, streamed: a city's million events never sit in memory."""
         return self.dialect.scan(self._datastore, self._events, self.stream_id, after)
 
-    def at(self, versions: Sequence[int]) -> list[StoredRow]:
-        """The rows with these versions, in no particular order."""
-        out: list[StoredRow] = []
+    def at(self, versions: Sequence[int]) -> Iterator[StoredRow]:
+        """The rows with these versions, in no particular order, a chunk at a time (so a caller decoding them holds
+        one chunk of stored bytes, not all)."""
         for i in range(0, len(versions), CHUNK):
-            out += self.dialect.at_versions(self._datastore, self._events, self.stream_id, versions[i:i + CHUNK])
-        return out
+            yield from self.dialect.at_versions(self._datastore, self._events, self.stream_id, versions[i:i + CHUNK])
 
     def rows(self, page: int = 10_000) -> Iterator[Row]:
         """Every row with its table position, by version, read in pages (integrity verifies these)."""
