@@ -96,6 +96,9 @@ class Codec:
         self.cipher = cipher
         self.compressor = compressor
         self.decode: Callable[[bytes], dict[str, Any]] = self._decoder()
+        # JSON the store derives from events (the timeline's roster docs), as `encrypt` kept it.
+        self.decode_doc: Callable[[bytes], Any] = orjson.loads if cipher is None else \
+            (lambda stored: orjson.loads(cipher.decrypt(bytes(stored))))
 
     @classmethod
     def of(cls, mapper: Mapper) -> Codec:

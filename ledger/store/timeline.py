@@ -213,7 +213,8 @@ class Timeline:
         rows = self.tables.connection().execute(
             f"SELECT unit, ord, doc FROM {d.table('timeline_units')} WHERE valid_from <= {d.mark} AND valid_to > {d.mark}",
             (day, day)).fetchall()
-        return {r[0]: (r[1], self._doc(r[2])) for r in rows}
+        doc = self.log.codec.decode_doc
+        return {r[0]: (r[1], doc(r[2])) for r in rows}
 
     def people_on(self, on: date, kind: str, unit: str | None = None) -> list[dict[str, Any]]:
         d = self.dialect
@@ -226,10 +227,8 @@ class Timeline:
         if unit is not None:
             sql += f" AND unit = {d.mark}"
             args.append(unit)
-        return [self._doc(r[0]) for r in self.tables.connection().execute(sql, args).fetchall()]
-
-    def _doc(self, stored: bytes) -> dict[str, Any]:
-        return orjson.loads(self.log.codec.decrypt(stored))
+        doc = self.log.codec.decode_doc
+        return [doc(r[0]) for r in self.tables.connection().execute(sql, args).fetchall()]
 
     def roster(self, on: date, unit: str | None = None) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
         """Units on `on`, and the roster's people and assistants in the roster's order (`roster_order`)."""
