@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.app.ledger import open_ledger
-from ledger.store.integrity import CHAIN_FIELD, Row, link, read_rows, verify_rows
+from ledger.store.integrity import CHAIN_FIELD, link, verify_rows
+from ledger.store.stream import Row
 from tests.audit_bureau import opening
 
 FACTS = len(opening())  # the bureau's facts; the stream also holds its opening event (version 1)
@@ -256,7 +257,7 @@ def real_rows(tmp_path_factory) -> tuple[list[Row], Any]:
 
     app = open_ledger(str(tmp_path_factory.mktemp("rows") / "l.sqlite3"))
     app.append([Draft(line.pop("event"), line) for line in opening()], actor="t")
-    return list(read_rows(app)), app._decode_state
+    return list(app.stream.rows()), app.codec.decode
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -296,9 +297,9 @@ def test_rows_are_read_in_pages_without_losing_or_repeating_one(recorded):
     ledger, _ = recorded
     app = open_ledger(ledger.store)
     try:
-        versions = [r.version for r in read_rows(app, page=4)]
+        versions = [r.version for r in app.stream.rows(page=4)]
         assert versions == list(range(1, EVENTS + 1))
-        assert verify_rows(lambda: read_rows(app, page=4), app._decode_state).head == ledger.ok("digest").stdout.strip()
+        assert verify_rows(lambda: app.stream.rows(page=4), app.codec.decode).head == ledger.ok("digest").stdout.strip()
     finally:
         app.close()
 

@@ -9,8 +9,10 @@ import os
 import orjson
 from eventsourcing.persistence import Mapper
 
-from ledger.app.ledger import SealedMapper, open_ledger
+from ledger.app.ledger import open_ledger
 from ledger.model.facts import Draft, parse_fields
+from ledger.store.aggregate import load_stream
+from ledger.store.codec import SealedMapper
 from ledger.store.integrity import GENESIS, link, seal
 
 
@@ -24,7 +26,7 @@ def _drafts() -> list[Draft]:
 
 def test_kept_bytes_equal_a_fresh_encoding_of_the_sealed_event(sqlite_store: str) -> None:
     app = open_ledger(sqlite_store)
-    ledger = app._load_ledger()
+    ledger = load_stream(app.repository, app.ledger_id)
     for d in _drafts():
         ledger.record(d.event, actor="t", **parse_fields(d.event, d.fields)[0])
     events = list(ledger.pending_events)
@@ -44,15 +46,13 @@ def test_kept_bytes_equal_a_fresh_encoding_of_the_sealed_event(sqlite_store: str
 
 
 def test_store_saved_through_the_sealed_mapper_verifies(store: str) -> None:
-    from ledger.store.integrity import verify
-
     app = open_ledger(store)
     assert isinstance(app.mapper, SealedMapper)
     app.append(_drafts(), actor="t")
     app.append([Draft("quota_set", {"unit": "U1", "establishment": "行政编制", "count": 4,
                                     "effective": "2021-01-01"})], actor="t")
-    assert not app.mapper._kept  # everything kept was used
-    report = verify(open_ledger(store))
+    assert app.mapper.waiting == 0  # everything kept was used
+    report = open_ledger(store).verify()
     assert report.ok, report
 
 

@@ -68,12 +68,13 @@ def _assert_same(store: str, moments: list, env: dict[str, str] | None = None) -
     for known_at in moments:
         for on in DATES:
             cold = open_ledger(store, env)
-            assert not cold._facts
+            assert not cold.fact_log.loaded
             got = cold.state(on, known_at)
-            assert not cold._facts  # it did not keep every Fact
+            assert not cold.fact_log.loaded  # it did not keep every Fact
             assert got == fold(reference, on, known_at), f"streamed fold differs on {on} as known at {known_at}"
             expected = [f.id for f in counting_facts(reference, known_at) if on is None or f.effective <= on]
-            assert [f.id for f in open_ledger(store, env)._stream_counting(on, known_at)] == expected
+            streamed = open_ledger(store, env)
+            assert [f.id for f in streamed.fact_log.stream_counting(on, known_at)] == expected
 
 
 def test_streamed_cold_fold_equals_the_fold(store: str, city) -> None:

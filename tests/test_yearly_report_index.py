@@ -1,4 +1,4 @@
-"""The one-unit yearly report through the fact index (ledger.report_index) counts exactly what the full walk
+"""The one-unit yearly report through the fact index (ledger.store.fact_index) counts exactly what the full walk
 counts, on a generated city, before and after back-dated corrections and retractions, on SQLite and PostgreSQL;
 each check runs in a cold ledger (a new process's view: nothing read yet)."""
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from ledger.app.ledger import open_ledger
+from ledger.app.yearly import scoped_facts, unit_yearly_figures
 from ledger.model.errors import NotFound
 from ledger.model.facts import Draft
 from ledger.read.yearly import YearlyFigures, yearly_figures
-from ledger.store.fact_index import FactIndex, scoped_facts, unit_yearly_figures
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -50,7 +50,7 @@ def check(store: str, units: list[str | None], years: list[int]) -> int:
             fast = unit_yearly_figures(app, year, unit)
             assert_same(fast, full)
             busy += bool(full.promotions or full.appointments or full.secondments)
-            assert not app._facts, "the fast path read the whole stream"
+            assert not app.fact_log.loaded, "the fast path read the whole stream"
     return busy
 
 
@@ -60,7 +60,7 @@ def test_fast_path_equals_full_walk(store: str, city) -> None:
     app.append(drafts(lines), actor="generator")
     # The timeline's catch-up (as-of rosters) builds the index in the same transaction as its own rows.
     top = app.timeline.catch_up()
-    assert top > len(lines) and FactIndex(app.timeline).position() == top
+    assert top > len(lines) and app.timeline.fact_index.position() == top
     state = app.state()
     parents = [u for u in state.units if state.children(u)]
     leaves = [u for u in state.units if not state.children(u)]

@@ -144,16 +144,14 @@ class Queries:
                        as_of: date | None = None) -> YearlyFigures:
         """The figures of the yearly 选人用人工作报告 of `unit` (None: the top unit), counted on `as_of`
         (default: 31 December of `year`)."""
-        from ledger.store.fact_index import unit_yearly_figures
+        from ledger.app.yearly import unit_yearly_figures
 
         return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
 
     # --- tamper evidence ---------------------------------------------------------------------------------------------
     def verify(self, digest: str | None = None) -> Verification:
         """The stored events checked against their hash chain (and, given, a head digest noted earlier)."""
-        from ledger.store.integrity import verify
-
-        return verify(self.application, digest)
+        return self.application.verify(digest)
 
     def head_digest(self) -> str | None:
         """The hash chain's value at the last event that verifies (None: nothing recorded)."""

@@ -78,3 +78,14 @@ for _cls in (LedgerStream, LedgerStream.Opened, *STORED_CLASSES.values()):
 
 # Stored topic -> vocabulary name (the stream's Opened event has none).
 TOPIC_NAMES: dict[str, str] = {f"{TOPIC_MODULE}:{cls.__qualname__}": name for name, cls in STORED_CLASSES.items()}
+
+
+def load_stream(repository: Any, stream_id: uuid.UUID) -> LedgerStream:
+    """The ledger's aggregate from eventsourcing's repository (fast-forwarded from its cache), or a new one for a
+    store where nothing was recorded yet."""
+    from eventsourcing.application import AggregateNotFoundError
+
+    try:
+        return repository.get(stream_id)
+    except AggregateNotFoundError:
+        return LedgerStream(name="ledger")

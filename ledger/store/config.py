@@ -1,7 +1,8 @@
 """Store configuration: turns `--store PATH|URL` into eventsourcing's environment. Which store is configuration only.
 
 A path is an embedded SQLite file (created owner-only); `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB?schema=NAME`
-is PostgreSQL through eventsourcing's own postgres module.
+is PostgreSQL through eventsourcing's own postgres module. What differs between the two beyond their settings
+(SQL, connecting, creating the file or schema) is `ledger.store.dialect`'s.
 """
 
 from __future__ import annotations
@@ -73,25 +74,3 @@ def _postgres(spec: str) -> StoreConfig:
     }
     shown = f"postgresql://{env['POSTGRES_USER']}@{url.hostname}:{env['POSTGRES_PORT']}/{dbname}?schema={schema}"
     return StoreConfig(kind="postgresql", env=env, location=shown, schema=schema)
-
-
-def prepare_store(config: StoreConfig) -> None:
-    """Create what eventsourcing does not: an owner-only SQLite file, or the PostgreSQL schema."""
-    if config.kind == "sqlite" and config.path is not None:
-        if not config.path.parent.exists():
-            raise StoreError(f"cannot create store {config.path}: folder {config.path.parent} does not exist")
-        if not config.path.exists():
-            fd = os.open(config.path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
-        return
-    if config.kind == "postgresql":
-        import psycopg
-
-        e = config.env
-        try:
-            with psycopg.connect(host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"], dbname=e["POSTGRES_DBNAME"],
-                                 user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"] or None,
-                                 connect_timeout=10, autocommit=True) as conn:
-                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{config.schema}"')
-        except psycopg.Error as err:
-            raise StoreError(f"cannot open PostgreSQL store {config.location}: {str(err).strip()}") from None

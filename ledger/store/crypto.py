@@ -15,14 +15,12 @@ import os
 import zlib
 from base64 import b64decode
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import orjson
 
 from ledger.model.errors import StoreError
-
-if TYPE_CHECKING:
-    from ledger.app.ledger import PersonnelLedger
+from ledger.store.codec import Codec
+from ledger.store.stream import EventStream
 
 KEY_VAR = "LEDGER_ENCRYPTION_KEY"
 COMPRESS_VAR = "LEDGER_COMPRESS"
@@ -81,10 +79,10 @@ def _is_zlib_json(data: bytes) -> bool:
         return False
 
 
-def _form(app: PersonnelLedger, state: bytes) -> str:
+def _form(codec: Codec, state: bytes) -> str:
     """How one stored payload reads: "ok" with the settings the store was opened with, else what it is."""
     try:
-        app._decode_state(state)
+        codec.decode(state)
         return "ok"
     except Exception:
         pass
@@ -92,7 +90,7 @@ def _form(app: PersonnelLedger, state: bytes) -> str:
         return "plain"
     if _is_zlib_json(state):
         return "plain_zlib"
-    cipher = app.mapper.cipher
+    cipher = codec.cipher
     if cipher is not None:
         try:
             inner = cipher.decrypt(state)
@@ -102,21 +100,18 @@ def _form(app: PersonnelLedger, state: bytes) -> str:
     return "damaged" if state[:1] in (b"{", b"x") else "opaque"
 
 
-def check_stored_form(app: PersonnelLedger) -> None:
+def check_stored_form(stream: EventStream, codec: Codec, where: str) -> None:
     """Refuse to use a store whose events were written with another key, without a key, or with other compression.
 
     Probes the first rows and the last row of the events table: one that reads with the settings given settles
     it; a store with no events takes whatever it is opened with. A damaged row is left for `ledger verify` to
-    name. Raises `StoreError` saying what to do.
+    name. Raises `StoreError` saying what to do; `where` names the store in it.
     """
-    from ledger.store.integrity import edge_rows
-
-    forms = {_form(app, state) for state in edge_rows(app)}
+    forms = {_form(codec, state) for state in stream.edge_states()}
     if not forms or "ok" in forms:
         return
-    where = app.config.location if app.config is not None else "the store"
-    compressing = app.mapper.compressor is not None
-    if app.mapper.cipher is not None:
+    compressing = codec.compressor is not None
+    if codec.cipher is not None:
         if forms & {"plain", "plain_zlib"}:
             raise StoreError(f"{where} is not encrypted (its events were written without a key); refusing to mix "
                              f"encrypted and plain events: unset {KEY_VAR} to use it")

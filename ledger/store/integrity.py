@@ -25,7 +25,7 @@ notices (it compares that version with the last stored fact) and answers by retr
 can block writes, never change an answer. `verify` uses snapshots as evidence only: one beyond the stream's last
 event shows that events were cut off the end.
 
-This module reads rows; it holds no rules about the facts themselves.
+This module hashes and checks rows (read by `ledger.store.stream`); it holds no rules about the facts themselves.
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
+from eventsourcing.persistence import Mapper
 from eventsourcing.utils import get_topic
 
-if TYPE_CHECKING:
-    from eventsourcing.persistence import Mapper
-
-    from ledger.app.ledger import PersonnelLedger
+from ledger.store.codec import Codec, SealedMapper
+from ledger.store.log import FactLog
+from ledger.store.stream import EventStream, Row
 
 CHAIN_FIELD = "chain"
 GENESIS = hashlib.sha256(b"personnel-ledger/chain/v1").digest()
@@ -90,6 +90,23 @@ def seal(events: Sequence[Any], prev_hex: str | None, plain: Mapper,
     return prev.hex()
 
 
+def seal_pending(events: Sequence[Any], log: FactLog, mapper: Mapper) -> None:
+    """Seal an aggregate's pending events onto the stream's head before the application saves them; with a
+    `SealedMapper`, the save then reuses the JSON the seal made. A stale aggregate (its first pending event does
+    not follow the stream's last) is left unsealed: its save meets a version conflict and the append retries."""
+    first = events[0].originator_version
+    prev: str | None = None
+    if first > 1:
+        prev = log.chain_before(first)
+        if not prev:
+            return
+    keep = None
+    if isinstance(mapper, SealedMapper):
+        mapper.forget()  # what an earlier, failed save left
+        keep = mapper.keep
+    seal(events, prev, Mapper(transcoder=mapper.transcoder), keep)
+
+
 _NATIVE = (str, int, bool, type(None))
 
 
@@ -116,85 +133,6 @@ def _plain_state(event: Any, plain: Mapper) -> dict[str, Any] | None:
             return None
         state[k] = {"_type_": t.name, "_data_": data}
     return state
-
-
-# --- reading the raw rows ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Row:
-    """One stored event as the table holds it: its place in the table (SQLite rowid / PostgreSQL notification
-    id), its version in the stream, its topic and its stored bytes."""
-
-    position: int
-    version: int
-    topic: str
-    state: bytes
-
-
-def _table(app: PersonnelLedger, table: str) -> str:
-    config = app.config
-    if config is not None and config.kind == "postgresql":
-        return f'"{config.schema}"."{table}"'
-    return table
-
-
-def _is_postgres(app: PersonnelLedger) -> bool:
-    return app.config is not None and app.config.kind == "postgresql"
-
-
-def read_rows(app: PersonnelLedger, page: int = 10_000) -> Iterator[Row]:
-    """Every stored row of the ledger's stream, by version, read straight from the events table (in pages, so a
-    city's million events never sit in memory at once)."""
-    table = _table(app, app.recorder.events_table_name)
-    if _is_postgres(app):
-        sql = (f"SELECT notification_id, originator_version, topic, state FROM {table} "
-               f"WHERE originator_id = %s AND originator_version > %s ORDER BY originator_version LIMIT {page}")
-        key: Any = app.ledger_id
-    else:
-        sql = (f"SELECT rowid, originator_version, topic, state FROM {table} "
-               f"WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version LIMIT {page}")
-        key = app.ledger_id.hex
-    after = -1
-    while True:
-        with app.recorder.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, (key, after))
-            rows = curs.fetchall()
-        for r in rows:
-            if isinstance(r, dict):
-                yield Row(r["notification_id"], r["originator_version"], r["topic"], bytes(r["state"]))
-            else:
-                yield Row(r[0], r[1], r[2], bytes(r[3]))
-        if len(rows) < page:
-            return
-        last = rows[-1]
-        after = last["originator_version"] if isinstance(last, dict) else last[1]
-
-
-def edge_rows(app: PersonnelLedger) -> list[bytes]:
-    """The stored bytes of the first three rows and the last row of the events table (any stream), for probing
-    the store's encoding before anything is written."""
-    table = _table(app, app.recorder.events_table_name)
-    order = "notification_id" if _is_postgres(app) else "rowid"
-    out: list[bytes] = []
-    with app.recorder.datastore.transaction(commit=False) as curs:
-        for direction, n in (("ASC", 3), ("DESC", 1)):
-            curs.execute(f"SELECT state FROM {table} ORDER BY {order} {direction} LIMIT {n}")
-            out += [bytes(row["state"] if isinstance(row, dict) else row[0]) for row in curs.fetchall()]
-    return out
-
-
-def snapshot_versions(app: PersonnelLedger) -> list[int]:
-    """Versions of the ledger's stored snapshots (none when snapshotting is off or nothing was snapshotted)."""
-    snapshots = getattr(app, "snapshots", None)
-    recorder = getattr(snapshots, "recorder", None)
-    name = getattr(recorder, "events_table_name", None)
-    if not name:
-        return []
-    table = _table(app, name)
-    ph = "%s" if _is_postgres(app) else "?"
-    key: Any = app.ledger_id if _is_postgres(app) else app.ledger_id.hex
-    with recorder.datastore.transaction(commit=False) as curs:
-        curs.execute(f"SELECT originator_version FROM {table} WHERE originator_id = {ph}", (key,))
-        return [r["originator_version"] if isinstance(r, dict) else r[0] for r in curs.fetchall()]
 
 
 # --- verification --------------------------------------------------------------------------------------------
@@ -322,7 +260,6 @@ def _diagnose(v: int, row: Row, state: dict[str, Any], stored: str, rows: Callab
                  "its chain hash)")
 
 
-def verify(app: PersonnelLedger, digest: str | None = None) -> Verification:
-    """Verify the ledger's stream as stored, reading the raw rows (not the aggregate, not the snapshots)."""
-    decode = app._decode_state
-    return verify_rows(lambda: read_rows(app), decode, digest, snapshot_versions(app))
+def verify(stream: EventStream, codec: Codec, digest: str | None = None) -> Verification:
+    """Verify the stream as stored, reading the raw rows (not the aggregate; snapshots only as evidence)."""
+    return verify_rows(stream.rows, codec.decode, digest, stream.snapshot_versions())

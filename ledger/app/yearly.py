@@ -1,0 +1,52 @@
+"""The yearly report's figures of one unit from the facts that can matter for it, found through the store's fact
+index (ledger.store.fact_index) instead of reading the whole stream.
+
+For one unit only some facts can change its figures: every structure fact, and every fact of every person who
+was ever in the unit or a unit under it. The figures equal the full walk's (`ledger.read.yearly.yearly_figures`
+of every fact), except `people` (every person's id → name), which holds the people in scope only; the names a
+redacted report must mask are the same (`recorded_person_names` comes from the index).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ledger.app.ledger import PersonnelLedger
+from ledger.fold.scope import STRUCTURE
+from ledger.fold.walk import counting_facts, fold
+from ledger.model.facts import Fact
+from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
+
+
+def scoped_facts(app: PersonnelLedger, unit: str | None, as_of: date,
+                 known_at: datetime | None = None) -> tuple[list[Fact], str] | None:
+    """The facts the report of `unit` (None: the top unit) on `as_of` needs, and the unit; None when the unit
+    does not exist then (the full walk says why)."""
+    index = app.timeline.fact_index
+    if index.catch_up() == 0:
+        return None  # nothing recorded
+    structure = index.read(index.fact_ids([STRUCTURE]))
+    end = fold(counting_facts(structure, known_at), as_of)
+    if unit is None:
+        tops = end.top_units()
+        if not tops:
+            return None
+        unit = tops[0].unit
+    if unit not in end.units:
+        return None
+    people = index.people_of(subtree(end, unit))
+    mine = index.read(index.fact_ids(people)) if people else []
+    facts = sorted([*structure, *mine], key=lambda f: f.id)
+    return facts, unit
+
+
+def unit_yearly_figures(app: PersonnelLedger, year: int, unit: str | None = None,
+                        known_at: datetime | None = None, as_of: date | None = None) -> YearlyFigures:
+    """`ledger.read.yearly.yearly_figures` of one unit from the facts that can matter for it (see the module doc)."""
+    found = scoped_facts(app, unit, as_of or date(year, 12, 31), known_at)
+    if found is None:
+        return yearly_figures(app.facts(), year, unit, known_at, as_of=as_of)  # the full walk's error
+    facts, unit = found
+    figures = yearly_figures(facts, year, unit, known_at, as_of=as_of)
+    figures.recorded_person_names = app.timeline.fact_index.recorded_person_names()
+    return figures
