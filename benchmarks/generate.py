@@ -33,6 +33,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from corrections import corrections, import_ids  # noqa: E402
+
 from ledger.model import vocabulary as v  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -254,75 +256,95 @@ class City:
 
     # --- the simulation ----------------------------------------------------------------------------------------
     def run(self) -> None:
-        r = self.rng
+        """The city's opening roster, then one event date a month; the random draws keep their order, so a seed
+        always generates the same city."""
         self.build_structure()
-        d = self.start
-        initial = round(self.budget * 0.86)
         units = list(self.units.values())
+        self.open_roster(units)
+        for month in range(1, self.years * 12):
+            on = date(self.start.year + month // 12, month % 12 + 1, self.rng.randint(1, 28))
+            touched: set[str] = set()
+            active = [self.people[pid] for u in units for pid in sorted(u.members)]
+            self.departures(active, on, touched)
+            for p in active:
+                if p.pid not in touched and not p.left and self.change(p, on):
+                    touched.add(p.pid)
+            for u in units:
+                self.refill(u, on, touched)
+            if month % 36 == 0:
+                self.revise_quotas(units, on)
+
+    def open_roster(self, units: list[Unit]) -> None:
+        """Fill every unit to about 93% of its 编制 on the first day, then its posts."""
+        initial = round(self.budget * 0.86)
         while self.hired < initial:
             before = self.hired
             for u in units:
                 if self.hired < initial and len(u.members) < int(u.quota * 0.93):
-                    self.hire(u, d, initial=True)
+                    self.hire(u, self.start, initial=True)
             if self.hired == before:
                 break
         touched: set[str] = set()
         for u in units:
-            self.appoint(u, d, touched)
-        for month in range(1, self.years * 12):
-            on = date(self.start.year + month // 12, month % 12 + 1, r.randint(1, 28))
-            touched = set()
-            active = [self.people[pid] for u in units for pid in sorted(u.members)]
-            for p in active:
-                if p.retire <= on:
-                    self.separate(p, on, "退休")
-                    touched.add(p.pid)
-                elif r.random() < 0.0006:
-                    self.separate(p, on, r.choice(("辞职", "调出", "调出", "死亡")))
-                    touched.add(p.pid)
-            for p in active:
-                if p.pid in touched or p.left:
-                    continue
-                x = r.random()
-                if p.host is not None:
-                    if p.seconded_until <= on:
-                        self.emit("secondment_ended", on, person=p.pid, host=p.host)
-                        p.events.append((on, "returned"))
-                        p.host = p.seconded_until = None
-                        touched.add(p.pid)
-                    continue
-                if p.posts and x < 0.012:
-                    post, section = sorted(p.posts, key=lambda t: (t[0], t[1] or ""))[0]
-                    self.emit("post_vacated", on, person=p.pid, post=post, section=section)
-                    self.units[p.unit].holders[post].discard((p.pid, section))
-                    p.posts.discard((post, section))
-                    p.events.append((on, "vacated"))
-                elif x < 0.07:
-                    self.promote(p, on)
-                elif x < 0.09 and not p.posts:
-                    self.transfer(p, on)
-                elif x < 0.12:
-                    until = on + timedelta(days=r.randint(90, 360))
-                    p.host = r.choice(HOSTS)
-                    p.seconded_until = until
-                    self.emit("secondment_started", on, person=p.pid, host=p.host, kind=r.choice(v.SECONDMENT_KINDS),
-                              until=until)
-                    p.events.append((on, "seconded"))
-                else:
-                    continue
+            self.appoint(u, self.start, touched)
+
+    def departures(self, active: list[Person], on: date, touched: set[str]) -> None:
+        r = self.rng
+        for p in active:
+            if p.retire <= on:
+                self.separate(p, on, "退休")
                 touched.add(p.pid)
-            for u in units:
-                while len(u.members) < int(u.quota * 0.95) and self.hire(u, on, initial=False):
-                    touched.add(f"P{self.hired:06d}")
-                if self.hired >= self.budget and r.random() < 0.02 and len(u.members) < u.quota:
-                    pass
-                self.appoint(u, on, touched)
-                self.assistant_churn(u, on)
-            if month % 36 == 0:
-                for u in r.sample(units, max(1, len(units) // 10)):
-                    u.quota += 1
-                    self.emit("quota_set", on, unit=u.code, establishment=u.establishment, count=u.quota,
-                              basis=f"编办〔{on.year}〕调整")
+            elif r.random() < 0.0006:
+                self.separate(p, on, r.choice(("辞职", "调出", "调出", "死亡")))
+                touched.add(p.pid)
+
+    def change(self, p: Person, on: date) -> bool:
+        """At most one change a month for a person: a return, a post vacated, a promotion, a transfer or a
+        secondment. True when something was recorded."""
+        r = self.rng
+        x = r.random()
+        if p.host is not None:
+            if p.seconded_until > on:
+                return False
+            self.emit("secondment_ended", on, person=p.pid, host=p.host)
+            p.events.append((on, "returned"))
+            p.host = p.seconded_until = None
+            return True
+        if p.posts and x < 0.012:
+            post, section = sorted(p.posts, key=lambda t: (t[0], t[1] or ""))[0]
+            self.emit("post_vacated", on, person=p.pid, post=post, section=section)
+            self.units[p.unit].holders[post].discard((p.pid, section))
+            p.posts.discard((post, section))
+            p.events.append((on, "vacated"))
+        elif x < 0.07:
+            self.promote(p, on)
+        elif x < 0.09 and not p.posts:
+            self.transfer(p, on)
+        elif x < 0.12:
+            until = on + timedelta(days=r.randint(90, 360))
+            p.host = r.choice(HOSTS)
+            p.seconded_until = until
+            self.emit("secondment_started", on, person=p.pid, host=p.host, kind=r.choice(v.SECONDMENT_KINDS),
+                      until=until)
+            p.events.append((on, "seconded"))
+        else:
+            return False
+        return True
+
+    def refill(self, u: Unit, on: date, touched: set[str]) -> None:
+        """Hire into vacancies up to about 95% of 编制, fill vacant posts, turn assistants over."""
+        while len(u.members) < int(u.quota * 0.95) and self.hire(u, on, initial=False):
+            touched.add(f"P{self.hired:06d}")
+        if self.hired >= self.budget:
+            self.rng.random()  # a draw the first version made here: kept, so that a seed gives the same city
+        self.appoint(u, on, touched)
+        self.assistant_churn(u, on)
+
+    def revise_quotas(self, units: list[Unit], on: date) -> None:
+        for u in self.rng.sample(units, max(1, len(units) // 10)):
+            u.quota += 1
+            self.emit("quota_set", on, unit=u.code, establishment=u.establishment, count=u.quota,
+                      basis=f"编办〔{on.year}〕调整")
 
     def assistant_churn(self, u: Unit, on: date) -> None:
         r = self.rng
@@ -338,60 +360,12 @@ class City:
             del self.assistants[aid]
             self.emit("assistant_released", on, person=aid)
 
-    # --- corrections (recorded after the import) --------------------------------------------------------------
-    def corrections(self, first_ids: list[int], count: int) -> list[dict[str, Any]]:
-        """Back-dated secondments and corrected promotions; `first_ids[i]` is the id of line i of the main file."""
-        r = self.rng
-        out: list[dict[str, Any]] = []
-        people = sorted(self.people.values(), key=lambda p: p.pid)
-        r.shuffle(people)
-        fixed = forgotten = 0
-        for p in people:
-            if fixed >= count and forgotten >= count:
-                break
-            dates = sorted(d for d, _ in p.events)
-            if fixed < count and p.promotions:
-                idx, on, rank = p.promotions[-1]
-                earlier = on - timedelta(days=30)
-                prior = [d for d in dates if d < on] + [p.hired, p.rank_since if p.rank_since < on else p.hired]
-                if all(d < earlier - timedelta(days=1) for d in prior):
-                    target = first_ids[idx]
-                    out.append({"event": "retracted", "target": target, "reason": "wrong effective date",
-                                "note": f"rank_promoted {p.pid} {rank} {on.isoformat()}"})
-                    out.append({"event": "rank_promoted", "person": p.pid, "rank": rank, "effective": earlier.isoformat(),
-                                "note": "re-recorded with the decision's date"})
-                    fixed += 1
-                    continue
-            if forgotten < count and p.left is None and not any(k in ("seconded", "returned") for _, k in p.events):
-                start = p.hired + timedelta(days=60)
-                end = start + timedelta(days=90)
-                if all(d < start or d > end for d in dates) and end < date(2025 - self.years + self.years, 1, 1):
-                    host = r.choice(HOSTS)
-                    out.append({"event": "secondment_started", "person": p.pid, "host": host, "kind": "学习",
-                                "until": end.isoformat(), "effective": start.isoformat(), "note": "recorded late"})
-                    out.append({"event": "secondment_ended", "person": p.pid, "host": host, "effective": end.isoformat(),
-                                "note": "recorded late"})
-                    forgotten += 1
-        return out
-
-
-def import_ids(lines: list[dict[str, Any]], first: int = 2) -> list[int]:
-    """The ids an import of `lines` into an empty store gives each line (the ledger's own batch order)."""
-    from ledger.fold.walk import batch_order
-    from ledger.model.facts import Fact
-
-    facts = [Fact(0, x["event"], date.fromisoformat(x["effective"]), x) for x in lines]
-    ids = [0] * len(lines)
-    for n, i in enumerate(batch_order(facts)):
-        ids[i] = first + n
-    return ids
-
 
 def generate(units: int, people: int, years: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The main file's lines and the corrections' lines of a city."""
     city = City(units, people, years, seed)
     city.run()
-    fixes = city.corrections(import_ids(city.lines), max(2, people // 2000))
+    fixes = corrections(city, import_ids(city.lines), max(2, people // 2000), HOSTS)
     return city.lines, fixes
 
 

@@ -3,16 +3,20 @@
     python benchmarks/run.py --people 100000 --store sqlite
     python benchmarks/run.py --people 100000 --store postgresql --pg-url postgresql://postgres@127.0.0.1:5432/test
 
-Figures (targets at 100,000 people / ≈1,000,000 events, issue 6):
-- import: `PersonnelLedger.append` of the whole city (parse, validate, record, save; one transaction) vs
+    python benchmarks/run.py --people 20000 --json run.json && python benchmarks/run.py --markdown run.json
+
+Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events in `TARGETS`):
+- `import`: `PersonnelLedger.append` of the whole city (parse, validate, record, save; one transaction) vs
   eventsourcing's own batched save of the same events (1,000 a transaction, no validation);
-- cold fold: a fresh process reads the stream and folds the city on a date vs the bare scan (SELECT every stored
-  event + orjson.loads); its peak RSS;
-- as-of roster through the materialised timeline: one unit and the whole city, median of N random dates, vs
-  the fold's answer to the same question;
-- projection rebuild from scratch (fresh process) vs the bare scan;
-- yearly report export of one unit (`ledger export yearly-report`, a subprocess) vs `ledger --help`;
-- `ledger --help` start-up vs `python -c pass`.
+- `cold_fold`, `cold_fold_rss`: a fresh process reads the stream and folds the city on a date vs the bare scan
+  (SELECT every stored event + orjson.loads); its peak RSS;
+- `rebuild`: the materialised timeline rebuilt from scratch (fresh process) vs the bare scan;
+  `report_index_build`: the yearly report's fact index, built once;
+- `roster_unit`, `roster_city`: as-of rosters through the materialised timeline, median of N random dates, vs the
+  fold's answer to the same question; `roster_known_at_unit`, `roster_known_at_city`: the same as the ledger
+  knew it at earlier moments; `append_one`: a single append at city scale;
+- `check_city`: `ledger check` of the whole city; `report_unit`: the yearly report of one unit, and `help`:
+  `ledger --help` start-up (subprocesses, through the CLI).
 The city comes from benchmarks/generate.py (cached in --workdir). Processes run one at a time; the machine may
 be shared, so the medians are of several runs where that is cheap.
 """
@@ -20,6 +24,7 @@ be shared, so the medians are of several runs where that is cheap.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import resource
@@ -28,8 +33,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -37,14 +45,34 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-TARGETS = {
-    "import (events/s)": ("≥ 25,000/s and ≥ 0.5×", lambda v, r: v >= 25_000 and r >= 0.5),
-    "cold fold of the city on a date (s)": ("≤ 2× bare scan", lambda v, r: r <= 2),
-    "as-of roster, one unit (median, ms)": ("≤ 20 ms", lambda v, r: v <= 20),
-    "as-of roster, whole city (median, s)": ("≤ 1 s", lambda v, r: v <= 1),
-    "yearly report, one unit (s)": ("≤ 1 s", lambda v, r: v <= 1),
-    "ledger --help (s)": ("≤ 6×", lambda v, r: r <= 6),
-    "cold fold peak RSS (MiB)": ("≤ 1024 MiB", lambda v, r: v <= 1024),
+@dataclass(frozen=True)
+class Row:
+    """One figure beside its baseline, measured in the same run. `key` is stable (the --json contract)."""
+
+    key: str
+    figure: str
+    value: float
+    baseline: float
+    baseline_name: str
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("nan")
+
+
+# key -> (target as the README states it, whether a row meets it)
+TARGETS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
+    "import": ("≥ 25,000/s and ≥ 0.5×", lambda v, r: v >= 25_000 and r >= 0.5),
+    "cold_fold": ("≤ 2× bare scan", lambda v, r: r <= 2),
+    "cold_fold_rss": ("≤ 600 MiB", lambda v, r: v <= 600),
+    "rebuild": ("≤ 3× bare scan", lambda v, r: r <= 3),
+    "roster_unit": ("≤ 20 ms", lambda v, r: v <= 20),
+    "roster_city": ("≤ 1 s", lambda v, r: v <= 1),
+    "roster_known_at_unit": ("≤ 20 ms", lambda v, r: v <= 20),
+    "roster_known_at_city": ("≤ 1 s", lambda v, r: v <= 1),
+    "check_city": ("≤ 2 s", lambda v, r: v <= 2),
+    "report_unit": ("≤ 1 s", lambda v, r: v <= 1),
+    "help": ("≤ 6×", lambda v, r: r <= 6),
 }
 
 
@@ -166,16 +194,158 @@ def in_child(*args: str) -> dict:
     return orjson.loads(r.stdout.strip().splitlines()[-1])
 
 
-def wall(cmd: list[str], n: int = 5, env: dict | None = None) -> float:
+def wall(cmd: list[str], n: int = 5, env: dict | None = None, ok: tuple[int, ...] = (0,)) -> float:
+    """The median wall time of a command; an exit status outside `ok` raises."""
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        r = subprocess.run(cmd, capture_output=True, env=env)
+        if r.returncode not in ok:
+            raise subprocess.CalledProcessError(r.returncode, cmd, r.stdout, r.stderr)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
 
 # --- the run --------------------------------------------------------------------------------------------------
+@dataclass
+class Run:
+    """What the phases share: the options, the city's files and store, and the rows measured so far."""
+
+    args: argparse.Namespace
+    path: Path
+    corrections: Path
+    store: str = ""
+    events: int = 0
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, key: str, figure: str, value: float, baseline: float, baseline_name: str) -> None:
+        self.rows.append(Row(key, figure, value, baseline, baseline_name))
+
+
+def measure_import(run: Run) -> Any:
+    """`PersonnelLedger.append` of the whole city against eventsourcing's own batched save of the same events."""
+    from eventsourcing.application import Application
+
+    from ledger.app.ledger import open_ledger
+    from ledger.model.parsing import parse_fields
+    from ledger.store.aggregate import LedgerStream
+
+    a = run.args
+    drafts = drafts_of(run.path)
+    run.events = len(drafts)
+    app = open_ledger(fresh_store(a.store, a.workdir, f"bench_save_{a.people}", a.pg_url))
+    parsed = [(d.event, parse_fields(d.event, d.fields)[0]) for d in drafts]
+    stream = LedgerStream(name="ledger")
+    t = time.perf_counter()
+    for i in range(0, len(parsed), 1000):
+        for event, fields in parsed[i:i + 1000]:
+            stream.record(event, actor="bench", **fields)
+        Application.save(app, stream)  # eventsourcing's own save (no validation, no sealing)
+    save_s = time.perf_counter() - t
+    del parsed, stream, app
+    run.store = fresh_store(a.store, a.workdir, f"bench_city_{a.people}", a.pg_url)
+    app = open_ledger(run.store)
+    import_s, _ = timed(app.append, drafts, actor="bench")
+    run.add("import", "import (events/s)", run.events / import_s, run.events / save_s, "eventsourcing batched save")
+    del drafts
+    app.append(drafts_of(run.corrections), actor="clerk")  # back-dated entries and retractions
+    return app
+
+
+def measure_single_appends(app: Any) -> list[float]:
+    """Single-event appends at city scale (scoped validation): the times of up to 20 of them."""
+    from ledger.model.facts import Draft
+
+    people = [f.person for f in app.facts()[-2000:] if f.event == "rank_promoted"]
+    singles = []
+    for pid in people[:20]:
+        d = Draft("secondment_started", {"person": pid, "host": "区委党校", "kind": "学习", "effective": "2025-03-01"})
+        try:
+            singles.append(timed(app.append, [d], actor="clerk")[0])
+        except Exception:  # this person is seconded or gone on that date: try the next one
+            continue
+    return singles
+
+
+def measure_cold(run: Run) -> dict:
+    """The cold fold and the projection rebuild, each in a fresh process, against the bare scan."""
+    on = date(2022, 6, 30)
+    scan = min((in_child("scan", run.store) for _ in range(2)), key=lambda x: x["seconds"])
+    cold = in_child("fold", run.store, on.isoformat())
+    run.add("cold_fold", "cold fold of the city on a date (s)", cold["seconds"], scan["seconds"],
+            "bare scan (SELECT + orjson.loads)")
+    run.add("cold_fold_rss", "cold fold peak RSS (MiB)", cold["peak_rss_mib"], scan["peak_rss_mib"],
+            "bare scan's peak RSS")
+    rebuild = in_child("rebuild", run.store)
+    run.add("rebuild", "projection rebuild from scratch (s)", rebuild["seconds"], scan["seconds"], "bare scan")
+    return scan
+
+
+def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> list[str]:
+    """As-of rosters (as known now, and as known at a moment) against the fold answering the same question."""
+    from ledger.fold.walk import fold
+
+    a = run.args
+    app.timeline.catch_up()
+    # The yearly report's fact index: a rebuild leaves it alone; build it here, once, so the report below is
+    # timed as a clerk meets it after the first.
+    t = time.perf_counter()
+    app.timeline.fact_index.catch_up()
+    run.add("report_index_build", "yearly report index, first build (s)", time.perf_counter() - t, scan["seconds"],
+            "bare scan")
+    rng = random.Random(a.seed)
+    units = list(app.state().units)
+    dates = [date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650)) for _ in range(a.samples)]
+    one = [timed(app.roster, d, None, rng.choice(units))[0] for d in dates]
+    whole = [timed(app.roster, d)[0] for d in dates[: max(5, a.samples // 5)]]
+    facts = app.facts()
+    fold_one = [timed(lambda d: fold(facts, d).staff(), d)[0] for d in dates[:3]]
+    per_fold = statistics.median(fold_one)
+    run.add("roster_unit", "as-of roster, one unit (median, ms)", statistics.median(one) * 1000, per_fold * 1000,
+            "fold of the city on that date")
+    run.add("roster_city", "as-of roster, whole city (median, s)", statistics.median(whole), per_fold,
+            "fold of the city on that date")
+    moments = [f.recorded for f in facts[:: max(1, len(facts) // 7)] if f.recorded is not None][1:4]
+    known_one = [timed(app.roster, d, moments[i % len(moments)], rng.choice(units))[0] for i, d in enumerate(dates[:3])]
+    known_whole = [timed(app.roster, d, moments[i % len(moments)])[0] for i, d in enumerate(dates[:3])]
+    run.add("roster_known_at_unit", "roster as known at a moment, one unit (median, ms)",
+            statistics.median(known_one) * 1000, per_fold * 1000, "fold of the city on that date")
+    run.add("roster_known_at_city", "roster as known at a moment, whole city (median, s)",
+            statistics.median(known_whole), per_fold, "fold of the city on that date")
+    if singles:
+        run.add("append_one", "append one event at city scale (median, ms)", statistics.median(singles) * 1000,
+                per_fold * 1000, "one fold of the city")
+    return units
+
+
+def measure_cli(run: Run, units: list[str], per_fold: float) -> None:
+    """Start-up, the compliance check of the city and the yearly report, through the CLI (subprocesses)."""
+    env = {**os.environ, "LEDGER_STORE": run.store}
+    ledger_cmd = [shutil.which("ledger") or "ledger"]
+    help_s = wall([*ledger_cmd, "--help"], env=env)
+    run.add("help", "ledger --help (s)", help_s, wall([sys.executable, "-c", "pass"]), "python -c pass")
+    check_s = wall([*ledger_cmd, "check", "--as-of", "2022-12-31", "--json"], n=1, env=env, ok=(0, 1))
+    run.add("check_city", "compliance check of the city (s)", check_s, per_fold, "fold of the city on that date")
+    out = run.args.workdir / "report.docx"
+    try:
+        report_s = wall([*ledger_cmd, "export", "yearly-report", "--year", "2022", "--unit", units[0], "-o", str(out)],
+                        n=1, env=env)
+        run.add("report_unit", "yearly report, one unit (s)", report_s, help_s, "ledger --help")
+    except subprocess.CalledProcessError as e:
+        print(f"yearly report failed: {e.stderr[-500:]!r}", file=sys.stderr)
+
+
+def markdown(rows: list[Row]) -> str:
+    """The README's table of a run's rows."""
+    out = ["| figure | value | baseline | ratio | target | met |", "|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        target, ok = TARGETS.get(r.key, ("", None))
+        met = "" if ok is None else ("yes" if ok(r.value, r.ratio) else "**no**")
+        out.append(f"| {r.figure} | {r.value:,.3f} | {r.baseline:,.3f} ({r.baseline_name}) | {r.ratio:.2f}× | {target} "
+                   f"| {met} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_child":
@@ -189,120 +359,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--samples", type=int, default=100, help="random dates per roster figure")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    ap.add_argument("--markdown", type=Path, metavar="JSON", help="print the table of a --json file and exit")
     a = ap.parse_args(argv)
+    if a.markdown:
+        print(markdown([Row(**r) for r in orjson.loads(a.markdown.read_bytes())]))
+        return
     a.workdir.mkdir(parents=True, exist_ok=True)
-
-    from eventsourcing.application import Application
-
-    from ledger.app.ledger import open_ledger
-    from ledger.model.facts import parse_fields
-    from ledger.store.aggregate import LedgerStream
-
-    rows: list[tuple[str, float, float, str]] = []  # figure, value, baseline, baseline's name
-
-    path, corrections = city_file(a.workdir, a.people, a.seed)
-    drafts = drafts_of(path)
-    n = len(drafts)
-
-    # 1. import vs eventsourcing's batched save of the same events
-    base_store = fresh_store(a.store, a.workdir, f"bench_save_{a.people}", a.pg_url)
-    app = open_ledger(base_store)
-    parsed = [(d.event, parse_fields(d.event, d.fields)[0]) for d in drafts]
-    ledger = LedgerStream(name="ledger")
-    t = time.perf_counter()
-    for i in range(0, len(parsed), 1000):
-        for event, fields in parsed[i:i + 1000]:
-            ledger.record(event, actor="bench", **fields)
-        Application.save(app, ledger)  # eventsourcing's own save (no validation, no sealing)
-    save_s = time.perf_counter() - t
-    del parsed, ledger, app
-
-    store = fresh_store(a.store, a.workdir, f"bench_city_{a.people}", a.pg_url)
-    app = open_ledger(store)
-    import_s, _ = timed(app.append, drafts, actor="bench")
-    rows.append(("import (events/s)", n / import_s, n / save_s, "eventsourcing batched save"))
-    del drafts
-    app.append(drafts_of(corrections), actor="clerk")  # back-dated entries and retractions
-
-    # one single-event append at city scale (scoped validation), median of 20
-    people = [f.person for f in app.facts()[-2000:] if f.event == "rank_promoted"]
-    rng = random.Random(a.seed)
-    from ledger.model.facts import Draft
-
-    singles = []
-    for pid in people[:20]:
-        d = Draft("secondment_started", {"person": pid, "host": "区委党校", "kind": "学习", "effective": "2025-03-01"})
-        try:
-            singles.append(timed(app.append, [d], actor="clerk")[0])
-        except Exception:  # this person is seconded or gone on that date: try the next one
-            continue
-
-    # 2. cold fold and bare scan (fresh processes)
-    on = date(2022, 6, 30)
-    scan = min((in_child("scan", store) for _ in range(2)), key=lambda x: x["seconds"])
-    cold = in_child("fold", store, on.isoformat())
-    rows.append(("cold fold of the city on a date (s)", cold["seconds"], scan["seconds"], "bare scan (SELECT + orjson.loads)"))
-    rows.append(("cold fold peak RSS (MiB)", cold["peak_rss_mib"], scan["peak_rss_mib"], "bare scan's peak RSS"))
-
-    # 3. projection rebuild (fresh process), then as-of rosters in this process
-    rebuild = in_child("rebuild", store)
-    rows.append(("projection rebuild from scratch (s)", rebuild["seconds"], scan["seconds"], "bare scan"))
-    app.timeline.catch_up()
-    # The yearly report's fact index (ledger.store.fact_index): built with the timeline's catch-up, but a rebuild
-    # leaves it alone; build it here, once, so the report below is timed as a clerk meets it after the first.
-    t = time.perf_counter()
-    app.timeline.fact_index.catch_up()
-    rows.append(("yearly report index, first build (s)", time.perf_counter() - t, scan["seconds"], "bare scan"))
-    units = list(app.state().units)
-    start = date(2015, 1, 1)
-    dates = [start + timedelta(days=rng.randint(0, 3650)) for _ in range(a.samples)]
-    one = []
-    for d in dates:
-        unit = rng.choice(units)
-        one.append(timed(app.roster, d, None, unit)[0])
-    whole = [timed(app.roster, d)[0] for d in dates[: max(5, a.samples // 5)]]
-    facts = app.facts()
-    from ledger.app.ledger import PersonnelLedger
-    from ledger.fold.walk import fold
-
-    def fold_roster(d: date, unit: str | None) -> None:  # the same question answered by the fold
-        state = fold(facts, d)
-        state.staff(unit)
-
-    fold_one = [timed(fold_roster, d, rng.choice(units))[0] for d in dates[:3]]
-    rows.append(("as-of roster, one unit (median, ms)", statistics.median(one) * 1000,
-                 statistics.median(fold_one) * 1000, "fold of the city on that date"))
-    rows.append(("as-of roster, whole city (median, s)", statistics.median(whole), statistics.median(fold_one),
-                 "fold of the city on that date"))
-    if singles:
-        rows.append(("append one event at city scale (median, ms)", statistics.median(singles) * 1000,
-                     statistics.median(fold_one) * 1000, "one fold of the city"))
-    assert isinstance(app, PersonnelLedger)
-
-    # 4. start-up and the yearly report (subprocesses, through the CLI)
-    env = {**os.environ, "LEDGER_STORE": store}
-    ledger_cmd = [shutil.which("ledger") or "ledger"]
-    help_s = wall([*ledger_cmd, "--help"], env=env)
-    pass_s = wall([sys.executable, "-c", "pass"])
-    rows.append(("ledger --help (s)", help_s, pass_s, "python -c pass"))
-    out = a.workdir / "report.docx"
-    try:
-        report_s = wall([*ledger_cmd, "export", "yearly-report", "--year", "2022", "--unit",
-                         units[0], "-o", str(out)], n=1, env=env)
-        rows.append(("yearly report, one unit (s)", report_s, help_s, "ledger --help"))
-    except subprocess.CalledProcessError as e:
-        print(f"yearly report failed: {e.stderr[-500:]!r}", file=sys.stderr)
-
-    print(f"\n{a.store}: {a.people:,} people, {n:,} events (+{len(drafts_of(corrections))} corrections)\n")
-    print("| figure | value | baseline | ratio | target | met |\n|---|---:|---:|---:|---|---|")
-    for name, value, base, base_name in rows:
-        target, ok = TARGETS.get(name, ("", None))
-        ratio = value / base if base else float("nan")
-        met = "" if ok is None else ("yes" if ok(value, ratio) else "**no**")
-        print(f"| {name} | {value:,.3f} | {base:,.3f} ({base_name}) | {ratio:.2f}× | {target} | {met} |")
+    run = Run(a, *city_file(a.workdir, a.people, a.seed))
+    app = measure_import(run)
+    singles = measure_single_appends(app)
+    scan = measure_cold(run)
+    units = measure_rosters(run, app, scan, singles)
+    measure_cli(run, units, next(r.baseline for r in run.rows if r.key == "roster_city"))
+    print(f"\n{a.store}: {a.people:,} people, {run.events:,} events (+{len(drafts_of(run.corrections))} corrections)\n")
+    print(markdown(run.rows))
     if a.json:
-        a.json.write_bytes(orjson.dumps([{"figure": r[0], "value": r[1], "baseline": r[2], "baseline_name": r[3]}
-                                         for r in rows]))
+        a.json.write_bytes(orjson.dumps([dataclasses.asdict(r) for r in run.rows], option=orjson.OPT_INDENT_2))
 
 
 if __name__ == "__main__":

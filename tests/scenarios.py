@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.model.facts import Fact, parse_fields
+from ledger.model.facts import Fact
+from ledger.model.parsing import parse_fields
 
 
 def facts(*lines: tuple[str, dict[str, Any]]) -> list[Fact]:

@@ -96,7 +96,8 @@ def test_scoped_validation_refuses_exactly_what_validating_the_whole_city_refuse
     """Append validates only the people and units a batch can affect (ledger.scope); on a generated city, random
     single facts (many of them wrong: 超编, unknown posts, back-dated moves, retractions) get the same verdict."""
     from ledger.model.errors import Refused
-    from ledger.model.facts import Fact, parse_fields
+    from ledger.model.facts import Fact
+    from ledger.model.parsing import parse_fields
 
     lines, _ = city
     app = open_ledger(sqlite_store)

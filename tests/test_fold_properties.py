@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from ledger.fold.walk import fold, validate
 from ledger.model import vocabulary as v
-from ledger.model.facts import Fact, parse_fields
+from ledger.model.facts import Fact
+from ledger.model.parsing import parse_fields
 
 START = date(2020, 1, 1)
 STRUCTURE = [

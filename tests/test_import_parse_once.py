@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ledger.app.ledger import open_ledger
 from ledger.io.jsonl import read_jsonl
-from ledger.model.facts import parse_fields
+from ledger.model.parsing import parse_fields
 
 
 def test_read_drafts_carry_their_parsed_fields_and_record_the_same(tmp_path, write_jsonl, bureau_lines) -> None:

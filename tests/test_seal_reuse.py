@@ -10,7 +10,8 @@ import orjson
 from eventsourcing.persistence import Mapper
 
 from ledger.app.ledger import open_ledger
-from ledger.model.facts import Draft, parse_fields
+from ledger.model.facts import Draft
+from ledger.model.parsing import parse_fields
 from ledger.store.aggregate import load_stream
 from ledger.store.codec import SealedMapper
 from ledger.store.integrity import GENESIS, link, seal

@@ -21,7 +21,8 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from ledger.fold.walk import batch_order, validate
 from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError, no_unit
-from ledger.model.facts import Draft, Fact, parse_fields
+from ledger.model.facts import Draft, Fact
+from ledger.model.parsing import parse_fields
 from ledger.model.state import State
 from ledger.read.roster import roster_view
 from ledger.store.aggregate import LedgerStream, ledger_id, load_stream

@@ -17,7 +17,7 @@ store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
@@ -63,14 +63,10 @@ class TimelineIndex:
             self._add(f)
         self.count = len(facts)
 
-    def _subject(self, f: Fact, pending: dict[int, Fact] | None = None) -> str:
+    def _subject(self, f: Fact) -> str:
+        """A recorded fact's subject; a retraction's is its target's."""
         if f.event == "retracted":
-            target = f.data["target"]
-            if target in self.subject_of:
-                return self.subject_of[target]
-            if pending and target in pending:
-                return self._subject(pending[target], pending)
-            return STRUCTURE
+            return self.subject_of.get(f.data["target"], STRUCTURE)
         return own_subject(f)
 
     def _add(self, f: Fact) -> None:
@@ -86,47 +82,51 @@ class TimelineIndex:
     def scope(self, new: Iterable[Fact]) -> list[Fact] | None:
         """The recorded facts a batch's validation needs, or None when that is most of the timeline anyway."""
         new = list(new)
-        pending = {f.id: f for f in new}
         people: set[str] = set()
         movers: set[str] = set()  # people whose membership of units the batch can change
         units: set[str] = set()
-        for f in new:
-            subject = self._subject(f, pending)
-            touched = [f]
-            if f.event == "retracted":
-                for key in ("target", "replacement"):
-                    ref = f.data.get(key)
-                    other = self.by_id.get(ref) if ref is not None else None
-                    if other is None and ref in pending:
-                        other = pending[ref]
-                    if other is not None:
-                        touched.append(other)
-                        other_subject = own_subject(other)
-                        if other_subject != STRUCTURE:
-                            people.add(other_subject)
-                            if changes_membership(other):
-                                movers.add(other_subject)
+        for t in self._touched(new):
+            subject = own_subject(t)
             if subject != STRUCTURE:
                 people.add(subject)
-                if changes_membership(f):
+                if changes_membership(t):
                     movers.add(subject)
-            for t in touched:
-                if own_subject(t) == STRUCTURE or changes_membership(t):
-                    units.update(named_units(t))
+            if subject == STRUCTURE or changes_membership(t):
+                units.update(named_units(t))
         for person in movers:
             units |= self.person_units.get(person, set())
         for unit in units:
             people |= self.unit_people.get(unit, set())
-        # A retraction in scope may name a replacement about someone outside it: bring their timeline along.
-        for p in list(people):
-            for f in self.by_subject.get(p, ()):
-                rep = f.data.get("replacement") if f.event == "retracted" else None
-                if rep is not None and self.subject_of.get(rep, STRUCTURE) != STRUCTURE:
-                    people.add(self.subject_of[rep])
+        people |= self._replaced(people)
         size = len(self.by_subject[STRUCTURE]) + sum(len(self.by_subject.get(p, ())) for p in people)
         if size > WHOLE_TIMELINE_SHARE * max(self.count, 1):
             return None
         out = list(self.by_subject[STRUCTURE])
         for p in people:
             out += self.by_subject.get(p, ())
+        return out
+
+    def _touched(self, new: list[Fact]) -> Iterator[Fact]:
+        """The batch's facts, and the facts its retractions name (as target or replacement), recorded or not."""
+        pending = {f.id: f for f in new}
+        for f in new:
+            yield f
+            if f.event != "retracted":
+                continue
+            for key in ("target", "replacement"):
+                ref = f.data.get(key)
+                other = self.by_id.get(ref) if ref is not None else None
+                if other is None and ref is not None:
+                    other = pending.get(ref)
+                if other is not None:
+                    yield other
+
+    def _replaced(self, people: set[str]) -> set[str]:
+        """A retraction in scope may name a replacement about someone outside it: their timeline comes along."""
+        out: set[str] = set()
+        for p in people:
+            for f in self.by_subject.get(p, ()):
+                rep = f.data.get("replacement") if f.event == "retracted" else None
+                if rep is not None and self.subject_of.get(rep, STRUCTURE) != STRUCTURE:
+                    out.add(self.subject_of[rep])
         return out

@@ -7,7 +7,8 @@ from pathlib import Path
 import orjson
 
 from ledger.model.errors import Problem, Refused
-from ledger.model.facts import Draft, parse_fields
+from ledger.model.facts import Draft
+from ledger.model.parsing import parse_fields
 
 
 def read_jsonl(path: Path) -> list[Draft]:

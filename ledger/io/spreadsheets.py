@@ -24,7 +24,8 @@ from typing import Any
 
 from ledger.model.errors import Problem, Refused
 from ledger.model.events import EVENT_TYPES
-from ledger.model.facts import Draft, parse_fields
+from ledger.model.facts import Draft
+from ledger.model.parsing import parse_fields
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 # Tried in this order: Excel's "CSV UTF-8" (BOM), plain UTF-8, then what Chinese Excel saves as "CSV" (GBK;

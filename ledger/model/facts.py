@@ -1,4 +1,4 @@
-"""`Fact`: the light, read-side form of a recorded event, and the parsing of clerks' input into facts.
+"""`Fact`: the light, read-side form of a recorded event; `Draft`: an event a clerk asks to record.
 
 The fold, the queries and the exporters work on `Fact`s, not on eventsourcing's event objects: they are cheap to
 decode in bulk and carry exactly what a reader needs (id, type, effective date, recorded time, actor, fields).
@@ -9,13 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-
-from ledger.model import vocabulary as v
-from ledger.model.dates import parse_date
-from ledger.model.errors import Problem
-from ledger.model.events import UnknownEventType, event_type
-
-ALL_RANKS = frozenset(r for ladder in v.LADDERS.values() for r in ladder)
 
 
 @dataclass(slots=True)
@@ -48,74 +41,6 @@ class Fact:
         out["recorded"] = self.recorded.isoformat() if self.recorded else None
         out["actor"] = self.actor
         return out
-
-
-def _coerce(kind: type, value: Any) -> Any:
-    if kind is date:
-        return parse_date(value)
-    if kind is int:
-        if isinstance(value, bool):
-            raise ValueError(f"'{value}' is not a whole number")
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().removeprefix("E").removeprefix("e")
-        if not text.lstrip("-").isdigit():
-            raise ValueError(f"'{value}' is not a whole number")
-        return int(text)
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("true", "yes", "y", "1", "是"):
-            return True
-        if text in ("false", "no", "n", "0", "否"):
-            return False
-        raise ValueError(f"'{value}' is not yes/no")
-    return str(value).strip()
-
-
-def parse_fields(name: str, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-    """Check and convert one event's clerk-supplied fields. Returns the typed fields and the problems found.
-
-    Unknown fields, missing required fields, unparseable values and values outside a closed list are problems;
-    rules that need the timeline (is this person active? is there a vacancy?) are the fold's.
-    """
-    problems: list[Problem] = []
-    try:
-        etype = event_type(name)
-    except UnknownEventType as e:
-        return {}, [e.problem]
-    specs = etype.by_name
-    for field_name in raw:
-        if field_name not in specs:
-            problems.append(Problem("unknown_field", f"{name}: unknown field '{field_name}' (fields: {', '.join(specs)})"))
-    out: dict[str, Any] = {}
-    for field_name, spec in specs.items():
-        value = raw.get(field_name)
-        if field_name == "effective" and etype.effective_when_recorded and value in (None, ""):
-            value = date.today()
-        if isinstance(value, str) and not value.strip():
-            value = None
-        if value is None:
-            if spec.required:
-                problems.append(Problem("missing_field", f"{name}: '{field_name}' is required"))
-            out[field_name] = None
-            continue
-        try:
-            value = _coerce(spec.kind, value)
-        except ValueError as e:
-            problems.append(Problem("bad_value", f"{name}: {field_name}: {e}"))
-            out[field_name] = None
-            continue
-        if spec.choices and value not in spec.choices:
-            problems.append(Problem("bad_value", f"{name}: {field_name} '{value}' is not one of {'/'.join(spec.choices)}"))
-        if spec.rank and value not in ALL_RANKS:
-            problems.append(Problem("unknown_rank", f"{name}: unknown rank '{value}' (e.g. "
-                                    f"{'、'.join(v.CIVIL_SERVICE_RANKS[:3])}…, 八级职员, 专业技术十级)"))
-        if spec.kind is int and field_name == "count" and value < 0:
-            problems.append(Problem("bad_value", f"{name}: count must not be negative"))
-        out[field_name] = value
-    return out, problems
 
 
 @dataclass(frozen=True)
