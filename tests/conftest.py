@@ -18,6 +18,11 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository: README, CONTRIBUTING, benchmarks
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The synthetic city of benchmarks/generate.py is shared by the city-scale tests (`from generate import generate`).
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
 PG_DSN = dict(host=os.environ.get("LEDGER_TEST_PG_HOST", "127.0.0.1"), port=int(os.environ.get("LEDGER_TEST_PG_PORT", "5432")),
               dbname=os.environ.get("LEDGER_TEST_PG_DB", "test"), user=os.environ.get("LEDGER_TEST_PG_USER", "postgres"))
 RUN_ID = uuid.uuid4().hex[:8]

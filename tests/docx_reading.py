@@ -5,11 +5,21 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def xml(obj: Any) -> Any:
+    """The XML element behind a python-docx paragraph, run, table row or cell, or section: python-docx gives runs
+    a public `element`, the others only a private one — this is the one place the tests reach for it."""
+    element = getattr(obj, "element", None)
+    if element is None:
+        element = getattr(obj, "_sectPr", None)
+    return element if element is not None else obj._element
 
 
 def open_docx(path: Path) -> docx.document.Document:

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import base64
 import os
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from generate import generate
 
 from ledger.app.ledger import open_ledger
 from ledger.fold.walk import counting_facts, fold
 from ledger.model.facts import Draft
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import generate  # noqa: E402
 
 DATES = [date(2018, 12, 31), date(2019, 1, 1), date(2020, 6, 30), date(2021, 3, 1), date(2022, 12, 31),
          date(2030, 1, 1), None]  # (None: after every fact)

@@ -20,14 +20,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import orjson
+from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.fold.walk import validate
 from ledger.model.errors import Refused
 from ledger.model.facts import Draft
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import generate  # noqa: E402
 
 WORKERS = 4
 APPENDS = int(os.environ.get("LEDGER_LOAD_APPENDS", "2000"))

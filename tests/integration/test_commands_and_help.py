@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from tests.conftest import Ledger, run_ledger
+from tests.conftest import ROOT, Ledger, run_ledger
 
 
 def test_every_event_type_through_its_command(ledger):
@@ -84,7 +84,7 @@ def test_every_command_has_help_with_an_example(path, cmd):
         assert "Example" in r.output, f"ledger {' '.join(path)} --help has no Example"
 
 
-README = Path(__file__).parent.parent / "README.md"
+README = ROOT / "README.md"
 
 
 @pytest.mark.parametrize("path", [path for path, _ in _all_commands(cli)], ids=" ".join)

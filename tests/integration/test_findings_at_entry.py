@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.compliance_bureau import bureau, ev, load, person
 from tests.conftest import run_ledger
-from tests.test_compliance_check import bureau, ev, load, person
 
 
 def opened(ledger, write_jsonl) -> None:

@@ -10,9 +10,9 @@ import docx
 import orjson
 import pytest
 
-from tests.conftest import Ledger
+from tests.conftest import FIXTURES, Ledger
 
-FIXTURES = Path(__file__).parent / "fixtures" / "legacy_stores"
+FIXTURES = FIXTURES / "legacy_stores"
 KEY = "q6m1R0Jm8w0l0b8g5m4m3o2n1k0j9i8h7g6f5e4d3c2="
 
 

@@ -7,11 +7,10 @@ import io
 import os
 import re
 from collections import Counter
-from pathlib import Path
 
-from tests.conftest import Ledger, run_ledger
+from tests.conftest import ROOT, Ledger, run_ledger
 
-CONTRIBUTING = Path(__file__).parent.parent / "CONTRIBUTING.md"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 
 
 def _section(title: str) -> str:

@@ -5,20 +5,17 @@ each check runs in a cold ledger (a new process's view: nothing read yet)."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from generate import generate
 
 from ledger.app.ledger import open_ledger
 from ledger.app.yearly import scoped_facts, unit_yearly_figures
 from ledger.model.errors import NotFound
 from ledger.model.facts import Draft
 from ledger.read.yearly import YearlyFigures, yearly_figures
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import generate  # noqa: E402
 
 
 def drafts(lines: list[dict]) -> list[Draft]:

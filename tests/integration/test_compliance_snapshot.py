@@ -10,7 +10,7 @@ from collections import Counter
 import orjson
 from docx import Document
 
-from tests.test_compliance_check import ev, history, load
+from tests.compliance_bureau import ev, history, load
 
 
 def snapshot_files(ledger, write_jsonl, tmp_path, as_of="2022-12-31"):

@@ -4,18 +4,14 @@ fold does — before and after back-dated entries and retractions are recorded, 
 from __future__ import annotations
 
 import random
-import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.fold.walk import validate
 from ledger.model.facts import Draft
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import generate  # noqa: E402
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)  # known_at this late = everything, but through the fold
 

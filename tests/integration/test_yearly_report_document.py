@@ -23,6 +23,7 @@ from tests.docx_reading import (
     run_east_asian_fonts,
     texts,
     visible_text,
+    xml,
 )
 
 REPORT = "2022年选人用人工作报告.docx"
@@ -118,11 +119,11 @@ def test_page_geometry_is_gbt9704(demo: Path) -> None:
         assert p.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY, p.text
     pitch = body[1].paragraph_format.line_spacing
     assert 22 * pitch <= Mm(225) < 23 * pitch  # exactly 22 lines fit the text block
-    grid = s._sectPr.find(qn("w:docGrid"))
+    grid = xml(s).find(qn("w:docGrid"))
     assert grid.get(qn("w:linePitch")) == str(pitch.twips)
     # 28 characters a line: 3号 runs condensed so that 28 fit the 156 mm line and 29 do not.
     run = body[3].runs[0]
-    condensed = int(run._r.find(qn("w:rPr")).find(qn("w:spacing")).get(qn("w:val"))) / 20  # points
+    condensed = int(xml(run).find(qn("w:rPr")).find(qn("w:spacing")).get(qn("w:val"))) / 20  # points
     assert 28 * (16 + condensed) <= Mm(156).pt < 29 * (16 + condensed)
 
 
@@ -143,7 +144,7 @@ def test_title_body_and_heading_fonts(demo: Path) -> None:
 
 def test_every_run_has_an_east_asian_font(demo: Path) -> None:
     doc = open_docx(demo / REPORT)
-    parts = [doc.element.body, *(f._element for f in _footers(doc))]
+    parts = [doc.element.body, *(xml(f) for f in _footers(doc))]
     fonts = [f for part in parts for f in run_east_asian_fonts(part)]
     assert fonts and None not in fonts
     normal = doc.styles["Normal"].element.find(qn("w:rPr")).find(qn("w:rFonts"))
@@ -157,9 +158,9 @@ def test_page_numbers_are_page_fields_odd_right_even_left(demo: Path) -> None:
     for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT), (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         p = footer.paragraphs[0]
         assert p.alignment == align
-        xml = p._p.xml
-        assert "fldCharType=\"begin\"" in xml and "fldCharType=\"end\"" in xml
-        instr = "".join(e.text for e in p._p.iter(qn("w:instrText")))
+        markup = xml(p).xml
+        assert "fldCharType=\"begin\"" in markup and "fldCharType=\"end\"" in markup
+        instr = "".join(e.text for e in xml(p).iter(qn("w:instrText")))
         assert instr.strip() == "PAGE"
         assert p.text == "— 1 —"  # the field's cached result between the 一字线
         assert {(r.font.size, _ea(r)) for r in p.runs} == {(Pt(14), "宋体")}
@@ -197,9 +198,9 @@ def test_redacted_twin_leaks_no_name_in_any_part(demo: Path) -> None:
     parts = all_part_texts(demo / PUBLIC)
     assert {"word/document.xml", "docProps/core.xml"} <= set(parts)
     assert any(name.startswith("word/footer") for name in parts)
-    for part, xml in parts.items():
+    for part, markup in parts.items():
         for name in names:
-            assert name not in xml and name not in visible_text(xml), f"{name} in {part}"
+            assert name not in markup and name not in visible_text(markup), f"{name} in {part}"
     # The unredacted report does hold them, so the check above can fail.
     full = visible_text(all_part_texts(demo / REPORT)["word/document.xml"])
     assert "许博文" in full and "旅游发展科" in full
@@ -228,7 +229,7 @@ def test_a_subordinate_unit_can_be_reported_on(demo: Path, tmp_path: Path) -> No
 
 
 def _ea(run) -> str | None:
-    rfonts = run._r.find(qn("w:rPr")).find(qn("w:rFonts"))
+    rfonts = xml(run).find(qn("w:rPr")).find(qn("w:rFonts"))
     return rfonts.get(qn("w:eastAsia"))
 
 

@@ -164,7 +164,7 @@ def test_tampering_with_an_encrypted_store_is_named(encrypted):
     ledger, key = encrypted
     env = key_env(key)
     assert ledger("verify", env=env).exit_code == 0
-    from tests.test_integrity import Table
+    from tests.store_tables import Table
 
     os.environ["LEDGER_ENCRYPTION_KEY"] = key
     try:
