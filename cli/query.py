@@ -89,11 +89,16 @@ def _print_roster(session: Session, on: date, known_at: datetime | None, unit: s
             echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
 
 
+show_id_option = click.option("--show-id-number", "reveal", is_flag=True,
+                              help="Show 身份证号 in full (masked otherwise).")
+
+
 @click.command()
 @click.argument("person")
 @json_option
+@show_id_option
 @click.pass_obj
-def history(session: Session, person: str, as_json: bool) -> None:
+def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
     """Show a person's whole timeline: every event with its effective date, recorded time, actor, basis and
     note; retracted events marked, with the retraction's reason, actor and time.
 
@@ -102,7 +107,7 @@ def history(session: Session, person: str, as_json: bool) -> None:
         ledger history P13
         ledger history P13 --json
     """
-    entries = session.queries.history(person)
+    entries = session.queries.history(person, reveal=reveal)
     if as_json:
         emit_json(entries)
         return
@@ -141,8 +146,9 @@ def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.command()
 @log_filter_options
 @json_option
+@show_id_option
 @click.pass_obj
-def log(session: Session, as_json: bool, **filters: Any) -> None:
+def log(session: Session, as_json: bool, reveal: bool, **filters: Any) -> None:
     """List every recorded event in recording order, with id, recorded time, actor, effective date and basis.
 
     Filters narrow the list (all must hold): --person (with retractions of their events), --unit, --actor,
@@ -153,12 +159,12 @@ def log(session: Session, as_json: bool, **filters: Any) -> None:
         ledger log --json > ledger-export.json
         ledger log --person P13 --since 2022-01-01 --event rank_promoted
     """
-    from ledger.app import LogFilter
+    from ledger.app import LogFilter, fact_json
 
     where = LogFilter(**filters) if any(v is not None for v in filters.values()) else None
     facts = session.queries.log(where)
     if as_json:
-        emit_json([f.as_json() for f in facts])
+        emit_json([fact_json(f, reveal) for f in facts])
         return
     echo_table(
         ["id", "recorded (UTC)", "actor", "event", "effective", "who", "basis"],

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ledger.model.dates import parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
     from ledger.model.state import State
-    from ledger.read.history import DIFF_KEYS, LogFilter
+    from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
     from ledger.read.yearly import YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.store.crypto import new_key
@@ -43,7 +43,7 @@ _LAZY = {
     "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo", "demo_narrative": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
-    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
+    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
@@ -69,4 +69,6 @@ __all__ = [
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
+    # the cadre's file
+    "fact_json",
 ]

@@ -117,9 +117,10 @@ class Queries:
         facts = self.application.facts()
         return facts if where is None else filter_log(facts, where)
 
-    def history(self, person: str) -> list[dict[str, Any]]:
-        """A person's events with their corrections, in the `ledger history --json` shape."""
-        return history_entries(self.application.history(person), self.application.facts())
+    def history(self, person: str, reveal: bool = False) -> list[dict[str, Any]]:
+        """A person's events with their corrections, in the `ledger history --json` shape (身份证号 masked unless
+        `reveal`)."""
+        return history_entries(self.application.history(person), self.application.facts(), reveal)
 
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape."""
