@@ -171,3 +171,29 @@ def log(session: Session, as_json: bool, reveal: bool, **filters: Any) -> None:
         [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, f.event, f.effective,
           f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
     )
+
+
+@click.command()
+@click.argument("person")
+@as_of_option
+@json_option
+@click.pass_obj
+def resume(session: Session, person: str, as_of: date | None, as_json: bool) -> None:
+    """Show a person's 简历 as the ledger writes it for the 干部任免审批表.
+
+    The lines recorded from before the ledger (`ledger career`) come first; then one line per stretch in which
+    the person's unit, section, posts and rank stayed the same (单位科室职务（职级）), each secondment as a
+    （其间：…） line under the line it began in. The open line ends with blanks, as on the form.
+
+    \b
+    Example:
+        ledger resume P13 --as-of 2022-12-31
+        ledger resume P13 --json
+    """
+    found = session.queries.resume(person, as_of or date.today())
+    if as_json:
+        emit_json(found.as_json())
+        return
+    click.echo(f"{found.name}（{found.person}）简历，截至{found.as_of}")
+    for line in found.rendered():
+        click.echo(line)

@@ -24,10 +24,12 @@ if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
-    from ledger.model.dates import parse_date, parse_timestamp
+    from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
+    from ledger.model.identity import mask_id_number
     from ledger.model.state import State
     from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
+    from ledger.read.resume import Resume
     from ledger.read.yearly import YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.store.crypto import new_key
@@ -44,6 +46,7 @@ _LAZY = {
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
+    "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
@@ -70,5 +73,5 @@ __all__ = [
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
     # the cadre's file
-    "fact_json",
+    "Resume", "YearMonth", "fact_json", "mask_id_number",
 ]

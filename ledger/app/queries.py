@@ -25,6 +25,7 @@ from ledger.rules import Finding, Rulebook, compliance_findings
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
+    from ledger.read.resume import Resume
     from ledger.read.yearly import YearlyFigures
     from ledger.store.integrity import Verification
 
@@ -125,6 +126,20 @@ class Queries:
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape."""
         return diff(self.application.facts(), start, end, unit, known_at)
+
+    # --- the cadre's file -----------------------------------------------------------------------------------------
+    def cadre_file(self, person: str, on: date, reveal: bool = False) -> dict[str, Any]:
+        """A person's file on `on`: who, what they hold, profile (身份证号 masked unless `reveal`), education,
+        titles, appraisals, 奖惩 (`ledger.read.cadre`)."""
+        from ledger.read.cadre import cadre_view
+
+        return cadre_view(self.state(on), person, on, reveal)
+
+    def resume(self, person: str, on: date) -> Resume:
+        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
+        from ledger.read.resume import resume
+
+        return resume(self.application.facts(), person, on)
 
     # --- compliance and figures ------------------------------------------------------------------------------------
     def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:

@@ -71,6 +71,15 @@ class Title:
 
 
 @dataclass(frozen=True)
+class Appraisal:
+    """One year's appraisal (年度考核) and the fact that recorded it."""
+
+    grade: str  # 优秀/称职/基本称职/不称职
+    effective: date
+    event_id: int
+
+
+@dataclass(frozen=True)
 class Entry:
     """An award or a discipline (奖惩): its date, text and the decision's document number."""
 
@@ -99,7 +108,7 @@ class CadreFile:
     profile: dict[str, str] = field(default_factory=dict)  # ethnicity, native_place, … (profile_recorded's fields)
     educations: list[Education] = field(default_factory=list)
     titles: list[Title] = field(default_factory=list)
-    appraisals: dict[int, str] = field(default_factory=dict)  # year -> 优秀/称职/基本称职/不称职
+    appraisals: dict[int, Appraisal] = field(default_factory=dict)  # year -> its appraisal
     awards: list[Entry] = field(default_factory=list)
     disciplines: list[Entry] = field(default_factory=list)
     career: list[CareerLine] = field(default_factory=list)
@@ -108,6 +117,10 @@ class CadreFile:
         """The highest education recorded (of one kind, 全日制 or 在职, if given); the later of equals."""
         found = [e for e in self.educations if kind is None or e.kind == kind]
         return min(reversed(found), key=lambda e: v.education_rank(e.level), default=None)
+
+    def grades(self) -> dict[int, str]:
+        """Each appraised year's grade, by year."""
+        return {y: a.grade for y, a in sorted(self.appraisals.items())}
 
     def senior_title(self, grades: Iterable[str]) -> Title | None:
         """A title held of one of `grades` (正高, 副高 …), None if none."""

@@ -11,6 +11,7 @@ from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
+from ledger.model.state import Appraisal
 
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
@@ -41,7 +42,8 @@ class Appraised(EventType):
                 change.refuse(f, "impossible_date", f"an appraisal of {year} cannot take effect on {f.effective}")
                 return
             if year in p.file.appraisals:
-                change.refuse(f, "already_appraised", f"{year} is already appraised {p.file.appraisals[year]}; "
-                              "retract that appraisal to correct it")
+                held = p.file.appraisals[year]
+                change.refuse(f, "already_appraised", f"{year} is already appraised {held.grade} (event "
+                              f"{held.event_id}); retract that appraisal to correct it")
                 return
-        p.file.appraisals[year] = grade
+        p.file.appraisals[year] = Appraisal(grade, f.effective, f.id)
