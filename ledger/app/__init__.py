@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
-    from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
+    from ledger.app.recording import (
+        ProgressFactory,
+        Recorded,
+        import_events,
+        import_lrmx,
+        import_opening_roster,
+        record,
+    )
+    from ledger.io.lrmx import lrmx_bytes
     from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
     from ledger.model.identity import mask_id_number
@@ -47,6 +55,7 @@ _LAZY = {
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
+    "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
@@ -73,5 +82,5 @@ __all__ = [
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
     # the cadre's file
-    "Resume", "YearMonth", "fact_json", "mask_id_number",
+    "Resume", "YearMonth", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
 ]

@@ -141,6 +141,17 @@ class Queries:
 
         return resume(self.application.facts(), person, on)
 
+    def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
+                         proposed_removal: str | None = None, reason: str | None = None, actor: str | None = None,
+                         reveal: bool = False) -> dict[str, str]:
+        """The 干部任免审批表 of `person` on `on`: each element of the .lrmx form and its text (`ledger.io.lrmx`);
+        the 身份证号 masked unless `reveal`."""
+        from ledger.io.lrmx import form_values
+
+        file = self.cadre_file(person, on, reveal)
+        return form_values(file, self.resume(person, on).rendered(), on, proposed_post=proposed_post,
+                           proposed_removal=proposed_removal, reason=reason, actor=actor)
+
     # --- compliance and figures ------------------------------------------------------------------------------------
     def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:
         """The rules in force: `rules_file` if given, else `ledger.toml` beside a SQLite store, else the catalogue."""
