@@ -35,10 +35,12 @@ def _fmt_posts(posts: list[dict]) -> str:
               help="Write the roster to -o FILE as a spreadsheet (the columns import-roster reads) or .docx.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="File to write (its suffix picks the format unless --format is given).")
+@click.option("--layout", type=click.Choice(["standard", "cadre"]), default="standard", show_default=True,
+              help="cadre: the 干部花名册 as bureaus keep it (三龄两历一身份, two-row header; xlsx or docx).")
 @quiet_option
 @click.pass_obj
 def roster(session: Session, as_of: date | None, known_at: datetime | None, unit: str | None, as_json: bool,
-           fmt: str | None, output: Path | None, quiet: bool) -> None:
+           fmt: str | None, output: Path | None, layout: str, quiet: bool) -> None:
     """Show who is on the establishment on a date, with their posts and ranks.
 
     People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
@@ -49,13 +51,18 @@ def roster(session: Session, as_of: date | None, known_at: datetime | None, unit
         ledger roster --as-of 2022-12-31
         ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
         ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
+        ledger roster --as-of 2022-12-31 --layout cadre --format docx -o 干部花名册.docx
     """
     on = as_of or date.today()
     if fmt or output:
         if output is None:
             raise click.UsageError("--format needs -o FILE: where to write the roster")
-        from exporters.roster import export_roster
+        from exporters.roster import export_cadre_roster, export_roster
 
+        if layout == "cadre":
+            written = export_cadre_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt)
+            click.echo(f"Wrote {written}")
+            return
         written = export_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt or None,
                                 progress_factory=factory("Writing roster", quiet))
         click.echo(f"Wrote {written}")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         record,
     )
     from ledger.io.lrmx import lrmx_bytes
+    from ledger.io.roster_table import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
     from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
     from ledger.model.identity import mask_id_number
@@ -56,6 +57,8 @@ _LAZY = {
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
     "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
+    "CADRE_HEADER": "ledger.io.roster_table", "CADRE_GROUPS": "ledger.io.roster_table",
+    "cadre_subheaders": "ledger.io.roster_table",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
@@ -82,5 +85,5 @@ __all__ = [
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
     # the cadre's file
-    "Resume", "YearMonth", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
+    "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
 ]

@@ -104,6 +104,16 @@ class Queries:
         self._unit_codes(state, on, unit)
         return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
 
+    def cadre_roster(self, on: date, known_at: datetime | None = None,
+                     unit: str | None = None) -> list[tuple[str, list[list[str]]]]:
+        """The roster on `on` in the cadre layout (三龄两历一身份): one (unit name, rows) per unit, rows in the columns
+        of `ledger.io.roster_table.CADRE_HEADER` (the education groups as two columns each)."""
+        from ledger.io.roster_table import cadre_sheets
+
+        state = self.state(on, known_at)
+        self._unit_codes(state, on, unit)
+        return cadre_sheets(state, unit)
+
     @staticmethod
     def _unit_codes(state: State, on: date, unit: str | None) -> list[str]:
         if unit is None:

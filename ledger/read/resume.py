@@ -63,10 +63,10 @@ class Resume:
                 "lines": [x.as_json() for x in self.lines], "text": self.rendered()}
 
 
-def post_text(p: PersonState, state: State) -> str:
+def post_text(p: PersonState, state: State, with_unit: bool = True) -> str:
     """What a person is on the state's date, as the 简历 and 现任职务 word it: 单位科室职务（职级）, or 单位科室职级
-    without a post."""
-    unit = state.units[p.unit].name if p.unit in state.units else p.unit
+    without a post (without the unit's name for a roster that groups people by unit)."""
+    unit = "" if not with_unit else state.units[p.unit].name if p.unit in state.units else p.unit
     if not p.posts:
         return f"{unit}{p.section or ''}{p.rank}"
     if all(x.section in (None, p.section) for x in p.posts):
