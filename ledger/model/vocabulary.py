@@ -110,12 +110,12 @@ EDUCATION_KINDS: tuple[str, ...] = ("全日制", "在职")
 TITLE_GRADES: tuple[str, ...] = ("正高", "副高", "中级", "初级")  # 专业技术职务的级别
 
 # Education levels (学历) as clerks and forms write them, highest first: each spelling -> its canonical name. The
-# .lrmx form writes 研究生/大学/大专; rosters write 硕士研究生/大学本科/大学专科.
+# .lrmx form writes 研究生/大学/大专; rosters write 硕士研究生/大学本科/大专.
 EDUCATION_LEVELS: dict[str, str] = {
     "博士研究生": "博士研究生", "博士": "博士研究生",
     "硕士研究生": "硕士研究生", "研究生": "硕士研究生", "硕士": "硕士研究生",
     "大学本科": "大学本科", "本科": "大学本科", "大学": "大学本科",
-    "大学专科": "大学专科", "大专": "大学专科", "专科": "大学专科",
+    "大专": "大专", "大学专科": "大专", "专科": "大专",
     "中专": "中专", "中等专科": "中专", "中技": "中专", "高中": "高中", "初中": "初中",
 }
 EDUCATION_ORDER: tuple[str, ...] = tuple(dict.fromkeys(EDUCATION_LEVELS.values()))  # canonical, highest first

@@ -78,7 +78,7 @@ APPRAISALS_NOT_COUNTING = ["基本称职", "不称职"]
 
 # DOMAIN.md §2: the rank a 录用 recruit starts at, by education (canonical levels: vocabulary.EDUCATION_LEVELS).
 STARTING_RANKS: dict[str, str] = {
-    "硕士研究生": "四级主任科员", "大学本科": "一级科员", "大学专科": "一级科员", "中专": "二级科员", "高中": "二级科员",
+    "硕士研究生": "四级主任科员", "大学本科": "一级科员", "大专": "一级科员", "中专": "二级科员", "高中": "二级科员",
 }
 
 CATALOGUE: tuple[RuleSpec, ...] = (
