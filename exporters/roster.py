@@ -74,6 +74,10 @@ def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | 
     for i, w in enumerate(widths, start=1):
         out.column_dimensions[get_column_letter(i)].width = w
     out.freeze_panes = "A2"
+    return _save_book(book, path, title)
+
+
+def _save_book(book: Any, path: Path, title: str) -> Path:
     book.properties.title = title
     book.properties.creator = "personnel-ledger"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,11 +192,7 @@ def write_cadre_xlsx(path: Path, sheets: list[tuple[str, list[list[str]]]], titl
             for cell in col:
                 cell.number_format = "@"  # 1985.10 must stay text, not become the number 1985.1
         out.freeze_panes = "B3"
-    book.properties.title = title
-    book.properties.creator = "personnel-ledger"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return _save_book(book, path, title)
 
 
 def write_cadre_docx(path: Path, sheets: list[tuple[str, list[list[str]]]], title: str, on: date) -> Path:
@@ -224,6 +224,8 @@ def write_cadre_docx(path: Path, sheets: list[tuple[str, list[list[str]]]], titl
 
 def _merge_header(table: Any, top: list[str]) -> None:
     """Merge a group's label across its sub-columns, and every other label down over the sub-label row."""
+    from .ooxml import keep_first_run
+
     col = 0
     while col < len(top):
         span = 1
@@ -234,9 +236,7 @@ def _merge_header(table: Any, top: list[str]) -> None:
             merged = first.merge(table.cell(0, col + span - 1))
         else:
             merged = first.merge(table.cell(1, col))
-        for extra in merged.paragraphs[1:]:  # merging joins the cells' paragraphs: keep the label once
-            extra._p.getparent().remove(extra._p)
-        merged.paragraphs[0].runs[1:] and [r._r.getparent().remove(r._r) for r in merged.paragraphs[0].runs[1:]]
+        keep_first_run(merged)  # merging joins the cells' text: the label once
         col += span
 
 
