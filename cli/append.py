@@ -16,7 +16,7 @@ from cli.check import warn_findings
 from cli.session import Session
 from ledger.app import EVENT_TYPES, EventType
 
-METAVARS = {"date": "DATE", "int": "N"}
+METAVARS = {"date": "DATE", "int": "N", "YearMonth": "YYYY.MM", "IdNumber": "ID"}
 
 
 def record_one(t: EventType, **kwargs: Any) -> None:

@@ -39,10 +39,16 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", callback=_parse_pairs,
               help="An option for a third-party exporter (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="With --list: print JSON.")
+@click.option("--person", metavar="PERSON", help="The person the document is about (appointment-form).")
+@click.option("--proposed-post", metavar="TEXT", help="拟任职务 (appointment-form).")
+@click.option("--proposed-removal", metavar="TEXT", help="拟免职务 (appointment-form).")
+@click.option("--reason", metavar="TEXT", help="任免理由 (appointment-form).")
+@click.option("--show-id-number", "show_id_number", is_flag=True,
+              help="Print 身份证号 in full (masked otherwise; never with --redact).")
 @click.pass_obj
 def export(session: Session, name: str | None, list_only: bool, output: Path | None, year: int | None,
            as_of: date | None, known_at: datetime | None, unit: str | None, narrative: Path | None, redact: bool,
-           fmt: str | None, extra: dict[str, str], as_json: bool) -> None:
+           fmt: str | None, extra: dict[str, str], as_json: bool, **person_options: str | bool | None) -> None:
     """Write a document with an exporter (plugins are found through the `ledger.exporters` entry points).
 
     Every exporter gets the same options; each uses those it knows. `--list` shows name, formats, and the
@@ -53,6 +59,7 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
         ledger export --list
         ledger export yearly-report --year 2022 -o 2022年选人用人工作报告.docx
         ledger export yearly-report --year 2022 --narrative narrative.md --redact -o 公开版.docx
+        ledger export appointment-form --person P13 --proposed-post 办公室主任 -o 林晓.lrmx
     """
     from exporters.base import ExportContext
     from exporters.registry import get_exporter, list_exporters
@@ -71,6 +78,6 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
         raise click.UsageError("-o PATH is required: where to write the document")
     exporter = get_exporter(name)  # an unknown name is a LedgerError: "Error: …", exit 1
     options = {"year": year, "as_of": as_of, "known_at": known_at, "unit": unit, "narrative": narrative,
-               "redact": redact, "format": fmt, **extra}
+               "redact": redact, "format": fmt, **person_options, **extra}
     written = exporter.export(ExportContext(session.queries, session.actor), output, options)
     click.echo(f"Wrote {written}")

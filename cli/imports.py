@@ -97,3 +97,43 @@ def import_roster(session: Session, file: Path, as_of: date, unit: str | None, m
         click.echo("Generated 人员编号 (from 单位, 姓名 and 出生年月: a rerun gives the same ids):")
         echo_table(["where", "人员编号", "姓名"], plan.generated)
     warn_findings(findings)
+
+
+@click.command("import-lrmx")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--person", metavar="PERSON", help="The person the (one) form is about, when name and birth month "
+              "do not single them out.")
+@click.option("--effective", metavar="DATE", callback=parse_date_option,
+              help="Date the form's facts take effect  [default: the form's 填表时间, never before the person's hire]")
+@click.option("--dry-run", is_flag=True, help="Check only; write nothing.")
+@click.pass_obj
+def import_lrmx(session: Session, files: tuple[Path, ...], person: str | None, effective: date | None,
+                dry_run: bool) -> None:
+    """Record what 干部任免审批表 forms (.lrmx, from the 中组部 form editor) add to people's files, all or nothing.
+
+    Each form is matched to a person already in the ledger by 身份证号, else by name and birth month; an
+    ambiguous or unknown person is refused with the candidates listed (a form never hires anyone). It records
+    the profile (民族, 籍贯, 出生地, 入党时间, 参加工作时间, 健康状况, 专长, 身份证号), the full-time and in-service
+    education, the professional title and the lines of the 简历 from before the person's hire; what the ledger
+    already holds is skipped. A file that is not a form (not XML, another root element, entity declarations,
+    impossible dates) is refused with the element named.
+
+    \b
+    Example:
+        ledger import-lrmx 林晓.lrmx
+        ledger import-lrmx forms/*.lrmx --dry-run
+    """
+    from ledger.app import import_lrmx as record_forms
+
+    plan, findings = record_forms(session.app, list(files), person=person, effective=effective,
+                                  actor=session.actor, strict=session.strict, dry_run=dry_run)
+    for note in plan.notes:
+        click.echo(f"Note: {note}")
+    echo_table(["form", "人员编号", "姓名", "facts"], plan.matched)
+    n = len(plan.located.drafts)
+    if dry_run:
+        click.echo(f"{n} facts would be recorded (dry run, nothing written)")
+    else:
+        ids = plan.ids
+        click.echo(f"{n} facts recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
+    warn_findings(findings)

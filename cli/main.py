@@ -69,6 +69,7 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
 COMMANDS: tuple[click.Command, ...] = (
     *append.COMMANDS, imports.import_, imports.import_roster, query.roster, query.history, query.log,
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
+    query.resume, imports.import_lrmx,
 )
 for command in COMMANDS:
     cli.add_command(command)

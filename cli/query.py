@@ -35,10 +35,12 @@ def _fmt_posts(posts: list[dict]) -> str:
               help="Write the roster to -o FILE as a spreadsheet (the columns import-roster reads) or .docx.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="File to write (its suffix picks the format unless --format is given).")
+@click.option("--layout", type=click.Choice(["standard", "cadre"]), default="standard", show_default=True,
+              help="cadre: the 干部花名册 as bureaus keep it (三龄两历一身份, two-row header; xlsx or docx).")
 @quiet_option
 @click.pass_obj
 def roster(session: Session, as_of: date | None, known_at: datetime | None, unit: str | None, as_json: bool,
-           fmt: str | None, output: Path | None, quiet: bool) -> None:
+           fmt: str | None, output: Path | None, layout: str, quiet: bool) -> None:
     """Show who is on the establishment on a date, with their posts and ranks.
 
     People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
@@ -49,13 +51,18 @@ def roster(session: Session, as_of: date | None, known_at: datetime | None, unit
         ledger roster --as-of 2022-12-31
         ledger roster --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --json
         ledger roster --as-of 2022-12-31 --format xlsx -o 花名册.xlsx
+        ledger roster --as-of 2022-12-31 --layout cadre --format docx -o 干部花名册.docx
     """
     on = as_of or date.today()
     if fmt or output:
         if output is None:
             raise click.UsageError("--format needs -o FILE: where to write the roster")
-        from exporters.roster import export_roster
+        from exporters.roster import export_cadre_roster, export_roster
 
+        if layout == "cadre":
+            written = export_cadre_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt)
+            click.echo(f"Wrote {written}")
+            return
         written = export_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt or None,
                                 progress_factory=factory("Writing roster", quiet))
         click.echo(f"Wrote {written}")
@@ -89,11 +96,16 @@ def _print_roster(session: Session, on: date, known_at: datetime | None, unit: s
             echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
 
 
+show_id_option = click.option("--show-id-number", "reveal", is_flag=True,
+                              help="Show 身份证号 in full (masked otherwise).")
+
+
 @click.command()
 @click.argument("person")
 @json_option
+@show_id_option
 @click.pass_obj
-def history(session: Session, person: str, as_json: bool) -> None:
+def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
     """Show a person's whole timeline: every event with its effective date, recorded time, actor, basis and
     note; retracted events marked, with the retraction's reason, actor and time.
 
@@ -102,7 +114,7 @@ def history(session: Session, person: str, as_json: bool) -> None:
         ledger history P13
         ledger history P13 --json
     """
-    entries = session.queries.history(person)
+    entries = session.queries.history(person, reveal=reveal)
     if as_json:
         emit_json(entries)
         return
@@ -141,8 +153,9 @@ def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.command()
 @log_filter_options
 @json_option
+@show_id_option
 @click.pass_obj
-def log(session: Session, as_json: bool, **filters: Any) -> None:
+def log(session: Session, as_json: bool, reveal: bool, **filters: Any) -> None:
     """List every recorded event in recording order, with id, recorded time, actor, effective date and basis.
 
     Filters narrow the list (all must hold): --person (with retractions of their events), --unit, --actor,
@@ -153,15 +166,41 @@ def log(session: Session, as_json: bool, **filters: Any) -> None:
         ledger log --json > ledger-export.json
         ledger log --person P13 --since 2022-01-01 --event rank_promoted
     """
-    from ledger.app import LogFilter
+    from ledger.app import LogFilter, fact_json
 
     where = LogFilter(**filters) if any(v is not None for v in filters.values()) else None
     facts = session.queries.log(where)
     if as_json:
-        emit_json([f.as_json() for f in facts])
+        emit_json([fact_json(f, reveal) for f in facts])
         return
     echo_table(
         ["id", "recorded (UTC)", "actor", "event", "effective", "who", "basis"],
         [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, f.event, f.effective,
           f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
     )
+
+
+@click.command()
+@click.argument("person")
+@as_of_option
+@json_option
+@click.pass_obj
+def resume(session: Session, person: str, as_of: date | None, as_json: bool) -> None:
+    """Show a person's 简历 as the ledger writes it for the 干部任免审批表.
+
+    The lines recorded from before the ledger (`ledger career`) come first; then one line per stretch in which
+    the person's unit, section, posts and rank stayed the same (单位科室职务（职级）), each secondment as a
+    （其间：…） line under the line it began in. The open line ends with blanks, as on the form.
+
+    \b
+    Example:
+        ledger resume P13 --as-of 2022-12-31
+        ledger resume P13 --json
+    """
+    found = session.queries.resume(person, as_of or date.today())
+    if as_json:
+        emit_json(found.as_json())
+        return
+    click.echo(f"{found.name}（{found.person}）简历，截至{found.as_of}")
+    for line in found.rendered():
+        click.echo(line)

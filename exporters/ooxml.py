@@ -109,3 +109,11 @@ def repeat_header(row: Any) -> None:
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
+
+
+def keep_first_run(cell: Any) -> None:
+    """A merged cell holds the text of every cell merged into it: keep its first paragraph's first run only."""
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    for run in cell.paragraphs[0].runs[1:]:
+        run._r.getparent().remove(run._r)

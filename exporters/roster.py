@@ -74,6 +74,10 @@ def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | 
     for i, w in enumerate(widths, start=1):
         out.column_dimensions[get_column_letter(i)].width = w
     out.freeze_panes = "A2"
+    return _save_book(book, path, title)
+
+
+def _save_book(book: Any, path: Path, title: str) -> Path:
     book.properties.title = title
     book.properties.creator = "personnel-ledger"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,3 +152,102 @@ class RosterExporter:
 
 
 exporter = RosterExporter()
+
+
+# --- the cadre layout (干部花名册 as bureaus keep it) ------------------------------------------------------------------
+def _cadre_header_cells() -> list[tuple[str, int, int, int, int]]:
+    """(label, first row, first column, last row, last column) of the two-row header, columns 1-based."""
+    from ledger.app import CADRE_GROUPS, CADRE_HEADER
+
+    cells, col = [], 1
+    for h in CADRE_HEADER:
+        subs = CADRE_GROUPS.get(h)
+        if subs:
+            cells.append((h, 1, col, 1, col + len(subs) - 1))
+            cells += [(s, 2, col + i, 2, col + i) for i, s in enumerate(subs)]
+            col += len(subs)
+        else:
+            cells.append((h, 1, col, 2, col))
+            col += 1
+    return cells
+
+
+def write_cadre_xlsx(path: Path, sheets: list[tuple[str, list[list[str]]]], title: str) -> Path:
+    """One sheet per unit, named after it, under the two-row header (merged as bureaus draw it); text cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for unit_name, rows in sheets or [(SHEET_TITLE, [])]:
+        out = book.create_sheet(unit_name[:31])
+        for label, r1, c1, r2, c2 in _cadre_header_cells():
+            cell = out.cell(r1, c1, label)
+            cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", vertical="center")
+            if (r1, c1) != (r2, c2):
+                out.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        for row in rows:
+            out.append([None if c == "" else c for c in row])
+        for col in out.iter_cols(min_row=3):
+            for cell in col:
+                cell.number_format = "@"  # 1985.10 must stay text, not become the number 1985.1
+        out.freeze_panes = "B3"
+    return _save_book(book, path, title)
+
+
+def write_cadre_docx(path: Path, sheets: list[tuple[str, list[list[str]]]], title: str, on: date) -> Path:
+    """Landscape A4: one table per unit under the two-row header (groups over their sub-columns)."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt
+
+    from ledger.app import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
+
+    from .gbt9704 import OfficialDocument
+
+    doc = OfficialDocument()
+    section = doc.doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(15)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    doc.title(title)
+    widths = [15, 34, 8, 10, 14, 14, 26, 14, 22, 14, 14, 14, 14, 14, 20]
+    subs = cadre_subheaders()
+    top = [h for h in CADRE_HEADER for _ in range(len(CADRE_GROUPS.get(h, (h,))))]
+    for unit_name, rows in sheets:
+        table = doc.table(top, [subs, *rows], widths_mm=widths, size=Pt(9), caption=f"{unit_name}（{len(rows)}人）")
+        _merge_header(table, top)
+    doc.right_aligned(f"截至{on.year}年{on.month}月{on.day}日")
+    doc.set_properties(title)
+    return doc.save(path)
+
+
+def _merge_header(table: Any, top: list[str]) -> None:
+    """Merge a group's label across its sub-columns, and every other label down over the sub-label row."""
+    from .ooxml import keep_first_run
+
+    col = 0
+    while col < len(top):
+        span = 1
+        while col + span < len(top) and top[col + span] == top[col]:
+            span += 1
+        first = table.cell(0, col)
+        if span > 1:
+            merged = first.merge(table.cell(0, col + span - 1))
+        else:
+            merged = first.merge(table.cell(1, col))
+        keep_first_run(merged)  # merging joins the cells' text: the label once
+        col += span
+
+
+def export_cadre_roster(queries: Queries, path: Path, on: date, *, known_at: datetime | None = None,
+                        unit: str | None = None, fmt: str | None = None) -> Path:
+    """The roster on `on` in the cadre layout, as .xlsx (one sheet per unit) or landscape .docx."""
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt not in ("xlsx", "docx"):
+        raise LedgerError(f"roster --layout cadre: cannot write '{fmt or path.name}' (formats: xlsx, docx)")
+    sheets = queries.cadre_roster(on, known_at, unit)
+    title = f"{sheets[0][0] if unit and sheets else '干部'}花名册（{on.isoformat()}）"
+    if fmt == "xlsx":
+        return write_cadre_xlsx(path, sheets, title)
+    return write_cadre_docx(path, sheets, title, on)

@@ -218,9 +218,8 @@ def practice_paragraph(f: YearlyFigures) -> str:
     if n:
         cohorts = "、".join(f"{k}{c}名" for k, c in f.cohorts().items())
         genders = "、".join(f"{'男性' if g == '男' else '女性'}{c}名" for g, c in f.genders().items())
-        educations = "、".join(f"{e}{c}名" for e, c in f.educations().items())
         text = (f"{f.year}年全年提拔任用干部{n}名，其中80后、90后干部占{f.share_born_after(1980)}%（{cohorts}）；"
-                f"{genders}；{educations}。")
+                f"{genders}；{education_clause(f)}。")
     else:
         text = f"{f.year}年全年未提拔任用干部。"
     if f.secondments:
@@ -236,6 +235,17 @@ def practice_paragraph(f: YearlyFigures) -> str:
     else:
         text += "全年未派出干部外出交流学习、挂职或借调。"
     return text
+
+
+def education_clause(f: YearlyFigures) -> str:
+    """The education of those promoted: the levels recorded, and plainly how many have none (学历未登记)."""
+    known = "、".join(f"{e}{c}名" for e, c in f.educations().items())
+    missing = f.education_unregistered()
+    if not missing:
+        return known
+    if not known:
+        return "学历均未登记"
+    return f"{known}，另有{missing}名学历未登记"
 
 
 def default_opening(f: YearlyFigures) -> list[Piece]:

@@ -49,8 +49,8 @@ def history() -> list[dict[str, Any]]:
         person("C1", "吴桐", "三级主任科员", "2020-09-01", section="法规科", birth="1988-02-02"),
         person("C2", "郑好", "四级主任科员", "2020-09-01", section="产业科", birth="1989-03-03", gender="女"),
         person("C3", "王芳", "一级科员", "2018-01-01", section="法规科", birth="1993-04-04", gender="女"),
-        person("C4", "冯毅", "一级科员", "2019-03-01", section="产业科", birth="1994-05-05"),
-        # 2021: a clean year — a promotion after exactly two years
+        person("C4", "冯毅", "一级科员", "2018-03-01", section="产业科", birth="1994-05-05"),
+        # 2021: a clean year — a promotion to 四级主任科员 after exactly three years as 一级科员
         ev("rank_promoted", "2021-03-01", person="C4", rank="四级主任科员"),
         # 2022
         ev("post_quota_set", "2022-06-01", unit="NJ", post="副局长", level="县处级副职", count=2,

@@ -23,11 +23,22 @@ if TYPE_CHECKING:
     from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
-    from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
-    from ledger.model.dates import parse_date, parse_timestamp
+    from ledger.app.recording import (
+        ProgressFactory,
+        Recorded,
+        import_events,
+        import_lrmx,
+        import_opening_roster,
+        record,
+    )
+    from ledger.io.lrmx import lrmx_bytes
+    from ledger.io.roster_table import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
+    from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
+    from ledger.model.identity import mask_id_number
     from ledger.model.state import State
-    from ledger.read.history import DIFF_KEYS, LogFilter
+    from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
+    from ledger.read.resume import Resume
     from ledger.read.yearly import YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.store.crypto import new_key
@@ -43,7 +54,11 @@ _LAZY = {
     "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo", "demo_narrative": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
-    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
+    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
+    "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
+    "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
+    "CADRE_HEADER": "ledger.io.roster_table", "CADRE_GROUPS": "ledger.io.roster_table",
+    "cadre_subheaders": "ledger.io.roster_table",
     "YearlyFigures": "ledger.read.yearly",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
@@ -69,4 +84,6 @@ __all__ = [
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
+    # the cadre's file
+    "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
 ]

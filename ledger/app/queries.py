@@ -25,6 +25,7 @@ from ledger.rules import Finding, Rulebook, compliance_findings
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
+    from ledger.read.resume import Resume
     from ledger.read.yearly import YearlyFigures
     from ledger.store.integrity import Verification
 
@@ -103,6 +104,16 @@ class Queries:
         self._unit_codes(state, on, unit)
         return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
 
+    def cadre_roster(self, on: date, known_at: datetime | None = None,
+                     unit: str | None = None) -> list[tuple[str, list[list[str]]]]:
+        """The roster on `on` in the cadre layout (三龄两历一身份): one (unit name, rows) per unit, rows in the columns
+        of `ledger.io.roster_table.CADRE_HEADER` (the education groups as two columns each)."""
+        from ledger.io.roster_table import cadre_sheets
+
+        state = self.state(on, known_at)
+        self._unit_codes(state, on, unit)
+        return cadre_sheets(state, unit)
+
     @staticmethod
     def _unit_codes(state: State, on: date, unit: str | None) -> list[str]:
         if unit is None:
@@ -117,13 +128,39 @@ class Queries:
         facts = self.application.facts()
         return facts if where is None else filter_log(facts, where)
 
-    def history(self, person: str) -> list[dict[str, Any]]:
-        """A person's events with their corrections, in the `ledger history --json` shape."""
-        return history_entries(self.application.history(person), self.application.facts())
+    def history(self, person: str, reveal: bool = False) -> list[dict[str, Any]]:
+        """A person's events with their corrections, in the `ledger history --json` shape (身份证号 masked unless
+        `reveal`)."""
+        return history_entries(self.application.history(person), self.application.facts(), reveal)
 
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape."""
         return diff(self.application.facts(), start, end, unit, known_at)
+
+    # --- the cadre's file -----------------------------------------------------------------------------------------
+    def cadre_file(self, person: str, on: date, reveal: bool = False) -> dict[str, Any]:
+        """A person's file on `on`: who, what they hold, profile (身份证号 masked unless `reveal`), education,
+        titles, appraisals, 奖惩 (`ledger.read.cadre`)."""
+        from ledger.read.cadre import cadre_view
+
+        return cadre_view(self.state(on), person, on, reveal)
+
+    def resume(self, person: str, on: date) -> Resume:
+        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
+        from ledger.read.resume import resume
+
+        return resume(self.application.facts(), person, on)
+
+    def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
+                         proposed_removal: str | None = None, reason: str | None = None, actor: str | None = None,
+                         reveal: bool = False) -> dict[str, str]:
+        """The 干部任免审批表 of `person` on `on`: each element of the .lrmx form and its text (`ledger.io.lrmx`);
+        the 身份证号 masked unless `reveal`."""
+        from ledger.io.lrmx import form_values
+
+        file = self.cadre_file(person, on, reveal)
+        return form_values(file, self.resume(person, on).rendered(), on, proposed_post=proposed_post,
+                           proposed_removal=proposed_removal, reason=reason, actor=actor)
 
     # --- compliance and figures ------------------------------------------------------------------------------------
     def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.app.rulebook import rulebook_for
-from ledger.model.errors import Refused
+from ledger.io.spreadsheets import reported_at_rows
+from ledger.model.errors import Problem, Refused
 from ledger.model.facts import Draft
 from ledger.rules import EntryFindings, Finding
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
+    from ledger.io.lrmx_plan import LrmxPlan
     from ledger.io.opening_roster import RosterPlan
 
 # Given a number of rows, a context yielding a callback taking the rows done (or None: no progress shown).
@@ -93,4 +95,35 @@ def import_opening_roster(app: PersonnelLedger, path: Path, on: date, *, unit: s
             plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
     except Refused as e:
         raise plan.relocated(e) from None
+    return plan, vet.found if vet is not None else []
+
+
+def import_lrmx(app: PersonnelLedger, paths: Sequence[Path], *, person: str | None = None,
+                effective: date | None = None, actor: str | None = None, strict: bool = False,
+                dry_run: bool = False) -> tuple[LrmxPlan, list[Finding]]:
+    """Record what 干部任免审批表 forms (.lrmx) add to the files of people already in the ledger (profile,
+    education, title, 简历 lines from before the ledger), all forms as one batch, all or nothing."""
+    from ledger.io.lrmx import read_lrmx
+    from ledger.io.lrmx_plan import plan_lrmx
+
+    forms, problems = [], []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            problems.append(Problem("unreadable", f"cannot read {path}: {e.strerror}"))
+            continue
+        try:
+            forms.append(read_lrmx(data, path.name))
+        except Refused as e:
+            problems += e.problems
+    if problems:
+        raise Refused(problems)
+    plan = plan_lrmx(forms, app.state(), person=person, effective=effective)
+    vet = None if dry_run else EntryFindings(rulebook_for(app), strict=strict)
+    with reported_at_rows(plan.located):
+        if dry_run:
+            app.check(plan.located.drafts)
+        elif plan.located.drafts:
+            plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
     return plan, vet.found if vet is not None else []

@@ -22,7 +22,10 @@ from ledger.io.roster_sheet import (
     RosterRow,
     RosterSheet,
     match_name,
+    read_current_post,
     read_posts,
+    read_profile,
+    read_remark,
     read_secondment,
     unit_named,
 )
@@ -147,10 +150,14 @@ class _Planner:
     def read_row(self, row: RosterRow, above: _Above, fallback: UnitState | None) -> None:
         """Every cell of one person's row; drafts only when none of them is wrong."""
         u = self.unit(row, above, fallback)
+        if row.sheet.rank_in_posts:  # the cadre layout
+            read_current_post(row, u)
+            read_remark(row)
         section = self.section(row, above, u)
         hire = self.person(row, u, section)
         posts = self.posts(row, u, section)
         secondment = read_secondment(row, self.on)
+        profile, educations = read_profile(row)
         pid, generated = self.person_id(row, u, hire["name"], hire["birth_date"])
         self.problems += row.problems()
         if row.bad or u is None:
@@ -159,6 +166,7 @@ class _Planner:
             self.plan.generated.append((row.place, pid, hire["name"]))
         self.plan.people += 1
         self.draft(row, {"person": pid, **hire}, generated, posts, secondment)
+        self.draft_file(row, pid, profile, educations)
 
     def unit(self, row: RosterRow, above: _Above, fallback: UnitState | None) -> UnitState | None:
         """单位: the cell, else the one above (a merged-looking blank), else the sheet's, else --unit."""
@@ -289,6 +297,15 @@ class _Planner:
         if secondment:
             self.plan.located.add("secondment_started", {"person": pid, **secondment, "effective": on, "basis": basis},
                                   row.place, {"impossible_date:until": sheet.label("until")})
+
+    def draft_file(self, row: RosterRow, pid: str, profile: dict[str, Any], educations: list[dict[str, Any]]) -> None:
+        """The row's profile and education cells as facts of the person's file, effective with the roster."""
+        if profile:
+            self.plan.located.add("profile_recorded", {"person": pid, **profile, "effective": self.on,
+                                                       "basis": self.basis}, row.place)
+        for e in educations:
+            self.plan.located.add("education_recorded", {"person": pid, **e, "effective": self.on,
+                                                         "basis": self.basis}, row.place)
 
     def add_new_sections(self) -> None:
         for (code, section), place in self.new_sections.items():

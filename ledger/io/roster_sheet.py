@@ -7,6 +7,7 @@ Cell by cell only: what a cell means given the units, sections and posts the led
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Any
 
 from ledger.io.roster_table import (
     BY_KEY,
+    CADRE_GROUPS,
     DATE_FORMS,
     LIST_SEPARATORS,
     ImpossibleDate,
@@ -22,6 +24,7 @@ from ledger.io.roster_table import (
 )
 from ledger.io.spreadsheets import Table, clean_text, column_letter, is_blank
 from ledger.model import vocabulary as v
+from ledger.model.dates import YearMonth
 from ledger.model.errors import Problem
 from ledger.model.state import State, UnitState
 
@@ -53,15 +56,26 @@ class RosterSheet:
 
     @classmethod
     def find(cls, table: Table) -> RosterSheet | None:
-        """The table read from its header row (the first with 姓名), None if it has none."""
-        for row, cells in table.rows[:HEADER_ROWS]:
+        """The table read from its header row (the first with 姓名), None if it has none. A two-row header (the
+        cadre layout's 全日制教育 over 学历 and 毕业院校及专业) is read as one: group label + sub-label."""
+        for i, (row, cells) in enumerate(table.rows[:HEADER_ROWS]):
             if any(match_header(c) == "name" for c in cells if isinstance(c, str)):
+                if any(c in CADRE_GROUPS for c in cells) and i + 1 < len(table.rows):
+                    below, sub = table.rows[i + 1]
+                    return cls(table, below, _two_rows(cells, sub))
                 return cls(table, row, cells)
         return None
 
     def missing(self) -> list[str]:
-        """Headers of the required columns the sheet does not have."""
-        return [BY_KEY[k].header for k in REQUIRED if k not in self.index]
+        """Headers of the required columns the sheet does not have (the cadre layout's 现任职务 carries the rank)."""
+        cadre = "posts" in self.index
+        return [BY_KEY[k].header for k in REQUIRED if k not in self.index and not (k == "rank" and cadre)]
+
+    @property
+    def rank_in_posts(self) -> bool:
+        """The cadre layout: no 职级 column, the rank written in 现任职务 (办公室主任（三级主任科员）)."""
+        return "rank" not in self.index and "posts" in self.index
+
 
     def label(self, key: str) -> str:
         i = self.index.get(key)
@@ -72,6 +86,21 @@ class RosterSheet:
         return cells[i] if i is not None and i < len(cells) else ""
 
 
+def _two_rows(top: list[Any], sub: list[Any]) -> list[Any]:
+    """One header from two rows: a group's label (repeated by a merged range, or blank after it) joined with the
+    sub-label below it; any other label as it is."""
+    out, group = [], None
+    for i in range(max(len(top), len(sub))):
+        label = top[i] if i < len(top) else ""
+        below = sub[i] if i < len(sub) else ""
+        if label in CADRE_GROUPS:
+            group = label
+        elif not is_blank(label):
+            group = None
+        out.append(f"{group}{below}" if group and not is_blank(below) else label)
+    return out
+
+
 @dataclass
 class RosterRow:
     """One row of a sheet, and what is wrong with its cells (every cell is read, so all are reported at once)."""
@@ -80,12 +109,15 @@ class RosterRow:
     number: int
     cells: list[Any]
     bad: list[tuple[str, str, str]] = field(default_factory=list)  # (column key, problem code, message)
+    read_as: dict[str, Any] = field(default_factory=dict)  # cells read out of another (the cadre layout's 现任职务)
 
     @property
     def place(self) -> str:
         return self.sheet.table.where(self.number)
 
     def cell(self, key: str) -> Any:
+        if key in self.read_as:
+            return self.read_as[key]
         return self.sheet.cell(self.cells, key)
 
     def text(self, key: str) -> str:
@@ -223,3 +255,56 @@ def read_secondment(row: RosterRow, on: date) -> dict[str, Any] | None:
         row.complain("until", f"{until} is before {on}")
         return None
     return {"host": clean_text(str(host)), "kind": kind, "until": until}
+
+
+_RANK_IN_BRACKETS = re.compile(r"^(.*?)[（(]([^（）()]+)[）)]$")
+_REMARK = re.compile(r"^(挂职|交流|借调|学习)[：:](.+?)(?:[（(]至(.+)[）)])?$")
+
+
+def read_current_post(row: RosterRow, u: UnitState | None) -> None:
+    """The cadre layout's 现任职务 read as section, posts and rank: `办公室主任（三级主任科员）`, `办公室一级科员`."""
+    text = row.text("posts")
+    if u is None or not text:
+        return
+    m = _RANK_IN_BRACKETS.match(text)
+    if m is not None:
+        rest, rank = m.group(1), m.group(2).strip()
+        section = next((x for x in sorted(u.sections, key=len, reverse=True) if rest.startswith(x)), "")
+        posts = rest
+    else:
+        rank = next((r for r in sorted(v.ranks_for_unit_kind(u.kind), key=len, reverse=True) if text.endswith(r)), "")
+        if not rank:
+            row.complain("posts", f"'{text}' names no rank (e.g. 办公室一级科员, 办公室主任（三级主任科员）)")
+            return
+        section, posts = text[: -len(rank)], ""
+    row.read_as.update({"rank": rank, "posts": posts})
+    if "section" not in row.sheet.index:
+        row.read_as["section"] = section
+
+
+def read_remark(row: RosterRow) -> None:
+    """The cadre layout's 备注 `学习：区委宣传部（至2023-03-31）` read as a secondment, when there is no 交流单位."""
+    m = _REMARK.match(row.text("remark"))
+    if m is not None and "host" not in row.sheet.index:
+        row.read_as.update({"secondment_kind": m.group(1), "host": m.group(2), "until": m.group(3) or ""})
+
+
+def read_profile(row: RosterRow) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Profile (民族, 籍贯, 参加工作时间, 入党时间) and education (全日制/在职: 学历, 毕业院校及专业) cells."""
+    profile: dict[str, Any] = {k: row.text(k) for k in ("ethnicity", "native_place") if row.text(k)}
+    for key in ("work_started", "party_joined"):
+        value = row.cell(key)
+        if is_blank(value):
+            continue
+        try:
+            profile[key] = YearMonth.parse(value)
+        except ValueError as e:
+            row.complain(key, str(e), "impossible_date" if "impossible" in str(e) else "bad_value")
+    educations = []
+    for kind, prefix in (("全日制", "fulltime"), ("在职", "inservice")):
+        level, school = row.text(f"{prefix}_level"), row.text(f"{prefix}_school")
+        if level:
+            educations.append({"kind": kind, "level": level, "school": school or None})
+        elif school:
+            row.complain(f"{prefix}_level", f"missing: {school} is given without its 学历")
+    return profile, educations

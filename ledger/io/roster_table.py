@@ -18,6 +18,8 @@ from typing import Any
 
 from ledger.io.spreadsheets import fold_width
 from ledger.model.state import PersonState, State, UnitState, roster_sort_key
+from ledger.read.cadre import current_post_since
+from ledger.read.resume import post_text
 
 
 @dataclass(frozen=True)
@@ -155,3 +157,62 @@ def person_id(unit: str, name: str, birth: date) -> str:
     """
     digest = hashlib.sha256(f"{unit}|{name}|{birth.isoformat()}".encode()).digest()
     return f"{unit}-{base64.b32encode(digest[:5]).decode()}"
+
+
+# --- the cadre layout (干部花名册 as bureaus keep it: 三龄两历一身份) ----------------------------------------------------
+# Its two-row header: a group's label over its sub-columns; every other label spans both rows.
+CADRE_GROUPS: dict[str, tuple[str, ...]] = {"全日制教育": ("学历", "毕业院校及专业"), "在职教育": ("学历", "毕业院校及专业")}
+CADRE_HEADER: tuple[str, ...] = ("姓名", "现任职务", "性别", "民族", "籍贯", "全日制教育", "在职教育", "出生年月",
+                                 "参加工作时间", "入党时间", "任现职时间", "任现职级时间", "备注")
+# Columns only the cadre layout (and other sheets that have them) carry: read on import, never in the standard
+# layout's export. A two-row header is read as "group + sub-label" (全日制教育学历).
+PROFILE_COLUMNS: tuple[Column, ...] = (
+    Column("ethnicity", "民族"),
+    Column("native_place", "籍贯"),
+    Column("work_started", "参加工作时间", ("工作时间",)),
+    Column("party_joined", "入党时间", ("入党时间(年月)",)),
+    Column("fulltime_level", "全日制教育学历", ("全日制教育学历学位",)),
+    Column("fulltime_school", "全日制教育毕业院校及专业", ("全日制教育毕业院校系及专业",)),
+    Column("inservice_level", "在职教育学历", ("在职教育学历学位",)),
+    Column("inservice_school", "在职教育毕业院校及专业", ("在职教育毕业院校系及专业",)),
+    Column("remark", "备注"),
+)
+BY_KEY.update({c.key: c for c in PROFILE_COLUMNS})
+_HEADER_INDEX.update({_header_key(name): c.key for c in PROFILE_COLUMNS for name in (c.header, *c.aliases)})
+
+
+def cadre_subheaders() -> list[str]:
+    """The second header row: the groups' sub-labels, blanks under the labels that span both rows."""
+    out: list[str] = []
+    for h in CADRE_HEADER:
+        out += list(CADRE_GROUPS[h]) if h in CADRE_GROUPS else [""]
+    return out
+
+
+def dotted_date(d: date | None) -> str:
+    return f"{d.year:04d}.{d.month:02d}" if d else ""
+
+
+def cadre_row(p: PersonState, state: State) -> list[str]:
+    """One person in the cadre layout's columns (dates as YYYY.MM, text throughout)."""
+    f, s = p.file, p.secondment
+    ft, ins = f.highest_education("全日制"), f.highest_education("在职")
+    note = f"{s.kind}：{s.host}" + (f"（至{s.until.isoformat()}）" if s.until else "") if s else ""
+    return [p.name, post_text(p, state, with_unit=False), p.gender, f.profile.get("ethnicity", ""),
+            f.profile.get("native_place", ""), ft.level if ft else "", (ft.school or "") if ft else "",
+            ins.level if ins else "", (ins.school or "") if ins else "", dotted_date(p.birth_date),
+            (f.profile.get("work_started") or "").replace("-", "."), (f.profile.get("party_joined") or "").replace("-", "."),
+            dotted_date(current_post_since(p)), dotted_date(p.rank_since), note]
+
+
+def cadre_sheets(state: State, unit: str | None = None) -> list[tuple[str, list[list[str]]]]:
+    """The people on establishment in the cadre layout, one sheet (unit name, rows) per unit, in the order of
+    the standard layout (those without a section first, then section by section, leaders first)."""
+    out = []
+    for code, u in state.units.items():
+        if unit is not None and code != unit:
+            continue
+        people = [state.people[row[0]] for row in roster_rows(state, code)]
+        if people:
+            out.append((u.name, [cadre_row(p, state) for p in people]))
+    return out

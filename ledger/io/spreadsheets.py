@@ -22,9 +22,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ledger.model.dates import YearMonth
 from ledger.model.errors import Problem, Refused
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Draft
+from ledger.model.identity import IdNumber
 from ledger.model.parsing import parse_fields
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -260,7 +262,9 @@ def _read_event_row(place: str, names: list[str], cells: list[Any], sheet_event:
 
 def _event_value(value: Any, kind: type) -> Any:
     """A cell as the field's kind expects it: dates stay dates, numbers of a text field become text."""
-    if kind is str:
+    if kind is YearMonth and isinstance(value, date):
+        return value  # a date cell of a month field: its month
+    if kind in (str, YearMonth, IdNumber):
         if isinstance(value, date):
             return value.isoformat()
         return value if isinstance(value, str) else str(value)

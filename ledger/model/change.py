@@ -79,9 +79,16 @@ class Change:
             self.refuse(f, "not_active", f"not on the establishment on this date (left {p.left}, {p.left_reason})")
         return None
 
-    def rank_ok(self, f: Fact, unit: UnitState, rank: str) -> bool:
-        if rank in v.ranks_for_unit_kind(unit.kind):
-            return True
-        ladders = "civil-service ranks" if unit.kind == "机关" else "management or professional grades"
-        self.refuse(f, "rank_not_for_unit", f"rank '{rank}' is not held in a {unit.kind} ({unit.name}): {ladders} only")
-        return False
+    def rank_ok(self, f: Fact, unit: UnitState, rank: str, establishment: str | None = None) -> bool:
+        """The rank is one the unit's kind holds and, when `establishment` is given, one that establishment type
+        holds (工勤编制: a 工勤 grade, and only there)."""
+        if rank not in v.ranks_for_unit_kind(unit.kind):
+            ladders = "civil-service ranks" if unit.kind == "机关" else "management or professional grades"
+            self.refuse(f, "rank_not_for_unit", f"rank '{rank}' is not held in a {unit.kind} ({unit.name}): "
+                        f"{ladders} only (and 工勤 grades on 工勤编制)")
+            return False
+        why = v.establishment_mismatch(rank, establishment) if establishment else None
+        if why is not None:
+            self.refuse(f, "rank_not_for_establishment", why)
+            return False
+        return True

@@ -40,3 +40,61 @@ def parse_timestamp(text: str | datetime) -> datetime:
     except ValueError:
         raise ValueError(f"'{text}' is not a moment (expected ISO 8601, e.g. 2022-10-01T12:00:00Z)") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+# --- year-month values (入党时间, 参加工作时间, graduation, the 简历's lines) -----------------------------------------
+_MONTH_FORMS = (
+    re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$"),  # 1985-01, 1985.01, 1985/1, 1985年1月
+    re.compile(r"^\s*(\d{4})(\d{2})\s*$"),  # 198501 (the .lrmx form's spelling)
+)
+MONTH_FORMS = "a month such as 1985.01, 1985-01, 198501 or 1985年1月"
+
+
+class YearMonth(str):
+    """The kind of a field holding a month (`1985-01`): stored as that plain JSON string, typed as clerks type it.
+
+    Values are plain `str` (the stored format stays JSON-native); this class only names the kind and parses it.
+    """
+
+    @staticmethod
+    def parse(value: object) -> str:
+        """`YYYY-MM` from `1985.01`, `198501`, `1985年1月`, `1985-01`, a date, or the number 198501.
+
+        `1985.1` is refused as ambiguous (a spreadsheet shows October, 1985.10, so); a month that does not exist
+        (1985-13) or a year outside 1900–2100 is refused as impossible.
+        """
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            return f"{value.year:04d}-{value.month:02d}"
+        if isinstance(value, bool):
+            raise ValueError(f"'{value}' is not {MONTH_FORMS}")
+        text = str(value).strip().translate(_FULL_WIDTH)
+        if re.fullmatch(r"\d{4}\.\d", text) and text.endswith("1"):
+            raise ValueError(f"'{text}' is ambiguous: write 1985.01 for January or 1985.10 for October")
+        for form in _MONTH_FORMS:
+            m = form.match(text)
+            if m:
+                y, mo = int(m.group(1)), int(m.group(2))
+                if not 1900 <= y <= 2100 or not 1 <= mo <= 12:
+                    raise ValueError(f"'{text}' is an impossible month")
+                return f"{y:04d}-{mo:02d}"
+        raise ValueError(f"'{text}' is not {MONTH_FORMS}")
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def month_of(d: date) -> str:
+    """The `YYYY-MM` of a date."""
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def month_start(month: str) -> date:
+    """The first day of a `YYYY-MM` month."""
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def dotted(month: str | None) -> str:
+    """A `YYYY-MM` month as forms print it, `YYYY.MM` ('' for none)."""
+    return month.replace("-", ".") if month else ""

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any
 
 from ledger.model import vocabulary as v
-from ledger.model.dates import parse_date
+from ledger.model.dates import YearMonth, parse_date
 from ledger.model.errors import Problem
 from ledger.model.events import UnknownEventType, event_type
+from ledger.model.identity import IdNumber
 
 ALL_RANKS = frozenset(r for ladder in v.LADDERS.values() for r in ladder)
 
@@ -21,6 +22,8 @@ ALL_RANKS = frozenset(r for ladder in v.LADDERS.values() for r in ladder)
 def _coerce(kind: type, value: Any) -> Any:
     if kind is date:
         return parse_date(value)
+    if kind in (YearMonth, IdNumber):
+        return kind.parse(value)
     if kind is int:
         if isinstance(value, bool):
             raise ValueError(f"'{value}' is not a whole number")

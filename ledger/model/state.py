@@ -45,6 +45,87 @@ class Post:
     effective: date  # when this appointment took effect
     event_id: int
     probation: bool = False
+    level: str | None = None  # the post's level (乡科级副职 …) when it was taken
+
+
+@dataclass(frozen=True)
+class Education:
+    """One education of the cadre's file (学历/学位): 全日制 or 在职."""
+
+    kind: str
+    level: str
+    degree: str | None
+    school: str | None  # 毕业院校系及专业
+    graduated: str | None  # YYYY-MM
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Title:
+    """A professional title conferred (专业技术职务) and its grade (正高/副高/中级/初级)."""
+
+    title: str
+    grade: str | None
+    conferred: date
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """One year's appraisal (年度考核) and the fact that recorded it."""
+
+    grade: str  # 优秀/称职/基本称职/不称职
+    effective: date
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An award or a discipline (奖惩): its date, text and the decision's document number."""
+
+    on: date
+    text: str
+    basis: str | None
+    event_id: int
+
+
+@dataclass(frozen=True)
+class CareerLine:
+    """A line of the 简历 from before the ledger: months `YYYY-MM` (`to` None: until the ledger's first line)."""
+
+    start: str
+    end: str | None
+    text: str
+    event_id: int
+
+
+@dataclass
+class CadreFile:
+    """What the ledger knows of a person beyond staffing (三龄两历一身份, 奖惩, 考核, the 简历 before the ledger).
+
+    Kept across a separation and a later re-hire: it is the person's, not the hire's."""
+
+    profile: dict[str, str] = field(default_factory=dict)  # ethnicity, native_place, … (profile_recorded's fields)
+    educations: list[Education] = field(default_factory=list)
+    titles: list[Title] = field(default_factory=list)
+    appraisals: dict[int, Appraisal] = field(default_factory=dict)  # year -> its appraisal
+    awards: list[Entry] = field(default_factory=list)
+    disciplines: list[Entry] = field(default_factory=list)
+    career: list[CareerLine] = field(default_factory=list)
+
+    def highest_education(self, kind: str | None = None) -> Education | None:
+        """The highest education recorded (of one kind, 全日制 or 在职, if given); the later of equals."""
+        found = [e for e in self.educations if kind is None or e.kind == kind]
+        return min(reversed(found), key=lambda e: v.education_rank(e.level), default=None)
+
+    def grades(self) -> dict[int, str]:
+        """Each appraised year's grade, by year."""
+        return {y: a.grade for y, a in sorted(self.appraisals.items())}
+
+    def senior_title(self, grades: Iterable[str]) -> Title | None:
+        """A title held of one of `grades` (正高, 副高 …), None if none."""
+        wanted = set(grades)
+        return next((t for t in self.titles if t.grade in wanted), None)
 
 
 @dataclass
@@ -75,6 +156,7 @@ class PersonState:
     secondment: Secondment | None = None
     left: date | None = None
     left_reason: str | None = None
+    file: CadreFile = field(default_factory=CadreFile)  # the cadre's file (干部档案)
 
     @property
     def status(self) -> str:

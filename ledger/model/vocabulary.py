@@ -29,17 +29,22 @@ MANAGEMENT_GRADES: tuple[str, ...] = tuple(f"{_CN_NUMERALS[i]}级职员" for i i
 # 专业技术岗位等级, lowest first (专业技术十三级 … 专业技术一级).
 PROFESSIONAL_GRADES: tuple[str, ...] = tuple(f"专业技术{_CN_NUMERALS[i]}级" for i in range(12, -1, -1))
 
+# 工勤技能岗位, lowest first: 普通工, then 技术工五级 … 技术工一级 (高级技师). Held on 工勤编制, in 机关 and 事业单位 alike.
+WORKER_GRADES: tuple[str, ...] = ("普通工", *(f"技术工{_CN_NUMERALS[i]}级" for i in range(4, -1, -1)))
+WORKER_ESTABLISHMENT = "工勤编制"  # the establishment type the 工勤 ladder goes with, and only it
+
 LADDERS: dict[str, tuple[str, ...]] = {
     "civil_service": CIVIL_SERVICE_RANKS,  # 公务员职级
     "management": MANAGEMENT_GRADES,  # 事业单位管理岗位
     "professional": PROFESSIONAL_GRADES,  # 事业单位专业技术岗位
+    "worker": WORKER_GRADES,  # 工勤技能岗位
 }
 
 UNIT_KINDS: tuple[str, ...] = ("机关", "事业单位")
 # Which ladders staff of each kind of unit hold.
 LADDERS_BY_UNIT_KIND: dict[str, tuple[str, ...]] = {
-    "机关": ("civil_service",),
-    "事业单位": ("management", "professional"),
+    "机关": ("civil_service", "worker"),
+    "事业单位": ("management", "professional", "worker"),
 }
 
 FUNDING_TYPES: tuple[str, ...] = ("全额拨款", "差额拨款", "自收自支")
@@ -86,3 +91,45 @@ def rank_sort_key(rank: str | None) -> tuple[int, int]:
 def post_level_index(level: str | None) -> int:
     """Position of a post level (0 = 乡科级副职); -1 for no level or one the vocabulary does not know."""
     return POST_LEVELS.index(level) if level in POST_LEVELS else -1
+
+
+def establishment_mismatch(rank: str, establishment: str) -> str | None:
+    """Why a rank cannot be held on an establishment type (a 工勤 grade only on 工勤编制, and 工勤编制 only with
+    one), or None when it can."""
+    worker = ladder_of(rank) == "worker"
+    if worker and establishment != WORKER_ESTABLISHMENT:
+        return f"'{rank}' is a 工勤 grade, held on {WORKER_ESTABLISHMENT} only (not {establishment})"
+    if not worker and establishment == WORKER_ESTABLISHMENT:
+        return (f"{WORKER_ESTABLISHMENT} holds a 工勤 grade ({'、'.join(WORKER_GRADES)}), not '{rank}'")
+    return None
+
+
+# --- the cadre's file (干部档案): closed lists of its facts -----------------------------------------------------------
+APPRAISAL_GRADES: tuple[str, ...] = ("优秀", "称职", "基本称职", "不称职")  # 年度考核, best first
+EDUCATION_KINDS: tuple[str, ...] = ("全日制", "在职")
+TITLE_GRADES: tuple[str, ...] = ("正高", "副高", "中级", "初级")  # 专业技术职务的级别
+
+# Education levels (学历) as clerks and forms write them, highest first: each spelling -> its canonical name. The
+# .lrmx form writes 研究生/大学/大专; rosters write 硕士研究生/大学本科/大专.
+EDUCATION_LEVELS: dict[str, str] = {
+    "博士研究生": "博士研究生", "博士": "博士研究生",
+    "硕士研究生": "硕士研究生", "研究生": "硕士研究生", "硕士": "硕士研究生",
+    "大学本科": "大学本科", "本科": "大学本科", "大学": "大学本科",
+    "大专": "大专", "大学专科": "大专", "专科": "大专",
+    "中专": "中专", "中等专科": "中专", "中技": "中专", "高中": "高中", "初中": "初中",
+}
+EDUCATION_ORDER: tuple[str, ...] = tuple(dict.fromkeys(EDUCATION_LEVELS.values()))  # canonical, highest first
+
+
+def education_level(text: str | None) -> str | None:
+    """The canonical level of an education as written (研究生 → 硕士研究生); unknown spellings as written."""
+    if not text:
+        return None
+    key = text.strip()
+    return EDUCATION_LEVELS.get(key, key)
+
+
+def education_rank(text: str | None) -> int:
+    """Sort key of an education level, highest first; unknown and missing ones last."""
+    level = education_level(text)
+    return EDUCATION_ORDER.index(level) if level in EDUCATION_ORDER else len(EDUCATION_ORDER)

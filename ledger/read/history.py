@@ -15,16 +15,26 @@ from typing import Any, NamedTuple
 from ledger.fold.scope import named_units
 from ledger.fold.walk import Walker, counting_facts, retracted_ids
 from ledger.model.errors import LedgerError
+from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
+from ledger.model.identity import masked
 from ledger.model.state import AssistantState, PersonState, State
 
 
 # --- history -------------------------------------------------------------------------------------------------
+def fact_json(f: Fact, reveal: bool = False) -> dict[str, Any]:
+    """`Fact.as_json` with every 身份证号 masked unless `reveal` (the one place outputs of facts are made safe)."""
+    out = f.as_json()
+    t = EVENT_TYPES.get(f.event)
+    return out if reveal or t is None else masked(out, t.id_number_fields)
+
+
 def _moment(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
-def history_entries(person_facts: Sequence[Fact], all_facts: Sequence[Fact]) -> list[dict[str, Any]]:
+def history_entries(person_facts: Sequence[Fact], all_facts: Sequence[Fact],
+                    reveal: bool = False) -> list[dict[str, Any]]:
     """A person's events (as `PersonnelLedger.history` lists them) in the `ledger history --json` shape.
 
     Each entry is the event's flat JSON plus `retracted`: null, or who took it out, when and why (`id`, `reason`,
@@ -34,7 +44,7 @@ def history_entries(person_facts: Sequence[Fact], all_facts: Sequence[Fact]) -> 
     gone = retracted_ids(all_facts)
     out = []
     for f in person_facts:
-        item = f.as_json()
+        item = fact_json(f, reveal)
         r = gone.get(f.id)
         item["retracted_by"] = r.id if r else None
         item["retracted"] = None if r is None else {
@@ -196,6 +206,9 @@ DIFF_KINDS: dict[str, DiffKind | None] = {
     "separated": DiffKind("left", _left),
     "assistant_engaged": DiffKind("assistants_engaged", _engaged, _assistant_before, needs_staff=False),
     "assistant_released": DiffKind("assistants_released", _released, _assistant_before, needs_staff=False),
+    # The cadre's file changes no one's staffing: `ledger history` and `ledger resume` show it.
+    "profile_recorded": None, "education_recorded": None, "title_conferred": None, "career_recorded": None,
+    "appraised": None, "award_recorded": None, "discipline_recorded": None,
 }
 
 

@@ -75,6 +75,7 @@ class YearlyFigures:
     # Every name the ledger has recorded, retracted facts included (what a redacted document must not show).
     recorded_person_names: list[str] = field(default_factory=list)
     recorded_unit_names: list[str] = field(default_factory=list)
+    education_of: dict[str, str | None] = field(default_factory=dict)  # promoted person -> highest level on as_of
 
     @property
     def section_post_quota(self) -> int:  # 科级领导职数
@@ -115,16 +116,14 @@ class YearlyFigures:
         return {g: counts[g] for g in v.GENDERS if counts[g]}
 
     def educations(self) -> dict[str, int]:
-        counts = Counter(p.education or "未记录" for p in self.promoted)
-        return dict(sorted(counts.items(), key=lambda kv: (_education_order(kv[0]), kv[0])))
+        """Highest education of those promoted (the file's `education_recorded`, else the hire's), by canonical
+        level, highest first; those without any are `education_unregistered`, not a level."""
+        counts = Counter(level for p in self.promoted if (level := self.education_of.get(p.person)))
+        return dict(sorted(counts.items(), key=lambda kv: (v.education_rank(kv[0]), kv[0])))
 
-
-# Education levels, highest first, for ordering the mix (values are free text as recorded).
-EDUCATION_ORDER = ("博士研究生", "硕士研究生", "研究生", "大学本科", "本科", "大专", "大学专科", "中专", "高中")
-
-
-def _education_order(e: str) -> int:
-    return EDUCATION_ORDER.index(e) if e in EDUCATION_ORDER else len(EDUCATION_ORDER)
+    def education_unregistered(self) -> int:
+        """How many of those promoted have no education recorded at all (学历未登记)."""
+        return sum(1 for p in self.promoted if not self.education_of.get(p.person))
 
 
 def _decade_order(label: str) -> int:
@@ -158,6 +157,7 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
     names = {pid: p.name for pid, p in everyone.people.items()}
     names.update({pid: a.name for pid, a in everyone.assistants.items()})
     me = staffing.unit
+    promoted = changes.promoted_people()
     return YearlyFigures(
         unit=unit, name=me.name, kind=me.kind, year=year, as_of=as_of, known_at=known_at,
         quotas=dict(me.quotas), filled={e.establishment: e.filled for e in staffing.establishment},
@@ -168,13 +168,21 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
         institutions=[_institution(end, child.unit) for child in end.children(unit)],
         promotions=changes.promotions, appointments=changes.appointments, engagements=changes.engagements,
         secondments=changes.secondments,
-        promoted=[everyone.people[pid] for pid in changes.promoted_people()],
+        promoted=[everyone.people[pid] for pid in promoted],
+        education_of={pid: _education(end.people.get(pid) or everyone.people[pid]) for pid in promoted},
         people=names,
         units={code: u.name for code, u in everyone.units.items()},
         sections=sections,
         recorded_person_names=person_names,
         recorded_unit_names=unit_names,
     )
+
+
+def _education(p: PersonState) -> str | None:
+    """The highest education the ledger holds for a person: of their file, else their hire's; canonical."""
+    recorded = p.file.highest_education()
+    levels = [x for x in (recorded.level if recorded else None, p.education) if x]
+    return v.education_level(min(levels, key=v.education_rank)) if levels else None
 
 
 def _report_unit(end: State, unit: str | None, as_of: date) -> str:

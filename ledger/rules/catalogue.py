@@ -38,7 +38,7 @@ class RuleSpec:
 # 《公务员职务与职级并行规定》第十二条 (DOMAIN.md §2): years in the lower rank before each promotion, and the
 # leadership-post level whose tenure counts as well ("2 years as 四级主任科员 or 乡科级副职").
 RANK_TENURE_YEARS: dict[str, int] = {
-    "一级科员": 2, "四级主任科员": 2, "三级主任科员": 2, "二级主任科员": 2, "一级主任科员": 2,
+    "一级科员": 2, "四级主任科员": 3, "三级主任科员": 2, "二级主任科员": 2, "一级主任科员": 2,  # 四级主任科员: 第十二条(十)
     "四级调研员": 2, "三级调研员": 2, "二级调研员": 2, "一级调研员": 3, "二级巡视员": 4,
 }
 RANK_TENURE_POST_EQUIVALENT: dict[str, str] = {
@@ -61,6 +61,24 @@ RETIREMENT_SCHEMES: dict[str, dict[str, Any]] = {
     "men": {"base_years": 60, "raise_from": "1965-01", "birth_months_per_month": 4, "max_months": 36},
     "women_cadres": {"base_years": 55, "raise_from": "1970-01", "birth_months_per_month": 4, "max_months": 36},
     "women_workers": {"base_years": 50, "raise_from": "1975-01", "birth_months_per_month": 2, "max_months": 60},
+    # 人社部发〔2015〕14号: women at 县处级 or above, or holding a 副高+ title, retire at 60 (no raise set for them).
+    "women_senior": {"base_years": 60, "raise_from": "1970-01", "birth_months_per_month": 4, "max_months": 0},
+}
+# Who retires under "women_senior": a post of this level or above, a rank or grade at or above one of these, or a
+# title of these grades (DOMAIN.md §4; configurable).
+SENIOR_WOMEN: dict[str, Any] = {
+    "post_level_from": "县处级副职",
+    "ranks_from": ["四级调研员", "六级职员", "专业技术七级"],
+    "title_grades": ["正高", "副高"],
+}
+
+# 《公务员考核规定》(2020): a 基本称职 or 不称职 year does not count toward rank or post tenure. Once a person has any
+# appraisal recorded, a year between two appraised years that has none does not count either (gaps_count).
+APPRAISALS_NOT_COUNTING = ["基本称职", "不称职"]
+
+# DOMAIN.md §2: the rank a 录用 recruit starts at, by education (canonical levels: vocabulary.EDUCATION_LEVELS).
+STARTING_RANKS: dict[str, str] = {
+    "硕士研究生": "四级主任科员", "大学本科": "一级科员", "大专": "一级科员", "中专": "二级科员", "高中": "二级科员",
 }
 
 CATALOGUE: tuple[RuleSpec, ...] = (
@@ -71,12 +89,16 @@ CATALOGUE: tuple[RuleSpec, ...] = (
         "post_equivalent": RANK_TENURE_POST_EQUIVALENT,
         "probation_modes": ["录用"],  # a new recruit's tenure counts from the end of probation
         "probation_years": 1,
+        "not_counting": APPRAISALS_NOT_COUNTING,
+        "gaps_count": False,
     }),
     RuleSpec("RANK_SKIP", "越级晋升", "《公务员法》第49条", "error", params={"ladders": ["civil_service"]}),
     RuleSpec("POST_TENURE", "提任领导职务任职年限不足",
              "《党政领导干部选拔任用工作条例》；《公务员职务、职级与级别管理办法》(2020)", "warning", params={
                  "requirements": POST_TENURE_REQUIREMENTS,
                  "ladders": ["civil_service"],
+                 "not_counting": APPRAISALS_NOT_COUNTING,
+                 "gaps_count": False,
              }),
     RuleSpec("PROMOTION_IN_PROBATION", "试用期内晋升或提拔", "《公务员法》第34条；《党政领导干部选拔任用工作条例》(破格提拔)",
              "warning", params={"probation_modes": ["录用"], "probation_years": 1, "post_probation_years": 1}),
@@ -88,6 +110,7 @@ CATALOGUE: tuple[RuleSpec, ...] = (
              "《公务员法》第92条；全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024)", "error", params={
                  "schemes": RETIREMENT_SCHEMES,
                  "women_workers_establishments": ["工勤编制"],
+                 "senior_women": SENIOR_WOMEN,
              }),
     RuleSpec("SECONDMENT_OVERDUE", "交流/借调超过约定期限", "《公务员法》第69–72条；本地借调管理规定", "warning",
              params={"max_months": {"借调": 6}}),
@@ -95,6 +118,15 @@ CATALOGUE: tuple[RuleSpec, ...] = (
              params={"limits": []}, on_when_set=True),  # e.g. {name, ranks = [...], share = 0.6, of = "行政编制"}
     RuleSpec("ASSISTANT_CAP", "编外人员超过比例", "本地编外人员管理规定", "warning", enabled=False,
              params={"share": None, "max": None}, on_when_set=True),  # share of the unit's total 编制, or a fixed number
+    # The cadre's file: appraisals and the ways in (DOMAIN.md §2, §4).
+    RuleSpec("PROMOTION_WHILE_UNFIT", "年度考核不称职期间晋升或提拔", "《公务员考核规定》(2020)；《公务员法》(定期考核结果的使用)",
+             "warning", params={"grades": ["不称职"]}),
+    RuleSpec("DISMISSAL_DUE", "连续两年年度考核不称职", "《公务员法》第88条", "warning",
+             params={"grade": "不称职", "years_in_a_row": 2}),
+    RuleSpec("TRANSFER_IN_RANK", "调任未进入领导职务或四级调研员以上职级", "《公务员法》第70条", "warning",
+             params={"modes": ["调任"], "rank_from": "四级调研员", "ladders": ["civil_service"]}),
+    RuleSpec("RECRUIT_RANK", "录用定级高于学历对应职级", "《公务员法》第23条；《公务员职务与职级并行规定》(新录用公务员定级)",
+             "warning", params={"modes": ["录用"], "starting_ranks": STARTING_RANKS, "ladders": ["civil_service"]}),
 )
 RULE_IDS = tuple(r.id for r in CATALOGUE)
 

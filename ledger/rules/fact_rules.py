@@ -13,7 +13,7 @@ from ledger.model import vocabulary as v
 from ledger.model.facts import Fact
 from ledger.model.state import PersonState, State
 from ledger.rules.history import Career
-from ledger.rules.periods import add_years, span_text, working_days
+from ledger.rules.periods import add_years, span_text, tenure_due, working_days
 from ledger.rules.registry import Promotion, fact_rule
 
 Params = dict[str, Any]
@@ -57,6 +57,22 @@ def rank_skip(promotion: Promotion, params: Params) -> str | None:
     return f"{promotion.who}: promoted {old} → {new}, skipping {step - 1} rank(s); promotion is one step at a time"
 
 
+def not_counting(p: PersonState, params: Params) -> dict[int, str]:
+    """The years (年度) that do not count toward the person's tenure, with why: appraised 基本称职 or 不称职 and,
+    unless `gaps_count`, the years between two appraised years that have none (《公务员考核规定》)."""
+    grades = p.file.grades()
+    out = {y: g for y, g in grades.items() if g in params["not_counting"]}
+    if grades and not params["gaps_count"]:
+        out.update({y: "未考核" for y in range(min(grades), max(grades)) if y not in grades})
+    return out
+
+
+def _excluded_text(excluded: dict[int, str], start: date, end: date) -> str:
+    """', not counting 2020 (基本称职)' for the excluded years from `start`'s to `end`'s, '' when none."""
+    years = [f"{y} ({g})" for y, g in sorted(excluded.items()) if start.year <= y <= end.year]
+    return f", not counting {'、'.join(years)}" if years else ""
+
+
 @fact_rule("RANK_TENURE", "rank_promoted")
 def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     f, p, career = promotion.fact, promotion.person, promotion.career
@@ -68,15 +84,18 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     if not career.promoted and career.mode in params["probation_modes"]:
         start = add_years(career.hire_rank_since, params["probation_years"])
         why = f" (a new recruit: from the end of probation, {career.mode} {career.hire_rank_since})"
-    due = add_years(start, years)
+    excluded = not_counting(p, params)
+    due = tenure_due(start, years, set(excluded))
     if due <= f.effective:
         return None
     level = params["post_equivalent"].get(new)
-    if level is not None and career.days_in_posts(level, f.effective) >= _days_of_years(f.effective, years):
+    if level is not None and \
+            career.days_in_posts(level, f.effective, set(excluded)) >= _days_of_years(f.effective, years):
         return None
     alt = f" or {level}" if level else ""
     return (f"{promotion.who}: promoted {old} → {new} with {span_text(start, f.effective)} as {old} since "
-            f"{start}{why}; needs {years} years as {old}{alt} (eligible from {due})")
+            f"{start}{why}; needs {years} years as {old}{alt}{_excluded_text(excluded, start, due)} "
+            f"(eligible from {due})")
 
 
 def _days_of_years(on: date, years: int) -> int:
@@ -92,16 +111,17 @@ def post_tenure(promotion: Promotion, params: Params) -> str | None:
         return None
     years, rank_from, post_from = need["years"], need.get("rank_from"), need.get("post_from")
     days = _days_of_years(f.effective, years)
+    excluded = not_counting(p, params)
     if rank_from:
         reached = career.reached(rank_from)
-        if reached is not None and (reached == date.min or (f.effective - reached).days >= days):
+        if reached is not None and (reached == date.min or tenure_due(reached, years, set(excluded)) <= f.effective):
             return None
-    if post_from and career.days_in_posts(post_from, f.effective) >= days:
+    if post_from and career.days_in_posts(post_from, f.effective, set(excluded)) >= days:
         return None
     alternatives = [f"at or above {rank_from}"] if rank_from else []
     alternatives += [f"in a {post_from} post or higher"] if post_from else []
     return (f"{promotion.who}: appointed {promotion.post} ({level}) as {p.rank} (since {p.rank_since}); needs "
-            f"{years} years {' or '.join(alternatives)}")
+            f"{years} years {' or '.join(alternatives)}{_excluded_text(excluded, date.min, f.effective)}")
 
 
 @fact_rule("PROMOTION_WITHIN_YEAR", "post_appointed")
@@ -154,3 +174,46 @@ def publicity_short(promotion: Promotion, params: Params) -> str | None:
     note = " (working days counted Monday–Friday: the holiday calendar does not cover these dates)" \
         if fallback else ""
     return f"{promotion.who}: publicity of {what} ran {start} – {end}, {days} working day(s); needs {need}{note}"
+
+
+@fact_rule("PROMOTION_WHILE_UNFIT", "rank_promoted", "post_appointed")
+def promotion_while_unfit(promotion: Promotion, params: Params) -> str | None:
+    """A promotion while the latest appraisal recorded is 不称职 (which means a step down, not up)."""
+    grades = promotion.person.file.grades()
+    if not _raises(promotion) or not grades:
+        return None
+    year = max(grades)
+    if grades[year] not in params["grades"]:
+        return None
+    f = promotion.fact
+    what = f"promoted to {f.data['rank']}" if promotion.is_rank else f"appointed {promotion.post}"
+    return f"{promotion.who}: {what} while the latest appraisal ({year}年度) is {grades[year]}"
+
+
+# A hire is judged at the end of its day (ledger.rules.walk), so that an appointment recorded with it counts.
+@fact_rule("TRANSFER_IN_RANK", "hired")
+def transfer_in_rank(promotion: Promotion, params: Params) -> str | None:
+    """调任 (from outside the civil service) enters only a leadership post or a rank at or above 四级调研员."""
+    f, p = promotion.fact, promotion.person
+    rank, floor = f.data["rank"], params["rank_from"]
+    if f.data["mode"] not in params["modes"] or v.ladder_of(rank) not in params["ladders"] \
+            or v.ladder_of(floor) != v.ladder_of(rank) or v.rank_index(rank) >= v.rank_index(floor):
+        return None
+    if any(x.level is not None for x in p.posts):
+        return None
+    return (f"{promotion.who}: {f.data['mode']} as {rank} into no leadership post; 调任 enters only a leadership "
+            f"post or {floor} and above")
+
+
+@fact_rule("RECRUIT_RANK", "hired")
+def recruit_rank(promotion: Promotion, params: Params) -> str | None:
+    """A 录用 recruit starts at the rank their education gives, not above it."""
+    f, p = promotion.fact, promotion.person
+    rank = f.data["rank"]
+    if f.data["mode"] not in params["modes"] or v.ladder_of(rank) not in params["ladders"]:
+        return None
+    education = f.get("education") or (e.level if (e := p.file.highest_education("全日制")) else None)
+    allowed = params["starting_ranks"].get(v.education_level(education) or "")
+    if allowed is None or v.ladder_of(allowed) != v.ladder_of(rank) or v.rank_index(rank) <= v.rank_index(allowed):
+        return None
+    return f"{promotion.who}: recruited (录用) as {rank}; the education {education} gives {allowed}"

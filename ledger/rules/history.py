@@ -14,6 +14,7 @@ from ledger.model import vocabulary as v
 from ledger.model.facts import Fact
 from ledger.model.staffing import Staffing
 from ledger.model.state import PersonState, State
+from ledger.rules.periods import days_outside
 
 
 @dataclass(slots=True)
@@ -45,17 +46,18 @@ class Career:
     last_post_promotion: date | None = None  # `since` of the post that raised their highest level last
     top_level: int = -1  # index of the highest post level ever held (vocabulary.post_level_index)
 
-    def days_in_posts(self, level: str, on: date) -> int:
-        """Days (overlaps merged) spent before `on` in posts of `level` or higher."""
+    def days_in_posts(self, level: str, on: date, excluded: set[int] | frozenset[int] = frozenset()) -> int:
+        """Days (overlaps merged) spent before `on` in posts of `level` or higher, the `excluded` years (年度 that
+        do not count toward tenure) left out."""
         lowest = v.post_level_index(level)
         spans = sorted((s.since, min(s.until or on, on)) for s in self.posts if v.post_level_index(s.level) >= lowest)
-        total, end = 0, date.min
+        merged, end = [], date.min
         for a, b in spans:
             a = max(a, end)
             if b > a:
-                total += (b - a).days
+                merged.append((a, b))
                 end = b
-        return total
+        return days_outside(merged, excluded)
 
     def reached(self, rank: str) -> date | None:
         """When the person first held `rank` or higher; date.min if they came in above it (before the ledger)."""

@@ -76,7 +76,37 @@ def retirement_age(birth: date, scheme: dict[str, Any]) -> tuple[int, int]:
 
 
 def retirement_date(birth: date, scheme: dict[str, Any]) -> tuple[date, str]:
-    """The day the statutory age is reached, and the age in words (e.g. '60岁5个月')."""
+    """The day the statutory age is reached, and the age in words (e.g. '60岁5个月'): the birthday in the target
+    month, or that month's last day when it has no such day (born on the 31st, due in February: the 28th/29th)."""
     years, months = retirement_age(birth, scheme)
-    reached = add_months(birth, years * 12 + months)
+    y, m = divmod(birth.month - 1 + years * 12 + months, 12)
+    year, month = birth.year + y, m + 1
+    reached = date(year, month, min(birth.day, calendar.monthrange(year, month)[1]))
     return reached, f"{years}岁" + (f"{months}个月" if months else "")
+
+
+def tenure_due(start: date, years: int, excluded: set[int] | frozenset[int] = frozenset()) -> date:
+    """When `years` of tenure from `start` are served, when the years in `excluded` (年度, e.g. appraised 基本称职)
+    do not count: the part of an excluded first year is skipped, and each excluded year inside the tenure pushes
+    the end back a whole year."""
+    while start.year in excluded:
+        start = date(start.year + 1, 1, 1)
+    pushed = 0
+    while True:
+        due = add_years(start, years + pushed)
+        inside = sum(1 for y in excluded if y > start.year and date(y, 1, 1) < due)
+        if inside == pushed:
+            return due
+        pushed = inside
+
+
+def days_outside(spans: list[tuple[date, date]], excluded: set[int] | frozenset[int]) -> int:
+    """Days of non-overlapping [a, b) spans that fall outside the `excluded` years."""
+    total = 0
+    for a, b in spans:
+        total += (b - a).days
+        for y in excluded:
+            lo, hi = max(a, date(y, 1, 1)), min(b, date(y + 1, 1, 1))
+            if hi > lo:
+                total -= (hi - lo).days
+    return total

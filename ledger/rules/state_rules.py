@@ -84,6 +84,8 @@ def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
     """Still on establishment after the month the statutory retirement age was reached."""
     if p.gender == "男":
         scheme = "men"
+    elif _senior(p, params["senior_women"]):
+        scheme = "women_senior"
     else:
         scheme = "women_workers" if p.establishment in params["women_workers_establishments"] else "women_cadres"
     reached, age = retirement_date(p.birth_date, params["schemes"][scheme])
@@ -92,6 +94,19 @@ def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
         return None
     return Breach(f"{on} {p.person} {p.name} (born {p.birth_date}): reached the statutory retirement age {age} "
                   f"on {reached} and is still on the establishment", due + timedelta(days=1), p.hired_event)
+
+
+def _senior(p: PersonState, senior: Params) -> bool:
+    """At 县处级 or above (a post of that level, or a rank or grade at or above one named), or holding a senior
+    title (副高 and up): the women who retire at 60 (人社部发〔2015〕14号)."""
+    lowest = v.post_level_index(senior["post_level_from"])
+    if any(v.post_level_index(x.level) >= lowest for x in p.posts):
+        return True
+    ladder = v.ladder_of(p.rank)
+    for floor in senior["ranks_from"]:
+        if ladder is not None and v.ladder_of(floor) == ladder and v.rank_index(p.rank) >= v.rank_index(floor):
+            return True
+    return p.file.senior_title(senior["title_grades"]) is not None
 
 
 @person_rule("SECONDMENT_OVERDUE")
@@ -110,3 +125,17 @@ def secondment_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
     why = f"agreed until {s.until}" if s.until == end else f"{s.kind} is limited to {limit} months"
     return Breach(f"{on} {p.person} {p.name}: on {s.kind} at {s.host} since {s.since}, {why}, and not back",
                   end + timedelta(days=1), s.event_id)
+
+
+@person_rule("DISMISSAL_DUE")
+def dismissal_due(on: date, p: PersonState, params: Params) -> Breach | None:
+    """Still on establishment after two (years_in_a_row) consecutive years appraised 不称职: 辞退 is due."""
+    grade, run = params["grade"], int(params["years_in_a_row"])
+    years = sorted(y for y, a in p.file.appraisals.items() if a.grade == grade)
+    for last in reversed(years):
+        if all(last - i in years for i in range(run)):
+            a = p.file.appraisals[last]
+            span = "、".join(str(last - i) for i in reversed(range(run)))
+            return Breach(f"{on} {p.person} {p.name}: appraised {grade} in {span}, {run} years in a row, and still "
+                          "on the establishment (辞退)", a.effective, a.event_id, key=(last,))
+    return None

@@ -24,6 +24,10 @@ from ledger.rules.findings import Breach, Finding, Subjects
 from ledger.rules.history import Careers, Excesses
 from ledger.rules.registry import Kind, Registration, UnitOnDate, registered
 
+# Fact rules about these event types judge the person at the end of the fact's day, not just before it: a hire has
+# no person before it, and what came with it (an appointment the same day) decides whether it is in order.
+AT_DAY_END = frozenset({"hired"})
+
 
 class ComplianceWalk:
     """Judges facts effective in [since, until] and the state on given dates, for one unit or all of them."""
@@ -58,10 +62,12 @@ class ComplianceWalk:
         since, until, judged = self.since, self.until, self.rules_for_event
         state, note, apply, place = self.state, self.careers.note, self.walker.apply, self.staffing.place
         day: date | None = None
+        day_end: list[Fact] = []  # hires, judged with the state at the end of their day
         for f in facts:  # a city's whole timeline: the loop keeps its look-ups in locals
             effective = f.effective
             if effective != day:
                 if day is not None:
+                    self._judge_at_day_end(day_end)
                     self.excesses.close_day(day)
                     self.walker.close_day()
                 while pending and effective > pending[0]:
@@ -71,7 +77,10 @@ class ComplianceWalk:
                     break  # nothing left to judge
                 day = effective
             if f.event in judged and since <= effective <= until:
-                self.judge_fact(f)
+                if f.event in AT_DAY_END:
+                    day_end.append(f)
+                else:
+                    self.judge_fact(f)
             note(state, f)
             apply(f)
             person = f.data.get("person")
@@ -81,6 +90,7 @@ class ComplianceWalk:
                 for code in named_units(f):
                     self.staffing.unit_changed(code)
         if day is not None:
+            self._judge_at_day_end(day_end)
             self.excesses.close_day(day)
         for on in pending:
             self.judge_state(on, only.get(on))
@@ -90,7 +100,7 @@ class ComplianceWalk:
         return self.unit is None or unit == self.unit
 
     def judge_fact(self, f: Fact) -> None:
-        """The fact rules, against the state just before the fact is applied."""
+        """The fact rules, against the state just before the fact is applied (`AT_DAY_END`: after its day)."""
         rules = self.rules_for_event[f.event]
         p = self.state.people.get(f.person or "")
         career = self.careers.get(f.person)
@@ -103,6 +113,11 @@ class ComplianceWalk:
             message = r.judge(promotion, self.rulebook[r.rule].params)
             if message is not None:
                 self._found(r.rule, Breach(message, f.effective, f.id), p.unit, p)
+
+    def _judge_at_day_end(self, facts: list[Fact]) -> None:
+        for f in facts:
+            self.judge_fact(f)
+        facts.clear()
 
     def judge_state(self, on: date, only: Subjects | None = None) -> None:
         """The state rules on `on`: every unit and person, or `only` some (and the persons' units)."""

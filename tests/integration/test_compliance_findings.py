@@ -98,8 +98,8 @@ def test_rank_tenure_exactly_two_years_passes(sqlite_ledger, write_jsonl, promot
 
 
 @pytest.mark.parametrize(("promoted", "expected"), [
-    ("2022-02-28", [("RANK_TENURE", "R")]),  # tenure counts from the end of probation (2021-03-01)
-    ("2023-03-01", []),
+    ("2024-02-29", [("RANK_TENURE", "R")]),  # tenure counts from the end of probation (2021-03-01): 3 years
+    ("2024-03-01", []),
 ])
 def test_new_recruit_tenure_counts_from_end_of_probation(sqlite_ledger, write_jsonl, promoted, expected):
     load(sqlite_ledger, write_jsonl, bureau(person("R", "新", "一级科员", "2020-03-01", mode="录用", effective="2020-03-01"),

@@ -186,12 +186,13 @@ def test_clerks_xlsx_roster_imports_and_the_roster_on_d_equals_the_sheet(bureau,
     before = bureau.event_count()
     r = bureau.ok("import-roster", str(sheet), "--as-of", D)
     assert "40 people recorded effective 2022-12-31" in r.output
-    assert "ignored columns 序号、籍贯" in r.output
+    assert "ignored columns 序号\n" in r.output  # 籍贯 is read: it goes to the person's file
     generated = [p for p in people() if p["person"] is None]
     for p in generated:  # the generated ids are printed beside their names
         assert pid(p) in r.output and p["name"] in r.output
-    # 40 hires, 16 appointments, one secondment
-    assert bureau.event_count() == before + 40 + 16 + 1
+    # 40 hires, 16 appointments, one secondment, and 40 profiles (籍贯)
+    assert bureau.event_count() == before + 40 + 16 + 1 + 40
+    assert {e["native_place"] for e in bureau.json("log") if e["event"] == "profile_recorded"} == {"某省某市"}
     assert exported(bureau, tmp_path) == expected_rows()
     roster = bureau.json("roster", "--as-of", D)
     seconded = [p for p in roster["people"] if p["status"] == "seconded"]

@@ -15,11 +15,14 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
+from ledger.model.dates import YearMonth
+from ledger.model.identity import IdNumber
+
 if TYPE_CHECKING:
     from ledger.model.change import Change
     from ledger.model.facts import Fact
 
-FIELD_KINDS = (str, int, bool, date)
+FIELD_KINDS: tuple[type, ...] = (str, int, bool, date, YearMonth, IdNumber)
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Field:
     """One field of an event type, as clerks give it (the JSON key, the CLI option `--name-with-dashes`)."""
 
     name: str
-    kind: type = str  # str, int, bool or date
+    kind: type = str  # str, int, bool, date, YearMonth (`YYYY-MM`) or IdNumber (身份证号)
     required: bool = False
     help: str = ""
     choices: tuple[str, ...] = ()  # a closed list the value must come from
@@ -80,6 +83,11 @@ class EventType:
     @cached_property
     def by_name(self) -> dict[str, Field]:
         return {f.name: f for f in self.all_fields}
+
+    @cached_property
+    def id_number_fields(self) -> tuple[str, ...]:
+        """Fields holding a 身份证号: masked in every output unless asked for."""
+        return tuple(f.name for f in self.all_fields if f.kind is IdNumber)
 
     @cached_property
     def date_fields(self) -> tuple[str, ...]:

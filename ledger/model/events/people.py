@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
-from ledger.model.state import PersonState
+from ledger.model.state import CadreFile, PersonState
 
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
@@ -57,7 +57,8 @@ class Hired(EventType):
             change.refuse(f, "id_in_use", "this id is an assistant (编外) still engaged; release them first")
             return
         unit = change.unit(f, d["unit"])
-        if unit is None or not change.section_ok(f, unit, d.get("section")) or not change.rank_ok(f, unit, d["rank"]):
+        if unit is None or not change.section_ok(f, unit, d.get("section")) \
+                or not change.rank_ok(f, unit, d["rank"], d["establishment"]):
             return
         rank_since = d.get("rank_since") or f.effective
         if change.validating:
@@ -71,6 +72,7 @@ class Hired(EventType):
             person=d["person"], name=d["name"], gender=d["gender"], birth_date=d["birth_date"],
             education=d.get("education"), unit=unit.unit, section=d.get("section"), establishment=d["establishment"],
             rank=d["rank"], rank_since=rank_since, joined=f.effective, mode=d["mode"], hired_event=f.id,
+            file=existing.file if existing is not None else CadreFile(),  # the file outlives a separation
         )
         change.raise_count(f, unit.unit, "staff", d["establishment"])
 
@@ -134,7 +136,7 @@ class Transferred(EventType):
         if not change.section_ok(f, target, section):
             return
         rank = d.get("rank") or p.rank
-        if not change.rank_ok(f, target, rank):
+        if not change.rank_ok(f, target, rank, d.get("establishment") or p.establishment):
             return
         if change.validating and d.get("rank") and not moving and rank != p.rank \
                 and target.kind == state.units[p.unit].kind and v.ladder_of(rank) == v.ladder_of(p.rank) \

@@ -48,7 +48,8 @@ class PostAppointed(EventType):
         if held is not None:
             change.refuse(f, "already_holds", f"already holds {section or ''}{post} since {held.since}")
             return
-        p.posts.append(Post(post, section, f.get("since") or f.effective, f.effective, f.id, bool(f.get("probation"))))
+        p.posts.append(Post(post, section, f.get("since") or f.effective, f.effective, f.id, bool(f.get("probation")),
+                            unit.post_level(post)))
         change.raise_count(f, unit.unit, "post", post)
 
 
