@@ -148,6 +148,13 @@ class Queries:
 
         return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
 
+    def selection(self, selection: str, known_at: datetime | None = None) -> dict[str, Any]:
+        """One selection's path (动议 → … → 试用期满) with dates, in the `ledger selection show --json` shape;
+        `NotFound` names the selections there are."""
+        from ledger.read.selection import selection_path
+
+        return selection_path(self.application.facts(), selection, known_at)
+
     # --- tamper evidence ---------------------------------------------------------------------------------------------
     def verify(self, digest: str | None = None) -> Verification:
         """The stored events checked against their hash chain (and, given, a head digest noted earlier)."""

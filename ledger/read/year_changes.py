@@ -16,20 +16,9 @@ from itertools import groupby
 
 from ledger.fold.walk import Walker
 from ledger.model import vocabulary as v
+from ledger.model.appointments import HEAD_LEVEL_SUFFIX, RANK_LEVEL, appointment_kind  # noqa: F401 (re-exported)
 from ledger.model.facts import Fact
 from ledger.model.state import PersonState, Post, State, UnitState
-
-HEAD_LEVEL_SUFFIX = "正职"  # a 正职 post is a 提拔 even from a non-leading rank (科长), as in the seed report
-
-# The post level a rank stands level with, from the tenure rules' "or" clauses (《公务员职务与职级并行规定》第十二条:
-# 三级主任科员 after 2 years as 四级主任科员 or 乡科级副职, …) and, for 事业单位, 七级职员 = 科级正职, 八级职员 = 科级副职.
-# A first 副职 post at or below the rank's level is a 任命 (四级主任科员 → 副科长); above it, a 提拔.
-RANK_LEVEL: dict[str, str] = {
-    "四级主任科员": "乡科级副职", "三级主任科员": "乡科级副职", "二级主任科员": "乡科级正职", "一级主任科员": "乡科级正职",
-    "四级调研员": "县处级副职", "三级调研员": "县处级副职", "二级调研员": "县处级正职", "一级调研员": "县处级正职",
-    "二级巡视员": "厅局级副职", "一级巡视员": "厅局级正职",
-    "八级职员": "乡科级副职", "七级职员": "乡科级正职", "六级职员": "县处级副职", "五级职员": "县处级正职",
-}
 
 
 @dataclass(frozen=True)
@@ -201,19 +190,14 @@ def _appointment(f: Fact, before: _Held, after: State, person: PersonState, repo
     unit = after.units[person.unit]
     level = unit.post_level(f.data["post"]) or ""
     prev_unit = after.units.get(before.unit or "")
-    held, prev_level = _highest_post(before.posts, prev_unit)
-    # 提拔 = a step up: to a post above the one held before; from no post, to a 正职 post or to a post above the
-    # rank's own level. Otherwise (a move at the same level, a 副职 post level with the rank) it is a 任命.
-    if held is not None:
-        step_up = v.post_level_index(level) > prev_level
-    else:
-        step_up = level.endswith(HEAD_LEVEL_SUFFIX) or \
-            v.post_level_index(level) > v.post_level_index(RANK_LEVEL.get(before.rank or ""))
+    held, _level = _highest_post(before.posts, prev_unit)
+    levels = [prev_unit.post_level(x.post) if prev_unit is not None else None for x in before.posts]
+    verb = appointment_kind(level, levels, before.rank)  # 提拔 or 任命: ledger.model.appointments
     return Appointment(
         person.person, person.name, unit.unit, unit.name, f.data["post"], level, f.get("section"), f.effective,
         before.rank, held.post if held else None, held.section if held else None,
         post_label(held.section, held.post, prev_unit, report_unit) if held else None,
-        "提拔" if step_up else "任命", f.id)
+        verb, f.id)
 
 
 def _highest_post(posts: tuple[Post, ...], unit: UnitState | None) -> tuple[Post | None, int]:
