@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from ledger.model.dates import parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
     from ledger.model.state import State
+    from ledger.model.vocabulary import post_level_index
     from ledger.read.history import DIFF_KEYS, LogFilter
-    from ledger.read.yearly import YearlyFigures
+    from ledger.read.yearly import WAYS_IN, WAYS_OUT, YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.store.crypto import new_key
     from ledger.store.integrity import Verification
@@ -44,7 +45,8 @@ _LAZY = {
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history",
-    "YearlyFigures": "ledger.read.yearly",
+    "YearlyFigures": "ledger.read.yearly", "WAYS_IN": "ledger.read.yearly", "WAYS_OUT": "ledger.read.yearly",
+    "post_level_index": "ledger.model.vocabulary",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
@@ -69,4 +71,6 @@ __all__ = [
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
+    # the yearly report's ways in and out, and the post levels its sentences are ordered by
+    "WAYS_IN", "WAYS_OUT", "post_level_index",
 ]

@@ -155,6 +155,15 @@ class Queries:
 
         return selection_path(self.application.facts(), selection, known_at)
 
+    def year_findings(self, year: int, unit: str | None = None, as_of: date | None = None,
+                      rules_file: str | Path | None = None) -> list[Finding]:
+        """The findings the yearly report of `unit` states: `findings(as_of, 1 January)` as judged from the facts
+        that can matter for the unit and those under it (read through the fact index, as `yearly_figures` is).
+        Findings about other units may come along: keep those of the report's units (`YearlyFigures.scope`)."""
+        from ledger.app.yearly import unit_year_findings
+
+        return unit_year_findings(self.application, self.rulebook(rules_file), year, unit, as_of)
+
     # --- tamper evidence ---------------------------------------------------------------------------------------------
     def verify(self, digest: str | None = None) -> Verification:
         """The stored events checked against their hash chain (and, given, a head digest noted earlier)."""

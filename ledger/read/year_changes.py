@@ -76,12 +76,32 @@ class Secondment:
     until: date | None
 
 
+@dataclass(frozen=True)
+class Movement:
+    """A way in (录用, 调入, 遴选 …) or out (退休, 调出, 辞职 …) of the report's units in the year."""
+
+    person: str
+    name: str
+    way: str
+    effective: date
+    fact_id: int
+
+
+# How a hire's mode and a separation's reason are named among the year's ways in and out (the seed's words).
+WAY_IN = {"录用": "录用", "调任": "调入", "转任": "调入", "公开遴选": "遴选", "招聘": "招聘", "安置": "安置"}
+WAYS_IN = tuple(dict.fromkeys(WAY_IN.values()))
+WAYS_OUT = ("退休", "调出", "辞职", "辞退", "死亡", "开除", "其他")
+OPENING_NOTE = "opening roster"  # how `ledger import-roster` notes the records of its rows (ledger.io.opening_roster)
+
+
 @dataclass
 class YearChanges:
     promotions: list[Promotion] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     engagements: list[Engagement] = field(default_factory=list)
     secondments: list[Secondment] = field(default_factory=list)
+    ways_in: list[Movement] = field(default_factory=list)
+    ways_out: list[Movement] = field(default_factory=list)
 
     def promoted_people(self) -> list[str]:
         """Ids of the people promoted or appointed, each once, in the order it took effect."""
@@ -123,7 +143,7 @@ class _Held:
 def year_changes(facts: list[Fact], year: int, as_of: date, scope: set[str], report_unit: str) -> YearChanges:
     """The changes of `year` up to `as_of` in the units of `scope`; `facts` in `counting_facts` order."""
     wanted = {f.id for f in facts if year_of(f) == year and f.effective <= as_of}
-    noting = _Noting(YearChanges(), scope, report_unit)
+    noting = _Noting(YearChanges(), scope, report_unit, facts[0].effective if facts else as_of)
     walker = Walker()
     for _day, group in groupby((f for f in facts if f.effective <= as_of), key=lambda f: f.effective):
         day = list(group)
@@ -146,6 +166,29 @@ class _Noting:
     changes: YearChanges
     scope: set[str]
     report_unit: str
+    opening: date  # the ledger's first day: its hires record who was there, not who came in
+
+    def hired(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = self._in_scope(f, after)
+        opening = f.effective == self.opening or (f.get("note") or "").startswith(OPENING_NOTE)
+        if person is not None and not opening:
+            way = WAY_IN.get(f.data["mode"], f.data["mode"])
+            self.changes.ways_in.append(Movement(person.person, person.name, way, f.effective, f.id))
+
+    def separated(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = after.people.get(f.data["person"])
+        if person is not None and before[person.person].unit in self.scope:
+            self.changes.ways_out.append(Movement(person.person, person.name, f.data["reason"], f.effective, f.id))
+
+    def transferred(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        """A move across the edge of the report's units is a way in (调入) or out (调出) of them."""
+        person = after.people.get(f.data["person"])
+        if person is None:
+            return
+        was, now = before[person.person].unit in self.scope, person.unit in self.scope
+        if was != now:
+            moved = self.changes.ways_in if now else self.changes.ways_out
+            moved.append(Movement(person.person, person.name, "调入" if now else "调出", f.effective, f.id))
 
     def engaged(self, f: Fact, before: dict[str, _Held], after: State) -> None:
         d = f.data
@@ -182,6 +225,9 @@ _NOTES: dict[str, Callable[[_Noting, Fact, dict[str, _Held], State], None]] = {
     "rank_promoted": _Noting.promoted,
     "post_appointed": _Noting.appointed,
     "secondment_started": _Noting.seconded,
+    "hired": _Noting.hired,
+    "separated": _Noting.separated,
+    "transferred": _Noting.transferred,
 }
 
 

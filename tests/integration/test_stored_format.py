@@ -43,14 +43,38 @@ def test_its_log_rosters_histories_diff_and_findings_are_unchanged(legacy: tuple
     for person, history in expected["history"].items():
         assert ledger.json("history", person) == history, person
     assert ledger.json("diff", "--from", "2021-12-31", "--to", "2022-12-31") == expected["diff"]
-    assert orjson.loads(ledger("check", "--as-of", "2022-12-31", "--json").stdout) == expected["check"]
+    check = orjson.loads(ledger("check", "--as-of", "2022-12-31", "--json").stdout)
+    old_rules = [x for x in check["findings"] if x["rule"] not in NEWER_RULES]
+    assert {**check, "findings": old_rules, "summary": {k: n for k, n in check["summary"].items()
+                                                         if k not in NEWER_RULES}} == expected["check"]
+    # A rule written after the store finds what the store holds: the 2020 probation it had no way to close.
+    assert [(x["rule"], x["person"]) for x in check["findings"] if x["rule"] in NEWER_RULES] == \
+        [("PROBATION_OPEN", "P12")]
 
 
-def test_its_yearly_report_reads_the_same(legacy: tuple[Ledger, dict], tmp_path: Path) -> None:
+# Rules the code that wrote the fixtures did not have: their findings are new answers, not changed ones.
+NEWER_RULES = {"PUBLICITY_ORDER", "PROBATION_OPEN", "DECISION_QUORUM", "SELECTION_STEPS"}
+
+
+def test_its_yearly_report_reads_as_a_new_store_with_the_same_facts(legacy: tuple[Ledger, dict], tmp_path: Path,
+                                                                     write_jsonl) -> None:
+    """The report's words are today's (they changed since the fixtures were written: `expected.json` keeps the old
+    text, whose figures must still be there); its figures are the stored facts', read as a new store reads them."""
     ledger, expected = legacy
-    out = tmp_path / "report.docx"
-    ledger.ok("export", "yearly-report", "--year", "2022", "-o", str(out))
-    assert [p.text for p in docx.Document(str(out)).paragraphs] == expected["report_text"]
+    log = ledger.json("log")
+    gone = {e["target"] for e in log if e["event"] == "retracted"}
+    lines = [{k: v for k, v in e.items() if k not in ("id", "recorded", "actor") and v is not None}
+             for e in log if e["event"] != "retracted" and e["id"] not in gone]
+    fresh = Ledger(str(tmp_path / "fresh.sqlite3"))
+    fresh.ok("import", str(write_jsonl(lines)))
+    texts = []
+    for store in (ledger, fresh):
+        out = tmp_path / f"report-{len(texts)}.docx"
+        store.ok("export", "yearly-report", "--year", "2022", "--date", "2023-01-20", "-o", str(out))
+        texts.append([p.text for p in docx.Document(str(out)).paragraphs])
+    assert texts[0] == texts[1]
+    for figure in ("行政编制24名", "目前在编6名", "许博文同志提拔为旅游发展科科长", "80后、90后干部占100%（80后3名、90后2名）"):
+        assert figure in "".join(texts[0]) and figure in "".join(expected["report_text"])
 
 
 def test_it_takes_new_events_and_still_verifies(legacy: tuple[Ledger, dict], write_jsonl) -> None:
