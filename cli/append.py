@@ -54,7 +54,15 @@ def org() -> None:
     """Record the organisation's structure: units, sections, 编制 and 领导职数."""
 
 
-GROUPS: dict[str, click.Group] = {"org": org}  # a declaration's `verb.group` names one of these
+@click.group("selection")
+def selection() -> None:
+    """Record a selection's steps (动议, 民主推荐, 考察, 讨论决定) and show its whole path.
+
+    The appointment that concludes it is `ledger appoint … --selection ID`; `ledger end-probation` closes it.
+    """
+
+
+GROUPS: dict[str, click.Group] = {"org": org, "selection": selection}  # a declaration's `verb.group` names one
 
 
 def _commands() -> tuple[click.Command, ...]:

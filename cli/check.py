@@ -41,10 +41,12 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
           as_json: bool) -> None:
     """Report compliance findings: the state on a date, and the facts effective since a date.
 
-    On --as-of: 超编, 超职数, people past the statutory retirement age, overdue secondments (and 职级职数 and
-    编外 caps, where a rules file sets them). For facts effective from --since to --as-of: rank tenure,
-    skipped ranks, post tenure, promotion in probation or within a year, short publicity. Each finding
-    names its clause. Exit status: 0 no findings, 1 findings, 2 bad input.
+    On --as-of: 超编, 超职数, people past the statutory retirement age, overdue secondments, probations past
+    their year with no 试用期满 (and 职级职数 and 编外 caps, where a rules file sets them). For facts effective
+    from --since to --as-of: rank tenure, skipped ranks, post tenure, promotion in probation or within a
+    year, short or missing publicity, publicity outside decision → appointment, a decision without two
+    thirds of the members (and a 提拔 without its selection's steps, from the date a rules file sets). Each
+    finding names its clause. Exit status: 0 no findings, 1 findings, 2 bad input.
 
     \b
     Example:

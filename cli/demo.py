@@ -14,6 +14,7 @@ DEMO_NARRATIVE = "narrative-2022.md"
 REPORT = "2022年选人用人工作报告.docx"
 PUBLIC_REPORT = "2022年选人用人工作报告（公开版）.docx"
 SNAPSHOT = "2022-12-31合规快照"
+REVIEW_FORM = "2022年度民主评议表.xlsx"
 
 
 @click.command()
@@ -25,13 +26,17 @@ def demo(ctx: click.Context, folder: Path) -> None:
     with the compliance snapshot (合规快照) on 2022-12-31 as .json and .docx.
 
     The bureau (invented people) has five sections and two public institutions, with 2019–2022 hires,
-    promotions, appointments, secondments, assistants, a retirement and one corrected entry. Any earlier
-    demo store in FOLDER is replaced.
+    promotions, appointments, secondments, assistants, a retirement and one corrected entry; in 2023, the
+    民主评议 of 2022, a selection from 动议 to 任职 and two probations closed. Its settings (the report's
+    主送机关 and 署名) are in FOLDER/ledger.toml; the 2022 民主评议表 is written too. Any earlier demo store in
+    FOLDER is replaced.
 
     \b
     Example:
         ledger demo ./demo && ledger --store demo/ledger.sqlite3 history P16
     """
+    from exporters.base import ExportContext
+    from exporters.registry import get_exporter
     from ledger.app import DEMO_STORE, build_demo
 
     session: Session = ctx.obj
@@ -47,10 +52,15 @@ def demo(ctx: click.Context, folder: Path) -> None:
     click.echo("\nThe compliance snapshot (合规快照) on 2022-12-31:")
     for path in snapshots:
         click.echo(f"  {path}")
+    form = get_exporter("review-form").export(ExportContext(session.queries, session.actor), folder / REVIEW_FORM,
+                                              {"year": 2022})
+    click.echo(f"\nThe 2022 民主评议表 (一报告两评议): {form}")
     click.echo(f"\nTry: ledger --store {store} roster --as-of 2022-06-30")
     click.echo(f"     ledger --store {store} check --as-of 2020-12-31")
     click.echo(f"     ledger --store {store} export yearly-report --year 2022 --narrative "
                f"{reports[-1].parent / DEMO_NARRATIVE} -o report.docx")
+    click.echo(f"     ledger --store {store} selection show XR2023-01")
+    click.echo(f"     ledger --store {store} export yearly-report --year 2023 -o 2023.docx   # states 2022's 评议")
 
 
 def _write_snapshots(session: Session, folder: Path) -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -35,6 +37,11 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("--narrative", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.md",
               help="Markdown with the sections ## 主要做法, ## 存在问题, ## 下步打算 (yearly-report).")
 @click.option("--redact", is_flag=True, help="Publishable version: names and figures replaced by * as in a 公开版.")
+@click.option("--redact-hosts", is_flag=True, help="With --redact: also mask the units people were seconded to.")
+@click.option("--to", "to", metavar="ORGAN", help="主送机关, e.g. 中共XX区委组织部  [default: the store's [report] to]")
+@click.option("--signed-by", metavar="ORGAN", help="发文机关署名  [default: the store's [report] signed_by, else 中共<unit>党组]")
+@click.option("--date", "dated", metavar="DATE", callback=parse_date_option,
+              help="成文日期 (YYYY-MM-DD)  [default: today]")
 @click.option("--format", "fmt", metavar="F", help="Output format, when the exporter writes several (e.g. docx, csv, json).")
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", callback=_parse_pairs,
               help="An option for a third-party exporter (repeatable).")
@@ -48,6 +55,7 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.pass_obj
 def export(session: Session, name: str | None, list_only: bool, output: Path | None, year: int | None,
            as_of: date | None, known_at: datetime | None, unit: str | None, narrative: Path | None, redact: bool,
+           redact_hosts: bool, to: str | None, signed_by: str | None, dated: date | None,
            fmt: str | None, extra: dict[str, str], as_json: bool, **person_options: str | bool | None) -> None:
     """Write a document with an exporter (plugins are found through the `ledger.exporters` entry points).
 
@@ -59,6 +67,8 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
         ledger export --list
         ledger export yearly-report --year 2022 -o 2022年选人用人工作报告.docx
         ledger export yearly-report --year 2022 --narrative narrative.md --redact -o 公开版.docx
+        ledger export yearly-report --year 2022 --format json          # the figures, on stdout
+        ledger export review-form --year 2022 -o 2022年度民主评议表.xlsx
         ledger export appointment-form --person P13 --proposed-post 办公室主任 -o 林晓.lrmx
     """
     from exporters.base import ExportContext
@@ -74,10 +84,19 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
         return
     if name is None:
         raise click.UsageError("name an exporter (see `ledger export --list`) or give --list")
-    if output is None:
-        raise click.UsageError("-o PATH is required: where to write the document")
+    if output is None and (fmt or "").lower() != "json":
+        raise click.UsageError("-o PATH is required: where to write the document (only --format json prints)")
     exporter = get_exporter(name)  # an unknown name is a LedgerError: "Error: …", exit 1
     options = {"year": year, "as_of": as_of, "known_at": known_at, "unit": unit, "narrative": narrative,
-               "redact": redact, "format": fmt, **person_options, **extra}
-    written = exporter.export(ExportContext(session.queries, session.actor), output, options)
-    click.echo(f"Wrote {written}")
+               "redact": redact, "redact_hosts": redact_hosts, "to": to, "signed_by": signed_by, "date": dated,
+               "format": fmt, **person_options, **extra}
+    context = ExportContext(session.queries, session.actor)
+    if output is None:  # --format json without -o: the data on stdout
+        with tempfile.TemporaryDirectory(prefix="ledger-export-") as tmp:
+            written = exporter.export(context, Path(tmp) / f"{name}.json", options)
+            sys.stdout.buffer.write(written.read_bytes())
+    else:
+        written = exporter.export(context, output, options)
+        click.echo(f"Wrote {written}")
+    for warning in context.warnings:
+        click.echo(f"Warning: {warning}", err=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import append, audit, check, demo, export, imports, query
+from cli import append, audit, check, demo, export, imports, query, selection  # noqa: F401 (selection: `show`)
 from cli.session import Session
 
 

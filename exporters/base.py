@@ -22,6 +22,7 @@ class ExportContext:
     queries: Queries
     actor: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the exporter wants said on stderr (it writes anyway)
 
     @property
     def app(self) -> PersonnelLedger:

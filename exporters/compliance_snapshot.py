@@ -80,16 +80,19 @@ def to_csv(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def to_docx(data: dict[str, Any], path: Path, title: str) -> Path:
+def to_docx(data: dict[str, Any], path: Path, title: str | list[str]) -> Path:
     """The 合规快照 in the official layout (GB/T 9704-2012, via exporters.gbt9704)."""
     from .gbt9704 import OfficialDocument
 
     doc = OfficialDocument()
     doc.title(title)
     pos = data["ledger"]
+    as_of, since = cn_date(data["as_of"]), cn_date(data["since"])
     doc.paragraph(f"本快照依据人事台账截至第{pos['last_event_id']}号事件（共{pos['event_count']}条）生成，反映"
-                  f"{data['as_of']}的编制、领导职数配备情况，以及{data['since']}至{data['as_of']}期间生效事项的合规审查结果。"
-                  + (f"台账完整性摘要：{pos['integrity_head']}。" if pos["integrity_head"] else ""))
+                  f"{as_of}的编制、领导职数配备情况，以及{since}至{as_of}期间生效事项的合规审查结果。"
+                  + ("台账完整性摘要（SHA-256）：" if pos["integrity_head"] else ""))
+    if pos["integrity_head"]:
+        doc.monospace(pos["integrity_head"])  # a line of its own: 64 characters never broken or justified
     doc.heading1("一、编制和领导职数")
     for n, u in enumerate(data["units"], 1):
         doc.heading2(f"（{_cn(n)}）{u['name']}", f"在编{u['headcount']}名，其中交流借调{u['seconded']}名；编外{u['off_establishment']}名。")
@@ -106,9 +109,16 @@ def to_docx(data: dict[str, Any], path: Path, title: str) -> Path:
                   [[f"{x['title']}", x["unit"], x["person"], x["event_id"], x["message"], x["source"]]
                    for x in data["findings"]], widths_mm=[22, 14, 14, 12, 62, 32])
     doc.blank()
-    doc.right_aligned(data["as_of"])
-    doc.set_properties(title, subject="合规快照", keywords="compliance-snapshot")
+    doc.right_aligned(as_of)
+    doc.set_properties("".join([title] if isinstance(title, str) else title), subject="合规快照",
+                       keywords="compliance-snapshot")
     return doc.save(path)
+
+
+def cn_date(iso: str | date) -> str:
+    """A date as an official document writes it: 2022年12月31日 (GB/T 9704: Arabic numerals, no leading zeros)."""
+    d = parse_date(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _gap(quota: int, filled: int) -> str:
@@ -142,7 +152,7 @@ class ComplianceSnapshot:
             path.write_text(to_csv(data), encoding="utf-8-sig", newline="")
         else:
             top = next((u["name"] for u in data["units"] if not u["parent"]), "")
-            to_docx(data, path, f"{top}合规快照（{as_of.year}年{as_of.month}月{as_of.day}日）")
+            to_docx(data, path, [f"{top}合规快照", f"（{cn_date(as_of)}）"])  # the date on a line of its own
         return path
 
 

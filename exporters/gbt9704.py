@@ -17,13 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Length, Mm, Pt, Twips
 
+from .docx_package import declare_fonts, drop_template_leftovers
 from .ooxml import (
     cell_margins,
     condense,
@@ -57,6 +58,7 @@ SIZE_2 = Pt(22)  # 2号: title
 SIZE_3 = Pt(16)  # 3号: body and headings
 SIZE_4 = Pt(14)  # 4号: page numbers
 SIZE_XIAO4 = Pt(12)  # 小4号: dense tables
+SIZE_DIGEST = Pt(10)  # 64 hexadecimal digits of a digest on one line of the text block
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP_MARGIN, LEFT_MARGIN = Mm(37), Mm(28)
@@ -73,6 +75,15 @@ FOOTER_DISTANCE = Mm(35 - 7) - Pt(14)
 # 156 mm / 28 = 15.79 pt a character: 3号 (16 pt) characters condensed by 0.25 pt (w:spacing, in twentieths).
 CHAR_CONDENSE = -5
 DASH = "—"  # 一字线 around the page number
+MONOSPACE = "Courier New"  # a digest or an id, character by character
+
+
+SIGNATURE_RIGHT_CHARS = 4  # 成文日期 右空四字 (§7.3.5.1)
+
+
+def text_chars(text: str) -> float:
+    """The width of a line in body characters: ASCII (digits of a date) is half as wide as a Chinese character."""
+    return sum(0.5 if c.isascii() else 1 for c in text)
 
 
 @dataclass(frozen=True)
@@ -100,43 +111,20 @@ class OfficialDocument:
         self._setup_styles()
         self._setup_page()
         self._setup_footers()
-        self._declare_fonts()
-        self._drop_template_thumbnail()
-
-    def _declare_fonts(self) -> None:
-        """Declare the standard's fonts in the font table, each with the font to use where it is missing
-        (w:altName: modern Windows has 仿宋 and 楷体, not the _GB2312 faces), and the GB2312 charset."""
-        part = next((p for p in self.doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
-        if part is None:
-            return
-        from lxml import etree
-
-        root = etree.fromstring(part.blob)
-        present = {f.get(qn("w:name")) for f in root.iter(qn("w:font"))}
-        for name, alt, family in FONT_TABLE:
-            if name in present:
-                continue
-            font = etree.SubElement(root, qn("w:font"))
-            font.set(qn("w:name"), name)
-            for tag, val in (("w:altName", alt), ("w:charset", "86"), ("w:family", family), ("w:pitch", "variable")):
-                el = etree.SubElement(font, qn(tag))
-                el.set(qn("w:val"), val)
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    def _drop_template_thumbnail(self) -> None:
-        """python-docx's template carries a thumbnail of another document; a file browser would show it."""
-        rels = self.doc.part.package.rels
-        for rid, rel in list(rels.items()):
-            if rel.reltype.endswith("/metadata/thumbnail"):
-                rels.pop(rid)
+        declare_fonts(self.doc, FONT_TABLE)
+        drop_template_leftovers(self.doc)
 
     # --- page and styles ------------------------------------------------------------------------------------
+    def _page(self, size: tuple[Length, Length], margins: tuple[Length, Length, Length, Length]) -> None:
+        """The page's size (width, height) and margins (top, bottom, left, right)."""
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = size
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = margins
+
     def _setup_page(self) -> None:
         section = self.doc.sections[0]
         section.start_type = WD_SECTION.NEW_PAGE
-        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-        section.top_margin, section.bottom_margin = TOP_MARGIN, BOTTOM_MARGIN
-        section.left_margin, section.right_margin = LEFT_MARGIN, RIGHT_MARGIN
+        self._page((PAGE_WIDTH, PAGE_HEIGHT), (TOP_MARGIN, BOTTOM_MARGIN, LEFT_MARGIN, RIGHT_MARGIN))
         section.header_distance = Mm(15)
         section.footer_distance = FOOTER_DISTANCE
         section.gutter = Mm(0)
@@ -242,30 +230,75 @@ class OfficialDocument:
                     condense(run, CHAR_CONDENSE)  # so that 28 body characters fill the 156 mm line
         return p
 
-    def title(self, text: str):
-        """The title: 2号 小标宋, centred, followed by one empty line."""
-        p = self._add(text, TITLE)
+    def title(self, text: str | Sequence[str]):
+        """The title: 2号 小标宋, centred, followed by one empty line. Several lines (a date apart, so that it is
+        never broken) are set as line breaks of one paragraph."""
+        lines = [text] if isinstance(text, str) else list(text)
+        p = self._add(lines[0], TITLE)
+        for line in lines[1:]:
+            run = p.add_run()
+            run.add_break()
+            run = p.add_run(line)
+            set_run_font(run, TITLE.font, TITLE.size, bold=False)
+        p.paragraph_format.keep_with_next = True
         self.blank()
         return p
+
+    def addressee(self, text: str):
+        """主送机关 (GB/T 9704 §7.3.3): under the title's empty line, flush left, ending with a full-width colon."""
+        return self._add(text.rstrip("：:") + "：", Level(FANGSONG, SIZE_3, indent_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT))
+
+    def signature(self, signed_by: str, dated: str):
+        """发文机关署名 and 成文日期 of a sealed document (GB/T 9704 §7.3.5.1): one empty line under the text for the
+        seal, the date four characters from the right edge, the signer centred over the date. Returns both."""
+        blank = self.blank()
+        blank.paragraph_format.keep_with_next = True
+        signer = self._add(signed_by, Level(FANGSONG, SIZE_3, indent_chars=0, align=WD_ALIGN_PARAGRAPH.RIGHT))
+        date = self._add(dated, Level(FANGSONG, SIZE_3, indent_chars=0, align=WD_ALIGN_PARAGRAPH.RIGHT))
+        char = SIZE_3.pt + CHAR_CONDENSE / 20  # a condensed body character, in points
+        date.paragraph_format.right_indent = Pt(char * SIGNATURE_RIGHT_CHARS)
+        centre = SIGNATURE_RIGHT_CHARS + (text_chars(dated) - text_chars(signed_by)) / 2
+        signer.paragraph_format.right_indent = Pt(char * max(centre, 0))
+        signer.paragraph_format.keep_with_next = True
+        return signer, date
+
+    def monospace(self, text: str, size: Length = SIZE_DIGEST):
+        """A line of its own in a fixed-width font (a digest), not indented, never hyphenated or justified."""
+        p = self._add("", Level(FANGSONG, SIZE_3, indent_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT))
+        set_run_font(p.add_run(text), MONOSPACE, size, bold=False)
+        return p
+
+    def landscape(self) -> None:
+        """Turn the page (a wide table): A4 on its side, the same margins at the binding edge and the head."""
+        self.doc.sections[0].orientation = WD_ORIENT.LANDSCAPE
+        self._page((PAGE_HEIGHT, PAGE_WIDTH), (LEFT_MARGIN, RIGHT_MARGIN, TOP_MARGIN, BOTTOM_MARGIN))
+
+    @property
+    def text_width(self) -> Length:
+        section = self.doc.sections[0]
+        return Length(section.page_width - section.left_margin - section.right_margin)
 
     def blank(self):
         return self._add("", BODY)
 
     def heading1(self, text: str):
-        """A 一、 heading (黑体)."""
-        return self._add(text, HEADING_1)
+        """A 一、 heading (黑体), kept on the page of the paragraph after it."""
+        return self._heading(text, HEADING_1)
 
     def heading2(self, text: str, body: str = ""):
         """A （一） heading (楷体); `body` continues in 仿宋 on the same line, as in run-in headings."""
-        if body:
-            return self._add(body, BODY, lead=text, lead_level=HEADING_2)
-        return self._add(text, HEADING_2)
+        return self._heading(text, HEADING_2, body)
 
     def heading3(self, text: str, body: str = ""):
         """A 1. or （1） heading (仿宋), optionally run-in with body text."""
+        return self._heading(text, HEADING_3, body)
+
+    def _heading(self, text: str, level: Level, body: str = ""):
         if body:
-            return self._add(body, BODY, lead=text, lead_level=HEADING_3)
-        return self._add(text, HEADING_3)
+            return self._add(body, BODY, lead=text, lead_level=level)
+        p = self._add(text, level)
+        p.paragraph_format.keep_with_next = True  # a heading never stands alone at the foot of a page
+        return p
 
     def paragraph(self, text: str, indent: bool = True):
         """A body paragraph: 3号 仿宋, first line indented by two characters, justified."""
@@ -285,7 +318,7 @@ class OfficialDocument:
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        total = TEXT_WIDTH.mm
+        total = self.text_width.mm
         widths = list(widths_mm) if widths_mm else [total / len(headers)] * len(headers)
         scale = total / sum(widths)
         widths = [Mm(w * scale) for w in widths]

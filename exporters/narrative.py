@@ -4,12 +4,17 @@ Format: text before the first `##` heading is the opening paragraph (optional); 
 `## 下步打算` (any subset, any order). Inside a section: paragraphs separated by blank lines, numbered items
 (`1. …`, `1、…`, `(1) …`, `（1）…`), `- ` bullets (plain paragraphs) and `### ` sub-headings. An item may open
 with a **bold** lead sentence, set as a run-in heading. Other Markdown marks are dropped.
+
+Levels follow GB/T 9704 §7.3.3 (一、 → （一） → 1. → （1））: the section is 一、; a `###` heading is （一）, and the
+numbered items under it are 1. (and `(1)` items under those, （1）); without `###` headings, a section's numbered
+items are （一）, and `(1)` items under `1.` items are 1. The document numbers each level afresh under its parent,
+whatever numbers the author typed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ledger.app import LedgerError
@@ -31,6 +36,25 @@ class Block:
     text: str
     number: int | None = None
     lead: str = ""
+    level: int = 0  # 2 （一）, 3 1., 4 （1）; 0 for a paragraph
+    paren: bool = False  # an item numbered (1) rather than 1.
+
+
+def _levelled(blocks: list[Block]) -> list[Block]:
+    """Each heading and item of one section with its level, as the module's docstring says."""
+    out: list[Block] = []
+    base, plain_seen = 2, False
+    for b in blocks:
+        if b.kind == "heading":
+            base, plain_seen = 3, False
+            out.append(replace(b, level=2))
+        elif b.kind == "item":
+            level = base + 1 if b.paren and plain_seen else base
+            plain_seen = plain_seen or not b.paren
+            out.append(replace(b, level=min(level, 4)))
+        else:
+            out.append(b)
+    return out
 
 
 @dataclass
@@ -65,9 +89,10 @@ def _block(lines: list[str]) -> Block:
         number = int(m.group(1) or m.group(2))
         text = _join([m.group(3), *lines[1:]])
         lead = _LEAD.match(text)
+        paren = m.group(2) is not None
         if lead:
-            return Block("item", _clean(lead.group(2)), number, _clean(lead.group(1)))
-        return Block("item", _clean(text), number)
+            return Block("item", _clean(lead.group(2)), number, _clean(lead.group(1)), paren=paren)
+        return Block("item", _clean(text), number, paren=paren)
     b = _BULLET.match(first)
     text = _join([b.group(1) if b else first, *lines[1:]])
     lead = _LEAD.match(text)
@@ -109,6 +134,7 @@ def parse_narrative(text: str) -> Narrative:
         else:
             pending.append(stripped)
     flush()
+    narrative.sections = {name: _levelled(blocks) for name, blocks in narrative.sections.items()}
     return narrative
 
 

@@ -26,7 +26,8 @@ SHEET_TITLE = "花名册"
 # The .docx drops the columns a printed roster does without (the unit is each table's caption).
 DOCX_COLUMNS = ("人员编号", "姓名", "性别", "出生年月", "学历", "科室", "编制类型", "职级", "任现职级时间", "职务",
                 "任现职务时间", "备注")
-DOCX_WIDTHS = (16, 13, 7, 17, 14, 15, 14, 17, 17, 16, 17, 17)
+CELL_PADDING_MM = 3  # the cell's margins (1 mm a side) and a little air, so that no term is broken in a cell
+DOCX_SIZES = (9, 8, 7.5, 7)  # points: the largest at which every cell's text fits on one line is used
 Progress = Callable[[int], None]
 
 
@@ -85,25 +86,45 @@ def _save_book(book: Any, path: Path, title: str) -> Path:
     return path
 
 
+def _month(value: Any) -> str:
+    """A date as a 花名册 writes it: year and month, 1985.03."""
+    return f"{value.year}.{value.month:02d}" if isinstance(value, date) else str(value)
+
+
+def _fitting(rows: list[list[str]], room_mm: float) -> tuple[float, list[float]]:
+    """The largest of DOCX_SIZES at which every column holds its longest text on one line, and the columns'
+    widths (mm) at that size; the smallest size if none fits."""
+    from .gbt9704 import text_chars
+
+    for size in DOCX_SIZES:
+        widths = [max(text_chars(r[i]) for r in rows) * size * 25.4 / 72 + CELL_PADDING_MM
+                  for i in range(len(DOCX_COLUMNS))]
+        if sum(widths) <= room_mm:
+            return size, widths
+    return DOCX_SIZES[-1], widths
+
+
 def write_docx(path: Path, sheet: RosterSheet, title: str, on: date, progress: Progress | None = None) -> Path:
-    """A printable roster: one table per unit under a 公文 title."""
+    """A printable roster: one table per unit under a 公文 title, on landscape pages, dates as 1985.03, each column
+    wide enough that no term is broken inside a cell."""
     from docx.shared import Pt
 
     from .gbt9704 import OfficialDocument
 
     doc = OfficialDocument()
+    doc.landscape()
     doc.title(title)
     units: dict[str, list[list[str]]] = {}
     for row in sheet.rows:
         d = dict(zip(sheet.headers, row, strict=True))
-        note = f"{d['交流方式']}：{d['交流单位']}" + (f"（至{_cell_text(d['交流期限'])}）" if d["交流期限"] else "") \
+        note = f"{d['交流方式']}：{d['交流单位']}" + (f"（至{_month(d['交流期限'])}）" if d["交流期限"] else "") \
             if d["交流单位"] else ""
-        units.setdefault(d["单位"], []).append(
-            [_cell_text(d[h]) for h in DOCX_COLUMNS[:-1]] + [note])
+        units.setdefault(d["单位"], []).append([_month(d[h]) for h in DOCX_COLUMNS[:-1]] + [note])
         if progress:
             progress(1)
     for unit, unit_rows in units.items():
-        doc.table(DOCX_COLUMNS, unit_rows, widths_mm=DOCX_WIDTHS, size=Pt(9), caption=f"{unit}（{len(unit_rows)}人）")
+        size, widths = _fitting([list(DOCX_COLUMNS), *unit_rows], doc.text_width.mm)
+        doc.table(DOCX_COLUMNS, unit_rows, widths_mm=widths, size=Pt(size), caption=f"{unit}（{len(unit_rows)}人）")
     doc.right_aligned(f"截至{on.year}年{on.month}月{on.day}日")
     doc.set_properties(title)
     return doc.save(path)

@@ -1,251 +1,106 @@
-"""The `yearly-report` exporter: the bureau's yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012).
+"""The `yearly-report` exporter: the bureau's yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012), the
+figures it states as JSON (for auditors), or a PDF through LibreOffice.
 
-The figures come from the query API (`Queries.yearly_figures`: the counting rules are the ledger's); this module
-only words them in the sentence patterns of the seed report and lays them out. With `redact`, it writes the
-publishable twin: person names → **, the distinctive part of unit and section names → ** (区**局, **科), the
-figures of 一、基本情况 → one * per digit. Sentences are built from typed pieces (text, figure, person, unit, section) so that redaction never
-depends on guessing what a piece of text is; a last pass over all text removes any name the author's narrative
-may contain.
+The figures come from the query API (`Queries.yearly_figures`: the counting rules are the ledger's), and so does
+the compliance sentence (`Queries.findings` of the year, for the report's units): this module lays the report out
+and its sentences are `exporters.report_wording`'s. The document is addressed (主送机关, `--to`) and signed
+(发文机关署名 `--signed-by`, 成文日期 `--date`), with defaults from the store's settings (`[report]` in
+`ledger.toml`). With `redact`, it writes the publishable twin (`exporters.redaction`).
 """
 
 from __future__ import annotations
 
-import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ledger.app import YearlyFigures
+import orjson
+
+from ledger.app import Finding, YearlyFigures, parse_date
 
 from .base import ExportContext
 from .gbt9704 import OfficialDocument
 from .narrative import SECTIONS, Block, Narrative, read_narrative
+from .redaction import Piece, Redactor, T, Unit, mask_name  # noqa: F401 (mask_name: the masking rule, re-exported)
 from .registry import ExportOptionError
+from .report_wording import (
+    compliance_paragraph,
+    establishment_paragraph,
+    institutions_paragraph,
+    practice_paragraph,
+    promotions_paragraph,
+    reviews_paragraph,
+    ways_paragraph,
+)
 
-CN_ORDINALS = ("一", "二", "三", "四")
-SECONDMENT_VERBS = {"交流": "交流学习", "学习": "交流学习", "挂职": "挂职锻炼", "借调": "借调工作"}
-
-# Generic parts of organisation names, kept when redacting (the rest is the distinctive part).
-NAME_PREFIXES = ("自治区", "区委", "县委", "市委", "区", "县", "市", "镇", "乡", "街道")
-NAME_SUFFIXES = ("委员会", "中心", "局", "馆", "院", "所", "站", "队", "处", "科", "室", "部", "委", "办", "会",
-                 "社", "团", "厅", "司", "股", "组", "校", "园", "台", "场")
+CN_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+FORMATS = ("docx", "json", "pdf")
+SOFFICE = ("soffice", "libreoffice")
 
 
-# --- typed pieces of text ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Piece:
-    kind: str  # "text", "figure", "person", "people", "unit", "section"
-    value: Any
+class Letterhead:
+    """Whom the report goes to (主送机关), who signs it (发文机关署名) and when (成文日期)."""
+
+    to: str
+    signed_by: str
+    dated: date
+
+    @property
+    def date_text(self) -> str:
+        """成文日期 in Arabic numerals, the year in full and no leading zeros (GB/T 9704 §7.3.5.1)."""
+        return f"{self.dated.year}年{self.dated.month}月{self.dated.day}日"
 
 
-def T(text: str) -> Piece:
-    return Piece("text", text)
+def letterhead(f: YearlyFigures, options: dict[str, Any], settings: dict[str, Any], top: bool) -> Letterhead:
+    """`--to`, `--signed-by`, `--date`, else the store's `[report]` settings (its `signed_by` is the top unit's:
+    a unit under it signs with its own name), else what the unit's name gives."""
+    prefix = next((p for p in ("区", "县", "市") if f.name.startswith(p)), "")
+    to = options.get("to") or settings.get("to") or f"{prefix}委组织部"
+    signed_by = options.get("signed_by") or (settings.get("signed_by") if top else None) or \
+        (f"中共{f.name}党组" if f.kind == "机关" else f.name)
+    dated = options.get("date") or date.today()
+    try:
+        dated = parse_date(dated)
+    except ValueError as e:
+        raise ExportOptionError(f"yearly-report: --date: {e}") from None
+    return Letterhead(str(to), str(signed_by), dated)
 
 
-def N(n: int) -> Piece:
-    return Piece("figure", n)
+def redactor_for(f: YearlyFigures, enabled: bool, redact_hosts: bool = False) -> Redactor:
+    """What the publishable twin masks: every person and organisation the ledger ever recorded (retracted facts
+    included), the people's ids, and (`redact_hosts`) the hosts of the year's secondments."""
+    return Redactor(enabled, people=[*f.people.values(), *f.recorded_person_names],
+                    organisations=[*f.units.values(), *f.recorded_unit_names, *f.sections], ids=f.people,
+                    hosts=[s.host for s in f.secondments] if redact_hosts else ())
 
 
-def Who(name: str) -> Piece:
-    return Piece("person", name)
+def year_findings(context: ExportContext, f: YearlyFigures, rules: Any = None) -> list[Finding]:
+    """The ledger's own checks of the year (`ledger check --as-of` the report's date, since 1 January), about the
+    report's unit and the units under it."""
+    found = context.queries.year_findings(f.year, f.unit, f.as_of, rules)
+    return [x for x in found if x.unit in f.scope]
 
 
-def Unit(name: str) -> Piece:
-    return Piece("unit", name)
+@dataclass(frozen=True)
+class Checks:
+    """The ledger's own checks of the report's year: what they found, and which rules they judged."""
+
+    findings: list[Finding]
+    judged: set[str]
 
 
-def Sec(name: str | None) -> Piece:
-    return Piece("section", name or "")
-
-
-def mask_name(name: str) -> str:
-    """The distinctive part of an organisation's name replaced by **: 区文化和旅游局 → 区**局, 政策法规科 → **科."""
-    prefix = next((p for p in NAME_PREFIXES if name.startswith(p) and len(name) > len(p)), "")
-    rest = name[len(prefix):]
-    suffix = next((s for s in NAME_SUFFIXES if rest.endswith(s) and len(rest) > len(s)), "")
-    return f"{prefix}**{suffix}"
-
-
-class Redactor:
-    """Renders pieces plainly, or (enabled) as the publishable version."""
-
-    def __init__(self, figures: YearlyFigures, enabled: bool):
-        self.enabled = enabled
-        names: dict[str, str] = {}
-        if enabled:
-            for n in [*figures.people.values(), *figures.recorded_person_names]:
-                names[n] = "**"
-            for n in [*figures.units.values(), *figures.recorded_unit_names, *figures.sections]:
-                names[n] = mask_name(n)
-        self._names = {k: val for k, val in names.items() if len(k) >= 2}
-        self._pattern = re.compile("|".join(re.escape(k) for k in sorted(self._names, key=len, reverse=True))) \
-            if self._names else None
-
-    def text(self, s: str) -> str:
-        """Any text with every known name masked (a no-op when not redacting)."""
-        if not self.enabled or self._pattern is None:
-            return s
-        # A mask keeps the generic ends of a name (区**局), which could join a neighbour into another name: repeat
-        # until nothing matches, and as a last resort mask whatever still does.
-        for _ in range(5):
-            s, n = self._pattern.subn(lambda m: self._names[m.group(0)], s)
-            if n == 0 or self._pattern.search(s) is None:
-                return s
-        return self._pattern.sub("**", s)
-
-    def piece(self, p: Piece, mask_figures: bool) -> str:
-        if p.kind == "figure":
-            return "*" * len(str(p.value)) if self.enabled and mask_figures else str(p.value)
-        if p.kind == "person":
-            return "**" if self.enabled else p.value
-        if p.kind == "people":
-            return "**" if self.enabled else "、".join(p.value)  # the seed masks a list of names as one **
-        if p.kind in ("unit", "section"):
-            return mask_name(p.value) if self.enabled and p.value else p.value
-        return self.text(p.value)
-
-    def join(self, pieces: list[Piece], mask_figures: bool = False) -> str:
-        return self.text("".join(self.piece(p, mask_figures) for p in pieces))
-
-    def clauses(self, clauses: list[list[Piece]], mask_figures: bool, sep: str = "、") -> str:
-        """Clauses joined; when redacting, clauses that read the same once masked are given once."""
-        rendered = [self.join(c, mask_figures) for c in clauses]
-        if self.enabled:
-            rendered = list(dict.fromkeys(rendered))
-        return sep.join(rendered)
-
-
-# --- the sentences ------------------------------------------------------------------------------------------------
-def self_reference(name: str) -> str:
-    """How the unit names itself: 我局, 我馆, 我中心, … (else 我单位)."""
-    for suffix in ("委员会", "中心", "局", "馆", "院", "所", "站", "委", "办", "队"):
-        if name.endswith(suffix):
-            return "我" + ("委" if suffix == "委员会" else suffix)
-    return "我单位"
-
-
-def establishment_paragraph(f: YearlyFigures) -> list[Piece]:
-    we = self_reference(f.name)
-    out: list[Piece] = [T(f"根据三定规定，{we}设有")]
-    if f.quotas:
-        for i, (kind, count) in enumerate(f.quotas.items()):
-            out += [T("、" if i else ""), T(kind), N(count), T("名")]
-    else:
-        out += [T("编制"), N(0), T("名")]
-    for p in f.head_posts:
-        out += [T(f"，{p.post}"), N(p.quota), T("名")]
-    if f.section_posts:
-        out += [T("，科级领导职数"), N(f.section_post_quota), T("名，其中科长（主任）"), N(f.section_head_quota), T("名")]
-    out.append(T("。目前有"))
-    groups: list[list[Piece]] = []
-    for posts in (f.head_posts, f.section_posts):
-        g: list[Piece] = []
-        for i, p in enumerate(posts):
-            g += [T(("、" if i else "") + p.post), N(p.filled), T("名")]
-        if g:
-            groups.append(g)
-    staff_label = "科员" if f.kind == "机关" else "其他人员"
-    g = [T(staff_label), N(f.non_leaders), T("名")]
-    if f.non_leader_ranks:
-        g.append(T("（"))
-        for i, (rank, count) in enumerate(f.non_leader_ranks):
-            g += [T(("、" if i else "") + rank), N(count), T("名")]
-        g.append(T("）"))
-    groups.append(g)
-    for i, g in enumerate(groups):
-        out += ([T("；")] if i else []) + g
-    out.append(T("。"))
-    return out
-
-
-def institutions_paragraph(f: YearlyFigures) -> list[Piece]:
-    we = self_reference(f.name)
-    if not f.institutions:
-        return [T(f"{we}无下属事业单位。")]
-    label = "下属事业单位" if all(i.kind == "事业单位" for i in f.institutions) else "下属单位"
-    out: list[Piece] = [T(f"{we}{label}"), N(len(f.institutions)), T("个，")]
-    for i, inst in enumerate(f.institutions):
-        out += [T("；" if i else ""), Unit(inst.name), T(f"有{inst.funding or ''}在编人员"), N(inst.quota),
-                T("名，包含领导职数"), N(inst.post_quota), T("名，目前在编"), N(inst.filled), T("名")]
-    out.append(T("。"))
-    return out
-
-
-def _post_phrase(section: str | None, post: str, unit_name: str | None) -> list[Piece]:
-    out: list[Piece] = []
-    if unit_name:
-        out.append(Unit(unit_name))
-    if section:
-        out.append(Sec(section))
-    out.append(T(post))
-    return out
-
-
-def promotions_paragraph(f: YearlyFigures, r: Redactor) -> str:
-    """The year's promotions and appointments, grouped, with names; the assistants engaged (figures masked)."""
-    mask = True
-    groups: list[str] = []
-    for rank, items in f.promotions_by_rank():
-        groups.append(r.join([N(len(items)), T(f"名{rank}（"), Piece("people", [p.name for p in items]), T("同志）")], mask))
-    for post, items in f.appointments_by_post():
-        clauses = []
-        for a in items:
-            unit_name = a.unit_name if a.unit != f.unit else None
-            target = _post_phrase(a.section, post, unit_name)
-            if a.previous_post_name is not None:
-                prev_unit = a.unit_name if a.unit != f.unit else None
-                prev = _post_phrase(a.previous_section, a.previous_post, prev_unit)
-                clauses.append([Who(a.name), T("同志由"), *prev, T(f"{a.verb}为"), *target])
-            elif a.verb == "提拔" or not a.previous_rank:
-                clauses.append([Who(a.name), T(f"同志{a.verb}为"), *target])
-            else:
-                clauses.append([Who(a.name), T(f"同志由{a.previous_rank}{a.verb}为"), *target])
-        groups.append(r.join([N(len(items)), T(f"名{post}（")], mask) + r.clauses(clauses, mask) + "）")
-    if groups:
-        text = f"{f.year}年通过严格规范的选拔任用程序，共提拔" + "、".join(groups)
-    else:
-        text = f"{f.year}年未提拔任用干部"
-    if f.engagements:
-        clauses = [[Who(e.name), T("同志自聘为"), T(e.role)] for e in f.engagements]
-        text += "，自聘" + r.join([N(len(f.engagements))], mask) + "名助理人员（" + r.clauses(clauses, mask) + "）"
-    return text + "。"
-
-
-def practice_paragraph(f: YearlyFigures) -> str:
-    """The data paragraph opening 二、主要做法: who was promoted (age, gender, education) and who went out."""
-    n = len(f.promoted)
-    if n:
-        cohorts = "、".join(f"{k}{c}名" for k, c in f.cohorts().items())
-        genders = "、".join(f"{'男性' if g == '男' else '女性'}{c}名" for g, c in f.genders().items())
-        text = (f"{f.year}年全年提拔任用干部{n}名，其中80后、90后干部占{f.share_born_after(1980)}%（{cohorts}）；"
-                f"{genders}；{education_clause(f)}。")
-    else:
-        text = f"{f.year}年全年未提拔任用干部。"
-    if f.secondments:
-        by_verb: dict[str, list] = {}
-        for s in f.secondments:
-            by_verb.setdefault(SECONDMENT_VERBS.get(s.kind, s.kind), []).append(s)
-        parts = []
-        for verb, items in by_verb.items():
-            hosts = list(dict.fromkeys(s.host for s in items))
-            people = len({s.person for s in items})
-            parts.append(f"派出{people}名同志前往{'、'.join(hosts)}{'等部门' if len(hosts) > 1 else ''}{verb}")
-        text += "全年" + "，".join(parts) + "，拓宽思路、提升技能。"
-    else:
-        text += "全年未派出干部外出交流学习、挂职或借调。"
-    return text
-
-
-def education_clause(f: YearlyFigures) -> str:
-    """The education of those promoted: the levels recorded, and plainly how many have none (学历未登记)."""
-    known = "、".join(f"{e}{c}名" for e, c in f.educations().items())
-    missing = f.education_unregistered()
-    if not missing:
-        return known
-    if not known:
-        return "学历均未登记"
-    return f"{known}，另有{missing}名学历未登记"
+def judged_rules(rulebook: Any, as_of: date) -> set[str]:
+    """The rules the checks ran for the year: those switched on, SELECTION_STEPS only from its date."""
+    judged = {rule for rule in rulebook.rules if rulebook.on(rule)}
+    since = rulebook.param("SELECTION_STEPS", "since")
+    if "SELECTION_STEPS" in judged and since > as_of:
+        judged.discard("SELECTION_STEPS")
+    return judged
 
 
 def default_opening(f: YearlyFigures) -> list[Piece]:
@@ -258,18 +113,18 @@ def placeholder(section: str) -> str:
     return f"【待填写：{section}。请在 --narrative 文件的“## {section}”一节中撰写本部分，再重新导出。】"
 
 
-# --- the exporter ------------------------------------------------------------------------------------------------
 class YearlyReport:
     name = "yearly-report"
-    description = "The yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012); --year Y, --narrative, --redact"
-    formats = ("docx",)
+    description = ("The yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012), its figures as .json, or .pdf "
+                   "(LibreOffice); --year Y, --narrative, --redact, --to, --signed-by, --date")
+    formats = FORMATS
 
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         path = Path(path)
-        fmt = options.get("format") or path.suffix.lstrip(".").lower()
-        if fmt != "docx":
-            raise ExportOptionError(f"yearly-report writes .docx only (asked for '{fmt or path.name}'); "
-                                    "give -o NAME.docx")
+        fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
+        if fmt not in FORMATS:
+            raise ExportOptionError(f"yearly-report writes {', '.join(FORMATS)} (asked for '{fmt or path.name}'); "
+                                    "give -o NAME.docx, NAME.json or NAME.pdf")
         as_of: date | None = options.get("as_of")
         year = options.get("year") or (as_of.year if as_of else None)
         if year is None:
@@ -277,16 +132,63 @@ class YearlyReport:
         year = int(year)
         if as_of is not None and as_of.year != year:
             raise ExportOptionError(f"--as-of {as_of} is not in --year {year}")
+        soffice = _soffice() if fmt == "pdf" else None
         narrative = read_narrative(options["narrative"]) if options.get("narrative") else Narrative()
         figures = context.queries.yearly_figures(year, options.get("unit"), options.get("known_at"), as_of=as_of)
-        return render(figures, narrative, bool(options.get("redact")), path)
+        rulebook = context.queries.rulebook(options.get("rules"))
+        head = letterhead(figures, options, rulebook.settings.get("report", {}), figures.parent is None)
+        findings = year_findings(context, figures, options.get("rules"))
+        if findings:
+            rules = "; ".join(dict.fromkeys(f"{x.rule} {x.title}" for x in findings))
+            context.warnings.append(f"the {year} report states {len(findings)} open finding(s) of the ledger's own "
+                                    f"checks ({rules}) and does not call the year's selection work 严格规范; see "
+                                    f"`ledger check --as-of {figures.as_of}`")
+        if fmt == "json":
+            return _write_json(path, figures, head, findings)
+        checks = Checks(findings, judged_rules(rulebook, figures.as_of))
+        r = redactor_for(figures, bool(options.get("redact")), bool(options.get("redact_hosts")))
+        if soffice is None:
+            return render(figures, narrative, r, path, head, checks)
+        return _pdf(soffice, path, lambda docx: render(figures, narrative, r, docx, head, checks))
 
 
-def render(f: YearlyFigures, narrative: Narrative, redact: bool, path: Path) -> Path:
-    r = Redactor(f, redact)
+def _write_json(path: Path, f: YearlyFigures, head: Letterhead, findings: list[Finding]) -> Path:
+    data = {**f.as_json(), "to": head.to, "signed_by": head.signed_by, "date": head.dated.isoformat(),
+            "findings": [x.as_json() for x in findings]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n")
+    return path
+
+
+def _soffice() -> str:
+    found = next((shutil.which(name) for name in SOFFICE if shutil.which(name)), None)
+    if found is None:
+        raise ExportOptionError("yearly-report: --format pdf needs LibreOffice (soffice), which is not installed "
+                                "(Debian: apt-get install libreoffice-writer); write .docx and convert it elsewhere")
+    return found
+
+
+def _pdf(soffice: str, path: Path, write_docx: Any) -> Path:
+    """The .docx converted by LibreOffice in a private profile (a running LibreOffice does not take the job)."""
+    with tempfile.TemporaryDirectory(prefix="ledger-pdf-") as tmp:
+        folder = Path(tmp)
+        docx = write_docx(folder / f"{path.stem}.docx")
+        done = subprocess.run([soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
+                               "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+                              capture_output=True, text=True, timeout=300)
+        made = folder / f"{path.stem}.pdf"
+        if not made.exists():
+            raise ExportOptionError(f"LibreOffice did not convert the report: {(done.stderr or done.stdout).strip()}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(made), path)
+    return path
+
+
+def render(f: YearlyFigures, narrative: Narrative, r: Redactor, path: Path, head: Letterhead, checks: Checks) -> Path:
     doc = OfficialDocument()
     title = r.join([Unit(f.name), T(f"{f.year}年选人用人工作报告")])
     doc.title(title)
+    doc.addressee(r.text(head.to))
     if narrative.opening:
         _blocks(doc, narrative.opening, r)
     else:
@@ -295,30 +197,47 @@ def render(f: YearlyFigures, narrative: Narrative, redact: bool, path: Path) -> 
     doc.heading1("一、基本情况")
     doc.paragraph(r.join(establishment_paragraph(f), mask_figures=True))
     doc.paragraph(r.join(institutions_paragraph(f), mask_figures=True))
-    doc.paragraph(promotions_paragraph(f, r))
+    doc.paragraph(promotions_paragraph(f, r, clean=not checks.findings))
+    doc.paragraph(ways_paragraph(f, r))
+    doc.paragraph(compliance_paragraph(checks.findings, r, checks.judged))
 
     for i, section in enumerate(SECTIONS, start=1):
         doc.heading1(f"{CN_ORDINALS[i]}、{section}")
         if section == "主要做法":
-            doc.paragraph(r.text(practice_paragraph(f)))
+            doc.paragraph(practice_paragraph(f, r))
+            reviews = reviews_paragraph(f, r)
+            if reviews:
+                doc.paragraph(reviews)
         blocks = narrative.section(section)
         if blocks:
             _blocks(doc, blocks, r)
         else:
             doc.paragraph(placeholder(section))
-
-    doc.set_properties(title=title, author="" if redact else r.text(f.name), subject="选人用人工作报告",
+    doc.signature(r.text(head.signed_by), head.date_text)
+    doc.set_properties(title=title, author="" if r.enabled else r.text(f.name), subject="选人用人工作报告",
                        keywords=f"选人用人工作报告 {f.year}")
     return doc.save(path)
 
 
+MARKERS = {2: lambda n: f"（{_cn(n)}）", 3: lambda n: f"{n}.", 4: lambda n: f"（{n}）"}
+
+
+def _cn(n: int) -> str:
+    return CN_ORDINALS[n - 1] if n <= 10 else f"十{CN_ORDINALS[n - 11]}" if n < 20 else str(n)
+
+
 def _blocks(doc: OfficialDocument, blocks: list[Block], r: Redactor) -> None:
+    """The author's blocks, headings numbered afresh under their parents (（一） → 1. → （1））, 楷体 for （一）."""
+    counters = {2: 0, 3: 0, 4: 0}
     for b in blocks:
-        if b.kind == "heading":
-            doc.heading2(r.text(b.text))
-        elif b.kind == "item":
-            lead = f"（{b.number}）" + r.text(b.lead)
-            doc.heading2(lead, r.text(b.text)) if b.text else doc.heading2(lead)
+        if b.kind in ("heading", "item"):
+            counters[b.level] += 1
+            for deeper in range(b.level + 1, 5):
+                counters[deeper] = 0
+            lead = MARKERS[b.level](counters[b.level]) + r.text(b.lead if b.kind == "item" else b.text)
+            body = r.text(b.text) if b.kind == "item" else ""
+            heading = doc.heading2 if b.level == 2 else doc.heading3
+            heading(lead, body) if body else heading(lead)
         elif b.lead:
             doc.heading2(r.text(b.lead), r.text(b.text))
         else:

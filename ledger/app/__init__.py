@@ -37,9 +37,10 @@ if TYPE_CHECKING:
     from ledger.model.facts import Draft, Fact
     from ledger.model.identity import mask_id_number
     from ledger.model.state import State
+    from ledger.model.vocabulary import post_level_index
     from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
     from ledger.read.resume import Resume
-    from ledger.read.yearly import YearlyFigures
+    from ledger.read.yearly import WAYS_IN, WAYS_OUT, YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.store.crypto import new_key
     from ledger.store.integrity import Verification
@@ -59,7 +60,8 @@ _LAZY = {
     "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
     "CADRE_HEADER": "ledger.io.roster_table", "CADRE_GROUPS": "ledger.io.roster_table",
     "cadre_subheaders": "ledger.io.roster_table",
-    "YearlyFigures": "ledger.read.yearly",
+    "YearlyFigures": "ledger.read.yearly", "WAYS_IN": "ledger.read.yearly", "WAYS_OUT": "ledger.read.yearly",
+    "post_level_index": "ledger.model.vocabulary",
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
@@ -86,4 +88,6 @@ __all__ = [
     "parse_date", "parse_timestamp", "record",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
+    # the yearly report's ways in and out, and the post levels its sentences are ordered by
+    "WAYS_IN", "WAYS_OUT", "post_level_index",
 ]

@@ -1,7 +1,9 @@
 """The sample bureau: records the packaged demo history (data files, invented people) into a fresh store.
 
 The history is data (`ledger/data/demo_*.jsonl`), recorded the way a clerk would: the bureau's history, then a
-promotion entered with the wrong date, its retraction, and the corrected entry.
+promotion entered with the wrong date, its retraction, and the corrected entry; then its 2023 (the 评议 of 2022, a
+selection from 动议 to 任职, probations closed). A rules file beside the store (`ledger.toml`) holds the bureau's
+settings: the report's 主送机关 and 发文机关署名, and the date from which every 提拔 must have its steps on record.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.io.jsonl import read_jsonl
 from ledger.model.facts import Draft
+from ledger.rules.catalogue import RULES_FILE
 
 DEMO_STORE = "ledger.sqlite3"
 
@@ -26,16 +29,28 @@ def demo_narrative() -> bytes:
     return (resources.files("ledger") / "data" / "demo_narrative_2022.md").read_bytes()
 
 
+DEMO_SETTINGS = """# The sample bureau's settings: read beside its store by every command (see README, "Compliance").
+[report]
+to = "中共某某区委组织部"
+signed_by = "中共区文化和旅游局党组"
+
+[SELECTION_STEPS]
+since = 2023-01-01   # from 2023 every 提拔 has its 动议, 民主推荐, 考察 and 讨论决定 on record
+"""
+
+
 def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
-    """Create `folder`/ledger.sqlite3 afresh holding the sample bureau's 2019–2022 history; return it open."""
+    """Create `folder`/ledger.sqlite3 afresh holding the sample bureau's 2019–2023 history; return it open."""
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / DEMO_STORE
     for stale in (store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
         stale.unlink(missing_ok=True)
+    (folder / RULES_FILE).write_text(DEMO_SETTINGS, encoding="utf-8")
     app = open_ledger(str(store))
     app.append(_data("demo_bureau.jsonl"), actor=actor)
     wrong = app.append(_data("demo_correction.jsonl"), actor=actor)
     app.append([Draft("retracted", {"target": i, "reason": "录入的生效日期有误 (wrong effective date entered)"}) for i in wrong],
                actor="demo-reviewer")
     app.append(_data("demo_corrected.jsonl"), actor=actor)
+    app.append(_data("demo_2023.jsonl"), actor=actor)
     return app

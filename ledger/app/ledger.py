@@ -137,9 +137,10 @@ class PersonnelLedger(Application):
         return sorted(drafted, key=lambda f: f.id)
 
     def _new_problems(self, facts: list[Fact], new: list[Fact]) -> list[Problem]:
-        """Problems the batch would bring into the timeline (ledger.fold.scope: only the people and units it can affect)."""
+        """Problems the batch would bring into the timeline (ledger.fold.scope: only the people and units it can
+        affect). The new facts are completed on the way (defaults that depend on the timeline filled in)."""
         scope = self.fact_log.scope_index().scope(new)
-        found = validate([*(facts if scope is None else scope), *new])
+        found = validate([*(facts if scope is None else scope), *new], completing=[f.id for f in new])
         if not found:  # the usual case: no need to know what the timeline already had
             return []
         baseline = self._baseline_problems(facts) if scope is None else validate(scope)

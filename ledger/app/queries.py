@@ -185,6 +185,22 @@ class Queries:
 
         return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
 
+    def selection(self, selection: str, known_at: datetime | None = None) -> dict[str, Any]:
+        """One selection's path (动议 → … → 试用期满) with dates, in the `ledger selection show --json` shape;
+        `NotFound` names the selections there are."""
+        from ledger.read.selection import selection_path
+
+        return selection_path(self.application.facts(), selection, known_at)
+
+    def year_findings(self, year: int, unit: str | None = None, as_of: date | None = None,
+                      rules_file: str | Path | None = None) -> list[Finding]:
+        """The findings the yearly report of `unit` states: `findings(as_of, 1 January)` as judged from the facts
+        that can matter for the unit and those under it (read through the fact index, as `yearly_figures` is).
+        Findings about other units may come along: keep those of the report's units (`YearlyFigures.scope`)."""
+        from ledger.app.yearly import unit_year_findings
+
+        return unit_year_findings(self.application, self.rulebook(rules_file), year, unit, as_of)
+
     # --- tamper evidence ---------------------------------------------------------------------------------------------
     def verify(self, digest: str | None = None) -> Verification:
         """The stored events checked against their hash chain (and, given, a head digest noted earlier)."""

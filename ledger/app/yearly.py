@@ -16,6 +16,7 @@ from ledger.fold.scope import STRUCTURE
 from ledger.fold.walk import counting_facts, fold
 from ledger.model.facts import Fact
 from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
+from ledger.rules import Finding, Rulebook, compliance_findings
 
 
 def scoped_facts(app: PersonnelLedger, unit: str | None, as_of: date,
@@ -50,3 +51,14 @@ def unit_yearly_figures(app: PersonnelLedger, year: int, unit: str | None = None
     figures = yearly_figures(facts, year, unit, known_at, as_of=as_of)
     figures.recorded_person_names = app.timeline.fact_index.recorded_person_names()
     return figures
+
+
+def unit_year_findings(app: PersonnelLedger, rulebook: Rulebook, year: int, unit: str | None = None,
+                       as_of: date | None = None) -> list[Finding]:
+    """The compliance findings of `year` (the state on `as_of`, the facts since 1 January) from the facts that can
+    matter for `unit` and the units under it — the yearly report's own checks, without walking a whole city. The
+    findings about other units are left to the caller to drop (their people are not in the facts read)."""
+    as_of = as_of or date(year, 12, 31)
+    found = scoped_facts(app, unit, as_of)
+    facts = found[0] if found is not None else app.facts()
+    return compliance_findings(facts, rulebook, as_of, date(year, 1, 1))

@@ -91,11 +91,12 @@ def fold_ordered(facts: Iterable[Fact], on: date | None = None) -> State:
     return walker.state
 
 
-def validate(facts: Iterable[Fact]) -> list[Problem]:
-    """Every problem in the whole timeline, each tied to the fact that cannot be."""
+def validate(facts: Iterable[Fact], completing: Iterable[int] = ()) -> list[Problem]:
+    """Every problem in the whole timeline, each tied to the fact that cannot be. The facts whose ids are in
+    `completing` (new ones, not yet recorded) are completed on the way (`EventType.complete`), in place."""
     facts = list(facts)
     problems = _retraction_problems(facts)
-    walker = Walker(validating=True)
+    walker = Walker(validating=True, completing=completing)
     day: date | None = None
     for f in counting_facts(facts):
         if day is not None and f.effective != day:
@@ -134,7 +135,8 @@ class Walker:
     `counting_facts` order with `apply`, and call `close_day` between dates when validating.
     """
 
-    def __init__(self, validating: bool = False):
+    def __init__(self, validating: bool = False, completing: Iterable[int] = ()):
+        self.completing = frozenset(completing)
         self.change = Change(State(), validating)
         self.state = self.change.state
         self.problems = self.change.problems
@@ -142,6 +144,8 @@ class Walker:
         self.staffing = Staffing(self.state) if validating else None
 
     def apply(self, f: Fact) -> None:
+        if f.id in self.completing:
+            EVENT_TYPES[f.event].complete(self.change, f)
         EVENT_TYPES[f.event].apply(self.change, f)
         if self.staffing is not None and f.person is not None:
             self.staffing.place(f.person)

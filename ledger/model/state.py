@@ -46,6 +46,12 @@ class Post:
     event_id: int
     probation: bool = False
     level: str | None = None  # the post's level (乡科级副职 …) when it was taken
+    # What the probation (试用期) needs: when it ended 合格, and what the person held the day before the
+    # appointment, which a 不合格 end restores (《党政领导干部选拔任用工作条例》: 按照试任前职务层次安排).
+    probation_ended: date | None = None
+    previous_posts: tuple[Post, ...] = ()
+    previous_rank: tuple[str, date] | None = None
+    selection: str | None = None  # the selection (选拔任用) the appointment concluded
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,14 @@ class PersonState:
     left: date | None = None
     left_reason: str | None = None
     file: CadreFile = field(default_factory=CadreFile)  # the cadre's file (干部档案)
+    # The posts removed on the latest day one was (免职 apply before the day's 任职): what the person held the day
+    # before a same-day appointment, which its probation restores if it ends 不合格.
+    vacated: tuple[date, tuple[Post, ...]] | None = None
+
+    def held_before(self, on: date) -> tuple[Post, ...]:
+        """The posts held at the start of `on`: those held now, and those removed earlier on `on`."""
+        gone = self.vacated[1] if self.vacated is not None and self.vacated[0] == on else ()
+        return (*gone, *self.posts)
 
     @property
     def status(self) -> str:
@@ -209,6 +223,35 @@ class AssistantState:
 
 
 @dataclass
+class SelectionStep:
+    """One recorded step of a selection (推荐, 考察, 决定, 任职, 试用期满): its event, date and fields."""
+
+    event: str
+    effective: date
+    event_id: int
+    data: dict[str, Any]
+
+
+@dataclass
+class SelectionState:
+    """A selection (选拔任用) of one post: where it stands, step by step (动议 → 推荐 → 考察 → 讨论决定 → 任职)."""
+
+    selection: str
+    unit: str
+    post: str
+    section: str | None
+    places: int
+    started: date
+    event_id: int
+    steps: list[SelectionStep] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)  # the 动议's own fields (basis, note)
+
+    def last(self, event: str) -> SelectionStep | None:
+        """The latest step of a kind (None: not recorded)."""
+        return next((s for s in reversed(self.steps) if s.event == event), None)
+
+
+@dataclass
 class State:
     """Everything the ledger knows to be true on `on` (None = after the last fact)."""
 
@@ -216,6 +259,8 @@ class State:
     units: dict[str, UnitState] = field(default_factory=dict)
     people: dict[str, PersonState] = field(default_factory=dict)
     assistants: dict[str, AssistantState] = field(default_factory=dict)
+    selections: dict[str, SelectionState] = field(default_factory=dict)  # by selection id
+    reviews: dict[tuple[int, str | None], int] = field(default_factory=dict)  # (year, person or None) -> event id
 
     def staff(self, unit: str | None = None) -> list[PersonState]:
         """People on establishment (active or seconded), optionally of one unit."""

@@ -91,7 +91,7 @@ def diff(facts: Iterable[Fact], start: date, end: date, unit: str | None = None,
         if f.effective > end:
             break
         kind = DIFF_KINDS.get(f.event)
-        if kind is None or f.effective <= start:
+        if kind is None or f.effective <= start or (kind.shows is not None and not kind.shows(f)):
             walker.apply(f)
             continue
         before = kind.before(walker.state, f.data["person"])
@@ -166,6 +166,10 @@ def _returned(f: Fact, before: Was, after: State) -> Described:
     return _entry(f, before, {"host": f.data.get("host") or before.host})
 
 
+def _probation_failed(f: Fact, before: Was, after: State) -> Described:
+    return _entry(f, before, {"post": f.data["post"], "section": f.data.get("section")})
+
+
 def _left(f: Fact, before: Was, after: State) -> Described:
     return _entry(f, before, {"reason": f.data["reason"]})
 
@@ -191,6 +195,7 @@ class DiffKind:
     describe: Callable[[Fact, Any, State], Described]  # takes what `before` returns
     before: Callable[[State, str], Was | AssistantState | None] = _staff_before
     needs_staff: bool = True  # about someone on the establishment (skipped when they are not)
+    shows: Callable[[Fact], bool] | None = None  # None: every fact of the type shows
 
 
 # Every event type about a person has an entry here: how it shows, or None when it changes nothing a diff shows.
@@ -204,6 +209,8 @@ DIFF_KINDS: dict[str, DiffKind | None] = {
     "secondment_started": DiffKind("seconded", _seconded),
     "secondment_ended": DiffKind("returned", _returned),
     "separated": DiffKind("left", _left),
+    # A probation ended 不合格 takes the post away (a 免职); one ended 合格 changes nothing a diff shows.
+    "probation_ended": DiffKind("vacated", _probation_failed, shows=lambda f: f.data["result"] == "不合格"),
     "assistant_engaged": DiffKind("assistants_engaged", _engaged, _assistant_before, needs_staff=False),
     "assistant_released": DiffKind("assistants_released", _released, _assistant_before, needs_staff=False),
     # The cadre's file changes no one's staffing: `ledger history` and `ledger resume` show it.

@@ -16,20 +16,9 @@ from itertools import groupby
 
 from ledger.fold.walk import Walker
 from ledger.model import vocabulary as v
+from ledger.model.appointments import HEAD_LEVEL_SUFFIX, RANK_LEVEL, appointment_kind  # noqa: F401 (re-exported)
 from ledger.model.facts import Fact
 from ledger.model.state import PersonState, Post, State, UnitState
-
-HEAD_LEVEL_SUFFIX = "正职"  # a 正职 post is a 提拔 even from a non-leading rank (科长), as in the seed report
-
-# The post level a rank stands level with, from the tenure rules' "or" clauses (《公务员职务与职级并行规定》第十二条:
-# 三级主任科员 after 2 years as 四级主任科员 or 乡科级副职, …) and, for 事业单位, 七级职员 = 科级正职, 八级职员 = 科级副职.
-# A first 副职 post at or below the rank's level is a 任命 (四级主任科员 → 副科长); above it, a 提拔.
-RANK_LEVEL: dict[str, str] = {
-    "四级主任科员": "乡科级副职", "三级主任科员": "乡科级副职", "二级主任科员": "乡科级正职", "一级主任科员": "乡科级正职",
-    "四级调研员": "县处级副职", "三级调研员": "县处级副职", "二级调研员": "县处级正职", "一级调研员": "县处级正职",
-    "二级巡视员": "厅局级副职", "一级巡视员": "厅局级正职",
-    "八级职员": "乡科级副职", "七级职员": "乡科级正职", "六级职员": "县处级副职", "五级职员": "县处级正职",
-}
 
 
 @dataclass(frozen=True)
@@ -87,12 +76,32 @@ class Secondment:
     until: date | None
 
 
+@dataclass(frozen=True)
+class Movement:
+    """A way in (录用, 调入, 遴选 …) or out (退休, 调出, 辞职 …) of the report's units in the year."""
+
+    person: str
+    name: str
+    way: str
+    effective: date
+    fact_id: int
+
+
+# How a hire's mode and a separation's reason are named among the year's ways in and out (the seed's words).
+WAY_IN = {"录用": "录用", "调任": "调入", "转任": "调入", "公开遴选": "遴选", "招聘": "招聘", "安置": "安置"}
+WAYS_IN = tuple(dict.fromkeys(WAY_IN.values()))
+WAYS_OUT = ("退休", "调出", "辞职", "辞退", "死亡", "开除", "其他")
+OPENING_NOTE = "opening roster"  # how `ledger import-roster` notes the records of its rows (ledger.io.opening_roster)
+
+
 @dataclass
 class YearChanges:
     promotions: list[Promotion] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     engagements: list[Engagement] = field(default_factory=list)
     secondments: list[Secondment] = field(default_factory=list)
+    ways_in: list[Movement] = field(default_factory=list)
+    ways_out: list[Movement] = field(default_factory=list)
 
     def promoted_people(self) -> list[str]:
         """Ids of the people promoted or appointed, each once, in the order it took effect."""
@@ -134,7 +143,7 @@ class _Held:
 def year_changes(facts: list[Fact], year: int, as_of: date, scope: set[str], report_unit: str) -> YearChanges:
     """The changes of `year` up to `as_of` in the units of `scope`; `facts` in `counting_facts` order."""
     wanted = {f.id for f in facts if year_of(f) == year and f.effective <= as_of}
-    noting = _Noting(YearChanges(), scope, report_unit)
+    noting = _Noting(YearChanges(), scope, report_unit, facts[0].effective if facts else as_of)
     walker = Walker()
     for _day, group in groupby((f for f in facts if f.effective <= as_of), key=lambda f: f.effective):
         day = list(group)
@@ -157,6 +166,29 @@ class _Noting:
     changes: YearChanges
     scope: set[str]
     report_unit: str
+    opening: date  # the ledger's first day: its hires record who was there, not who came in
+
+    def hired(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = self._in_scope(f, after)
+        opening = f.effective == self.opening or (f.get("note") or "").startswith(OPENING_NOTE)
+        if person is not None and not opening:
+            way = WAY_IN.get(f.data["mode"], f.data["mode"])
+            self.changes.ways_in.append(Movement(person.person, person.name, way, f.effective, f.id))
+
+    def separated(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        person = after.people.get(f.data["person"])
+        if person is not None and before[person.person].unit in self.scope:
+            self.changes.ways_out.append(Movement(person.person, person.name, f.data["reason"], f.effective, f.id))
+
+    def transferred(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        """A move across the edge of the report's units is a way in (调入) or out (调出) of them."""
+        person = after.people.get(f.data["person"])
+        if person is None:
+            return
+        was, now = before[person.person].unit in self.scope, person.unit in self.scope
+        if was != now:
+            moved = self.changes.ways_in if now else self.changes.ways_out
+            moved.append(Movement(person.person, person.name, "调入" if now else "调出", f.effective, f.id))
 
     def engaged(self, f: Fact, before: dict[str, _Held], after: State) -> None:
         d = f.data
@@ -193,6 +225,9 @@ _NOTES: dict[str, Callable[[_Noting, Fact, dict[str, _Held], State], None]] = {
     "rank_promoted": _Noting.promoted,
     "post_appointed": _Noting.appointed,
     "secondment_started": _Noting.seconded,
+    "hired": _Noting.hired,
+    "separated": _Noting.separated,
+    "transferred": _Noting.transferred,
 }
 
 
@@ -201,19 +236,14 @@ def _appointment(f: Fact, before: _Held, after: State, person: PersonState, repo
     unit = after.units[person.unit]
     level = unit.post_level(f.data["post"]) or ""
     prev_unit = after.units.get(before.unit or "")
-    held, prev_level = _highest_post(before.posts, prev_unit)
-    # 提拔 = a step up: to a post above the one held before; from no post, to a 正职 post or to a post above the
-    # rank's own level. Otherwise (a move at the same level, a 副职 post level with the rank) it is a 任命.
-    if held is not None:
-        step_up = v.post_level_index(level) > prev_level
-    else:
-        step_up = level.endswith(HEAD_LEVEL_SUFFIX) or \
-            v.post_level_index(level) > v.post_level_index(RANK_LEVEL.get(before.rank or ""))
+    held, _level = _highest_post(before.posts, prev_unit)
+    levels = [prev_unit.post_level(x.post) if prev_unit is not None else None for x in before.posts]
+    verb = appointment_kind(level, levels, before.rank)  # 提拔 or 任命: ledger.model.appointments
     return Appointment(
         person.person, person.name, unit.unit, unit.name, f.data["post"], level, f.get("section"), f.effective,
         before.rank, held.post if held else None, held.section if held else None,
         post_label(held.section, held.post, prev_unit, report_unit) if held else None,
-        "提拔" if step_up else "任命", f.id)
+        verb, f.id)
 
 
 def _highest_post(posts: tuple[Post, ...], unit: UnitState | None) -> tuple[Post | None, int]:

@@ -17,17 +17,23 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from ledger.fold.walk import counting_facts, fold_ordered
 from ledger.model import vocabulary as v
+from ledger.model.appointments import PROMOTION
 from ledger.model.errors import NotFound, no_unit
+from ledger.model.events.reviews import ANSWERS
 from ledger.model.facts import Fact
 from ledger.model.state import PersonState, State
 from ledger.read.roster import PostFigure, unit_staffing
 from ledger.read.year_changes import (
     HEAD_LEVEL_SUFFIX,
+    WAYS_IN,
+    WAYS_OUT,
     Appointment,
     Engagement,
+    Movement,
     Promotion,
     Secondment,
     year_changes,
@@ -47,6 +53,38 @@ class InstitutionFigure:
     quota: int
     post_quota: int
     filled: int
+    quota_types: tuple[str, ...] = ()  # the establishment types of its 编制 (事业编制 …)
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """A 民主评议's results: of the year's selection work as a whole (person None), or of one promoted cadre."""
+
+    year: int
+    person: str | None
+    name: str | None
+    counts: dict[str, int]  # ANSWERS -> how many
+    effective: date
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def approving(self) -> int:  # 满意 + 基本满意
+        return self.counts["satisfied"] + self.counts["basically_satisfied"]
+
+
+@dataclass(frozen=True)
+class ReviewSubject:
+    """A line of the year's 评议表: a cadre newly promoted (提拔 to a post, or 职级晋升), from what to what."""
+
+    person: str
+    name: str
+    kind: str  # 提拔 or 职级晋升
+    before: str  # the post or rank held before
+    after: str  # the post (with its section and unit) or rank reached
+    effective: date
 
 
 @dataclass
@@ -76,6 +114,64 @@ class YearlyFigures:
     recorded_person_names: list[str] = field(default_factory=list)
     recorded_unit_names: list[str] = field(default_factory=list)
     education_of: dict[str, str | None] = field(default_factory=dict)  # promoted person -> highest level on as_of
+    ways_in: list[Movement] = field(default_factory=list)  # 录用, 调入, 遴选 … in the year
+    ways_out: list[Movement] = field(default_factory=list)  # 退休, 调出, 辞职 … in the year
+    reviews: list[ReviewResult] = field(default_factory=list)  # the 评议 of the year before, recorded by as_of
+    scope: list[str] = field(default_factory=list)  # the unit and every unit under it
+    parent: str | None = None  # the unit above the one reported on (None: the organisation's top unit)
+
+    def ways(self, movements: list[Movement], order: tuple[str, ...]) -> list[tuple[str, list[Movement]]]:
+        """Movements grouped by way, in the given order of ways (others after), each group by date."""
+        groups: dict[str, list[Movement]] = {}
+        for m in sorted(movements, key=lambda m: (order.index(m.way) if m.way in order else len(order),
+                                                  m.effective, m.fact_id)):
+            groups.setdefault(m.way, []).append(m)
+        return list(groups.items())
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures the yearly report states, as data (`ledger export yearly-report --format json`)."""
+        def day(d: date) -> str:
+            return d.isoformat()
+
+        return {
+            "unit": self.unit, "name": self.name, "kind": self.kind, "year": self.year, "as_of": day(self.as_of),
+            "known_at": self.known_at.isoformat() if self.known_at else None,
+            "establishment": [{"establishment": k, "quota": q, "filled": self.filled.get(k, 0)}
+                              for k, q in self.quotas.items()],
+            "filled": sum(self.filled.values()),
+            "posts": [{"post": p.post, "level": p.level, "quota": p.quota, "filled": p.filled}
+                      for p in [*self.head_posts, *self.section_posts]],
+            "non_leaders": {"count": self.non_leaders, "ranks": [{"rank": r, "count": n} for r, n in self.non_leader_ranks]},
+            "institutions": [{"unit": i.unit, "name": i.name, "funding": i.funding, "quota": i.quota,
+                              "post_quota": i.post_quota, "filled": i.filled} for i in self.institutions],
+            "appointments": [{"person": a.person, "name": a.name, "kind": a.verb, "post": a.post, "section": a.section,
+                              "unit": a.unit, "level": a.level, "from_rank": a.previous_rank,
+                              "from_post": a.previous_post_name, "effective": day(a.effective), "event_id": a.fact_id}
+                             for a in self.appointments],
+            "rank_promotions": [{"person": p.person, "name": p.name, "rank": p.rank, "from_rank": p.previous_rank,
+                                 "effective": day(p.effective), "event_id": p.fact_id} for p in self.promotions],
+            "assistants_engaged": [{"person": e.person, "name": e.name, "role": e.role, "unit": e.unit,
+                                    "effective": day(e.effective)} for e in self.engagements],
+            "ways_in": [_movement(m) for m in self.ways_in],
+            "ways_out": [_movement(m) for m in self.ways_out],
+            "promoted": {"count": len(self.promoted), "born_1980_or_later_percent": self.share_born_after(1980),
+                         "cohorts": self.cohorts(), "genders": self.genders(), "educations": self.educations()},
+            "secondments": [{"person": x.person, "name": x.name, "host": x.host, "kind": x.kind,
+                             "effective": day(x.effective), "until": day(x.until) if x.until else None}
+                            for x in self.secondments],
+            "reviews": [{"year": x.year, "person": x.person, "name": x.name, **x.counts,
+                         "approving_percent": round(100 * x.approving / x.total, 1) if x.total else None}
+                        for x in self.reviews],
+        }
+
+    def review_subjects(self) -> list[ReviewSubject]:
+        """The year's newly promoted cadres, as the 评议表 lists them: 提拔s to a post and 职级晋升s, by date."""
+        out = [ReviewSubject(a.person, a.name, PROMOTION, a.previous_post_name or a.previous_rank or "",
+                             f"{a.unit_name if a.unit != self.unit else ''}{a.section or ''}{a.post}", a.effective)
+               for a in self.appointments if a.verb == PROMOTION]
+        out += [ReviewSubject(p.person, p.name, "职级晋升", p.previous_rank or "", p.rank, p.effective)
+                for p in self.promotions]
+        return sorted(out, key=lambda x: (x.effective, x.kind != PROMOTION, x.person))
 
     @property
     def section_post_quota(self) -> int:  # 科级领导职数
@@ -151,7 +247,8 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
     end = fold_ordered(counting, as_of)
     unit = _report_unit(end, unit, as_of)
     staffing = unit_staffing(end, unit)
-    changes = year_changes(counting, year, as_of, set(subtree(end, unit)), unit)
+    scope = subtree(end, unit)
+    changes = year_changes(counting, year, as_of, set(scope), unit)
     everyone = fold_ordered(counting)  # everyone who was ever on the establishment, and every unit
     sections, person_names, unit_names = _recorded_names(recorded)
     names = {pid: p.name for pid, p in everyone.people.items()}
@@ -175,6 +272,10 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
         sections=sections,
         recorded_person_names=person_names,
         recorded_unit_names=unit_names,
+        ways_in=changes.ways_in, ways_out=changes.ways_out,
+        reviews=_reviews(counting, year - 1, as_of, end, everyone, scope),
+        scope=scope,
+        parent=me.parent if me.parent in end.units else None,
     )
 
 
@@ -183,6 +284,30 @@ def _education(p: PersonState) -> str | None:
     recorded = p.file.highest_education()
     levels = [x for x in (recorded.level if recorded else None, p.education) if x]
     return v.education_level(min(levels, key=v.education_rank)) if levels else None
+
+
+def _movement(m: Movement) -> dict[str, Any]:
+    return {"person": m.person, "name": m.name, "way": m.way, "effective": m.effective.isoformat(),
+            "event_id": m.fact_id}
+
+
+def _reviews(counting: list[Fact], year: int, as_of: date, end: State, everyone: State,
+             scope: list[str]) -> list[ReviewResult]:
+    """The 评议 of `year` recorded by `as_of`: the whole work's (for the top unit's report) and those of the
+    cadres of the report's units, the whole work's first."""
+    out = []
+    for f in counting:
+        if f.event != "review_recorded" or f.data["year"] != year or f.effective > as_of:
+            continue
+        pid = f.get("person")
+        p = end.people.get(pid or "") or everyone.people.get(pid or "")
+        if pid is None and end.units[scope[0]].parent is not None:
+            continue  # the whole work is the organisation's: its top unit reports it
+        if pid is not None and (p is None or p.unit not in scope):
+            continue
+        out.append(ReviewResult(year, pid, p.name if p is not None else None, {k: f.data[k] for k in ANSWERS},
+                                f.effective))
+    return sorted(out, key=lambda r: (r.person is not None, r.effective))
 
 
 def _report_unit(end: State, unit: str | None, as_of: date) -> str:
@@ -200,7 +325,8 @@ def _report_unit(end: State, unit: str | None, as_of: date) -> str:
 def _institution(end: State, code: str) -> InstitutionFigure:
     s = unit_staffing(end, code)
     u = s.unit
-    return InstitutionFigure(u.unit, u.name, u.kind, u.funding, s.quota, s.post_quota, s.headcount)
+    return InstitutionFigure(u.unit, u.name, u.kind, u.funding, s.quota, s.post_quota, s.headcount,
+                             tuple(e.establishment for e in s.establishment if e.quota))
 
 
 def _recorded_names(facts: list[Fact]) -> tuple[list[str], list[str], list[str]]:
@@ -219,5 +345,6 @@ def _recorded_names(facts: list[Fact]) -> tuple[list[str], list[str], list[str]]
 
 
 # The figures' parts are defined beside what counts them; a reader of the figures imports them from here.
-__all__ = ["SECTION_LEVELS", "Appointment", "Engagement", "InstitutionFigure", "PostFigure", "Promotion", "Secondment",
-           "YearlyFigures", "subtree", "yearly_figures"]
+__all__ = ["SECTION_LEVELS", "WAYS_IN", "WAYS_OUT", "Appointment", "Engagement", "InstitutionFigure", "Movement",
+           "PostFigure", "Promotion", "ReviewResult", "ReviewSubject", "Secondment", "YearlyFigures", "subtree",
+           "yearly_figures"]

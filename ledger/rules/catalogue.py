@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ from ledger.model.errors import LedgerError
 
 SEVERITIES = ("error", "warning", "info")
 RULES_FILE = "ledger.toml"  # looked for beside a SQLite store
+# Tables of the rules file that are the bureau's settings, not rules: `[report]` (主送机关 `to`, 发文机关署名
+# `signed_by` of the yearly report). Their keys are each reader's to check.
+SETTINGS_TABLES = ("report",)
 
 
 class RulesError(LedgerError):
@@ -104,7 +108,8 @@ CATALOGUE: tuple[RuleSpec, ...] = (
              "warning", params={"probation_modes": ["录用"], "probation_years": 1, "post_probation_years": 1}),
     RuleSpec("PROMOTION_WITHIN_YEAR", "一年内再次提拔", "《党政领导干部选拔任用工作条例》(破格提拔)", "warning",
              params={"years": 1}),
-    RuleSpec("PUBLICITY_SHORT", "任前公示不足5个工作日", "《党政领导干部选拔任用工作条例》(任前公示)", "warning",
+    RuleSpec("PUBLICITY_SHORT", "任前公示不足5个工作日",
+             "《党政领导干部选拔任用工作条例》(任前公示)；职级晋升：《公务员职务与职级并行规定》(晋升职级公示)", "warning",
              params={"working_days": 5}),
     RuleSpec("RETIREMENT_OVERDUE", "超过法定退休年龄仍在职",
              "《公务员法》第92条；全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024)", "error", params={
@@ -127,6 +132,18 @@ CATALOGUE: tuple[RuleSpec, ...] = (
              params={"modes": ["调任"], "rank_from": "四级调研员", "ladders": ["civil_service"]}),
     RuleSpec("RECRUIT_RANK", "录用定级高于学历对应职级", "《公务员法》第23条；《公务员职务与职级并行规定》(新录用公务员定级)",
              "warning", params={"modes": ["录用"], "starting_ranks": STARTING_RANKS, "ladders": ["civil_service"]}),
+    # The selection's steps (《党政领导干部选拔任用工作条例》: 动议 → 民主推荐 → 考察 → 讨论决定 → 任前公示 → 任职).
+    RuleSpec("PUBLICITY_ORDER", "任前公示不在讨论决定之后、任职之前",
+             "《党政领导干部选拔任用工作条例》(任前公示：党委（党组）讨论决定后、下发任职通知前)", "warning"),
+    RuleSpec("PROBATION_OPEN", "试用期满未考核", "《党政领导干部选拔任用工作条例》(任职试用期：试用期满后考核)", "warning",
+             params={"years": 1, "grace_days": 30}),
+    RuleSpec("DECISION_QUORUM", "讨论决定到会成员不足三分之二",
+             "《党政领导干部选拔任用工作条例》(讨论决定：应有三分之二以上成员到会)", "error",
+             params={"fraction": [2, 3]}),
+    # Off until a rules file gives the date from which every 提拔 must have its steps on record (`since =
+    # 2023-01-01`), so that a ledger begun before the steps were recorded is not flooded with findings.
+    RuleSpec("SELECTION_STEPS", "提拔未经动议、民主推荐、考察、讨论决定", "《党政领导干部选拔任用工作条例》(选拔任用程序)",
+             "warning", enabled=False, params={"since": date.max}, on_when_set=True),
 )
 RULE_IDS = tuple(r.id for r in CATALOGUE)
 
@@ -137,6 +154,7 @@ class Rulebook:
 
     rules: dict[str, RuleSpec]
     origin: str | None = None  # the file the overrides came from
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # its SETTINGS_TABLES, e.g. "report"
 
     def __getitem__(self, rule_id: str) -> RuleSpec:
         return self.rules[rule_id]
@@ -161,13 +179,17 @@ def apply_overrides(overrides: dict[str, Any], origin: str | None = None) -> Rul
     """
     where = f" in {origin}" if origin else ""
     rules = {r.id: r for r in CATALOGUE}
+    settings: dict[str, dict[str, Any]] = {}
     for rule_id, section in overrides.items():
+        if rule_id in SETTINGS_TABLES and isinstance(section, dict):
+            settings[rule_id] = dict(section)
+            continue
         if rule_id not in rules:
             raise RulesError(f"unknown rule '{rule_id}'{where} (rules: {', '.join(rules)})")
         if not isinstance(section, dict):
             raise RulesError(f"[{rule_id}]{where} must be a table of settings")
         rules[rule_id] = _overridden(rules[rule_id], section, where)
-    return Rulebook(rules, origin)
+    return Rulebook(rules, origin, settings)
 
 
 def _overridden(spec: RuleSpec, section: dict[str, Any], where: str) -> RuleSpec:

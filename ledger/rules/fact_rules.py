@@ -6,10 +6,11 @@ finding's message or None. They run in the order written here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ledger.model import vocabulary as v
+from ledger.model.appointments import PROMOTION, appointment_kind
 from ledger.model.facts import Fact
 from ledger.model.state import PersonState, State
 from ledger.rules.history import Career
@@ -32,7 +33,9 @@ def judged_promotion(f: Fact, p: PersonState, career: Career, state: State) -> P
     unit = state.units.get(p.unit)
     level = unit.post_level(f.data["post"]) if unit is not None else None
     raises = level is not None and v.post_level_index(level) > career.top_level
-    return Promotion(f, p, career, level if raises else None)
+    held = [unit.post_level(x.post) for x in p.held_before(f.effective)] if unit is not None else []
+    selection = state.selections.get(f.get("selection") or "")
+    return Promotion(f, p, career, level if raises else None, appointment_kind(level, held, p.rank), selection)
 
 
 def _rank_step(promotion: Promotion) -> int | None:
@@ -157,14 +160,23 @@ def promotion_in_probation(promotion: Promotion, params: Params) -> str | None:
     return None
 
 
+def _publicised(promotion: Promotion) -> str:
+    f = promotion.fact
+    if promotion.is_rank:  # 职级晋升 is publicised under 《公务员职务与职级并行规定》
+        return f"the rank promotion (职级晋升, 《公务员职务与职级并行规定》) to {f.data['rank']}"
+    return f"the {promotion.kind or 'appointment'} as {promotion.post}"
+
+
 @fact_rule("PUBLICITY_SHORT", "rank_promoted", "post_appointed")
 def publicity_short(promotion: Promotion, params: Params) -> str | None:
     f = promotion.fact
     start, end = f.get("publicity_from"), f.get("publicity_to")
-    if start is None and end is None:
-        return None
     need = params["working_days"]
-    what = f"the promotion to {f.data['rank']}" if promotion.is_rank else f"the appointment as {promotion.post}"
+    what = _publicised(promotion)
+    if start is None and end is None:
+        if promotion.kind != PROMOTION:
+            return None
+        return f"{promotion.who}: no publicity (任前公示) recorded for {what}; needs {need} working days"
     if start is None or end is None or end < start:
         return (f"{promotion.who}: publicity of {what} is incomplete (from {start or '?'} to {end or '?'}); "
                 f"needs {need} working days")
@@ -217,3 +229,66 @@ def recruit_rank(promotion: Promotion, params: Params) -> str | None:
     if allowed is None or v.ladder_of(allowed) != v.ladder_of(rank) or v.rank_index(rank) <= v.rank_index(allowed):
         return None
     return f"{promotion.who}: recruited (录用) as {rank}; the education {education} gives {allowed}"
+
+
+@fact_rule("PUBLICITY_ORDER", "rank_promoted", "post_appointed")
+def publicity_order(promotion: Promotion, params: Params) -> str | None:
+    """The publicity lies after the decision (讨论决定) and ends before the appointment takes effect."""
+    f = promotion.fact
+    start, end = f.get("publicity_from"), f.get("publicity_to")
+    if start is None or end is None or end < start:
+        return None  # missing or incomplete: PUBLICITY_SHORT's
+    decision = promotion.selection.last("decision_made") if promotion.selection is not None else None
+    if decision is not None and start < decision.effective:
+        return (f"{promotion.who}: publicity of {_publicised(promotion)} began {start}, before the decision "
+                f"(讨论决定) of selection {promotion.selection.selection} on {decision.effective}")
+    if end >= f.effective:
+        return (f"{promotion.who}: publicity of {_publicised(promotion)} ran {start} – {end}, not ended before "
+                f"it took effect on {f.effective}")
+    return None
+
+
+@fact_rule("DECISION_QUORUM", "post_appointed")
+def decision_quorum(promotion: Promotion, params: Params) -> str | None:
+    """The decision the appointment rests on was taken with enough of the Party group present."""
+    decision = promotion.selection.last("decision_made") if promotion.selection is not None else None
+    if decision is None:
+        return None
+    present, members = decision.data["present"], decision.data["members"]
+    num, den = params["fraction"]
+    if present * den >= members * num:
+        return None
+    return (f"{promotion.who}: appointed {promotion.post} on the decision of {decision.effective} (selection "
+            f"{promotion.selection.selection}) with {present} of {members} members present; needs {num}/{den}")
+
+
+SELECTION_STEP_NAMES = {"recommendation_held": "民主推荐", "inspection_done": "考察", "decision_made": "讨论决定"}
+
+
+@fact_rule("SELECTION_STEPS", "post_appointed")
+def selection_steps(promotion: Promotion, params: Params) -> str | None:
+    """A 提拔 on or after the configured date has its 动议, 民主推荐, 考察 and 讨论决定 recorded, in that order,
+    before it takes effect."""
+    since, f = params["since"], promotion.fact
+    if promotion.kind != PROMOTION or f.effective < _as_date(since):
+        return None
+    s = promotion.selection
+    what = f"{promotion.who}: 提拔 as {promotion.post}"
+    if s is None:
+        return f"{what} names no selection (--selection ID): 动议, 民主推荐, 考察 and 讨论决定 are not on record"
+    dates = [("动议", s.started)]
+    for event, label in SELECTION_STEP_NAMES.items():
+        step = s.last(event)
+        dates.append((label, step.effective if step is not None and step.effective <= f.effective else None))
+    missing = [label for label, day in dates if day is None]
+    if missing:
+        return f"{what}: selection {s.selection} has no {'、'.join(missing)} recorded before it"
+    ordered = [day for _label, day in dates]
+    if ordered != sorted(ordered):
+        steps = ", ".join(f"{label} {day}" for label, day in dates)
+        return f"{what}: the steps of selection {s.selection} are out of order ({steps})"
+    return None
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value

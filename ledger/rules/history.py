@@ -139,6 +139,11 @@ def _separated(career: Career, p: PersonState, f: Fact, state: State) -> None:
     career.close_posts(f.effective)
 
 
+def _probation_ended(career: Career, p: PersonState, f: Fact, state: State) -> None:
+    if f.data["result"] == "不合格":
+        career.close_posts(f.effective, f.data["post"], f.get("section"))
+
+
 # The event types that change a career, beyond the hire that starts one; the others leave it as it is.
 _NOTES: dict[str, Callable[[Career, PersonState, Fact, State], None]] = {
     "rank_promoted": _promoted,
@@ -146,6 +151,7 @@ _NOTES: dict[str, Callable[[Career, PersonState, Fact, State], None]] = {
     "post_appointed": _appointed,
     "post_vacated": _vacated,
     "separated": _separated,
+    "probation_ended": _probation_ended,
 }
 CAREER_EVENTS = ("hired", *_NOTES)
 

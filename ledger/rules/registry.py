@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from ledger.model.facts import Fact
 from ledger.model.staffing import Staffing
-from ledger.model.state import PersonState, State, UnitState
+from ledger.model.state import PersonState, SelectionState, State, UnitState
 from ledger.rules.history import Career, Excesses
 
 Kind = Literal["fact", "unit", "person"]
@@ -39,6 +39,8 @@ class Promotion:
     person: PersonState
     career: Career
     new_level: str | None = None  # an appointment's post level, when it is higher than any post held before
+    kind: str | None = None  # an appointment's 提拔 or 任命 (ledger.model.appointments); None for a rank promotion
+    selection: SelectionState | None = None  # the selection (选拔任用) the appointment names, as recorded so far
 
     @property
     def is_rank(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from ledger.model import vocabulary as v
 from ledger.model.state import PersonState
 from ledger.rules.findings import Breach
-from ledger.rules.periods import add_months, month_end, retirement_date
+from ledger.rules.periods import add_months, add_years, month_end, retirement_date
 from ledger.rules.registry import UnitOnDate, person_rule, unit_rule
 
 Params = dict[str, Any]
@@ -138,4 +138,18 @@ def dismissal_due(on: date, p: PersonState, params: Params) -> Breach | None:
             span = "、".join(str(last - i) for i in reversed(range(run)))
             return Breach(f"{on} {p.person} {p.name}: appraised {grade} in {span}, {run} years in a row, and still "
                           "on the establishment (辞退)", a.effective, a.event_id, key=(last,))
+
+
+@person_rule("PROBATION_OPEN")
+def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
+    """A post still held on probation (试用期) past its year and the grace days, with no 试用期满 recorded."""
+    for post in p.posts:
+        if not post.probation or post.probation_ended is not None:
+            continue
+        last = add_years(post.effective, params["years"]) - timedelta(days=1)  # the probation's last day
+        due = last + timedelta(days=int(params["grace_days"]))
+        if on > due:
+            return Breach(f"{on} {p.person} {p.name}: the probation as {post.section or ''}{post.post} "
+                          f"(appointed {post.effective}) ended {last} and no 试用期满 "
+                          f"(合格/不合格) is recorded", due + timedelta(days=1), post.event_id)
     return None

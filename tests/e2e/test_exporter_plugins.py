@@ -58,7 +58,8 @@ def test_list_shows_the_built_in_exporters_and_their_package(sqlite_ledger: Ledg
     assert "yearly-report" in out and "personnel-ledger" in out
     listed = orjson.loads(sqlite_ledger.ok("export", "--list", "--json").stdout)
     mine = next(x for x in listed if x["name"] == "yearly-report")
-    assert mine["formats"] == ["docx"]
+    assert mine["formats"] == ["docx", "json", "pdf"]
+    assert next(x for x in listed if x["name"] == "review-form")["formats"] == ["docx", "xlsx"]
     assert mine["package"].startswith("personnel-ledger ")
     assert mine["target"] == "exporters.yearly_report:exporter"
     assert "acme" not in out  # not installed in this process

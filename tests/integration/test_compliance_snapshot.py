@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 
 import orjson
@@ -61,12 +62,20 @@ def test_snapshot_docx_reads_back(sqlite_ledger, write_jsonl, tmp_path):
     files = snapshot_files(sqlite_ledger, write_jsonl, tmp_path)
     doc = Document(str(files["docx"]))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "区农业农村局合规快照（2022年12月31日）" in text
+    # The title's date is a line of its own (a break, never a wrap inside it); dates are written 2022年12月31日.
+    assert doc.paragraphs[0].text == "区农业农村局合规快照\n（2022年12月31日）"
+    assert "反映2022年12月31日的编制" in text and "2022年1月1日至2022年12月31日期间" in text
+    assert "2022-12-31" not in text
+    assert doc.paragraphs[-1].text == "2022年12月31日"
+    # The digest: 64 hexadecimal digits alone on a line, in a fixed-width font, not indented.
+    digest = next(p for p in doc.paragraphs if re.fullmatch(r"[0-9a-f]{64}", p.text))
+    assert {r.font.name for r in digest.runs if r.text} == {"Courier New"}
+    assert not digest.paragraph_format.first_line_indent
     assert "共发现4项问题" in text
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "副局长" in cells and "（超出1）" in cells
     assert "晋升职级任职年限不足" in cells and "《公务员职务与职级并行规定》第十二条" in cells
-    assert doc.core_properties.title.endswith("合规快照（2022年12月31日）")
+    assert doc.core_properties.title.endswith("合规快照（2022年12月31日）")  # one line in the properties
 
 
 def test_snapshot_needs_a_date_and_a_known_format(sqlite_ledger, write_jsonl, tmp_path):

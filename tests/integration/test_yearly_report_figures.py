@@ -117,14 +117,16 @@ def bureau(store: str) -> tuple[str, object]:
 
 
 BASICS = [
-    "根据三定规定，我局设有行政编制28名，局长1名，副局长3名，科级领导职数8名，其中科长（主任）4名。"
-    "目前有局长1名、副局长2名；科长2名、副科长1名；科员7名（一级主任科员1名、二级主任科员2名、四级主任科员3名、二级科员1名）。",
-    "我局下属事业单位2个，区消费者权益保护中心有自收自支在编人员5名，包含领导职数1名，目前在编2名；"
-    "区检验检测所有差额拨款在编人员10名，包含领导职数2名，目前在编3名。",
-    "2022年通过严格规范的选拔任用程序，共提拔1名二级主任科员（王思远同志）、1名四级主任科员（郑雨桐同志）、"
-    "1名八级职员（杨帆同志）、1名科长（周文静同志由信用监管科副科长提拔为信用监管科科长）、"
-    "1名副科长（吴俊峰同志由四级主任科员任命为食品安全科副科长），"
-    "自聘2名助理人员（许诺同志自聘为综合科科长助理、吕晴同志自聘为区检验检测所助理）。",
+    "根据三定规定，我局核定行政编制28名，设局长1名、副局长3名，科级领导职数8名，其中科长（主任）4名。"
+    "目前在编13名：局长1名、副局长2名；科长2名、副科长1名；科员7名（一级主任科员1名、二级主任科员2名、四级主任科员3名、"
+    "二级科员1名）。",
+    "我局下属事业单位2个：区消费者权益保护中心（自收自支）核定事业编制5名，其中领导职数1名，目前在编2名；"
+    "区检验检测所（差额拨款）核定事业编制10名，其中领导职数2名，目前在编3名。",
+    # The year has open findings (`ledger check`): the procedure is not called 严格规范.
+    "2022年共提拔领导干部1名（周文静同志由信用监管科副科长提拔为信用监管科科长）；"
+    "任命领导干部1名（吴俊峰同志由四级主任科员任命为食品安全科副科长）；"
+    "晋升职级3名（王思远同志晋升为二级主任科员，郑雨桐同志晋升为四级主任科员，杨帆同志晋升为八级职员）；"
+    "自聘助理人员2名（许诺同志自聘为综合科科长助理、吕晴同志自聘为区检验检测所助理）。",
 ]
 
 
@@ -148,8 +150,7 @@ def test_report_as_known_before_the_corrections(bureau, tmp_path: Path) -> None:
                      (first_known + timedelta(microseconds=1)).isoformat(), "-o", str(out))
     promotions = paragraph_after(open_docx(out), "一、基本情况", 3)[2]
     # Then: S08 counted once at the wrong date, S09's December promotion counted, S07's not yet known.
-    assert "1名二级主任科员（王思远同志）" in promotions
-    assert "1名一级主任科员（冯晓梅同志）" in promotions
+    assert "晋升职级3名（冯晓梅同志晋升为一级主任科员，王思远同志晋升为二级主任科员，杨帆同志晋升为八级职员）" in promotions
     assert "郑雨桐" not in promotions
 
 
@@ -158,7 +159,7 @@ def test_next_year_counts_the_moved_promotion(bureau, tmp_path: Path) -> None:
     out = tmp_path / "2023.docx"
     Ledger(store).ok("export", "yearly-report", "--year", "2023", "-o", str(out))
     promotions = paragraph_after(open_docx(out), "一、基本情况", 3)[2]
-    assert promotions == "2023年通过严格规范的选拔任用程序，共提拔1名一级主任科员（冯晓梅同志）。"
+    assert promotions == "2023年共晋升职级1名（冯晓梅同志晋升为一级主任科员）。"
 
 
 def test_redacted_report_of_this_bureau_leaks_nothing(bureau, tmp_path: Path) -> None:
@@ -166,8 +167,8 @@ def test_redacted_report_of_this_bureau_leaks_nothing(bureau, tmp_path: Path) ->
     out = tmp_path / "public.docx"
     Ledger(store).ok("export", "yearly-report", "--year", "2022", "--redact", "-o", str(out))
     basics = paragraph_after(open_docx(out), "一、基本情况", 3)
-    assert basics[1] == ("我局下属事业单位*个，区**中心有自收自支在编人员*名，包含领导职数*名，目前在编*名；"
-                         "区**所有差额拨款在编人员**名，包含领导职数*名，目前在编*名。")
+    assert basics[1] == ("我局下属事业单位*个：区**中心（自收自支）核定事业编制*名，其中领导职数*名，目前在编*名；"
+                         "区**所（差额拨款）核定事业编制**名，其中领导职数*名，目前在编*名。")
     assert "（**同志由**科副科长提拔为**科科长）" in basics[2]
     names = {p[0] for p in PEOPLE.values()} | {"褚一鸣", "许诺", "何欢", "吕晴", "区市场监督管理局", "区消费者权益保护中心",
                                                "区检验检测所", "综合科", "信用监管科", "食品安全科", "法制科"}
@@ -178,7 +179,8 @@ def test_redacted_report_of_this_bureau_leaks_nothing(bureau, tmp_path: Path) ->
 
 def test_appointment_wording_follows_the_step(sqlite_store: str) -> None:
     """提拔 for a step up (a 正职 post, a post above the rank's level or the post held); 任命 otherwise."""
-    from exporters.yearly_report import Redactor, promotions_paragraph
+    from exporters.report_wording import promotions_paragraph
+    from exporters.yearly_report import redactor_for
     from ledger.read.yearly import yearly_figures
 
     d = "2020-01-01"
@@ -207,9 +209,9 @@ def test_appointment_wording_follows_the_step(sqlite_store: str) -> None:
         Draft("post_appointed", {"person": "Q4", "post": "副科长", "section": "乙科", "effective": "2022-05-01"}),
     ])
     figures = yearly_figures(app.facts(), 2022)
-    assert promotions_paragraph(figures, Redactor(figures, False)) == (
-        "2022年通过严格规范的选拔任用程序，共提拔1名副局长（甲一同志提拔为副局长）、"
-        "3名副科长（甲二同志由四级主任科员任命为乙科副科长、甲三同志提拔为乙科副科长、甲四同志由甲科副科长任命为乙科副科长）。")
+    assert promotions_paragraph(figures, redactor_for(figures, False), clean=True) == (
+        "2022年通过严格规范的选拔任用程序，共提拔领导干部2名（甲一同志提拔为副局长、甲三同志提拔为乙科副科长）；"
+        "任命领导干部2名（甲二同志由四级主任科员任命为乙科副科长、甲四同志由甲科副科长任命为乙科副科长）。")
 
 
 def test_redaction_also_masks_names_only_retracted_facts_hold(sqlite_store: str, tmp_path: Path) -> None:

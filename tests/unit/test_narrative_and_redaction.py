@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporters.narrative import NarrativeError, parse_narrative
-from exporters.yearly_report import Redactor, mask_name
+from exporters.redaction import inside_a_longer_word
+from exporters.yearly_report import mask_name, redactor_for
 from ledger.read.yearly import YearlyFigures
 from tests.conftest import Ledger
 from tests.docx_reading import open_docx, texts
@@ -49,8 +50,9 @@ def test_narrative_items_render_as_run_in_headings(tmp_path: Path, sqlite_ledger
     out = tmp_path / "r.docx"
     sqlite_ledger.ok("export", "yearly-report", "--year", "2022", "--narrative", str(md), "-o", str(out))
     ps = texts(open_docx(out))
-    assert ps[2] == "县某局党组开场白。"
-    assert "（1）能力不足。需要培训。" in ps
+    assert ps[2] == "县委组织部："  # the default 主送机关 of a 县 unit
+    assert ps[3] == "县某局党组开场白。"
+    assert "（一）能力不足。需要培训。" in ps
     assert ps.count("【待填写：主要做法。请在 --narrative 文件的“## 主要做法”一节中撰写本部分，再重新导出。】") == 1
     assert not any(p.startswith("【待填写：存在问题") for p in ps)
 
@@ -82,12 +84,18 @@ _name = st.text(alphabet="区县局科室文化甲乙中心", min_size=2, max_si
 def test_masked_text_contains_no_name(people, units, sections, filler) -> None:
     names = [*people, *units, *sections]
     text = "".join(a + b for a, b in zip(filler + [""] * len(names), names, strict=False)) + "".join(filler)
-    out = Redactor(_figures(people, units, sections), enabled=True).text(text)
-    for name in names:
+    out = redactor_for(_figures(people, units, sections), enabled=True).text(text)
+    for name in [*units, *sections]:
         assert name not in out
+    # A person's name is a word: it may stay only inside a longer word of the dictionary (志存高远 holds 高远).
+    for name in people:
+        at = out.find(name)
+        while at >= 0:
+            assert inside_a_longer_word(out, at, at + len(name)), (name, out)
+            at = out.find(name, at + 1)
 
 
 def test_a_mask_joining_its_neighbour_into_another_name_is_masked_again() -> None:
     # 区甲局 masks to 区**局, whose 局 and the following 科 spell the person 局科.
-    r = Redactor(_figures(["局科"], ["区甲局"], []), enabled=True)
+    r = redactor_for(_figures(["局科"], ["区甲局"], []), enabled=True)
     assert r.text("区甲局科") == "区****"

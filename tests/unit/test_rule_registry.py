@@ -89,10 +89,12 @@ def test_a_new_rule_is_a_catalogue_entry_and_one_registered_function(monkeypatch
         ("post_appointed", {"person": "A", "post": "科长", "effective": "2020-03-01", "basis": "区委〔2020〕3号"}),
         ("post_appointed", {"person": "B", "post": "科长", "effective": "2020-03-01"}),
     )
-    found = compliance_findings(timeline, default_rulebook(), date(2020, 12, 31))
+    # (Both appointments are 提拔s recorded without publicity: PUBLICITY_SHORT finds that too; not this example's.)
+    found = [x for x in compliance_findings(timeline, default_rulebook(), date(2020, 12, 31))
+             if x.rule == "APPOINTMENT_WITHOUT_BASIS"]
     assert [(x.rule, x.person, x.title, x.source) for x in found] == [
         ("APPOINTMENT_WITHOUT_BASIS", "B", "任职无任免文件", "《党政领导干部选拔任用工作条例》(任职)")]
     assert found[0].message == "2020-03-01 B 乙: appointed 科长 (乡科级正职) without the decision's document number"
     # Switched off in a rules file, it finds nothing.
     off = catalogue.apply_overrides({"APPOINTMENT_WITHOUT_BASIS": {"enabled": False}})
-    assert compliance_findings(timeline, off, date(2020, 12, 31)) == []
+    assert [x for x in compliance_findings(timeline, off, date(2020, 12, 31)) if x.rule == spec.id] == []

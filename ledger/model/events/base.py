@@ -104,3 +104,7 @@ class EventType:
     def apply(self, change: Change, f: Fact) -> None:
         """Change the state as the fact says; when validating, refuse (and skip) a fact that cannot be."""
         raise NotImplementedError
+
+    def complete(self, change: Change, f: Fact) -> None:
+        """Before a new fact is recorded, fill in what its fields leave to the state just before it (a default
+        that depends on the timeline), so that the stored event says it outright. Most types leave it as given."""

@@ -1,14 +1,16 @@
-"""Leadership posts: appointments (任职) and removals (免职)."""
+"""Leadership posts: appointments (任职), removals (免职) and the end of an appointment's probation (试用期满)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ledger.model.appointments import PROMOTION, appointment_kind
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON, PUBLICITY
-from ledger.model.state import Post
+from ledger.model.events.selections import names_in, selection_of
+from ledger.model.state import PersonState, Post, SelectionStep
 
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
@@ -25,12 +27,28 @@ class PostAppointed(EventType):
         PERSON, POST,
         Field("section", help="Section (科室) the post belongs to, e.g. 财务科 for its 科长."),
         Field("since", date, help="Date the post was first held (任现职务时间), if earlier than --effective."),
-        Field("probation", bool, help="The appointment starts a one-year probation (试用期)."),
+        Field("probation", bool, help="The appointment starts a one-year probation (试用期)  [default: yes for a "
+                                      "提拔, no otherwise]."),
         *PUBLICITY,
+        Field("selection", help="The selection (选拔任用) this appointment concludes, e.g. XR2022-03."),
+        Field("no_probation", help="Why a 提拔 starts no probation (e.g. 选举产生), which it otherwise does."),
     )
     verb = Verb("appoint", "person", "Record an appointment to a leadership post (任职).",
                 "ledger appoint P07 --post 副科长 --section 财务科 --effective 2022-06-15 --publicity-from 2022-06-01 "
                 "--publicity-to 2022-06-08")
+
+    def complete(self, change: Change, f: Fact) -> None:
+        """A 提拔 starts a one-year probation unless it says why not (`no_probation`); a record of a post held
+        from before (`since` earlier than the fact) starts nothing."""
+        p = change.state.people.get(f.data["person"])
+        unit = change.state.units.get(p.unit) if p is not None else None
+        if unit is None or f.get("probation") is not None or f.get("no_probation"):
+            return
+        if f.get("since") is not None and f.data["since"] < f.effective:
+            return
+        held = (unit.post_level(x.post) for x in p.held_before(f.effective))  # the day's 免职 apply first
+        if appointment_kind(unit.post_level(f.data["post"]), held, p.rank) == PROMOTION:
+            f.data["probation"] = True
 
     def apply(self, change: Change, f: Fact) -> None:
         p = change.person(f)
@@ -48,9 +66,36 @@ class PostAppointed(EventType):
         if held is not None:
             change.refuse(f, "already_holds", f"already holds {section or ''}{post} since {held.since}")
             return
+        if f.get("probation") and f.get("no_probation"):
+            change.refuse(f, "bad_probation", "says both --probation and --no-probation")
+            return
+        if f.get("selection") and not self._concludes(change, f, p):
+            return
         p.posts.append(Post(post, section, f.get("since") or f.effective, f.effective, f.id, bool(f.get("probation")),
-                            unit.post_level(post)))
+                            unit.post_level(post), previous_posts=p.held_before(f.effective),
+                            previous_rank=(p.rank, p.rank_since), selection=f.get("selection")))
         change.raise_count(f, unit.unit, "post", post)
+
+    @staticmethod
+    def _concludes(change: Change, f: Fact, p: PersonState) -> bool:
+        """The selection named is of this post in the person's unit, and chose them (when its decision is recorded)."""
+        s = selection_of(change, f)
+        if s is None:
+            return False
+        section = f.get("section")
+        if (s.unit, s.post) != (p.unit, f.data["post"]) or (s.section and s.section != section):
+            change.refuse(f, "wrong_selection", f"selection '{s.selection}' fills {s.section or ''}{s.post} in "
+                          f"{change.state.units[s.unit].name}, not {section or ''}{f.data['post']} in "
+                          f"{change.state.units[p.unit].name}")
+            return False
+        decision = s.last("decision_made")
+        chosen = names_in(decision.data["chosen"]) if decision is not None else []
+        if decision is not None and p.person not in chosen and p.name not in chosen:
+            change.refuse(f, "not_chosen", f"the decision of selection '{s.selection}' ({decision.effective}) "
+                          f"chose {'、'.join(chosen)}, not {p.person}")
+            return False
+        s.steps.append(SelectionStep("post_appointed", f.effective, f.id, f.data))
+        return True
 
 
 class PostVacated(EventType):
@@ -73,3 +118,56 @@ class PostVacated(EventType):
                           f"on this date (holds: {posts})")
             return
         p.posts.remove(held)
+        gone = p.vacated[1] if p.vacated is not None and p.vacated[0] == f.effective else ()
+        p.vacated = (f.effective, (*gone, held))
+
+
+class ProbationEnded(EventType):
+    name = "probation_ended"
+    stored_as = "ProbationEnded"
+    precedence = 75  # after the day's removals, before its appointments: a post freed by 不合格 can be filled
+    membership = True
+    fields = (
+        PERSON, POST,
+        Field("section", help="Section (科室) of the post, when the person holds it in several."),
+        Field("result", required=True, choices=("合格", "不合格"),
+              help="合格 (confirmed in the post) or 不合格 (removed from it, back to the posts held before)."),
+    )
+    verb = Verb("end-probation", "person", "Record the end of an appointment's probation (试用期满): 合格 or 不合格.",
+                "ledger end-probation P10 --post 科长 --section 旅游发展科 --result 合格 --effective 2023-05-16")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        p = change.person(f)
+        if p is None:
+            return
+        label = f"{f.get('section') or ''}{f.data['post']}"
+        held = p.holds(f.data["post"], f.get("section"))
+        if held is None or not held.probation:
+            what = "does not hold" if held is None else f"holds without a probation (since {held.effective})"
+            change.refuse(f, "no_probation", f"{what} {label} on this date")
+            return
+        if held.probation_ended is not None:
+            change.refuse(f, "probation_ended", f"the probation as {label} already ended on {held.probation_ended}")
+            return
+        if held.selection:
+            s = change.state.selections.get(held.selection)
+            if s is not None:
+                s.steps.append(SelectionStep(self.name, f.effective, f.id, f.data))
+        if f.data["result"] == "合格":
+            held.probation_ended = f.effective
+            return
+        _return_to_before(change, f, p, held)
+
+
+def _return_to_before(change: Change, f: Fact, p: PersonState, held: Post) -> None:
+    """不合格: the post goes; the posts held the day before the appointment that are no longer held come back
+    (judged against 领导职数 at the day's end), and so does the rank held then."""
+    p.posts.remove(held)
+    unit = change.state.units[p.unit]
+    for before in held.previous_posts:
+        if p.holds(before.post, before.section) is None and before.post in unit.post_quotas:
+            p.posts.append(Post(before.post, before.section, before.since, f.effective, f.id,
+                                level=unit.post_level(before.post)))
+            change.raise_count(f, unit.unit, "post", before.post)
+    if held.previous_rank is not None and held.previous_rank[0] != p.rank:
+        p.rank, p.rank_since = held.previous_rank

@@ -1,0 +1,59 @@
+"""The 民主评议 of the yearly report (一报告两评议): the results for the year's selection work as a whole, and for each
+newly promoted cadre.
+
+A review of the whole work is a fact about the organisation (its subject is the structure); a review of one
+person is about that person, who must be in the ledger (they may have left since). One result per year and
+subject: a wrong one is retracted and recorded anew.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ledger.model.change import Change
+from ledger.model.events.base import EventType, Field, Verb
+
+if TYPE_CHECKING:
+    from ledger.model.facts import Fact
+
+ANSWERS = ("satisfied", "basically_satisfied", "dissatisfied", "not_known")  # the JSON keys, a contract
+ANSWER_LABELS = dict(zip(ANSWERS, ("满意", "基本满意", "不满意", "不了解"), strict=True))
+
+
+class ReviewRecorded(EventType):
+    name = "review_recorded"
+    stored_as = "ReviewRecorded"
+    precedence = 36
+    about_person = False  # about the person when one is named (`subject`), else about the organisation
+    fields = (
+        Field("year", int, True, "The year whose selection work (or promotion) was reviewed."),
+        Field("person", help="The newly promoted cadre reviewed; omit for the year's selection work as a whole."),
+        *(Field(key, int, True, f"How many answered {label}.") for key, label in ANSWER_LABELS.items()),
+    )
+    verb = Verb("review", "year", "Record the results of a 民主评议 (the year's selection work, or one promoted cadre).",
+                "ledger review 2022 --satisfied 41 --basically-satisfied 3 --dissatisfied 0 --not-known 1 "
+                "--effective 2023-01-18")
+
+    def subject(self, f: Fact) -> str | None:
+        return f.data.get("person")
+
+    def apply(self, change: Change, f: Fact) -> None:
+        d = f.data
+        year, person = d["year"], d.get("person")
+        who = f"{year}年度{'' if person is None else ' ' + person}民主评议"
+        if person is not None and person not in change.state.people:
+            change.refuse(f, "unknown_person", "no such person in the ledger (no hire recorded on or before this "
+                          "date)", who=f"{who}")
+            return
+        if year > f.effective.year:
+            change.refuse(f, "impossible_date", f"a review of {year} cannot take effect in {f.effective.year}", who=who)
+            return
+        counts = [d[k] for k in ANSWERS]
+        if min(counts) < 0 or sum(counts) == 0:
+            change.refuse(f, "bad_value", "the counts must not be negative, and someone must have answered", who=who)
+            return
+        known = change.state.reviews.get((year, person))
+        if known is not None:
+            change.refuse(f, "duplicate_review", f"already recorded (event {known}); retract it to correct it", who=who)
+            return
+        change.state.reviews[(year, person)] = f.id
