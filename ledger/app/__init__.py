@@ -21,6 +21,7 @@ from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
     from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
+    from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import ProgressFactory, Recorded, import_events, import_opening_roster, record
@@ -48,6 +49,7 @@ _LAZY = {
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
+    "dump_json": "ledger.app.jsonform",
 }
 
 
@@ -69,4 +71,5 @@ __all__ = [
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
+    "dump_json",
 ]
