@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.app.rulebook import rulebook_for
+from ledger.app.subjects import ledger_span, person_facts, unit_facts
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
+from ledger.read.person_timeline import person_timeline
 from ledger.read.roster import roster_view, unit_summary
+from ledger.read.unit_series import unit_series
 from ledger.rules import Finding, Rulebook, compliance_findings
 
 if TYPE_CHECKING:
@@ -125,20 +128,38 @@ class Queries:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape."""
         return diff(self.application.facts(), start, end, unit, known_at)
 
+    def person_timeline(self, person: str, known_at: datetime | None = None) -> dict[str, Any]:
+        """The person's unit and section, rank, posts and secondments as bars over time (`ledger.read.person_timeline`),
+        read from the person's own facts (the store's fact index), as known at `known_at`."""
+        return person_timeline(person_facts(self.application, person), person, known_at)
+
+    def unit_series(self, unit: str, known_at: datetime | None = None) -> dict[str, Any]:
+        """The unit's `units` figures on 31 December of each year (`ledger.read.unit_series`), from the facts that
+        can change them (the store's fact index), as known at `known_at`."""
+        return unit_series(unit_facts(self.application, unit), unit, known_at)
+
+    def span(self) -> dict[str, Any]:
+        """The first and last recorded fact's effective date and recorded time, and the number of stored events."""
+        return ledger_span(self.application)
+
     # --- compliance and figures ------------------------------------------------------------------------------------
     def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:
         """The rules in force: `rules_file` if given, else `ledger.toml` beside a SQLite store, else the catalogue."""
         return rulebook_for(self.application, rules_file)
 
     def findings(self, as_of: date, since: date | None = None, unit: str | None = None,
-                 rules_file: str | Path | None = None) -> Findings:
+                 rules_file: str | Path | None = None, known_at: datetime | None = None) -> Findings:
         """The compliance findings: the state on `as_of`, and the facts effective from `since` (default: 1 January
-        of `as_of`'s year); with `unit`, only those about it. A bad rules file raises `RulesError`."""
+        of `as_of`'s year); with `unit`, only those about it; with `known_at`, judged on what the ledger knew then
+        (facts and retractions recorded by that moment). A bad rules file raises `RulesError`."""
         since = since or date(as_of.year, 1, 1)
         rulebook = self.rulebook(rules_file)
         if unit is not None:
-            self._unit_codes(self.state(as_of), as_of, unit)
-        return Findings(as_of, since, compliance_findings(self.application.facts(), rulebook, as_of, since, unit), rulebook)
+            self._unit_codes(self.state(as_of, known_at), as_of, unit)
+        facts = self.application.facts()
+        if known_at is not None:
+            facts = [f for f in facts if f.known_at(known_at)]
+        return Findings(as_of, since, compliance_findings(facts, rulebook, as_of, since, unit), rulebook)
 
     def yearly_figures(self, year: int, unit: str | None = None, known_at: datetime | None = None,
                        as_of: date | None = None) -> YearlyFigures:
