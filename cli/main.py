@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import append, audit, check, demo, export, imports, query
+from cli import append, audit, check, demo, export, imports, query, serve
 from cli.session import Session
 
 
@@ -69,6 +69,7 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
 COMMANDS: tuple[click.Command, ...] = (
     *append.COMMANDS, imports.import_, imports.import_roster, query.roster, query.history, query.log,
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
+    query.units, serve.serve,
 )
 for command in COMMANDS:
     cli.add_command(command)
