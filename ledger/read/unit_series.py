@@ -1,46 +1,29 @@
 """A unit over the years: its 编制 and 领导职数 against who fills them on 31 December of each year, for the unit page's
 lines.
 
-Each point is `unit_summary` (the `ledger units --json` entry) of the state on that day, taken from one walk of the
-facts in the fold's order — the same figures `ledger units --as-of YYYY-12-31` prints. The years run from the
-unit's establishment to the last fact that counts. Nothing here reads the store; the caller passes the facts that
-can matter for the unit (every structure fact, and the facts of everyone who was ever in it).
+Each point is the unit's `ledger units --json` entry on that day, read off the intervals of its figures
+(`ledger.store.unit_figures`: materialised as known now, or derived from the unit's facts as known at a moment) —
+the same figures `ledger units --as-of YYYY-12-31 --unit U` prints. The years run from the unit's establishment to
+the last change of its figures. Nothing here reads the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from ledger.fold.walk import Walker, counting_facts
-from ledger.model.errors import NotFound, no_unit
-from ledger.model.facts import Fact
-from ledger.read.roster import unit_summary
+Interval = tuple[str, str, dict[str, Any]]  # valid_from, valid_to (ISO; exclusive), the units entry
 
 
-def unit_series(facts: Iterable[Fact], unit: str, known_at: datetime | None = None) -> dict[str, Any]:
-    """`{"unit", "name", "known_at", "points": [{"date", **unit_summary}]}`, one point per 31 December."""
-    counting = counting_facts(facts, known_at)
-    founded = next((f.effective for f in counting if f.event == "unit_established" and f.data["unit"] == unit), None)
-    if founded is None:
-        raise NotFound(no_unit(unit, "any date", sorted({f.data["unit"] for f in counting
-                                                         if f.event == "unit_established"})))
-    last = max(f.effective for f in counting)
-    days = [date(y, 12, 31) for y in range(founded.year, last.year + 1)]
-    walker, points, i = Walker(), [], 0
-    for f in counting:
-        while i < len(days) and f.effective > days[i]:
-            points.append(_point(walker, unit, days[i]))
-            i += 1
-        walker.apply(f)
-    points += [_point(walker, unit, day) for day in days[i:]]
-    name = walker.state.units[unit].name if unit in walker.state.units else unit
-    return {"unit": unit, "name": name, "known_at": known_at.isoformat() if known_at else None,
-            "points": [p for p in points if p is not None]}
-
-
-def _point(walker: Walker, unit: str, day: date) -> dict[str, Any] | None:
-    if unit not in walker.state.units:
-        return None
-    return {"date": day.isoformat(), **unit_summary(walker.state, unit)}
+def unit_series(intervals: list[Interval], unit: str, known_at: datetime | None = None) -> dict[str, Any]:
+    """`{"unit", "name", "known_at", "points": [{"date", **entry}]}`, one point per 31 December, from the unit's
+    figure intervals in date order (at least one)."""
+    first, last = date.fromisoformat(intervals[0][0]), date.fromisoformat(intervals[-1][0])
+    points = []
+    for year in range(first.year, last.year + 1):
+        day = date(year, 12, 31).isoformat()
+        entry = next((doc for start, end, doc in intervals if start <= day < end), None)
+        if entry is not None:
+            points.append({"date": day, **entry})
+    return {"unit": unit, "name": intervals[-1][2]["name"], "known_at": known_at.isoformat() if known_at else None,
+            "points": points}
