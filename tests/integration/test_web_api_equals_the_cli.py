@@ -12,6 +12,7 @@ from generate import generate
 
 from ledger.app import build_demo
 from tests.conftest import Ledger
+from tests.integration.test_materialised_timeline_agrees_with_the_fold import drafts
 from tests.web_support import web_client
 
 
@@ -69,14 +70,12 @@ def test_api_equals_cli_json_on_postgresql(pg_store: str, bureau_lines, write_js
 @pytest.fixture(scope="module")
 def city_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     from ledger.app import open_ledger
-    from ledger.model.facts import Draft
 
     lines, corrections = generate(units=10, people=600, years=5, seed=16)
     store = str(tmp_path_factory.mktemp("city") / "ledger.sqlite3")
     app = open_ledger(store)
     for batch in (lines, corrections):
-        app.append([Draft(x["event"], {k: v for k, v in x.items() if k != "event"}, n) for n, x in enumerate(batch, 1)],
-                   actor="generator")
+        app.append(drafts(batch), actor="generator")
     app.close()
     return store
 
@@ -93,3 +92,9 @@ def test_api_equals_cli_json_on_a_generated_city(city_store: str) -> None:
     days = sorted((date(2020, 1, 1) + timedelta(days=rng.randint(0, 5 * 365))).isoformat() for _ in range(3))
     with web_client(city_store) as client:
         compare_everything(client, ledger, days, rng.sample(units, 2), people)
+        # Every page renders every kind of change the city has (vacated posts, moves, separations …).
+        for path in ["/diff?from=2019-12-31&to=2024-12-31", f"/?as_of={days[1]}", *(f"/unit/{u}?year={y}"
+                     for u in units[:3] for y in (2021, 2023)), *(f"/person/{p}" for p in people),
+                     "/check?as_of=2024-12-31&since=2020-01-01"]:
+            r = client.get(path)
+            assert r.status_code == 200, f"{path}: {r.text[-500:]}"
