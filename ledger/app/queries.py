@@ -116,7 +116,10 @@ class Queries:
         return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
 
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
-        """`roster` and `units` together, from one fold (what the roster table shows)."""
+        """`roster` and `units` together (what the roster table shows): as known now, from the materialised timeline
+        and unit figures; as known at a moment, from one fold."""
+        if known_at is None:
+            return RosterOverview(self.roster(on, None, unit), self.units(on, None, unit))
         state = self.state(on, known_at)
         roster = roster_view(state, on, known_at, unit)
         return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])

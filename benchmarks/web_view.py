@@ -1,12 +1,12 @@
 """The web view's answers at city scale: each page and API answer, timed through the ASGI app (routing, the query,
 rendering or encoding), against a store built by `run.py` (or any ledger).
 
-    python benchmarks/web.py STORE [--samples 7] [--json out.json]
+    python benchmarks/web_view.py STORE [--samples 7] [--json out.json]
 
 Each figure is the median over `--samples` requests (random dates, units and people of the store), after one
 warm-up request of each kind: the server keeps its process, so what an auditor meets after the first page is
-what counts. The first request of each kind is reported too (`*_first`), in a fresh process: it catches the
-materialised tables up and reads what the process keeps. Keys are stable (the --json contract of run.py).
+what counts. The first request of each kind is reported too (`*_first`): it reads what the process then keeps.
+`run.py` adds these rows to its table (keys are stable: the --json contract).
 """
 
 from __future__ import annotations
