@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                          lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                          lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
 
 
 def _text(value: Any) -> str:
@@ -27,7 +27,7 @@ def _text(value: Any) -> str:
 
 def page_url(path: str, **params: Any) -> str:
     """`path?k=v…` with the parameters that have a value."""
-    given = {k: _text(v) for k, v in params.items() if v not in (None, "", False)}
+    given = {k: _text(v) for k, v in params.items() if v is not None and v != "" and v is not False}
     return path + ("?" + urlencode(given) if given else "")
 
 

@@ -30,7 +30,9 @@ def unit_tree(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
         quota = sum(e["quota"] for e in u["establishment"])
         posts_quota = sum(p["quota"] for p in u["posts"])
         posts_filled = sum(p["filled"] for p in u["posts"])
-        out.append({**u, "depth": depth, "quota": quota, "posts_quota": posts_quota, "posts_filled": posts_filled})
+        out.append({**u, "depth": min(depth, 4), "quota": quota, "posts_quota": posts_quota, "posts_filled": posts_filled,
+                    # the gauges' scale (<meter>): up to the larger of quota and filled; past the quota is "high"
+                    "scale": max(quota, u["headcount"], 1), "posts_scale": max(posts_quota, posts_filled, 1)})
         stack += [(c, depth + 1) for c in reversed(children.get(u["unit"], []))]
     return out
 

@@ -103,13 +103,10 @@ class Queries:
         As known now, read from the materialised unit figures (ledger.store.unit_figures, caught up first); as
         known at an earlier moment, from the fold (the reference the figures are tested against)."""
         if known_at is None:
-            figures = self.application.timeline.figures(on)
-            if unit is None:
-                return figures
-            found = [u for u in figures if u["unit"] == unit]
-            if not found:
-                raise NotFound(no_unit(unit, on, [u["unit"] for u in figures]))
-            return found
+            figures = self.application.timeline.figures(on, unit)
+            if unit is not None and not figures:
+                raise NotFound(no_unit(unit, on, [u["unit"] for u in self.application.timeline.figures(on)]))
+            return figures
         if unit is not None:
             return [unit_summary(unit_state(self.application, unit, on, known_at), unit)]
         state = self.state(on, known_at)
@@ -192,7 +189,10 @@ class Queries:
             facts = self.application.facts()
         else:  # the facts that can change the unit's findings: its structure, everyone who ever belonged to it
             facts = unit_facts(self.application, unit)
-            unit_state(self.application, unit, as_of, known_at, facts)
+            if known_at is None:
+                self.units(as_of, None, unit)  # there on that date, or NotFound
+            else:
+                unit_state(self.application, unit, as_of, known_at, facts)
         if known_at is not None:
             facts = [f for f in facts if f.known_at(known_at)]
         return Findings(as_of, since, compliance_findings(facts, rulebook, as_of, since, unit), rulebook)
