@@ -69,6 +69,11 @@ class Staffing:
         people = self.state.people
         return [people[pid] for pid in sorted(self._members.get(unit, ()))]
 
+    def members(self, unit: str) -> list[PersonState]:
+        """The unit's people on establishment, in no particular order (enough to count them)."""
+        people = self.state.people
+        return [people[pid] for pid in self._members.get(unit, ())]
+
     def unit_changed(self, unit: str) -> None:
         """Note a change to the unit's quotas (its counts are unchanged, but their judgement is not)."""
         self._changed.add(unit)

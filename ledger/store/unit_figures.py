@@ -83,7 +83,7 @@ class _Figures:
         for code in self.touched:
             if code not in self.state.units or (self.only is not None and code not in self.only):
                 continue
-            s = unit_staffing(self.state, code, self.staffing.staff(code), len(self.assistants.get(code, ())))
+            s = unit_staffing(self.state, code, self.staffing.members(code), len(self.assistants.get(code, ())))
             doc = orjson.dumps(s.as_json())
             cur = self.open.get(code)
             if cur is not None and cur[1] == doc:
