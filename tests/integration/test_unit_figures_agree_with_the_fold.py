@@ -84,3 +84,20 @@ def test_a_store_whose_timeline_predates_the_figures_gets_them_on_first_read(sql
     on = date(2021, 12, 31)
     assert again.units(on) == again.units(on, FAR_FUTURE)
     again.application.close()
+
+
+def test_an_encrypted_store_keeps_the_figures_encrypted(tmp_path, bureau_lines) -> None:
+    import sqlite3
+
+    from ledger.app import new_key
+
+    store = str(tmp_path / "ledger.sqlite3")
+    app = open_ledger(store, extra_env={"LEDGER_ENCRYPTION_KEY": new_key()})
+    app.append(drafts(bureau_lines), actor="clerk")
+    q = Queries(app)
+    on = date(2021, 6, 30)
+    assert q.units(on) == q.units(on, FAR_FUTURE) and q.units(on)[0]["name"] == "区市场监督管理局"
+    with sqlite3.connect(store) as conn:
+        docs = [r[0] for r in conn.execute("SELECT doc FROM timeline_unit_figures")]
+    assert docs and not any("区市场监督管理局".encode() in d or b'"headcount"' in d for d in docs)
+    app.close()
