@@ -122,11 +122,14 @@ class Queries:
         return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])
 
     def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
-        """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads."""
+        """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads (one unit's from the
+        fold of the facts that can change it)."""
         from ledger.io.roster_table import HEADERS, roster_rows
 
-        state = self.state(on, known_at)
-        self._unit_codes(state, on, unit)
+        if unit is None:
+            state = self.state(on, known_at)
+        else:
+            state = unit_state(self.application, unit, on, known_at)
         return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
 
     @staticmethod

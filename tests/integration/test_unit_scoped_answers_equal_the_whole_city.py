@@ -13,6 +13,7 @@ from generate import generate
 
 from ledger.app import Queries
 from ledger.app.ledger import open_ledger
+from ledger.io.roster_table import roster_rows
 from ledger.read.history import diff, history_entries
 from ledger.read.roster import roster_view, unit_summary
 from ledger.rules import compliance_findings
@@ -69,6 +70,8 @@ def test_a_unit_as_known_at_a_moment_equals_the_whole_city_fold(city: Queries) -
                 continue
             assert city.roster(on, moment, unit) == roster_view(state, on, moment, unit)
             assert city.units(on, moment, unit) == [unit_summary(state, unit)]
+            assert city.roster_sheet(on, moment, unit).rows == roster_rows(state, unit)
+            assert city.roster_sheet(on, None, unit).rows == roster_rows(app.state(on), unit)
 
 
 def test_a_persons_history_equals_the_whole_stream_reading(city: Queries) -> None:
