@@ -29,10 +29,17 @@ def web_client(store: str, token: str | None = None, host: str = "127.0.0.1", **
 
 @contextmanager
 def served(store: str, *extra: str) -> Iterator[str]:
-    """`ledger serve --port 0` over `store` in a subprocess; yields the address it printed."""
+    """`ledger --store STORE serve --port 0` in a subprocess; yields the address it printed."""
+    with served_with("--store", store, "serve", "--port", "0", *extra) as url:
+        yield url
+
+
+@contextmanager
+def served_with(*args: str) -> Iterator[str]:
+    """`ledger ARGS` (a `serve` command) in a subprocess; yields the address it printed once listening."""
     code = "from cli.main import cli; cli(prog_name='ledger')"
-    proc = subprocess.Popen([sys.executable, "-c", code, "--store", store, "serve", "--port", "0", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         found = re.search(r"http://\S+/", line)

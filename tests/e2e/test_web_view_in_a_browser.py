@@ -25,7 +25,7 @@ import pytest
 from ledger.app import build_demo
 from tests.conftest import ROOT, Ledger
 from tests.scenarios import small_bureau
-from tests.web_support import served
+from tests.web_support import served, served_with
 
 CHROMIUM = os.environ.get("LEDGER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -227,3 +227,13 @@ def test_every_page_renders_its_charts_from_the_packaged_files(page, demo, tmp_p
             assert page.locator(chart).count() == 1
         screenshot(page, name, tmp_path)
     assert page.inner_text("#verify-status").startswith("通过")
+
+
+def test_ledger_serve_prints_its_address_and_serves_the_store_named_after_the_command(demo, tmp_path) -> None:
+    import urllib.request
+
+    store, url = demo  # `ledger --store S serve --port 0` printed it
+    assert url.startswith("http://127.0.0.1:")
+    with served_with("serve", "--store", store, "--port", "0") as url:
+        with urllib.request.urlopen(f"{url}api/verify") as answer:
+            assert answer.status == 200 and b'"ok": true' in answer.read()

@@ -129,8 +129,9 @@ def test_serving_a_missing_store_is_refused_and_makes_no_file(tmp_path: Path) ->
     missing = tmp_path / "nothing.sqlite3"
     with pytest.raises(LedgerError, match="no ledger at"):
         Reader(str(missing))
-    r = run_ledger("--store", str(missing), "serve", "--port", "0")
-    assert r.returncode == 1 and "Error: no ledger at" in r.stderr and "Traceback" not in r.stderr
+    for args in (("--store", str(missing), "serve"), ("serve", "--store", str(missing))):  # either place
+        r = run_ledger(*args, "--port", "0")
+        assert r.returncode == 1 and f"Error: no ledger at {missing}" in r.stderr and "Traceback" not in r.stderr
     assert not missing.exists()
 
 
