@@ -72,7 +72,7 @@ def measure(store: str, samples: int, seed: int, only: list[str] | None = None) 
             rows.append(row("web_first_units", "first /api/units of a fresh process (catches the tables up)",
                             time.perf_counter() - t))
             span = reader.run(lambda q: q.span())
-            people, moments = _people_and_moments(reader, span)
+            people, moments = _people_and_moments(client, units, span)
             rng = random.Random(seed)
             for key, (what, address) in addresses(units, people, moments).items():
                 if only and key not in only:
@@ -95,15 +95,12 @@ def measure(store: str, samples: int, seed: int, only: list[str] | None = None) 
     return rows
 
 
-def _people_and_moments(reader: Any, span: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Some people who were promoted (ids from the fact index's subjects), and moments spread over the recording."""
-    def ask(q: Any) -> list[str]:
-        conn = q.application.timeline.tables.connection()
-        return [r[0] for r in conn.execute("SELECT DISTINCT person FROM timeline_people LIMIT 2000").fetchall()]
-
-    people = reader.run(ask)
+def _people_and_moments(client: Any, units: list[str], span: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """People of some units' rosters (through the API itself), and moments spread over the recording."""
     from datetime import datetime
 
+    people = [p["person"] for u in units[:: max(1, len(units) // 10)]
+              for p in client.get(f"/api/roster?as_of=2020-06-30&unit={u}").json()["people"]]
     first, last = datetime.fromisoformat(span["first_recorded"]), datetime.fromisoformat(span["last_recorded"])
     moments = [(first + (last - first) * k / 5).isoformat().replace("+00:00", "Z") for k in range(1, 5)]
     return people, moments
