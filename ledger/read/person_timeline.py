@@ -90,7 +90,9 @@ def person_timeline(facts: Iterable[Fact], person: str, known_at: datetime | Non
              in open_bars.items()]
     bars.sort(key=lambda b: (LANE_ORDER.index(b.lane), b.row, b.start))
     p = state.people.get(person) or state.assistants.get(person)
+    left = p.left if p is not None else None
     return {"person": person, "name": p.name if p else None, "known_at": known_at.isoformat() if known_at else None,
+            "left": left.isoformat() if left else None, "left_reason": getattr(p, "left_reason", None) if left else None,
             "rows": list(dict.fromkeys(b.row for b in bars)), "bars": [b.as_json() for b in bars]}
 
 

@@ -140,8 +140,17 @@
     });
   }
 
+  /* A long unit tree scrolls in its box: bring the chosen unit into view there (not the whole page). */
+  function showChosenUnit() {
+    var row = $("#unit-tree tr.selected"), box = $(".tree");
+    if (row && box && box.scrollHeight > box.clientHeight) {
+      box.scrollTop = row.offsetTop - box.clientHeight / 2;
+    }
+  }
+
   asOfControls();
   knownAtControls();
+  showChosenUnit();
   charts();
   document.body.dataset.ready = "1";
 })();
