@@ -16,7 +16,9 @@ Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events 
   fold's answer to the same question; `roster_known_at_unit`, `roster_known_at_city`: the same as the ledger
   knew it at earlier moments; `append_one`: a single append at city scale;
 - `check_city`: `ledger check` of the whole city; `report_unit`: the yearly report of one unit, and `help`:
-  `ledger --help` start-up (subprocesses, through the CLI).
+  `ledger --help` start-up (subprocesses, through the CLI);
+- `web_*`: the web view's pages and API answers through its ASGI app (`benchmarks/web_view.py`), medians after a
+  first request of each kind (`web_*_first`), against the fold of the city.
 The city comes from benchmarks/generate.py (cached in --workdir). Processes run one at a time; the machine may
 be shared, so the medians are of several runs where that is cheap.
 """
@@ -72,6 +74,9 @@ TARGETS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
     "roster_known_at_city": ("≤ 1 s", lambda v, r: v <= 1),
     "check_city": ("≤ 2 s", lambda v, r: v <= 2),
     "report_unit": ("≤ 1 s", lambda v, r: v <= 1),
+    **{key: ("≤ 200 ms", lambda v, r: v <= 200) for key in (
+        "web_org_page", "web_unit_page", "web_person_page", "web_api_units", "web_api_roster_unit", "web_api_history",
+        "web_api_check_unit", "web_api_diff_unit")},
     "help": ("≤ 6×", lambda v, r: r <= 6),
 }
 
@@ -335,6 +340,14 @@ def measure_cli(run: Run, units: list[str], per_fold: float) -> None:
         print(f"yearly report failed: {e.stderr[-500:]!r}", file=sys.stderr)
 
 
+def measure_web(run: Run, per_fold: float) -> None:
+    """Each page and API answer of the web view (benchmarks/web_view.py), as the server meets them."""
+    from web_view import measure
+
+    for r in measure(run.store, max(5, run.args.samples // 10), run.args.seed):
+        run.add(r["key"], f"{r['figure']} (ms)", r["ms"], per_fold * 1000, "fold of the city on that date")
+
+
 def markdown(rows: list[Row]) -> str:
     """The README's table of a run's rows."""
     out = ["| figure | value | baseline | ratio | target | met |", "|---|---:|---:|---:|---|---|"]
@@ -370,7 +383,9 @@ def main(argv: list[str] | None = None) -> None:
     singles = measure_single_appends(app)
     scan = measure_cold(run)
     units = measure_rosters(run, app, scan, singles)
-    measure_cli(run, units, next(r.baseline for r in run.rows if r.key == "roster_city"))
+    per_fold = next(r.baseline for r in run.rows if r.key == "roster_city")
+    measure_cli(run, units, per_fold)
+    measure_web(run, per_fold)
     print(f"\n{a.store}: {a.people:,} people, {run.events:,} events (+{len(drafts_of(run.corrections))} corrections)\n")
     print(markdown(run.rows))
     if a.json:

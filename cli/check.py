@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from cli.options import parse_date_option
+from cli.options import known_at_option, parse_date_option
 from cli.output import echo_table, emit_json, json_option
 from cli.session import Session
 
@@ -35,10 +35,11 @@ def warn_findings(findings: Sequence[Finding]) -> None:
               help="Also judge the facts effective from this date to --as-of  [default: 1 January of --as-of's year]")
 @click.option("--unit", metavar="UNIT", help="Only findings about this unit (its code).")
 @rules_option
+@known_at_option
 @json_option
 @click.pass_obj
 def check(session: Session, as_of: date | None, since: date | None, unit: str | None, rules_file: Path | None,
-          as_json: bool) -> None:
+          known_at: datetime | None, as_json: bool) -> None:
     """Report compliance findings: the state on a date, and the facts effective since a date.
 
     On --as-of: 超编, 超职数, people past the statutory retirement age, overdue secondments, probations past
@@ -53,6 +54,7 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
         ledger check --as-of 2022-12-31
         ledger check --as-of 2022-12-31 --since 2022-01-01 --unit JU --json
         ledger check --as-of 2022-12-31 --rules ./rules.toml
+        ledger check --as-of 2022-06-30 --known-at 2022-07-15T09:00:00   # as the ledger knew it then
     """
     from ledger.app import NotFound, RulesError
 
@@ -61,7 +63,7 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
     if start > on:
         raise click.BadParameter(f"--since {start} is after --as-of {on}", param_hint="--since")
     try:
-        result = session.queries.findings(on, start, unit, rules_file)
+        result = session.queries.findings(on, start, unit, rules_file, known_at)
     except RulesError as e:
         raise click.BadParameter(str(e), param_hint="--rules") from None
     except NotFound as e:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import append, audit, check, demo, export, imports, query, selection  # noqa: F401 (selection: `show`)
+from cli import append, audit, check, demo, export, imports, query, selection, serve  # noqa: F401 (selection: `show`)
 from cli.session import Session
 
 
@@ -70,6 +70,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *append.COMMANDS, imports.import_, imports.import_roster, query.roster, query.history, query.log,
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
     query.resume, imports.import_lrmx,
+    query.units, serve.serve,
 )
 for command in COMMANDS:
     cli.add_command(command)

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-import orjson
 
 
 def emit_json(obj: Any) -> None:
-    """Write `obj` as indented UTF-8 JSON to stdout (orjson; keys in the contract's order)."""
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n")
+    """Write `obj` as indented UTF-8 JSON to stdout (`ledger.app.dump_json`: the web view's API serves the same)."""
+    from ledger.app import dump_json
+
+    sys.stdout.buffer.write(dump_json(obj))
     sys.stdout.flush()
 
 

@@ -86,10 +86,7 @@ def _print_roster(session: Session, on: date, known_at: datetime | None, unit: s
                 [[p["person"], p["name"], p["section"], p["establishment"], p["rank"], _fmt_posts(p["posts"]),
                   "借调/交流: " + p["secondment"]["host"] if p["secondment"] else "在岗"] for p in people],
             )
-        quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
-        posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
-        ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
-        click.echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
+        _echo_figures(s)
         assistants = [a for a in overview.roster["assistants"] if a["unit"] == code]
         if assistants:
             click.echo("编外 assistants:")
@@ -98,6 +95,45 @@ def _print_roster(session: Session, on: date, known_at: datetime | None, unit: s
 
 show_id_option = click.option("--show-id-number", "reveal", is_flag=True,
                               help="Show 身份证号 in full (masked otherwise).")
+
+
+def _echo_figures(s: dict[str, Any]) -> None:
+    """A unit's 编制, 领导职数 and non-leader ranks, one line each (the roster's and `ledger units`' footer)."""
+    quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
+    posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
+    ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
+    click.echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
+
+
+@click.command()
+@as_of_option
+@known_at_option
+@click.option("--unit", metavar="UNIT", help="Only this unit (its code).")
+@json_option
+@click.pass_obj
+def units(session: Session, as_of: date | None, known_at: datetime | None, unit: str | None, as_json: bool) -> None:
+    """Show each unit on a date: its 编制 and 领导职数 against who fills them, and its non-leaders by rank.
+
+    The figures the roster table ends each unit with, for every unit (or one), without the people: what the
+    web view's unit tree and gauges show.
+
+    \b
+    Example:
+        ledger units --as-of 2022-12-31
+        ledger units --as-of 2022-06-30 --known-at 2022-07-15T09:00:00 --unit JU --json
+    """
+    on = as_of or date.today()
+    figures = session.queries.units(on, known_at, unit)
+    if as_json:
+        emit_json(figures)
+        return
+    known = f", as known at {known_at.isoformat()}" if known_at else ""
+    click.echo(f"Units on {on}{known}")
+    for s in figures:
+        parent = f", under {s['parent']}" if s["parent"] else ""
+        click.echo(f"\n{s['name']} ({s['unit']}, {s['kind']}{parent}) — {s['headcount']} on establishment, "
+                   f"{s['seconded']} seconded, {s['assistants']} 编外 assistants")
+        _echo_figures(s)
 
 
 @click.command()

@@ -21,6 +21,7 @@ from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
     from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
+    from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import (
@@ -65,6 +66,7 @@ _LAZY = {
     "RULE_IDS": "ledger.rules", "Finding": "ledger.rules", "Rulebook": "ledger.rules", "RulesError": "ledger.rules",
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
+    "dump_json": "ledger.app.jsonform",
 }
 
 
@@ -90,4 +92,5 @@ __all__ = [
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
     # the yearly report's ways in and out, and the post levels its sentences are ordered by
     "WAYS_IN", "WAYS_OUT", "post_level_index",
+    "dump_json",
 ]

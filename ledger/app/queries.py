@@ -16,11 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.app.rulebook import rulebook_for
+from ledger.app.subjects import (
+    ledger_span,
+    person_facts,
+    person_history,
+    unit_facts,
+    unit_intervals,
+    unit_state,
+)
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
+from ledger.read.person_timeline import person_timeline
 from ledger.read.roster import roster_view, unit_summary
+from ledger.read.unit_series import unit_series
 from ledger.rules import Finding, Rulebook, compliance_findings
 
 if TYPE_CHECKING:
@@ -82,26 +92,45 @@ class Queries:
         return self.application.state(on, known_at)
 
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-        """Who is on the establishment on `on`, in the `ledger roster --json` shape."""
+        """Who is on the establishment on `on`, in the `ledger roster --json` shape. As known now, from the
+        materialised timeline; one unit as known at a moment, from the fold of the facts that can change it."""
+        if known_at is not None and unit is not None:
+            return roster_view(unit_state(self.application, unit, on, known_at), on, known_at, unit)
         return self.application.roster(on, known_at, unit)
 
     def units(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> list[dict[str, Any]]:
-        """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given)."""
+        """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given).
+
+        As known now, read from the materialised unit figures (ledger.store.unit_figures, caught up first); as
+        known at an earlier moment, from the fold (the reference the figures are tested against)."""
+        if known_at is None:
+            figures = self.application.timeline.figures(on, unit)
+            if unit is not None and not figures:
+                raise NotFound(no_unit(unit, on, [u["unit"] for u in self.application.timeline.figures(on)]))
+            return figures
+        if unit is not None:
+            return [unit_summary(unit_state(self.application, unit, on, known_at), unit)]
         state = self.state(on, known_at)
         return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
 
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
-        """`roster` and `units` together, from one fold (what the roster table shows)."""
+        """`roster` and `units` together (what the roster table shows): as known now, from the materialised timeline
+        and unit figures; as known at a moment, from one fold."""
+        if known_at is None:
+            return RosterOverview(self.roster(on, None, unit), self.units(on, None, unit))
         state = self.state(on, known_at)
         roster = roster_view(state, on, known_at, unit)
         return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])
 
     def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
-        """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads."""
+        """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads (one unit's from the
+        fold of the facts that can change it)."""
         from ledger.io.roster_table import HEADERS, roster_rows
 
-        state = self.state(on, known_at)
-        self._unit_codes(state, on, unit)
+        if unit is None:
+            state = self.state(on, known_at)
+        else:
+            state = unit_state(self.application, unit, on, known_at)
         return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
 
     def cadre_roster(self, on: date, known_at: datetime | None = None,
@@ -129,13 +158,34 @@ class Queries:
         return facts if where is None else filter_log(facts, where)
 
     def history(self, person: str, reveal: bool = False) -> list[dict[str, Any]]:
-        """A person's events with their corrections, in the `ledger history --json` shape (身份证号 masked unless
-        `reveal`)."""
-        return history_entries(self.application.history(person), self.application.facts(), reveal)
+        """A person's events with their corrections, in the `ledger history --json` shape (read through the store's
+        fact index: the person's facts only; 身份证号 masked unless `reveal`)."""
+        return history_entries(*person_history(self.application, person), reveal)
 
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
-        """What changed after `start` up to and including `end`, in the `ledger diff --json` shape."""
-        return diff(self.application.facts(), start, end, unit, known_at)
+        """What changed after `start` up to and including `end`, in the `ledger diff --json` shape; for one unit,
+        from the facts that can change it."""
+        facts = self.application.facts() if unit is None else unit_facts(self.application, unit)
+        return diff(facts, start, end, unit, known_at)
+
+    def person_timeline(self, person: str, known_at: datetime | None = None) -> dict[str, Any]:
+        """The person's unit and section, rank, posts and secondments as bars over time (`ledger.read.person_timeline`),
+        read from the person's own facts (the store's fact index), as known at `known_at`."""
+        return person_timeline(person_facts(self.application, person), person, known_at)
+
+    def unit_series(self, unit: str, known_at: datetime | None = None) -> dict[str, Any]:
+        """The unit's `units` figures on 31 December of each year (`ledger.read.unit_series`): as known now from the
+        materialised figures; as known at `known_at`, derived from the facts that can change them."""
+        intervals = (self.application.timeline.figure_intervals(unit) if known_at is None
+                     else unit_intervals(self.application, unit, known_at))
+        if not intervals:
+            known = [u["unit"] for u in self.units(date.today(), known_at)]
+            raise NotFound(no_unit(unit, "any date", known))
+        return unit_series(intervals, unit, known_at)
+
+    def span(self) -> dict[str, Any]:
+        """The first and last recorded fact's effective date and recorded time, and the number of stored events."""
+        return ledger_span(self.application)
 
     # --- the cadre's file -----------------------------------------------------------------------------------------
     def cadre_file(self, person: str, on: date, reveal: bool = False) -> dict[str, Any]:
@@ -168,14 +218,23 @@ class Queries:
         return rulebook_for(self.application, rules_file)
 
     def findings(self, as_of: date, since: date | None = None, unit: str | None = None,
-                 rules_file: str | Path | None = None) -> Findings:
+                 rules_file: str | Path | None = None, known_at: datetime | None = None) -> Findings:
         """The compliance findings: the state on `as_of`, and the facts effective from `since` (default: 1 January
-        of `as_of`'s year); with `unit`, only those about it. A bad rules file raises `RulesError`."""
+        of `as_of`'s year); with `unit`, only those about it; with `known_at`, judged on what the ledger knew then
+        (facts and retractions recorded by that moment). A bad rules file raises `RulesError`."""
         since = since or date(as_of.year, 1, 1)
         rulebook = self.rulebook(rules_file)
-        if unit is not None:
-            self._unit_codes(self.state(as_of), as_of, unit)
-        return Findings(as_of, since, compliance_findings(self.application.facts(), rulebook, as_of, since, unit), rulebook)
+        if unit is None:
+            facts = self.application.facts()
+        else:  # the facts that can change the unit's findings: its structure, everyone who ever belonged to it
+            facts = unit_facts(self.application, unit)
+            if known_at is None:
+                self.units(as_of, None, unit)  # there on that date, or NotFound
+            else:
+                unit_state(self.application, unit, as_of, known_at, facts)
+        if known_at is not None:
+            facts = [f for f in facts if f.known_at(known_at)]
+        return Findings(as_of, since, compliance_findings(facts, rulebook, as_of, since, unit), rulebook)
 
     def yearly_figures(self, year: int, unit: str | None = None, known_at: datetime | None = None,
                        as_of: date | None = None) -> YearlyFigures:

@@ -1,16 +1,21 @@
-"""`Staffing`: who is on each unit's establishment, and how many per establishment type and per post, kept up to
-date fact by fact.
+"""A unit's staffing: `unit_staffing`, its 编制 and 领导职数 against who fills them on a date (the one count every
+reader uses: the roster table, `ledger units`, the yearly report, the compliance snapshot, the materialised unit
+figures); and `Staffing`, who is on each unit's establishment, and how many per establishment type and per post,
+kept up to date fact by fact.
 
 `State.staff(unit)` scans every person; a walk that judges quotas day after day (validation, the compliance
-rules) would pay O(city) per day. This index pays O(1) per fact instead. It reads the state; call `place(person)`
-after every fact about a person.
+rules) would pay O(city) per day. `Staffing` pays O(1) per fact instead. It reads the state; call
+`place(person)` after every fact about a person.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
-from ledger.model.state import PersonState, State
+from ledger.model import vocabulary as v
+from ledger.model.state import PersonState, State, UnitState
 
 Place = tuple[str, str, frozenset[str]]  # unit, establishment type, posts held
 
@@ -64,6 +69,11 @@ class Staffing:
         people = self.state.people
         return [people[pid] for pid in sorted(self._members.get(unit, ()))]
 
+    def members(self, unit: str) -> list[PersonState]:
+        """The unit's people on establishment, in no particular order (enough to count them)."""
+        people = self.state.people
+        return [people[pid] for pid in self._members.get(unit, ())]
+
     def unit_changed(self, unit: str) -> None:
         """Note a change to the unit's quotas (its counts are unchanged, but their judgement is not)."""
         self._changed.add(unit)
@@ -72,3 +82,92 @@ class Staffing:
         """The units whose counts or quotas changed since the last call."""
         changed, self._changed = self._changed, set()
         return changed
+
+
+@dataclass(frozen=True)
+class EstablishmentFigure:
+    """编制 of one type against the people on it."""
+
+    establishment: str
+    quota: int
+    filled: int
+
+
+@dataclass(frozen=True)
+class PostFigure:
+    """领导职数 of one post against the people holding it."""
+
+    post: str
+    level: str
+    quota: int
+    filled: int
+
+
+@dataclass(frozen=True)
+class UnitStaffing:
+    """A unit's staffing on the state's date: quotas against who fills them, and who does."""
+
+    unit: UnitState
+    establishment: list[EstablishmentFigure]  # the unit's quota types, then types held without a quota (quota 0)
+    posts: list[PostFigure]  # highest level first; posts of one level in the order their quotas were set
+    headcount: int
+    seconded: int
+    non_leader_ranks: list[tuple[str, int]]  # non-leaders by rank, highest first, non-zero only
+    assistants: int
+
+    @property
+    def non_leaders(self) -> int:
+        return sum(n for _rank, n in self.non_leader_ranks)
+
+    @property
+    def quota(self) -> int:  # 编制, all types
+        return sum(e.quota for e in self.establishment)
+
+    @property
+    def post_quota(self) -> int:  # 领导职数, all posts
+        return sum(p.quota for p in self.posts)
+
+    def as_json(self) -> dict[str, Any]:
+        """The plain-dict shape the roster table and the compliance snapshot read."""
+        u = self.unit
+        return {
+            "unit": u.unit,
+            "name": u.name,
+            "kind": u.kind,
+            "funding": u.funding,
+            "parent": u.parent,
+            "establishment": [{"establishment": e.establishment, "quota": e.quota, "filled": e.filled}
+                              for e in self.establishment],
+            "posts": [{"post": p.post, "level": p.level, "quota": p.quota, "filled": p.filled} for p in self.posts],
+            "headcount": self.headcount,
+            "seconded": self.seconded,
+            "non_leaders": self.non_leaders,
+            "non_leader_ranks": [{"rank": r, "count": n} for r, n in self.non_leader_ranks],
+            "assistants": self.assistants,
+        }
+
+
+def unit_staffing(state: State, unit_code: str, staff: list[PersonState] | None = None,
+                  assistants: int | None = None) -> UnitStaffing:
+    """A unit's 编制 and 领导职数 against who fills them on the state's date, and its non-leaders by rank.
+
+    `staff` and `assistants` (the unit's people on establishment, its engaged assistants' count) may be given by
+    a walk that keeps them per unit (`Staffing`): found in the state, they cost a scan of every person."""
+    unit = state.units[unit_code]
+    staff = state.staff(unit_code) if staff is None else staff
+    on_type = Counter(p.establishment for p in staff)
+    establishment = [EstablishmentFigure(e, q, on_type[e]) for e, q in unit.quotas.items()]
+    establishment += [EstablishmentFigure(e, 0, on_type[e]) for e in sorted(set(on_type) - set(unit.quotas))]
+    holders = Counter(post for p in staff for post in {x.post for x in p.posts})  # a person counts once per post
+    by_level = sorted(unit.post_quotas.items(), key=lambda kv: -v.post_level_index(kv[1].level))  # stable
+    posts = [PostFigure(post, pq.level, pq.count, holders[post]) for post, pq in by_level]
+    ranks = Counter(p.rank for p in staff if not p.posts)
+    return UnitStaffing(
+        unit=unit,
+        establishment=establishment,
+        posts=posts,
+        headcount=len(staff),
+        seconded=sum(1 for p in staff if p.secondment),
+        non_leader_ranks=sorted(ranks.items(), key=lambda kv: v.rank_sort_key(kv[0])),
+        assistants=len(state.active_assistants(unit_code)) if assistants is None else assistants,
+    )

@@ -27,6 +27,8 @@ from ledger.store.derived import DerivedTables, Tracking
 from ledger.store.dialect import Dialect
 from ledger.store.log import FactLog, paused_gc
 
+READ_CACHE = 200_000  # decoded facts kept by `FactIndex.read` (~1 KB each)
+
 
 def _schema(d: Dialect) -> tuple[str, ...]:
     return (
@@ -54,6 +56,7 @@ class FactIndex:
         self.turn = turn
         self.tracking = Tracking(tables, "report_tracking", "report_index")
         self._ready = False
+        self._read_cache: dict[int, Fact] = {}
 
     def _ensure(self, conn: Any) -> None:
         """Create the tables (inside a transaction holding the turn's lock: no creation race)."""
@@ -160,6 +163,17 @@ class FactIndex:
         return list(dict.fromkeys(decrypt(r[0]).decode() for r in rows))
 
     def read(self, ids: list[int]) -> list[Fact]:
-        """The facts with these ids (stream versions), in recording order."""
-        with paused_gc():  # a bulk read, like FactLog.read: thousands of dicts and no cycles
-            return sorted(self.log.codec.facts(self.log.stream.at(ids)), key=lambda f: f.id)
+        """The facts with these ids (stream versions), in recording order.
+
+        Decoded facts are kept (up to READ_CACHE of them: a recorded fact never changes), so that the questions a
+        long-lived reader asks again and again — every unit page reads every structure fact — read each row once."""
+        cache = self._read_cache
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            if len(cache) + len(missing) > READ_CACHE:
+                cache.clear()
+                missing = list(ids)
+            with paused_gc():  # a bulk read, like FactLog.read: thousands of dicts and no cycles
+                for f in self.log.codec.facts(self.log.stream.at(missing)):
+                    cache[f.id] = f
+        return sorted((cache[i] for i in set(ids) if i in cache), key=lambda f: f.id)  # a missing id: no such fact

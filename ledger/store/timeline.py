@@ -14,8 +14,8 @@ recorded since does it re-derive the intervals of the people those facts can cha
 back-dated fact or a retraction rewrites that person's whole timeline; a structure fact, its unit's people).
 
 `known_at` queries (as the ledger knew it then) stay on the fold: rows describe the timeline as known now.
-This module reads the stream through a `FactLog` and owns only its three tables (and, through `FactIndex`, the
-yearly report's, written in the same transaction).
+This module reads the stream through a `FactLog` and owns only its three tables (and, through `FactIndex` and
+`UnitFigures`, the yearly report's index and the units' figures, written in the same transaction).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ledger.store.derived import DerivedTables, Tracking
 from ledger.store.dialect import Dialect
 from ledger.store.fact_index import FactIndex
 from ledger.store.log import FactLog
+from ledger.store.unit_figures import UnitFigures
 
 OPEN_END = "9999-12-31"
 # When more than this share of the timeline is new, rebuild everything (one pass) instead of per person.
@@ -127,6 +128,7 @@ class Timeline:
         self.tables = DerivedTables(dialect)
         self.tracking = Tracking(self.tables, "timeline_tracking", "timeline")
         self.fact_index = FactIndex(log, self.tables, self.tracking)
+        self.unit_figures = UnitFigures(self.tables, log.codec)
         self._ready = False
 
     def ensure(self) -> None:
@@ -145,22 +147,22 @@ class Timeline:
         """Fold in every fact recorded since the tracking position; returns the new position."""
         self.ensure()
         top = self.log.stream.top()
-        if self.position() >= top:
+        if self.position() >= top and self.unit_figures.position() >= top:
             return top
         facts = self.log.read()
         top = facts[-1].id if facts else top
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
-            if pos >= top:
-                return pos
-            new = [f for f in facts if f.id > pos]
-            if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
-                self._replace(conn, facts, None)
-            else:
-                self._replace(conn, facts, self._affected(new))
-            self.tracking.move(conn, top)
-            self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
-        return top
+            if pos < top:
+                new = [f for f in facts if f.id > pos]
+                if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
+                    self._replace(conn, facts, None)
+                else:
+                    self._replace(conn, facts, self._affected(new))
+                self.tracking.move(conn, top)
+                self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
+            self.unit_figures.sync(conn, facts, self.log.scope_index())  # its own position, same transaction
+        return max(pos, top)
 
     def rebuild(self) -> int:
         """Derive every row again from the whole stream (one pass)."""
@@ -171,6 +173,9 @@ class Timeline:
             self.tracking.position(conn, lock=True)  # wait for, then exclude, other writers of the projection
             self._replace(conn, facts, None)
             self.tracking.move(conn, top)
+            self.unit_figures.ensure(conn)
+            self.unit_figures.replace(conn, facts, None)
+            self.unit_figures.tracking.move(conn, top)
         return top
 
     def _affected(self, new: list[Fact]) -> set[str]:
@@ -244,6 +249,16 @@ class Timeline:
         people.sort(key=key)
         assistants = sorted(self.people_on(on, "assistant", unit), key=lambda a: a["person"])
         return units, people, assistants
+
+    def figures(self, on: date, unit: str | None = None) -> list[dict[str, Any]]:
+        """The `ledger units --json` entries of the units on `on` (or of `unit` alone), caught up first."""
+        self.catch_up()
+        return self.unit_figures.on(on, unit)
+
+    def figure_intervals(self, unit: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every interval of one unit's figures (valid_from, valid_to, entry), caught up first."""
+        self.catch_up()
+        return self.unit_figures.intervals(unit)
 
     def close(self) -> None:
         self.tables.close()

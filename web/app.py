@@ -1,0 +1,66 @@
+"""The ASGI application of `ledger serve`: the pages, the JSON API, the downloads and the packaged static files,
+behind the token gate and the security headers (`web.security`).
+
+Errors become answers, never tracebacks: a bad parameter is 400, an unknown person, unit or address 404, any other
+refusal of the ledger 400 with its message; anything unexpected is 500 with one line, and its traceback goes to
+the server's log only. The API answers errors as JSON (`{"error": …, "status": …}`), the pages as a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ledger.app import LedgerError, NotFound
+from web import api, downloads, pages
+from web.reading import Reader
+from web.render import render
+from web.security import SecurityHeaders, TokenGate, is_loopback
+
+STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("ledger.web")
+
+
+def _status(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, HTTPException):
+        return exc.status_code, "no such page" if exc.status_code == 404 else str(exc.detail)
+    if isinstance(exc, NotFound):
+        return 404, str(exc)
+    if isinstance(exc, LedgerError):
+        return 400, str(exc)
+    log.error("unexpected error answering a request", exc_info=exc)
+    return 500, f"internal error ({type(exc).__name__}); the server's log has the details"
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    status, message = _status(exc)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    try:
+        return render(request, "error.html", {"status": status, "message": message}, status=status)
+    except Exception as e:  # the error page itself failed: still one line, never a traceback
+        log.error("the error page failed", exc_info=e)
+        return PlainTextResponse(f"{status}: {message}\n", status_code=status)
+
+
+def create_app(reader: Reader, token: str | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The view of the ledger `reader` holds. With `token`, every request must carry it; served on loopback,
+    requests must also name a loopback host (a page of another site cannot reach it through DNS rebinding)."""
+    middleware = [Middleware(SecurityHeaders), Middleware(TokenGate, token=token)]
+    if is_loopback(host) and ":" not in host:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", host]))
+    routes = [*pages.ROUTES, *api.ROUTES, *downloads.ROUTES, Mount("/static", StaticFiles(directory=STATIC),
+                                                                   name="static")]
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={HTTPException: _error, LedgerError: _error, Exception: _error})
+    app.state.reader = reader
+    return app

@@ -1,0 +1,46 @@
+"""Rendering a page: the Jinja2 environment (autoescaped, the package's templates) and the helpers templates use.
+
+`page_url(path, **params)` builds the address of a view, leaving out empty parameters; a page's links carry its
+`as_of` and `known_at`, so moving between pages keeps the date and the moment being looked at.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                          lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
+def page_url(path: str, **params: Any) -> str:
+    """`path?k=v…` with the parameters that have a value."""
+    given = {k: _text(v) for k, v in params.items() if v is not None and v != "" and v is not False}
+    return path + ("?" + urlencode(given) if given else "")
+
+
+def render(request: Request, template: str, view: dict[str, Any], status: int = 200, **page: Any) -> HTMLResponse:
+    """The page `template` showing `view` (a `web.views` answer); `page` holds what the address asked for
+    (`as_of`, `known_at`, …), which every link of the page carries on."""
+    page = {"as_of": None, "known_at": None, **page}
+    carry = {"as_of": page["as_of"], "known_at": page["known_at"]}
+
+    def url(path: str, **params: Any) -> str:
+        return page_url(path, **{**carry, **params})
+
+    as_known_now = page_url(request.url.path, **{k: v for k, v in request.query_params.items() if k != "known_at"})
+    html = _env.get_template(template).render(view=view, page=page, url=url, path=request.url.path,
+                                              as_known_now=as_known_now, today=date.today())
+    return HTMLResponse(html, status_code=status)
