@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ledger.app import Queries
+from ledger.app import NotFound, Queries
 
 # The diff's lists, as the pages title them (the CLI's terms).
 DIFF_TITLES = {"joined": "进入", "left": "退出", "promoted": "职级晋升", "appointed": "任职", "vacated": "免职",
@@ -94,7 +94,16 @@ def person_view(q: Queries, person: str, known_at: datetime | None) -> dict[str,
     for e in events:
         e["unknown_then"] = bool(known_at and e["recorded"] and datetime.fromisoformat(e["recorded"]) > known_at)
         e["details"] = {k: v for k, v in e.items() if v is not None and k not in EVENT_FRAME}
-    return {"timeline": timeline, "events": events, "span": q.span()}
+    return {"timeline": timeline, "events": events, "span": q.span(), "resume": _resume(q, person)}
+
+
+def _resume(q: Queries, person: str) -> list[str]:
+    """The 简历 the ledger writes for the person as of today (none for someone never on the establishment, such as an
+    assistant)."""
+    try:
+        return q.resume(person, date.today()).rendered()
+    except NotFound:
+        return []
 
 
 # What every event has (shown in their own columns), as against what its type has (its details).

@@ -199,7 +199,7 @@ class Queries:
         """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
         from ledger.read.resume import resume
 
-        return resume(self.application.facts(), person, on)
+        return resume(person_facts(self.application, person), person, on)  # the person's own facts: no city walk
 
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
                          proposed_removal: str | None = None, reason: str | None = None, actor: str | None = None,

@@ -150,3 +150,12 @@ def test_bad_serve_usage_exits_2(demo_store: str) -> None:
     r = run_ledger("--store", demo_store, "serve", "--port", "70000")
     assert r.returncode == 2 and "70000" in r.stderr
     assert Ledger(demo_store).event_count() > 0
+
+
+def test_a_persons_page_shows_the_resume_the_ledger_writes(demo_store: str) -> None:
+    resume = Ledger(demo_store).json("resume", "P16")["text"]
+    with web_client(demo_store) as client:
+        page = html.unescape(client.get("/person/P16").text)
+        assistant = client.get("/person/A01").text
+    assert resume and all(line in page for line in resume)
+    assert 'id="resume"' not in assistant  # an assistant was never on the establishment: no 简历
