@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cli.check import warn_findings
+from cli.output import echo
 from cli.session import Session
 from ledger.app import EVENT_TYPES, EventType
 
@@ -26,7 +27,7 @@ def record_one(t: EventType, **kwargs: Any) -> None:
     session = click.get_current_context().find_object(Session)
     fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
     done = record(session.app, [Draft(t.name, fields)], actor=session.actor, strict=session.strict)
-    click.echo(done.ids[0])
+    echo(done.ids[0])
     warn_findings(done.findings)
 
 

@@ -1,4 +1,5 @@
-"""Audit commands: `diff` (what changed between two dates), `verify` and `digest` (tamper evidence), `keygen`."""
+"""Audit commands: `diff` (what changed between two dates), `verify` and `digest` (tamper evidence), `rebuild`
+(the derived tables again from the events), `keygen`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.options import known_at_option, parse_date_option
-from cli.output import echo_table, emit_json, json_option
+from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
 
 if TYPE_CHECKING:
@@ -65,11 +66,11 @@ def diff(session: Session, start: date, end: date, unit: str | None, known_at: d
         return
     known = f", as known at {known_at.isoformat()}" if known_at else ""
     scope = f" in {unit}" if unit else ""
-    click.echo(f"Changes after {start} up to {end}{scope}{known}")
+    echo(f"Changes after {start} up to {end}{scope}{known}")
     rows = [[k, e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
             for k in DIFF_KEYS for e in data[k]]
     if not rows:
-        click.echo("No changes.")
+        echo("No changes.")
         return
     echo_table(["change", "effective", "person", "name", "unit", "details", "event"], rows)
 
@@ -104,22 +105,31 @@ def verify(session: Session, digest: str | None, as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+DERIVED = {
+    "current": "derived again from the events: they agree",
+    "absent": "not built yet (reads answer from the events; the next recording, or `ledger rebuild`, builds them)",
+}
+
+
 def _print_verification(result: Verification) -> None:
     if result.problem is not None:
-        where = f"event {result.problem.event_id}" if result.problem.event_id is not None else "the stream"
-        click.echo(f"FAILED at {where}: {result.problem.message}")
+        where = (f"event {result.problem.event_id}" if result.problem.event_id is not None else
+                 "the derived tables" if result.problem.kind == "derived" else "the stream")
+        echo(f"FAILED at {where}: {result.problem.message}")
         if result.events and result.head:
-            click.echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
+            echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
         return
-    click.echo(f"OK: {result.events} stored events verified (the ledger's opening and {result.events - 1} facts); "
+    echo(f"OK: {result.events} stored events verified (the ledger's opening and {result.events - 1} facts); "
                f"head digest {result.head}")
+    if result.derived is not None:
+        echo(f"Derived tables (the timeline, the report's index): {DERIVED.get(result.derived, result.derived)}")
     if result.digest is None:
         return
     if result.digest_event is not None:
-        click.echo(f"The digest is the chain at event {result.digest_event}: events 1–{result.digest_event} "
+        echo(f"The digest is the chain at event {result.digest_event}: events 1–{result.digest_event} "
                    "are unchanged since it was noted.")
     else:
-        click.echo(f"FAILED: the digest {result.digest} is not in this ledger's chain: events recorded up to "
+        echo(f"FAILED: the digest {result.digest} is not in this ledger's chain: events recorded up to "
                    "it were changed, removed or rewritten since it was noted (or it is another ledger's).")
 
 
@@ -145,7 +155,25 @@ def digest(session: Session, as_json: bool) -> None:
     if as_json:
         emit_json({"events": result.events, "head": result.head})
     else:
-        click.echo(result.head)
+        echo(result.head)
+
+
+@click.command()
+@click.pass_obj
+def rebuild(session: Session) -> None:
+    """Derive the store's derived tables (the materialised timeline, the yearly report's index) again from the
+    events.
+
+    Recording keeps them up to date, and reads use them only when they hold every event; rebuild them when
+    `ledger verify` finds them different from the events (edited, damaged) or behind (a recording stopped
+    before it could update them). The events themselves are only read.
+
+    \b
+    Example:
+        ledger rebuild && ledger verify
+    """
+    top = session.app.rebuild()
+    echo(f"Rebuilt the derived tables from events 1–{top}")
 
 
 @click.command()
@@ -164,4 +192,4 @@ def keygen(size: str) -> None:
     """
     from ledger.app import new_key
 
-    click.echo(new_key(int(size)))
+    echo(new_key(int(size)))

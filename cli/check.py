@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.options import known_at_option, parse_date_option
-from cli.output import echo_table, emit_json, json_option
+from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ rules_option = click.option("--rules", "rules_file", metavar="FILE", type=click.
 def warn_findings(findings: Sequence[Finding]) -> None:
     """Print the findings a recording introduced, one line each, on stderr (the recording itself succeeded)."""
     for x in findings:
-        click.echo(f"Warning: {x.rule} {x.title}: {x.message} [{x.source}]", err=True)
+        echo(f"Warning: {x.rule} {x.title}: {x.message} [{x.source}]", err=True)
 
 
 @click.command("check")
@@ -84,18 +84,18 @@ def _print_findings(result: Findings) -> None:
 
     on, rulebook = result.as_of, result.rulebook
     origin = f"; rules from {rulebook.origin}" if rulebook.origin else ""
-    click.echo(f"Compliance on {on} (state on {on}; facts effective {result.since} – {on}{origin})")
+    echo(f"Compliance on {on} (state on {on}; facts effective {result.since} – {on}{origin})")
     if not result.findings:
-        click.echo("No findings.")
+        echo("No findings.")
         return
     rows = []
     for x in sorted(result.findings, key=lambda x: (RULE_IDS.index(x.rule), x.unit or "", x.since or date.min)):
         who = f"{x.person} {x.name}" if x.person else "-"
         rows.append([x.rule, x.severity, x.unit, who, x.since, x.event_id, _PREFIX.sub("", x.message, count=1)])
     echo_table(["rule", "severity", "unit", "who", "since", "event", "finding"], rows)
-    click.echo("\nClauses:")
+    echo("\nClauses:")
     counts = result.summary()
     for rule in sorted(counts, key=RULE_IDS.index):
         spec = rulebook[rule]
-        click.echo(f"  {rule} {spec.title} ({counts[rule]}): {spec.source}")
-    click.echo(f"\n{len(result.findings)} finding(s).")
+        echo(f"  {rule} {spec.title} ({counts[rule]}): {spec.source}")
+    echo(f"\n{len(result.findings)} finding(s).")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from cli.options import known_at_option, parse_date_option
-from cli.output import echo_table, emit_json
+from cli.output import echo, echo_table, emit_json, force_option
 from cli.session import Session
 
 
@@ -52,15 +52,18 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("--reason", metavar="TEXT", help="任免理由 (appointment-form).")
 @click.option("--show-id-number", "show_id_number", is_flag=True,
               help="Print 身份证号 in full (masked otherwise; never with --redact).")
+@force_option
 @click.pass_obj
 def export(session: Session, name: str | None, list_only: bool, output: Path | None, year: int | None,
            as_of: date | None, known_at: datetime | None, unit: str | None, narrative: Path | None, redact: bool,
            redact_hosts: bool, to: str | None, signed_by: str | None, dated: date | None,
-           fmt: str | None, extra: dict[str, str], as_json: bool, **person_options: str | bool | None) -> None:
+           fmt: str | None, extra: dict[str, str], as_json: bool, force: bool,
+           **person_options: str | bool | None) -> None:
     """Write a document with an exporter (plugins are found through the `ledger.exporters` entry points).
 
     Every exporter gets the same options; each uses those it knows. `--list` shows name, formats, and the
-    package each exporter comes from.
+    package each exporter comes from. An exporter that cannot redact refuses --redact. The file is written
+    owner-only (0600); it is never the store, and an existing file is replaced only with --force.
 
     \b
     Example:
@@ -71,8 +74,9 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
         ledger export review-form --year 2022 -o 2022年度民主评议表.xlsx
         ledger export appointment-form --person P13 --proposed-post 办公室主任 -o 林晓.lrmx
     """
-    from exporters.base import ExportContext
+    from exporters.base import ExportContext, redacts
     from exporters.registry import get_exporter, list_exporters
+    from ledger.app import check_output, write_output
 
     if list_only:
         infos = list_exporters()
@@ -87,6 +91,11 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
     if output is None and (fmt or "").lower() != "json":
         raise click.UsageError("-o PATH is required: where to write the document (only --format json prints)")
     exporter = get_exporter(name)  # an unknown name is a LedgerError: "Error: …", exit 1
+    if redact and not redacts(exporter):
+        raise click.UsageError(f"the {name} exporter cannot redact: it would write names and birth dates in full; "
+                               "leave out --redact (only exporters that redact, such as yearly-report, take it)")
+    if output is not None:
+        check_output(output, session.store, force)  # before the store is even opened
     options = {"year": year, "as_of": as_of, "known_at": known_at, "unit": unit, "narrative": narrative,
                "redact": redact, "redact_hosts": redact_hosts, "to": to, "signed_by": signed_by, "date": dated,
                "format": fmt, **person_options, **extra}
@@ -96,7 +105,7 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
             written = exporter.export(context, Path(tmp) / f"{name}.json", options)
             sys.stdout.buffer.write(written.read_bytes())
     else:
-        written = exporter.export(context, output, options)
-        click.echo(f"Wrote {written}")
+        written = write_output(output, session.store, lambda path: exporter.export(context, path, options), force)
+        echo(f"Wrote {written}")
     for warning in context.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        echo(f"Warning: {warning}", err=True)

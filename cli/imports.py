@@ -9,7 +9,7 @@ import click
 
 from cli.check import warn_findings
 from cli.options import parse_date_option
-from cli.output import echo_table
+from cli.output import echo, echo_table
 from cli.progress import factory, quiet_option
 from cli.session import Session
 from ledger.app import HIRE_MODES
@@ -39,10 +39,10 @@ def import_(session: Session, file: Path, dry_run: bool, quiet: bool) -> None:
     done = import_events(session.app, file, actor=session.actor, strict=session.strict, dry_run=dry_run,
                          progress=factory("Reading events", quiet))
     if dry_run:
-        click.echo(f"{done.count} events would be recorded (dry run, nothing written)")
+        echo(f"{done.count} events would be recorded (dry run, nothing written)")
     else:
         ids = done.ids
-        click.echo(f"{len(ids)} events recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
+        echo(f"{len(ids)} events recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
     warn_findings(done.findings)
 
 
@@ -85,16 +85,16 @@ def import_roster(session: Session, file: Path, as_of: date, unit: str | None, m
         session.app, file, as_of, unit=unit, mode=mode, add_sections=add_sections, basis=basis, actor=session.actor,
         strict=session.strict, dry_run=dry_run, progress=factory("Reading roster", quiet))
     for note in plan.notes:
-        click.echo(f"Note: {note}")
+        echo(f"Note: {note}")
     if dry_run:
-        click.echo(f"{plan.people} people ({len(plan.located.drafts)} events) would be recorded effective {as_of} "
+        echo(f"{plan.people} people ({len(plan.located.drafts)} events) would be recorded effective {as_of} "
                    "(dry run, nothing written)")
     else:
         ids = plan.ids
-        click.echo(f"{plan.people} people recorded effective {as_of}: {len(ids)} events"
+        echo(f"{plan.people} people recorded effective {as_of}: {len(ids)} events"
                    + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
     if plan.generated:
-        click.echo("Generated 人员编号 (from 单位, 姓名 and 出生年月: a rerun gives the same ids):")
+        echo("Generated 人员编号 (from 单位, 姓名 and 出生年月: a rerun gives the same ids):")
         echo_table(["where", "人员编号", "姓名"], plan.generated)
     warn_findings(findings)
 
@@ -128,12 +128,12 @@ def import_lrmx(session: Session, files: tuple[Path, ...], person: str | None, e
     plan, findings = record_forms(session.app, list(files), person=person, effective=effective,
                                   actor=session.actor, strict=session.strict, dry_run=dry_run)
     for note in plan.notes:
-        click.echo(f"Note: {note}")
+        echo(f"Note: {note}")
     echo_table(["form", "人员编号", "姓名", "facts"], plan.matched)
     n = len(plan.located.drafts)
     if dry_run:
-        click.echo(f"{n} facts would be recorded (dry run, nothing written)")
+        echo(f"{n} facts would be recorded (dry run, nothing written)")
     else:
         ids = plan.ids
-        click.echo(f"{n} facts recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
+        echo(f"{n} facts recorded" + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
     warn_findings(findings)

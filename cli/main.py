@@ -14,32 +14,53 @@ from typing import Any
 import click
 
 from cli import append, audit, check, demo, export, imports, query, selection, serve  # noqa: F401 (selection: `show`)
+from cli.output import echo, printable
 from cli.session import Session
 
 
 class LedgerGroup(click.Group):
-    """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback."""
+    """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback; after a command,
+    prints on stderr what the ledger noted about how its answers were found."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ledger.app import LedgerError, Refused
+        from ledger.app import LedgerError, Refused, explain_failure
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except Refused as e:
-            click.echo("Refused (nothing was written):", err=True)
+            echo("Refused (nothing was written):", err=True)
             for p in e.problems:
-                click.echo(f"  {p}", err=True)
+                echo(f"  {printable(str(p), keep_lines=False)}", err=True)
             ctx.exit(1)
         except LedgerError as e:
-            click.echo(f"Error: {e}", err=True)
+            echo(f"Error: {e}", err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            _notices(ctx)
             raise
-        except Exception as e:  # a bug or an unexpected store failure: still one line, unless debugging
+        except Exception as e:  # a store or system failure: one sentence; a bug: one line, unless debugging
             if os.environ.get("LEDGER_DEBUG"):
                 raise
-            click.echo(f"Error: {type(e).__name__}: {e} (set LEDGER_DEBUG=1 for details)", err=True)
+            session = ctx.find_object(Session)
+            said = explain_failure(e, _store_shown(session))
+            echo(f"Error: {said}" if said is not None else
+                 f"Error: {type(e).__name__}: {e} (set LEDGER_DEBUG=1 for details)", err=True)
             ctx.exit(1)
+        _notices(ctx)
+        return result
+
+
+def _notices(ctx: click.Context) -> None:
+    session = ctx.find_object(Session)
+    for notice in session.notices if session is not None else ():
+        echo(f"Note: {notice}", err=True)
+
+
+def _store_shown(session: Session | None) -> str:
+    """The store as messages name it (a URL without its password)."""
+    from ledger.app import store_location
+
+    return store_location(session.store if session is not None else None)
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -71,6 +92,7 @@ COMMANDS: tuple[click.Command, ...] = (
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
+    audit.rebuild,
 )
 for command in COMMANDS:
     cli.add_command(command)

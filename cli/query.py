@@ -16,7 +16,7 @@ from cli.options import (
     parse_moment_option,
     parse_moment_start_option,
 )
-from cli.output import echo_table, emit_json, json_option
+from cli.output import echo, echo_table, emit_json, force_option, json_option
 from cli.progress import factory, quiet_option
 from cli.session import Session
 from ledger.app import EVENT_TYPES
@@ -37,10 +37,11 @@ def _fmt_posts(posts: list[dict]) -> str:
               help="File to write (its suffix picks the format unless --format is given).")
 @click.option("--layout", type=click.Choice(["standard", "cadre"]), default="standard", show_default=True,
               help="cadre: the 干部花名册 as bureaus keep it (三龄两历一身份, two-row header; xlsx or docx).")
+@force_option
 @quiet_option
 @click.pass_obj
 def roster(session: Session, as_of: date | None, known_at: datetime | None, unit: str | None, as_json: bool,
-           fmt: str | None, output: Path | None, layout: str, quiet: bool) -> None:
+           fmt: str | None, output: Path | None, layout: str, quiet: bool, force: bool = False) -> None:
     """Show who is on the establishment on a date, with their posts and ranks.
 
     People who have left are not listed; people on secondment are, marked as such. Assistants (编外) are
@@ -58,14 +59,18 @@ def roster(session: Session, as_of: date | None, known_at: datetime | None, unit
         if output is None:
             raise click.UsageError("--format needs -o FILE: where to write the roster")
         from exporters.roster import export_cadre_roster, export_roster
+        from ledger.app import check_output, write_output
 
+        check_output(output, session.store, force)  # before the store is even opened
         if layout == "cadre":
-            written = export_cadre_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt)
-            click.echo(f"Wrote {written}")
-            return
-        written = export_roster(session.queries, output, on, known_at=known_at, unit=unit, fmt=fmt or None,
-                                progress_factory=factory("Writing roster", quiet))
-        click.echo(f"Wrote {written}")
+            written = write_output(output, session.store, lambda path: export_cadre_roster(
+                session.queries, path, on, known_at=known_at, unit=unit, fmt=fmt or output.suffix.lstrip(".")), force)
+        else:
+            written = write_output(output, session.store, lambda path: export_roster(
+                session.queries, path, on, known_at=known_at, unit=unit,
+                fmt=fmt or output.suffix.lstrip(".") or output.name,
+                progress_factory=factory("Writing roster", quiet)), force)
+        echo(f"Wrote {written}")
     elif as_json:
         emit_json(session.queries.roster(on, known_at, unit))
     else:
@@ -75,11 +80,11 @@ def roster(session: Session, as_of: date | None, known_at: datetime | None, unit
 def _print_roster(session: Session, on: date, known_at: datetime | None, unit: str | None) -> None:
     overview = session.queries.roster_overview(on, known_at, unit)
     known = f", as known at {known_at.isoformat()}" if known_at else ""
-    click.echo(f"Roster on {on}{known}")
+    echo(f"Roster on {on}{known}")
     for s in overview.units:
         code = s["unit"]
         people = [p for p in overview.roster["people"] if p["unit"] == code]
-        click.echo(f"\n{s['name']} ({code}, {s['kind']}) — {s['headcount']} on establishment")
+        echo(f"\n{s['name']} ({code}, {s['kind']}) — {s['headcount']} on establishment")
         if people:
             echo_table(
                 ["人员编号", "姓名", "科室", "编制", "职级", "职务", "状态"],
@@ -89,7 +94,7 @@ def _print_roster(session: Session, on: date, known_at: datetime | None, unit: s
         _echo_figures(s)
         assistants = [a for a in overview.roster["assistants"] if a["unit"] == code]
         if assistants:
-            click.echo("编外 assistants:")
+            echo("编外 assistants:")
             echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
 
 
@@ -102,7 +107,7 @@ def _echo_figures(s: dict[str, Any]) -> None:
     quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
     posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
     ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
-    click.echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
+    echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
 
 
 @click.command()
@@ -128,10 +133,10 @@ def units(session: Session, as_of: date | None, known_at: datetime | None, unit:
         emit_json(figures)
         return
     known = f", as known at {known_at.isoformat()}" if known_at else ""
-    click.echo(f"Units on {on}{known}")
+    echo(f"Units on {on}{known}")
     for s in figures:
         parent = f", under {s['parent']}" if s["parent"] else ""
-        click.echo(f"\n{s['name']} ({s['unit']}, {s['kind']}{parent}) — {s['headcount']} on establishment, "
+        echo(f"\n{s['name']} ({s['unit']}, {s['kind']}{parent}) — {s['headcount']} on establishment, "
                    f"{s['seconded']} seconded, {s['assistants']} 编外 assistants")
         _echo_figures(s)
 
@@ -237,6 +242,6 @@ def resume(session: Session, person: str, as_of: date | None, as_json: bool) -> 
     if as_json:
         emit_json(found.as_json())
         return
-    click.echo(f"{found.name}（{found.person}）简历，截至{found.as_of}")
+    echo(f"{found.name}（{found.person}）简历，截至{found.as_of}")
     for line in found.rendered():
-        click.echo(line)
+        echo(line)

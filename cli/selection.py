@@ -9,7 +9,7 @@ import click
 
 from cli.append import GROUPS
 from cli.options import known_at_option
-from cli.output import echo_table, emit_json, json_option
+from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
 
 
@@ -50,7 +50,7 @@ def show(session: Session, selection: str, known_at: Any, as_json: bool) -> None
     if as_json:
         emit_json(path)
         return
-    click.echo(f"{path['selection']}: {path['unit_name']}{path['section'] or ''}{path['post']}")
+    echo(f"{path['selection']}: {path['unit_name']}{path['section'] or ''}{path['post']}")
     echo_table(["date", "step", "details", "basis", "event"],
                [[s["effective"], s["step"], _detail(s), s["basis"], s["event_id"]] for s in path["steps"]])
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.output import echo
 from cli.session import Session
 
 if TYPE_CHECKING:
@@ -13,12 +14,12 @@ if TYPE_CHECKING:
 
 
 def _announce(store: str | None, listening: Listening) -> None:
-    click.echo(f"Serving the ledger {store or '(default store)'} read-only at {listening.url}", nl=True)
+    echo(f"Serving the ledger {store or '(default store)'} read-only at {listening.url}")
     if listening.token_generated:
-        click.echo(f"Not a loopback address: every request needs the token. Open {listening.url}?token={listening.token}")
+        echo(f"Not a loopback address: every request needs the token. Open {listening.url}?token={listening.token}")
     elif listening.token:
-        click.echo("Every request needs the token given with --token: open the address with ?token=TOKEN once.")
-    click.echo("Press Ctrl+C to stop.")
+        echo("Every request needs the token given with --token: open the address with ?token=TOKEN once.")
+    echo("Press Ctrl+C to stop.")
 
 
 @click.command()

@@ -1,4 +1,5 @@
-"""What every command shares: the store, who is acting, how strict to be, and the ledger, opened on first use."""
+"""What every command shares: the store, who is acting, how strict to be, and the ledger, opened on first use —
+for writing by commands that record, for reading only by those that read (which then create and write nothing)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ class Session:
     actor: str | None
     strict: bool
     _app: PersonnelLedger | None = field(default=None, repr=False)
+    _reader: PersonnelLedger | None = field(default=None, repr=False)
     _queries: Queries | None = field(default=None, repr=False)
 
     @property
     def app(self) -> PersonnelLedger:
-        """The open ledger, for commands that record."""
+        """The open ledger, for commands that record (created if need be)."""
         if self._app is None:
             from ledger.app import open_ledger
 
@@ -30,12 +32,20 @@ class Session:
 
     @property
     def queries(self) -> Queries:
-        """The query API over the open ledger, for commands that read."""
+        """The query API, for commands that read: over the ledger this session records into, if any, else over
+        the ledger opened read-only (a missing store is "no ledger at …", never created)."""
         if self._queries is None:
-            from ledger.app import Queries
+            from ledger.app import Queries, open_ledger
 
-            self._queries = Queries(self.app)
+            if self._app is None and self._reader is None:
+                self._reader = open_ledger(self.store, read_only=True)
+            self._queries = Queries(self._app or self._reader)  # type: ignore[arg-type]
         return self._queries
+
+    @property
+    def notices(self) -> list[str]:
+        """What the ledgers opened have to say about how their answers were found (printed after the command)."""
+        return [n for app in (self._app, self._reader) if app is not None for n in app.notices]
 
     def use(self, app: PersonnelLedger) -> None:
         """Work on a ledger opened elsewhere (the demo builds its own), closing the one this session opened."""
@@ -44,7 +54,8 @@ class Session:
 
     def close(self) -> None:
         """Release the store (a PostgreSQL connection pool): in-process callers run many commands."""
-        if self._app is not None:
-            self._app.close()
-            self._app = None
+        for app in (self._app, self._reader):
+            if app is not None:
+                app.close()
+        self._app = self._reader = None
         self._queries = None

@@ -3,6 +3,11 @@ through the `ledger.exporters` entry-point group (ours are registered there too,
 
 Exporters read only through the query API (`context.queries`, `ledger.app.Queries`), never the store's tables,
 the fold or the rules themselves, so a document always agrees with what `ledger roster`, `check` … print.
+
+An exporter that can write a publishable version declares `redacts = True` and honours `options["redact"]`;
+`ledger export --redact` refuses every other one (exit 2), so a document is never silently written unredacted.
+`ledger export` hands `export` a new owner-only file to write (same folder, same suffix), moved to the path
+asked for when complete; spreadsheet and CSV cells starting with = + - @ are neutralised by `exporters.cells`.
 """
 
 from __future__ import annotations
@@ -39,3 +44,8 @@ class Exporter(Protocol):
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         """Write the document to `path` (its suffix picks the format) and return the path written."""
         ...
+
+
+def redacts(exporter: Any) -> bool:
+    """Whether an exporter declares that it honours --redact (`redacts = True`); none is assumed to."""
+    return getattr(exporter, "redacts", False) is True

@@ -18,6 +18,7 @@ import orjson
 from ledger.app import Queries, parse_date
 
 from .base import ExportContext
+from .cells import neutral_csv
 from .registry import ExportOptionError
 
 
@@ -66,14 +67,16 @@ def to_csv(data: dict[str, Any]) -> str:
     w.writerow(CSV_HEADERS)
     blank = [""] * 7
     for u in data["units"]:
-        for e in u["establishment"]:
-            w.writerow(["编制", u["unit"], u["name"], e["establishment"], "", e["quota"], e["filled"], *blank])
-        for p in u["posts"]:
-            w.writerow(["领导职数", u["unit"], u["name"], p["post"], p["level"], p["quota"], p["filled"], *blank])
-        w.writerow(["编外", u["unit"], u["name"], "自聘助理", "", "", u["off_establishment"], *blank])
+        rows = [["编制", u["unit"], u["name"], e["establishment"], "", e["quota"], e["filled"], *blank]
+                for e in u["establishment"]]
+        rows += [["领导职数", u["unit"], u["name"], p["post"], p["level"], p["quota"], p["filled"], *blank]
+                 for p in u["posts"]]
+        rows.append(["编外", u["unit"], u["name"], "自聘助理", "", "", u["off_establishment"], *blank])
+        w.writerows([neutral_csv(c) for c in row] for row in rows)
     for x in data["findings"]:
-        w.writerow(["finding", x["unit"] or "", "", "", "", "", "", x["rule"], x["title"], x["severity"],
-                    x["person"] or "", x["event_id"] or "", x["message"], x["source"]])
+        w.writerow([neutral_csv(c) for c in ["finding", x["unit"] or "", "", "", "", "", "", x["rule"], x["title"],
+                                              x["severity"], x["person"] or "", x["event_id"] or "", x["message"],
+                                              x["source"]]])
     pos = data["ledger"]
     w.writerow(["ledger", "", "", f"as of {data['as_of']}; last event {pos['last_event_id']}; "
                 f"{pos['event_count']} events; integrity head {pos['integrity_head'] or '-'}", "", "", "", *blank])
@@ -134,6 +137,7 @@ class ComplianceSnapshot:
     name = "compliance-snapshot"
     description = "合规快照: quotas vs filled per unit, compliance findings and the ledger position on --as-of (json, csv, docx)"
     formats = ("json", "csv", "docx")
+    redacts = False  # findings name people: --redact is refused
 
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         as_of = _date_option(options, "as_of")

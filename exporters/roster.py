@@ -20,6 +20,7 @@ import orjson
 from ledger.app import LedgerError, ProgressFactory, Queries, RosterSheet, parse_date, parse_timestamp
 
 from .base import ExportContext
+from .cells import neutral_csv, neutralise_xlsx
 
 FORMATS = ("xlsx", "csv", "docx", "json")
 SHEET_TITLE = "花名册"
@@ -35,13 +36,17 @@ def _cell_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    return neutral_csv(_cell_text(value))
+
+
 def write_csv(path: Path, sheet: RosterSheet, progress: Progress | None = None) -> Path:
     """UTF-8 with BOM ("CSV UTF-8" as Excel saves it), CRLF line ends, ISO dates."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\r\n")
         writer.writerow(sheet.headers)
         for row in sheet.rows:
-            writer.writerow([_cell_text(c) for c in row])
+            writer.writerow([_csv_cell(c) for c in row])
             if progress:
                 progress(1)
     return path
@@ -72,6 +77,7 @@ def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | 
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str):
                 cell.number_format = "@"  # text: Excel must not turn 人员编号 0012 or 1985.10 into numbers
+                neutralise_xlsx(cell)
     for i, w in enumerate(widths, start=1):
         out.column_dimensions[get_column_letter(i)].width = w
     out.freeze_panes = "A2"
@@ -161,6 +167,7 @@ class RosterExporter:
     name = "roster"
     description = "The roster on a date (--as-of): .xlsx or CSV with the columns import-roster reads, .docx, JSON"
     formats = FORMATS
+    redacts = False  # a roster is names and birth dates: --redact is refused
 
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         on = options.get("as_of") or date.today()

@@ -115,6 +115,7 @@ def placeholder(section: str) -> str:
 
 class YearlyReport:
     name = "yearly-report"
+    redacts = True  # --redact writes the 公开版 (names, units and figures masked)
     description = ("The yearly 选人用人工作报告 as an official .docx (GB/T 9704-2012), its figures as .json, or .pdf "
                    "(LibreOffice); --year Y, --narrative, --redact, --to, --signed-by, --date")
     formats = FORMATS

@@ -1,8 +1,8 @@
 """How the web view reaches the ledger: opened once, for reading only, and asked from one thread of its own.
 
-`open_read_only` is the one place the view opens a store: it refuses a SQLite file that is not there (opening
-would create an empty ledger) and hands out the query API only — the view holds no recording call, so nothing it
-does can append. When the application gains a read-only opening of its own, this function is where it goes.
+`open_read_only` is the one place the view opens a store: through the application's read-only opening (nothing
+is created or written, not even the derived tables: writers keep them, and a read that finds them behind answers
+from the events), refusing a SQLite file that is not there, and it hands out the query API only.
 
 `Reader` owns the open ledger on a single worker thread: the store's connections (SQLite's above all) belong to
 the thread that made them, and one question at a time keeps the in-memory fact log consistent. The ASGI event
@@ -36,7 +36,7 @@ def open_read_only(store: str | None) -> Queries:
     if "://" not in spec and not Path(spec).expanduser().is_file():  # a URL names a server: it says what it holds
         raise LedgerError(f"no ledger at {spec}: give the store to show with --store (e.g. `ledger demo` builds "
                           "demo/ledger.sqlite3)")
-    queries = Queries(open_ledger(spec))
+    queries = Queries(open_ledger(spec, read_only=True))
     if queries.span()["events"] < 2:
         queries.application.close()
         raise LedgerError(f"the store {spec} holds no ledger yet: nothing to show")

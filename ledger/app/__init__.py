@@ -20,9 +20,11 @@ from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
 from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
-    from ledger.app.demo import DEMO_STORE, build_demo, demo_narrative
+    from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
+    from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
+    from ledger.app.outputs import check_output, write_output
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import (
         ProgressFactory,
@@ -54,6 +56,7 @@ _LAZY = {
     "Recorded": "ledger.app.recording", "ProgressFactory": "ledger.app.recording", "record": "ledger.app.recording",
     "import_events": "ledger.app.recording", "import_opening_roster": "ledger.app.recording",
     "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo", "demo_narrative": "ledger.app.demo",
+    "check_demo_folder": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
@@ -67,6 +70,8 @@ _LAZY = {
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
+    "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
+    "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
 }
 
 
@@ -93,4 +98,6 @@ __all__ = [
     # the yearly report's ways in and out, and the post levels its sentences are ordered by
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",
+    # safety: failures in a sentence, output paths that are never the store
+    "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
 ]

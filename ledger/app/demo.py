@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
+from ledger.app.outputs import STORE_FILES, OutputRefused
 from ledger.io.jsonl import read_jsonl
 from ledger.model.facts import Draft
 from ledger.rules.catalogue import RULES_FILE
@@ -39,14 +40,27 @@ since = 2023-01-01   # from 2023 every 提拔 has its 动议, 民主推荐, 考�
 """
 
 
-def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
-    """Create `folder`/ledger.sqlite3 afresh holding the sample bureau's 2019–2023 history; return it open."""
-    folder.mkdir(parents=True, exist_ok=True)
+def check_demo_folder(folder: Path) -> None:
+    """Refuse a folder that holds a ledger store (or what is left of one) or a store's settings (`ledger.toml`):
+    the demo never replaces a store, nor the rules a bureau wrote for one."""
     store = folder / DEMO_STORE
-    for stale in (store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
-        stale.unlink(missing_ok=True)
+    files = [Path(f"{store}{suffix}") for suffix in STORE_FILES] + [folder / RULES_FILE]
+    held = [p for p in files if p.exists() or p.is_symlink()]
+    if held:
+        raise OutputRefused(f"{folder} already holds a ledger store ({held[0]}): the demo builds a new one and never "
+                            "replaces a store; give it an empty or new folder (nothing was written)")
+
+
+def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
+    """Create `folder`/ledger.sqlite3 holding the sample bureau's 2019–2023 history; return it open.
+
+    A folder that already holds a store (a ledger.sqlite3, or what is left of one) is refused: the demo never
+    replaces a ledger, a real one or an earlier demo's.
+    """
+    check_demo_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / RULES_FILE).write_text(DEMO_SETTINGS, encoding="utf-8")
-    app = open_ledger(str(store))
+    app = open_ledger(str(folder / DEMO_STORE))
     app.append(_data("demo_bureau.jsonl"), actor=actor)
     wrong = app.append(_data("demo_correction.jsonl"), actor=actor)
     app.append([Draft("retracted", {"target": i, "reason": "录入的生效日期有误 (wrong effective date entered)"}) for i in wrong],

@@ -3,6 +3,11 @@
 Commands take plain dicts (the vocabulary's JSON form) and return event ids; queries return plain dicts or
 `Fact`s. The store floor (ledger.store) reads and keeps the stream: this module wires it to eventsourcing's
 application (recorder, mapper, repository) and holds no SQL.
+
+Writers keep what the store derives from the stream (the materialised timeline, the report's fact index) up to
+date after each append; a ledger opened for reading (`open_ledger(store, read_only=True)`) creates and writes
+nothing, and serves derived rows only when they are as far as the stream, answering from the fold otherwise (and
+saying so in `notices`).
 """
 
 from __future__ import annotations
@@ -12,13 +17,16 @@ import os
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.utils import Environment
 
+from ledger.app.failures import explain_failure
 from ledger.fold.walk import batch_order, validate
 from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError, no_unit
 from ledger.model.facts import Draft, Fact
@@ -29,9 +37,10 @@ from ledger.store.aggregate import LedgerStream, ledger_id, load_stream
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
 from ledger.store.crypto import check_stored_form, encryption_env
-from ledger.store.dialect import dialect_for
-from ledger.store.integrity import Verification, seal_pending, verify
+from ledger.store.dialect import READ_ONLY_SESSION, dialect_for, no_ledger
+from ledger.store.integrity import Break, Verification, seal_pending, verify
 from ledger.store.log import FactLog, paused_gc
+from ledger.store.seals import TimelineMismatch
 from ledger.store.stream import EventStream
 from ledger.store.timeline import Timeline
 
@@ -74,6 +83,15 @@ class PersonnelLedger(Application):
                                   self.snapshots.recorder if self.snapshots is not None else None)
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
         self._timeline: Timeline | None = None
+        self.notices: list[str] = []  # what a reader should know about how an answer was found
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
+        """eventsourcing's factory; opened for reading, its PostgreSQL sessions are read-only (the pool's
+        connections are made later, with these settings)."""
+        factory = super().construct_factory(env)
+        if self.config.read_only and self.config.kind == "postgresql":
+            factory.datastore.pool.kwargs["options"] = READ_ONLY_SESSION  # type: ignore[attr-defined]
+        return factory
 
     def _take_snapshots(self, processing_event: Any) -> None:
         """At most one snapshot per save, taken from the saved aggregate itself.
@@ -164,27 +182,56 @@ class PersonnelLedger(Application):
         """
         if not drafts:
             return []
-        actor = actor or default_actor()
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
-            for attempt in range(MAX_ATTEMPTS):
-                if attempt:
-                    _back_off(attempt)
-                ledger = load_stream(self.repository, self.ledger_id)
-                facts = self.facts()
-                recorded_version = facts[-1].id if facts else 1
-                if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
-                    continue  # someone appended between the two reads
-                new = self._prepare(facts, drafts)
-                if vet is not None:
-                    vet(self.fact_log.scope_index().scope(new) or facts, new)
-                for f in new:
-                    ledger.record(f.event, actor=actor, **f.data)
-                try:
-                    self.save(ledger)
-                except IntegrityError:
-                    continue
-                return [f.id for f in new]
-            raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+            self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
+            ids = self._append(drafts, actor or default_actor(), vet)
+        # After the turn: the derived tables have their own lock, and one refresh takes in every append made
+        # meanwhile, so clerks appending at once do not wait for each other's refreshes.
+        with paused_gc():
+            self._refresh_derived()
+        return ids
+
+    def _append(self, drafts: Sequence[Draft], actor: str,
+                vet: Callable[[list[Fact], list[Fact]], None] | None) -> list[int]:
+        """`append`'s work, in the writers' turn: validate and save, retrying on a concurrent append."""
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                _back_off(attempt)
+            ledger = load_stream(self.repository, self.ledger_id)
+            facts = self.facts()
+            recorded_version = facts[-1].id if facts else 1
+            if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
+                continue  # someone appended between the two reads
+            new = self._prepare(facts, drafts)
+            if vet is not None:
+                vet(self.fact_log.scope_index().scope(new) or facts, new)
+            for f in new:
+                ledger.record(f.event, actor=actor, **f.data)
+            try:
+                self.save(ledger)
+            except IntegrityError:
+                continue
+            return [f.id for f in new]
+        raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+
+    def _refresh_derived(self) -> None:
+        """Bring the derived tables up to the events just saved. The events are recorded whatever happens here: a
+        failure leaves the tables behind, which readers notice (they fold), and the next writer catches them up."""
+        try:
+            self.timeline.catch_up()
+        except Exception as e:  # the append itself succeeded: say so, and how to repair the derived tables
+            said = explain_failure(e, self.config.location)
+            self.notices.append(f"the events were recorded, but the derived tables (timeline, report index) could "
+                                f"not be brought up to date ({said or type(e).__name__}); reads answer from the "
+                                "events meanwhile; `ledger rebuild` re-derives them")
+
+    def rebuild(self) -> int:
+        """Derive the materialised timeline and the report's fact index again from the stream; returns the last
+        event they hold."""
+        if self.config.read_only:
+            raise StoreError(f"{self.config.location} is open for reading only")
+        with self.dialect.writers_turn():
+            return self.timeline.rebuild()
 
     # --- queries --------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
@@ -201,9 +248,31 @@ class PersonnelLedger(Application):
         As known now, it is read from the materialised timeline (ledger.store.timeline), caught up first; as known
         at an earlier moment, from the fold (the reference the timeline is tested against).
         """
-        if known_at is None:
-            return self.timeline_roster(on, unit)
+        if known_at is None and self.derived_current():
+            try:
+                return self.timeline_roster(on, unit)
+            except LedgerError:
+                raise
+            except TimelineMismatch as e:  # rows removed, added or edited since a writer sealed them
+                self._derived_notice(str(e))
+            except Exception as e:  # a row that no longer decrypts or decodes: its bytes were changed
+                self._derived_notice(f"a row of the materialised timeline does not read ({type(e).__name__})")
         return roster_view(self.state(on, known_at), on, known_at, unit)
+
+    def derived_current(self) -> bool:
+        """Whether the derived tables hold every recorded event (and nothing more): only then are they served."""
+        position, top = self.timeline.current()
+        if position != top:
+            self._derived_notice(f"the materialised timeline holds events 1–{position} of {top}" if position < top
+                                 else f"the materialised timeline claims event {position}, but the ledger ends at "
+                                      f"event {top}")
+        return position == top
+
+    def _derived_notice(self, what: str) -> None:
+        notice = f"{what}: answered from the events themselves (`ledger verify` checks the derived tables, " \
+                 "`ledger rebuild` re-derives them)"
+        if notice not in self.notices:
+            self.notices.append(notice)
 
     @property
     def timeline(self) -> Timeline:
@@ -219,9 +288,31 @@ class PersonnelLedger(Application):
             raise NotFound(no_unit(unit, on, sorted(units, key=lambda u: units[u][0])))
         return {"as_of": on.isoformat(), "known_at": None, "people": people, "assistants": assistants}
 
-    def verify(self, digest: str | None = None) -> Verification:
-        """The stored stream checked against its hash chain (and against `digest`, a head digest noted earlier)."""
-        return verify(self.stream, self.codec, digest)
+    def verify(self, digest: str | None = None, derived: bool = True) -> Verification:
+        """The stored stream checked against its hash chain (and against `digest`, a head digest noted earlier),
+        then, with `derived`, the derived tables derived again from it and compared (when they claim to be up to
+        date)."""
+        result = verify(self.stream, self.codec, digest)
+        if result.problem is not None or not derived:
+            return result
+        position, top = self.timeline.current()
+        if position == 0:
+            result.derived = "absent" if top else None
+            return result
+        if position != top:
+            result.derived = (f"behind: they hold events 1–{position} of {top}; reads answer from the events until "
+                              "the next recording or `ledger rebuild`") if position < top else None
+            if position > top:
+                result.problem = Break(None, "derived", f"the derived tables claim event {position}, but the ledger "
+                                       f"ends at event {top}: events were removed, or the tables edited")
+            return result
+        found = self.timeline.differences(self.facts())
+        if found is not None:
+            result.problem = Break(None, "derived", f"a derived table differs from the events: {found}; "
+                                   "`ledger rebuild` derives them again from the events")
+        else:
+            result.derived = "current"
+        return result
 
     def close(self) -> None:
         if self._timeline is not None:
@@ -240,25 +331,29 @@ class PersonnelLedger(Application):
         return sorted(mine, key=lambda f: (f.effective, f.id))
 
 
-def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None) -> PersonnelLedger:
-    """Open (creating if need be) the ledger in a store: a SQLite path or a postgresql:// URL."""
-    config = parse_store(store)
+def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None,
+                read_only: bool = False) -> PersonnelLedger:
+    """Open the ledger in a store: a SQLite path or a postgresql:// URL.
+
+    For writing, the store is created if need be (processes opening a new one take turns). With `read_only`,
+    nothing is created or written: a store that does not exist (or holds no ledger) is `no_ledger`, a SQLite file
+    may be on read-only media, and a PostgreSQL role may have no write grants at all.
+    """
+    config = parse_store(store, read_only=read_only)
     cipher_env = encryption_env(extra_env)  # a malformed key is refused before any file is made
-    dialect_for(config).prepare()
-    env = {**config.env, **cipher_env, **(extra_env or {})}
-    for attempt in range(5):
-        try:
-            app = PersonnelLedger(env=env, config=config)
-            break
-        except LedgerError:
-            raise
-        except Exception as e:  # the store libraries raise many kinds; the user needs one line
-            # Several processes opening a new PostgreSQL schema at once race on CREATE ... IF NOT EXISTS.
-            if "concurrently" in str(e) and attempt < 4:
-                time.sleep(0.2 * (attempt + 1))
-                continue
-            raise StoreError(f"cannot open store {config.location}: {str(e).strip() or type(e).__name__}") from None
+    dialect = dialect_for(config)
     try:
+        with dialect.opening():
+            config = replace(config, env={**config.env, **dialect.prepare()})
+            app = PersonnelLedger(env={**config.env, **cipher_env, **(extra_env or {})}, config=config)
+    except LedgerError:
+        raise
+    except Exception as e:  # the store libraries raise many kinds; the user needs one sentence
+        said = explain_failure(e, config.location)
+        raise said or StoreError(f"cannot open store {config.location}: {type(e).__name__}") from None
+    try:
+        if read_only and not app.stream.exists():
+            raise no_ledger(config.location, " (it holds no ledger)")
         # Wrong key, no key, or plain vs encrypted: refuse before anything is written.
         check_stored_form(app.stream, app.codec, config.location)
     except LedgerError:

@@ -101,9 +101,10 @@ class Queries:
     def units(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> list[dict[str, Any]]:
         """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given).
 
-        As known now, read from the materialised unit figures (ledger.store.unit_figures, caught up first); as
-        known at an earlier moment, from the fold (the reference the figures are tested against)."""
-        if known_at is None:
+        As known now, read from the materialised unit figures (ledger.store.unit_figures) when they are as far as
+        the events; as known at an earlier moment (or when they are behind), from the fold (the reference the
+        figures are tested against)."""
+        if known_at is None and self.application.derived_current():
             figures = self.application.timeline.figures(on, unit)
             if unit is not None and not figures:
                 raise NotFound(no_unit(unit, on, [u["unit"] for u in self.application.timeline.figures(on)]))
@@ -176,7 +177,8 @@ class Queries:
     def unit_series(self, unit: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The unit's `units` figures on 31 December of each year (`ledger.read.unit_series`): as known now from the
         materialised figures; as known at `known_at`, derived from the facts that can change them."""
-        intervals = (self.application.timeline.figure_intervals(unit) if known_at is None
+        intervals = (self.application.timeline.figure_intervals(unit)
+                     if known_at is None and self.application.derived_current()
                      else unit_intervals(self.application, unit, known_at))
         if not intervals:
             known = [u["unit"] for u in self.units(date.today(), known_at)]
@@ -261,10 +263,16 @@ class Queries:
         return unit_year_findings(self.application, self.rulebook(rules_file), year, unit, as_of)
 
     # --- tamper evidence ---------------------------------------------------------------------------------------------
-    def verify(self, digest: str | None = None) -> Verification:
-        """The stored events checked against their hash chain (and, given, a head digest noted earlier)."""
-        return self.application.verify(digest)
+    def verify(self, digest: str | None = None, derived: bool = True) -> Verification:
+        """The stored events checked against their hash chain (and, given, a head digest noted earlier); with
+        `derived`, also the tables derived from them (the timeline, the report's index), derived again and compared."""
+        return self.application.verify(digest, derived)
 
     def head_digest(self) -> str | None:
         """The hash chain's value at the last event that verifies (None: nothing recorded)."""
-        return self.verify().head
+        return self.verify(derived=False).head
+
+    @property
+    def notices(self) -> list[str]:
+        """What a reader should know about how the answers were found (e.g. derived tables behind: folded)."""
+        return self.application.notices

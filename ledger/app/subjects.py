@@ -21,16 +21,20 @@ from ledger.fold.walk import fold
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
 from ledger.model.state import State
+from ledger.store.fact_index import IndexRows
 from ledger.store.unit_figures import decode_rows, derive_figures
 
 
 def subject_facts(app: PersonnelLedger, subjects: Iterable[str]) -> list[Fact]:
     """Every fact about these subjects (people's ids, or STRUCTURE), retractions of them included, in recording
-    order; none when nothing is recorded."""
+    order; none when nothing is recorded. Read through the store's fact index when it is complete; otherwise
+    (behind, or opened for reading before a writer built it) from the events themselves: reads write nothing."""
     index = app.timeline.fact_index
-    if index.catch_up() == 0:
-        return []
-    return index.read(index.fact_ids(subjects))
+    if index.complete(app.stream.top()):
+        return index.read(index.fact_ids(subjects))
+    facts, rows = _subjects_from_events(app)
+    wanted = set(subjects)
+    return [f for f in facts if rows.subjects.get(f.id) in wanted]
 
 
 def person_facts(app: PersonnelLedger, person: str) -> list[Fact]:
@@ -41,9 +45,21 @@ def person_facts(app: PersonnelLedger, person: str) -> list[Fact]:
 def unit_facts(app: PersonnelLedger, unit: str) -> list[Fact]:
     """The structure facts and the facts of everyone ever named with the unit: all that can change its figures."""
     index = app.timeline.fact_index
-    if index.catch_up() == 0:
-        return []
-    return subject_facts(app, [STRUCTURE, *index.people_of([unit])])
+    if index.complete(app.stream.top()):
+        return subject_facts(app, [STRUCTURE, *index.people_of([unit])])
+    facts, rows = _subjects_from_events(app)
+    wanted = {STRUCTURE} | {person for u, person in rows.unit_people if u == unit}
+    return [f for f in facts if rows.subjects.get(f.id) in wanted]
+
+
+def _subjects_from_events(app: PersonnelLedger) -> tuple[list[Fact], IndexRows]:
+    """Every fact and the index's rows for them, derived in memory (what the fact index would hold)."""
+    notice = ("the store's index of facts is behind the events: answered from the events themselves (`ledger "
+              "verify` checks the derived tables, `ledger rebuild` re-derives them)")
+    if app.timeline.fact_index.position() and notice not in app.notices:
+        app.notices.append(notice)
+    facts = app.facts()
+    return facts, IndexRows.of(facts)
 
 
 def person_history(app: PersonnelLedger, person: str) -> tuple[list[Fact], list[Fact]]:

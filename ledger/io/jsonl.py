@@ -1,14 +1,45 @@
-"""Reading batches of events from files (JSON lines) into drafts, every bad line reported with its number."""
+"""Reading batches of events from files (JSON lines) into drafts, every bad line reported with its number.
+
+A line is one JSON object. The file is UTF-8 (a byte-order mark at its start is dropped); a key given twice on
+one line is refused (orjson, like most decoders, would silently keep the last one).
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
 
+from ledger.io.encodings import UTF8_BOM, utf8_text
 from ledger.model.errors import Problem, Refused
 from ledger.model.facts import Draft
 from ledger.model.parsing import parse_fields
+
+# A JSON string (group 1), with the colon that makes it a key (group 2); or a bracket.
+_TOKEN = re.compile(rb'("(?:[^"\\]|\\.)*")\s*(:)?|[{}\[\]]')
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"\s*(:)?')
+
+
+def duplicate_key(line: bytes, keys: int) -> str | None:
+    """The first key given twice at the top level of a valid JSON object line whose decoded object has `keys`
+    keys, or None. Fast when there is none: the line's keys (at any depth) are counted first; only when they are
+    more than the object's are they walked with their depth, and decoded."""
+    if sum(1 for colon in _STRING.findall(line) if colon) == keys:
+        return None
+    depth, seen = 0, set()
+    for m in _TOKEN.finditer(line):
+        token = m.group(0)
+        if token in (b"{", b"["):
+            depth += 1
+        elif token in (b"}", b"]"):
+            depth -= 1
+        elif m.group(2) and depth == 1:
+            key = orjson.loads(m.group(1))
+            if key in seen:
+                return key
+            seen.add(key)
+    return None
 
 
 def read_jsonl(path: Path) -> list[Draft]:
@@ -19,7 +50,8 @@ def read_jsonl(path: Path) -> list[Draft]:
         data = path.read_bytes()
     except OSError as e:
         raise Refused([Problem("unreadable", f"cannot read {path}: {e.strerror}")]) from None
-    for n, raw in enumerate(data.splitlines(), start=1):
+    utf8_text(data, path)  # refuses another encoding, saying what the file seems to be
+    for n, raw in enumerate(data.removeprefix(UTF8_BOM).splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith(b"#"):
             continue
@@ -30,6 +62,10 @@ def read_jsonl(path: Path) -> list[Draft]:
             continue
         if not isinstance(obj, dict):
             problems.append(Problem("bad_json", "each line must be a JSON object", n))
+            continue
+        twice = duplicate_key(line, len(obj))
+        if twice is not None:
+            problems.append(Problem("bad_json", f"the key \"{twice}\" is given twice (which one is meant?)", n))
             continue
         event = obj.pop("event", None)
         if not isinstance(event, str):

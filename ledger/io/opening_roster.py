@@ -40,6 +40,7 @@ from ledger.io.roster_table import (
 from ledger.io.spreadsheets import Located, Table, fold_width, relocate
 from ledger.model import vocabulary as v
 from ledger.model.errors import Problem, Refused, no_unit
+from ledger.model.parsing import sanitise
 from ledger.model.state import State, UnitState
 
 NO_UNIT = "no unit: give --unit, a 单位 column, or name the sheet after the unit"
@@ -214,6 +215,10 @@ class _Planner:
         """The hire's fields but its id: who, where, their rank and since when, their establishment and how they
         came."""
         name = row.text("name")
+        try:  # as the ledger keeps it (林  芳 is 林芳), before an id is made from it
+            name = sanitise(name, "name")
+        except ValueError as e:
+            row.complain("name", str(e))
         if not name:
             row.complain("name", "missing name", "missing_name")
         gender = GENDER_ALIASES.get(row.text("gender"))

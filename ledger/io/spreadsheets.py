@@ -2,7 +2,8 @@
 
 A `Table` is one sheet (or the CSV file): its rows with their 1-based row numbers as the spreadsheet shows them,
 so every problem can be reported where the clerk will look for it. Cells in a real merged range (.xlsx) all get
-the range's value: the merge is explicit, so this is always safe. Blank cells that only *look* merged (a CSV
+the range's value: the merge is explicit, so this is always safe. Workbooks are read with bounded memory and
+time (`ledger.io.workbook`); CSV within the same row and column limits. Blank cells that only *look* merged (a CSV
 saved from a sheet with merged cells) are left blank here; whether a blank continues the cell above is a
 decision for the reader of each kind of table (see `ledger.io.roster_table`).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +24,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ledger.io.encodings import table_text
+from ledger.io.workbook import MAX_COLUMNS, MAX_ROWS, SPLIT, read_sheets
 from ledger.model.dates import YearMonth
 from ledger.model.errors import Problem, Refused
 from ledger.model.events import EVENT_TYPES
@@ -30,9 +34,6 @@ from ledger.model.identity import IdNumber
 from ledger.model.parsing import parse_fields
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
-# Tried in this order: Excel's "CSV UTF-8" (BOM), plain UTF-8, then what Chinese Excel saves as "CSV" (GBK;
-# GB18030 is its superset and decodes every GBK file).
-ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 @dataclass
@@ -65,6 +66,14 @@ def clean_text(text: str) -> str:
     return text.strip().strip("\u3000").strip()
 
 
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")  # text a CSV writer kept from being read as a formula (exporters.cells)
+
+
+def csv_text(text: str) -> str:
+    """A CSV cell's text with the apostrophe our CSV writers put before formula-like text taken off again."""
+    return text[1:] if _NEUTRALISED.match(text) else text
+
+
 def normalise_cell(value: Any) -> Any:
     """One cell as the readers see it: text stripped ('' for blank), whole floats as int, datetimes as dates."""
     if value is None:
@@ -92,15 +101,6 @@ def column_letter(index: int) -> str:
     return out
 
 
-def decode_csv(data: bytes, path: Path) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Refused([Problem("unreadable", f"{path}: not UTF-8 nor GBK/GB18030 text; save it as 'CSV UTF-8' from Excel")])
-
-
 def read_tables(path: Path, progress: Callable[[int], None] | None = None) -> list[Table]:
     """Every table in a .csv or .xlsx file. Raises `Refused` for an unreadable file or another suffix."""
     suffix = path.suffix.lower()
@@ -109,50 +109,40 @@ def read_tables(path: Path, progress: Callable[[int], None] | None = None) -> li
     except OSError as e:
         raise Refused([Problem("unreadable", f"cannot read {path}: {e.strerror}")]) from None
     if suffix == ".csv":
-        return [csv_table(decode_csv(data, path))]
+        return [csv_table(table_text(data, path), path)]
     if suffix == ".xlsx":
         return _read_xlsx(data, path)
     raise Refused([Problem("unreadable", f"{path}: expected a .csv or .xlsx file")])
 
 
-def csv_table(text: str) -> Table:
-    """The table of a CSV file's text."""
+def csv_table(text: str, path: Path | None = None) -> Table:
+    """The table of a CSV file's text, within the limits of a sheet (`ledger.io.workbook`)."""
     table = Table(None)
     # The header line decides the delimiter (comma, or the tab / semicolon some Excel locales save with): a
     # guess from the data could be misled by a cell such as "科长;党支部书记".
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",\t;", key=first.count) if any(c in first for c in ",\t;") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for cells in reader:
-        row = reader.line_num  # the file line the record ends on; equals the sheet row for one-line records
-        values = [normalise_cell(c) for c in cells]
-        if any(not is_blank(v) for v in values):
-            table.rows.append((row, values))
+    where = path or "the file"
+    try:
+        for n, cells in enumerate(reader, start=1):
+            row = reader.line_num  # the file line the record ends on; equals the sheet row for one-line records
+            if n > MAX_ROWS or len(cells) > MAX_COLUMNS:
+                raise Refused([Problem("too_large", f"{where}: row {row} is beyond the {MAX_ROWS:,} rows and "
+                                       f"{MAX_COLUMNS} columns the ledger reads; {SPLIT}")])
+            values = [normalise_cell(csv_text(c)) for c in cells]
+            if any(not is_blank(v) for v in values):
+                table.rows.append((row, values))
+    except csv.Error as e:  # a quoted cell over the csv module's field limit, a NUL byte …
+        raise Refused([Problem("unreadable", f"{where}: not a CSV table the ledger reads (line {reader.line_num}: "
+                               f"{e})")]) from None
     return table
 
 
 def _read_xlsx(data: bytes, path: Path) -> list[Table]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        # not read-only: merged ranges are only known to a fully loaded sheet
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise Refused([Problem("unreadable", f"{path}: not a readable .xlsx workbook ({e})")]) from None
     tables = []
-    for sheet in book.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        grid = [list(r) for r in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else None
-            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    if c < len(grid[r]):
-                        grid[r][c] = top
-        table = Table(sheet.title)
+    for title, grid in read_sheets(data, path):
+        table = Table(title)
         for n, cells in enumerate(grid, start=1):
             values = [normalise_cell(c) for c in cells]
             while values and is_blank(values[-1]):

@@ -9,6 +9,7 @@ day (by the walk, `ledger.fold.walk`), so that a same-day swap is never refused 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ledger.model import vocabulary as v
@@ -78,6 +79,18 @@ class Change:
         else:
             self.refuse(f, "not_active", f"not on the establishment on this date (left {p.left}, {p.left_reason})")
         return None
+
+    def of_age(self, f: Fact, birth: date, day: date, what: str) -> bool:
+        """Whether someone born on `birth` was of working age on `day` (the fact's `what`); refuses if not."""
+        if birth >= day:
+            self.refuse(f, "impossible_date", f"birth date {birth} is not before {what} ({day})")
+            return False
+        age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+        if age < v.MIN_WORKING_AGE:
+            self.refuse(f, "impossible_date", f"birth date {birth}: {age} years old on {day} ({what}); nobody is hired, "
+                        f"ranked or appointed before {v.MIN_WORKING_AGE} ({v.MIN_WORKING_AGE_SOURCE})")
+            return False
+        return True
 
     def rank_ok(self, f: Fact, unit: UnitState, rank: str, establishment: str | None = None) -> bool:
         """The rank is one the unit's kind holds and, when `establishment` is given, one that establishment type

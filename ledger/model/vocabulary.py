@@ -58,6 +58,10 @@ SECONDMENT_KINDS: tuple[str, ...] = ("交流", "挂职", "借调", "学习")
 SEPARATION_REASONS: tuple[str, ...] = ("退休", "辞职", "辞退", "调出", "死亡", "开除", "其他")
 GENDERS: tuple[str, ...] = ("男", "女")
 
+# Nobody is hired, holds a rank or a post before this age: employing anyone under 16 is forbidden.
+MIN_WORKING_AGE = 16
+MIN_WORKING_AGE_SOURCE = "《劳动法》第十五条"
+
 
 def ladder_of(rank: str) -> str | None:
     """Name of the ladder a rank belongs to, or None for an unknown rank."""

@@ -25,7 +25,7 @@ class DerivedTables:
 
     def connection(self) -> Any:
         if self._conn is None:
-            self._conn = self.dialect.connect()
+            self._conn = self.dialect.connect_derived()
         return self._conn
 
     def create(self, statements: Sequence[str]) -> None:
@@ -56,6 +56,26 @@ class DerivedTables:
             self._conn = None
 
 
+def first_difference(stored: Any, derived: Any) -> str | None:
+    """How a stored table first differs from the same table derived again from the events (`ledger verify`):
+    both as dicts (key -> the rest of the row) or as sets of rows. None when they agree."""
+    if isinstance(derived, dict):
+        missing, extra = set(derived) - set(stored), set(stored) - set(derived)
+        for key in sorted(set(stored) | set(derived), key=str):
+            if key in missing:
+                return f"row {_shown(key)} is missing ({len(missing)} missing, {len(extra)} not from the events)"
+            if key in extra:
+                return f"row {_shown(key)} is not derived from the events ({len(extra)} such rows)"
+            if stored[key] != derived[key]:
+                return f"row {_shown(key)} differs: the table holds {stored[key]!r}, the events give {derived[key]!r}"
+        return None
+    return first_difference(dict.fromkeys(stored, True), dict.fromkeys(derived, True))
+
+
+def _shown(key: Any) -> str:
+    return " ".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
+
+
 class Tracking:
     """A read model's position in the stream: the last fact it holds. Its row is created with the table."""
 
@@ -82,9 +102,15 @@ class Tracking:
         conn.execute(self.tables.dialect.insert_or_ignore(self.table, 2), (self.name, 0))
 
     def position(self, conn: Any = None, lock: bool = False) -> int:
-        """The position; with `lock`, inside the caller's transaction, holding the row until it ends."""
+        """The position; with `lock`, inside the caller's transaction, holding the row until it ends. Outside a
+        transaction, 0 before the table exists (a reader creates nothing)."""
         sql = self._select + (self.tables.dialect.lock_row if lock else "")
-        row = (conn or self.tables.connection()).execute(sql, (self.name,)).fetchone()
+        try:
+            row = (conn or self.tables.connection()).execute(sql, (self.name,)).fetchone()
+        except Exception as e:  # no table yet (outside a transaction: nothing is aborted)
+            if conn is None and self.tables.dialect.is_missing_table(e):
+                return 0
+            raise
         return int(row[0]) if row else 0
 
     def move(self, conn: Any, position: int) -> None:

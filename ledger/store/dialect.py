@@ -1,8 +1,10 @@
 """The two databases a store can be, SQLite and PostgreSQL: every difference between them lives here.
 
 Parameter marks, qualified table names, column types, insert-or-ignore, bulk inserts, row locks, connecting,
-"no such table", reading eventsourcing's datastore in streams and pages, and the writers' lock (a file lock
-beside SQLite, an advisory lock on PostgreSQL). The rest of the store floor writes its SQL once, through these
+"no such table", reading eventsourcing's datastore in streams and pages, the writers' lock (a file lock beside
+SQLite, an advisory lock on PostgreSQL), and opening a store: for writing (creating the file or schema, one
+process at a time), or for reading only (nothing created; SQLite's `mode=ro`, or `immutable` on read-only media;
+a PostgreSQL session whose transactions are read-only, which works for a role with no write grants at all). The rest of the store floor writes its SQL once, through these
 names, and never asks which database it is on.
 """
 
@@ -14,7 +16,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from ledger.model.errors import StoreError
@@ -22,6 +26,18 @@ from ledger.store.config import StoreConfig
 
 StoredRow = tuple[int, str, bytes]  # (version in the stream, topic, stored bytes)
 PAGE = 5000  # rows fetched at a time by a streaming scan
+READ_ONLY_SESSION = "-c default_transaction_read_only=on"  # PostgreSQL: every transaction of the session reads only
+
+
+def no_ledger(where: str, why: str = "") -> StoreError:
+    """The one wording of "there is no ledger there" (a read never creates one)."""
+    return StoreError(f"no ledger at {where}{why}: check --store (or $LEDGER_STORE); a ledger is created by the "
+                      "first event recorded into it, never by a read")
+
+
+def _key(text: str) -> int:
+    """A 64-bit advisory-lock key of a text."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 class Dialect:
@@ -61,17 +77,41 @@ class Dialect:
     def day_value(self, day: date) -> Any:
         raise NotImplementedError
 
+    def day_number(self, column: str) -> str:
+        """SQL giving a date column as a whole number of days (for sums that change when a date is edited)."""
+        raise NotImplementedError
+
     def stream_key(self, stream_id: UUID) -> Any:
         """The stream id as the events table holds it."""
         raise NotImplementedError
 
-    def prepare(self) -> None:
-        """Create what eventsourcing does not (the SQLite file, the PostgreSQL schema)."""
+    def prepare(self) -> dict[str, str]:
+        """Make the store ready to open; returns settings to add to eventsourcing's environment.
+
+        For writing: create what eventsourcing does not (the SQLite file, the PostgreSQL schema). For reading: check
+        that there is a store (`no_ledger` otherwise), create nothing, and ask eventsourcing to create nothing.
+        """
         raise NotImplementedError
+
+    def opening(self) -> AbstractContextManager[None]:
+        """Held while a writer opens the store (creating its schema and tables): one process at a time."""
+        return _nothing()
 
     def connect(self) -> Any:
         """A connection of the store floor's own (autocommit), beside eventsourcing's."""
         raise NotImplementedError
+
+    # Derived tables need each commit whole (rows and position together), not each commit to survive a power cut:
+    # a commit lost leaves them behind the events, which readers notice and the next writer repairs. So their
+    # commits do not wait for the disk (which would double the waits of every append).
+    lazy_commits: str = ""
+
+    def connect_derived(self) -> Any:
+        """A connection for the derived tables: commits atomic, not each flushed to disk."""
+        conn = self.connect()
+        if self.lazy_commits and not self.config.read_only:
+            conn.execute(self.lazy_commits)
+        return conn
 
     def transaction(self, conn: Any) -> AbstractContextManager[Any]:
         """One write transaction on an own connection."""
@@ -113,6 +153,7 @@ class SQLiteDialect(Dialect):
     day = "TEXT"
     position = "rowid"
     lock_row = ""  # BEGIN IMMEDIATE already holds the database's write lock
+    lazy_commits = "PRAGMA synchronous = NORMAL"  # in WAL mode: consistent, flushed at checkpoints
 
     # --- writing SQL --------------------------------------------------------------------------------------------
     def table(self, name: str) -> str:
@@ -127,23 +168,68 @@ class SQLiteDialect(Dialect):
     def day_value(self, day: date) -> Any:
         return day.isoformat()
 
+    def day_number(self, column: str) -> str:
+        return f"CAST(julianday({column}) AS INTEGER)"
+
     def stream_key(self, stream_id: UUID) -> Any:
         return stream_id.hex
 
     # --- the store and its own connections ------------------------------------------------------------------------
-    def prepare(self) -> None:
-        """Create what eventsourcing does not: an owner-only SQLite file."""
+    def __init__(self, config: StoreConfig):
+        super().__init__(config)
+        self.address = config.env["SQLITE_DBNAME"]  # a path, or (reading) a URI that opens it read-only
+
+    def prepare(self) -> dict[str, str]:
+        """Writing: create an owner-only SQLite file. Reading: open the file read-only (nothing is created)."""
         path = self.config.path
         if path is None:
-            return
+            return {}
+        if self.config.read_only:
+            return self._read_only(path)
         if not path.parent.exists():
             raise StoreError(f"cannot create store {path}: folder {path.parent} does not exist")
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return {}
+
+    def _read_only(self, path: Path) -> dict[str, str]:
+        """`mode=ro`; on read-only media, where SQLite cannot make the WAL's shared-memory file, `immutable` —
+        safe only when no write-ahead log is left (nobody can be writing there, and nothing is unmerged)."""
+        if not path.is_file():
+            raise no_ledger(str(path))
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        try:
+            mode, tables = self._probe(uri)
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e) and "unable to open" not in str(e):
+                raise
+            if Path(f"{path}-wal").exists():
+                raise StoreError(f"{path} cannot be read here: its write-ahead log ({path}-wal) holds changes not "
+                                 "yet merged and this folder cannot be written; open it once where it can be "
+                                 "written (any ledger command), then read it here") from None
+            uri += "&immutable=1"
+            mode, tables = self._probe(uri)
+        if not tables:
+            raise no_ledger(str(path), " (it holds no ledger)")
+        if mode != "wal" and "immutable" not in uri:  # a copy in another journal mode: eventsourcing would switch it
+            raise StoreError(f"{path} is not in write-ahead-log mode, which the ledger reads in: record into it once "
+                             "(or copy the store with its own tools) to switch it")
+        self.address = uri
+        return {"SQLITE_DBNAME": uri, "CREATE_TABLE": "n"}
+
+    @staticmethod
+    def _probe(uri: str) -> tuple[str, int]:
+        """The file's journal mode and whether it holds eventsourcing's events table (reading only)."""
+        probe = sqlite3.connect(uri, uri=True)
+        try:
+            mode = probe.execute("PRAGMA journal_mode").fetchone()[0]
+            tables = probe.execute("SELECT count(*) FROM sqlite_master WHERE name = 'stored_events'").fetchone()[0]
+        finally:
+            probe.close()
+        return str(mode).lower(), int(tables)
 
     def connect(self) -> Any:
-        return sqlite3.connect(self.config.env["SQLITE_DBNAME"], timeout=60, isolation_level=None,
-                               check_same_thread=False)
+        return sqlite3.connect(self.address, timeout=60, isolation_level=None, check_same_thread=False, uri=True)
 
     @contextmanager
     def transaction(self, conn: Any) -> Iterator[Any]:
@@ -209,6 +295,7 @@ class PostgresDialect(Dialect):
     day = "DATE"
     position = "notification_id"
     lock_row = " FOR UPDATE"
+    lazy_commits = "SET synchronous_commit = off"
 
     def __init__(self, config: StoreConfig):
         super().__init__(config)
@@ -226,26 +313,44 @@ class PostgresDialect(Dialect):
     def day_value(self, day: date) -> Any:
         return day
 
+    def day_number(self, column: str) -> str:
+        return f"({column} - DATE '1970-01-01')"
+
     def stream_key(self, stream_id: UUID) -> Any:
         return stream_id
 
-    def prepare(self) -> None:
-        """Create the schema (eventsourcing creates its tables in it, not the schema itself)."""
-        import psycopg
-
-        try:
-            with self.connect() as conn:
+    def prepare(self) -> dict[str, str]:
+        """Writing: create the schema (eventsourcing creates its tables in it, not the schema itself). Reading:
+        check that the schema is there, in a read-only session."""
+        with self.connect() as conn:
+            if not self.config.read_only:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.config.schema}"')
-        except psycopg.Error as err:
-            raise StoreError(f"cannot open PostgreSQL store {self.config.location}: {str(err).strip()}") from None
+                return {}
+            found = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.config.schema,)).fetchone()
+        if found is None:
+            raise no_ledger(self.config.location, f" (there is no schema {self.config.schema})")
+        return {"CREATE_TABLE": "n"}
+
+    @contextmanager
+    def opening(self) -> Iterator[None]:
+        """A session advisory lock keyed by the schema, held while this process creates the schema and
+        eventsourcing creates its tables and types: processes opening a new schema at once take turns (their
+        CREATE … IF NOT EXISTS would otherwise race on PostgreSQL's catalog)."""
+        if self.config.read_only:
+            yield
+            return
+        with self.connect() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (_key(f"ledger-open:{self.config.schema}"),))
+            yield  # closing the connection releases the lock
 
     def connect(self) -> Any:
         import psycopg
 
         e = self.config.env
+        options = {"options": READ_ONLY_SESSION} if self.config.read_only else {}
         return psycopg.connect(host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"], dbname=e["POSTGRES_DBNAME"],
                                user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"] or None, connect_timeout=10,
-                               autocommit=True)
+                               autocommit=True, **options)
 
     @contextmanager
     def transaction(self, conn: Any) -> Iterator[Any]:
@@ -266,8 +371,7 @@ class PostgresDialect(Dialect):
         """Hold the store-wide writers' lock: a session advisory lock keyed by the schema, on a connection of its
         own (kept open between turns)."""
         conn = self._lock_connection()
-        key = int.from_bytes(hashlib.blake2b(f"ledger:{self.config.schema}".encode(), digest_size=8).digest(), "big",
-                             signed=True)
+        key = _key(f"ledger:{self.config.schema}")
         conn.execute("SELECT pg_advisory_lock(%s)", (key,))
         try:
             yield
@@ -306,6 +410,11 @@ class PostgresDialect(Dialect):
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def dialect_for(config: StoreConfig) -> Dialect:

@@ -14,16 +14,20 @@ Three tables in the same store, written in one transaction with their own tracki
 Catching up reads only the events recorded since the tracking position (a cold process does not read the whole
 stream); the report then reads the facts it needs by version. The index answers only "facts by subject",
 "people of units" and "recorded names"; composing the report from them is the application's (ledger.app.yearly).
+Writers keep it up to date (with the timeline); readers use it only when its position is the stream's last
+event, and `ledger verify` derives it again from the events and compares (`differences`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.fold.scope import STRUCTURE, named_units, own_subject
 from ledger.model.facts import Fact
-from ledger.store.derived import DerivedTables, Tracking
+from ledger.store.derived import DerivedTables, Tracking, first_difference
 from ledger.store.dialect import Dialect
 from ledger.store.log import FactLog, paused_gc
 
@@ -40,6 +44,38 @@ def _schema(d: Dialect) -> tuple[str, ...]:
         f"CREATE TABLE IF NOT EXISTS {d.table('report_names')} (fact_id {d.integer} PRIMARY KEY, name {d.blob} "
         "NOT NULL)",
     )
+
+
+@dataclass
+class IndexRows:
+    """The index's rows for a run of facts in recording order: each fact's subject, the (unit, person) pairs and
+    the recorded names; `missing`: retractions whose target came before the run (their subject is looked up)."""
+
+    subjects: dict[int, str] = field(default_factory=dict)
+    unit_people: set[tuple[str, str]] = field(default_factory=set)
+    names: list[tuple[int, str]] = field(default_factory=list)
+    missing: list[Fact] = field(default_factory=list)
+    last: int = 0
+
+    @classmethod
+    def of(cls, facts: Iterable[Fact]) -> IndexRows:
+        rows = cls()
+        subjects = rows.subjects
+        for f in facts:
+            rows.last = f.id
+            if f.event == "retracted":
+                target = f.data["target"]
+                if target in subjects:
+                    subjects[f.id] = subjects[target]
+                else:
+                    rows.missing.append(f)
+                continue
+            subject = subjects[f.id] = own_subject(f)
+            if subject != STRUCTURE:
+                rows.unit_people.update((unit, subject) for unit in named_units(f))
+                if f.event in ("hired", "assistant_engaged") and f.data.get("name"):
+                    rows.names.append((f.id, f.data["name"]))
+        return rows
 
 
 class FactIndex:
@@ -69,12 +105,7 @@ class FactIndex:
 
     def position(self) -> int:
         """The last fact indexed; 0 before the index's tables exist."""
-        try:
-            return self.tracking.position()
-        except Exception as e:  # no table yet (outside a transaction: nothing is aborted)
-            if self.dialect.is_missing_table(e):
-                return 0
-            raise
+        return self.tracking.position()
 
     def catch_up(self) -> int:
         """Index every fact recorded since the tracking position (reading only those); returns the position."""
@@ -94,7 +125,7 @@ class FactIndex:
         if facts is not None:
             if not facts or facts[-1].id <= pos:
                 return pos
-            new: Iterable[Fact] = (f for f in facts if f.id > pos)
+            new: Iterable[Fact] = facts[bisect_right(facts, pos, key=lambda f: f.id):]  # in id order
         else:
             new = self.log.codec.facts(self.log.stream.scan(pos))
         pos = max(pos, self._add(conn, new))
@@ -102,28 +133,11 @@ class FactIndex:
         return pos
 
     def _add(self, conn: Any, facts: Iterable[Fact]) -> int:
-        subjects: dict[int, str] = {}
-        unit_people: set[tuple[str, str]] = set()
-        names: list[tuple[int, str]] = []
-        missing: list[Fact] = []  # retractions of facts indexed earlier: their subject is looked up
-        last = 0
-        for f in facts:
-            last = f.id
-            if f.event == "retracted":
-                target = f.data["target"]
-                if target in subjects:
-                    subjects[f.id] = subjects[target]
-                else:
-                    missing.append(f)
-                continue
-            subject = subjects[f.id] = own_subject(f)
-            if subject != STRUCTURE:
-                unit_people.update((unit, subject) for unit in named_units(f))
-                if f.event in ("hired", "assistant_engaged") and f.data.get("name"):
-                    names.append((f.id, f.data["name"]))
-        if missing:
-            found = dict(self._subjects_of(conn, [f.data["target"] for f in missing]))
-            for f in missing:
+        rows = IndexRows.of(facts)
+        subjects, unit_people, names = rows.subjects, rows.unit_people, rows.names
+        if rows.missing:
+            found = dict(self._subjects_of(conn, [f.data["target"] for f in rows.missing]))
+            for f in rows.missing:
                 subjects[f.id] = found.get(f.data["target"], STRUCTURE)
         # An encrypted store keeps the names encrypted here too.
         encoded = self.log.codec.encrypt_last([(i, n.encode()) for i, n in names])
@@ -131,12 +145,50 @@ class FactIndex:
         d.executemany(conn, d.insert_or_ignore("report_subjects", 2), list(subjects.items()))
         d.executemany(conn, d.insert_or_ignore("report_unit_people", 2), sorted(unit_people))
         d.executemany(conn, d.insert_or_ignore("report_names", 2), encoded)
-        return last
+        return rows.last
+
+    def reset(self, conn: Any) -> None:
+        """Empty the index and move its position back to the start (inside the caller's transaction)."""
+        self._ensure(conn)
+        for table in ("report_subjects", "report_unit_people", "report_names"):
+            conn.execute(f"DELETE FROM {self.dialect.table(table)}")
+        self.tracking.move(conn, 0)
+
+    def differences(self, facts: list[Fact]) -> str | None:
+        """The first difference between the stored index and the index derived again from `facts` (every fact),
+        or None when they agree."""
+        want = IndexRows.of(facts)
+        for f in want.missing:  # every fact was given: a target not among them is none (as `_add` finds it)
+            want.subjects[f.id] = STRUCTURE
+        conn, d, decrypt = self.tables.connection(), self.dialect, self.log.codec.decrypt
+        stored = {
+            "report_subjects": dict(conn.execute(f"SELECT fact_id, subject FROM {d.table('report_subjects')}").fetchall()),
+            "report_unit_people": {tuple(r) for r in conn.execute(
+                f"SELECT unit, person FROM {d.table('report_unit_people')}").fetchall()},
+            "report_names": {r[0]: decrypt(r[1]).decode() for r in conn.execute(
+                f"SELECT fact_id, name FROM {d.table('report_names')}").fetchall()},
+        }
+        derived = {"report_subjects": want.subjects, "report_unit_people": want.unit_people,
+                   "report_names": dict(want.names)}
+        for table, rows in derived.items():
+            found = first_difference(stored[table], rows)
+            if found is not None:
+                return f"{table}: {found}"
+        return None
 
     def _subjects_of(self, conn: Any, ids: list[int]) -> Iterator[tuple[int, str]]:
         for marks, chunk in self.tables.chunks(ids):
             yield from conn.execute(f"SELECT fact_id, subject FROM {self.dialect.table('report_subjects')} "
                                     f"WHERE fact_id IN ({marks})", chunk).fetchall()
+
+    def complete(self, top: int) -> bool:
+        """Whether the index is as far as the stream's last event `top` and holds one subject per fact (a cheap
+        check before a report is counted from it: rows removed or added show; `differences` is the full one)."""
+        if self.position() != top or top == 0:
+            return False
+        (rows,) = self.tables.connection().execute(f"SELECT COUNT(*) FROM {self.dialect.table('report_subjects')}"
+                                                   ).fetchone()
+        return int(rows) == top - 1  # every event but the stream's opening one is a fact
 
     # --- queries ----------------------------------------------------------------------------------------------
     def fact_ids(self, subjects: Iterable[str]) -> list[int]:

@@ -141,7 +141,7 @@ class Break:
     """The first place the chain does not hold: the event (stream version) and what is wrong with it."""
 
     event_id: int | None
-    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot
+    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot | derived
     message: str
 
 
@@ -154,6 +154,10 @@ class Verification:
     problem: Break | None = None
     digest: str | None = None  # the digest asked about (verify --digest)
     digest_event: int | None = None  # the event whose chain equals it
+    # The derived tables (timeline, report index) as verify found them: "current" (derived again and equal),
+    # "behind (…)", "absent", or None (not looked at). Not in `as_json`, whose shape is a contract; a difference
+    # is the `problem` (kind "derived").
+    derived: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -87,6 +87,17 @@ class EventStream:
             raise
         return int(rows[0][0] or 0) if rows else 0
 
+    def exists(self) -> bool:
+        """Whether the store holds the ledger's tables (a read never creates them)."""
+        d = self.dialect
+        try:
+            d.fetch(self._datastore, f"SELECT 1 FROM {self._events} WHERE originator_id = {d.mark} LIMIT 1", (self._key,))
+        except Exception as e:
+            if d.is_missing_table(e):
+                return False
+            raise
+        return True
+
     def snapshot_versions(self) -> list[int]:
         """Versions of the stream's stored snapshots (none when snapshotting is off or nothing was snapshotted)."""
         recorder = self._snapshots

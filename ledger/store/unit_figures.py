@@ -31,7 +31,7 @@ from ledger.fold.scope import STRUCTURE, TimelineIndex, named_units
 from ledger.fold.walk import Walker, counting_facts
 from ledger.model.facts import Fact
 from ledger.model.staffing import Staffing, unit_staffing
-from ledger.store.derived import DerivedTables, Tracking
+from ledger.store.derived import DerivedTables, Tracking, first_difference
 
 OPEN_END = "9999-12-31"
 REBUILD_SHARE = 0.2  # beyond this share of the timeline new, derive every unit again (one pass)
@@ -207,6 +207,24 @@ class UnitFigures:
         args = [value, value, *([unit] if unit is not None else [])]
         decode = self.codec.decode_doc
         return [decode(r[0]) for r in self.tables.connection().execute(sql, args).fetchall()]
+
+    def differences(self, facts: list[Fact]) -> str | None:
+        """The first difference between the stored rows and those derived again from `facts` (every fact), keyed
+        by unit and start (`ledger verify`); None when they agree."""
+        d = self.dialect
+        try:
+            stored = self.tables.connection().execute(
+                f"SELECT unit, ord, valid_from, valid_to, doc FROM {d.table(TABLE)}").fetchall()
+        except Exception as e:
+            if d.is_missing_table(e):
+                return f"{TABLE}: the table is missing"
+            raise
+        have = {(u, str(a)[:10]): (o, str(b)[:10], self.codec.decode_doc(doc)) for u, o, a, b, doc in stored}
+        if len(have) != len(stored):
+            return f"{TABLE}: a row is there twice"
+        want = {(u, a): (o, b, orjson.loads(doc)) for u, o, a, b, doc in derive_figures(facts)}
+        found = first_difference(have, want)
+        return None if found is None else f"{TABLE}: {found}"
 
     def intervals(self, unit: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Every row of one unit: (valid_from, valid_to, its `ledger units --json` entry), in date order."""

@@ -122,7 +122,7 @@ def test_new_sqlite_store_is_owner_only(sqlite_ledger, sqlite_store):
 @pytest.mark.parametrize("store,words", [
     ("postgresql://postgres@127.0.0.1:1/test?schema=x", "cannot open"),
     ("mysql://x@y/z", "unsupported store"),
-    ("/nonexistent-folder/ledger.sqlite3", "does not exist"),
+    ("/nonexistent-folder/ledger.sqlite3", "no ledger at /nonexistent-folder/ledger.sqlite3"),
 ])
 def test_bad_store_is_one_clear_line(store, words):
     r = CliRunner().invoke(cli, ["--store", store, "roster", "--as-of", "2022-01-01"])
@@ -154,6 +154,8 @@ def test_demo_builds_the_sample_bureau(tmp_path: Path):
     assert any(e["event"] == "retracted" for e in log), "the demo holds one correction"
     units = {p["unit"] for p in led.json("roster", "--as-of", "2022-12-31")["people"]}
     assert len(units) == 3
-    # run twice: the demo replaces its own store
+    # run twice: the demo never replaces a store, its own included
+    before = Path(store).read_bytes()
     again = run_ledger("demo", str(tmp_path / "demo"), timeout=300)
-    assert again.returncode == 0 and len(Ledger(store).json("log")) == len(log)
+    assert again.returncode == 1 and "already holds a ledger store" in again.stderr, again.stderr
+    assert Path(store).read_bytes() == before and len(Ledger(store).json("log")) == len(log)

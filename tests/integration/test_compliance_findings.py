@@ -248,6 +248,7 @@ def test_ledger_toml_beside_the_store_is_used(sqlite_ledger, write_jsonl):
     ("[PUBLICITY_SHORT\n", "not valid TOML"),
 ])
 def test_bad_rules_file_is_bad_input(sqlite_ledger, tmp_path, text, message):
+    sqlite_ledger.ok("org", "unit", "E", "--name", "区某局", "--kind", "机关", "--effective", "2020-01-01")
     f = tmp_path / "bad.toml"
     f.write_text(text)
     r = sqlite_ledger("check", "--as-of", "2022-12-31", "--rules", str(f))

@@ -42,7 +42,8 @@ def test_an_untouched_store_verifies_with_its_count_and_head(recorded):
     head = ledger.ok("digest").stdout.strip()
     assert len(head) == 64
     assert r.output == (f"OK: {EVENTS} stored events verified (the ledger's opening and {FACTS} facts); "
-                        f"head digest {head}\n")
+                        f"head digest {head}\n"
+                        "Derived tables (the timeline, the report's index): derived again from the events: they agree\n")
     assert ledger.json("verify") == {"ok": True, "events": EVENTS, "head": head, "problem": None, "digest": None,
                                      "digest_event": None}
 
@@ -155,6 +156,9 @@ def test_a_truncated_tail_passes_alone_but_not_against_a_noted_digest(recorded):
     noted = ledger.ok("digest").stdout.strip()
     table.delete(EVENTS)
     table.delete(EVENTS - 1)
+    # The derived tables still hold the deleted events …
+    assert "the derived tables claim event 18, but the ledger ends at event 16" in failed_at(ledger, None)
+    ledger.ok("rebuild")  # … until they are derived again from what is left:
     ledger.ok("verify")  # a shorter chain is still a chain
     r = ledger("verify", "--digest", noted)
     assert r.exit_code == 1
@@ -174,6 +178,8 @@ def test_a_rewrite_with_recomputed_hashes_is_caught_by_a_noted_digest(recorded):
         prev = link(prev, topic, data)
         data[CHAIN_FIELD] = prev.hex()
         table.set_state(v, orjson.dumps(data), topic)
+    assert "a derived table differs from the events" in failed_at(ledger, None)  # derived from the true events
+    ledger.ok("rebuild")
     ledger.ok("verify")  # self-consistent: the algorithm is public
     assert ledger("verify", "--digest", noted).exit_code == 1
 

@@ -268,5 +268,6 @@ def test_as_of_a_date_in_the_year_counts_up_to_it(demo: Path, tmp_path: Path) ->
     assert basics[2] == ("2022年通过严格规范的选拔任用程序，共提拔领导干部1名（许博文同志提拔为旅游发展科科长）；"
                          "任命领导干部1名（林晓同志由四级主任科员任命为旅游发展科副科长）；"
                          "自聘助理人员2名（彭悦同志自聘为办公室主任助理、蒋浩同志自聘为区文化馆助理）。")
-    r = export(demo / "ledger.sqlite3", "yearly-report", "--year", "2021", "--as-of", "2022-06-30", "-o", str(out))
+    r = export(demo / "ledger.sqlite3", "yearly-report", "--year", "2021", "--as-of", "2022-06-30", "-o", str(out),
+               "--force")
     assert r.exit_code == 1 and "is not in --year 2021" in r.output

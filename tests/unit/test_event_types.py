@@ -14,7 +14,7 @@ import pytest
 from cli.main import cli
 from ledger.fold.walk import PRECEDENCE
 from ledger.model.events import EVENT_TYPES, EventType
-from ledger.model.events.base import FIELD_KINDS
+from ledger.model.events.base import FIELD_FORMS, FIELD_KINDS
 from ledger.store.aggregate import STORED_CLASSES, TOPIC_NAMES
 
 TYPES = list(EVENT_TYPES.values())
@@ -40,6 +40,10 @@ def test_declaration_is_complete(t: EventType) -> None:
         assert f.kind in FIELD_KINDS, f.name
         assert f.help.strip(), f"{t.name}.{f.name} has no help"
         assert not f.choices or f.kind is str
+        assert f.form in FIELD_FORMS and (f.kind is str or (f.form == "text" and f.max_length is None)), f.name
+    for name in ("person", *t.unit_fields, "parent"):  # the fields that name someone or something are ids
+        if name in t.by_name:
+            assert t.by_name[name].form == "id", f"{t.name}.{name} should be form='id'"
     assert t.verb.argument in names
     assert t.verb.summary and t.verb.example.startswith("ledger ")
     assert set(t.unit_fields) <= set(names)

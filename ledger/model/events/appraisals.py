@@ -25,7 +25,7 @@ class Appraised(EventType):
     precedence = 46  # before the day's promotions: an appraisal decided that day counts for them
     fields = (
         PERSON,
-        Field("year", int, True, "The year appraised (考核年度), e.g. 2021."),
+        Field("year", int, True, "The year appraised (考核年度), e.g. 2021.", minimum=1900, maximum=2100),
         Field("grade", required=True, choices=v.APPRAISAL_GRADES, help="优秀, 称职, 基本称职 or 不称职."),
     )
     verb = Verb("appraise", "person", "Record a person's annual appraisal (年度考核); effective when its result was "

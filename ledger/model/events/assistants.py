@@ -22,12 +22,12 @@ class AssistantEngaged(EventType):
     unit_fields = ("unit",)
     fields = (
         PERSON,
-        Field("name", required=True, help="Full name."),
-        Field("role", required=True, help="The assistant's role, e.g. 办公室主任助理."),
-        Field("unit", required=True, help="Unit code."),
+        Field("name", required=True, help="Full name.", form="name"),
+        Field("role", required=True, help="The assistant's role, e.g. 办公室主任助理.", form="name"),
+        Field("unit", required=True, help="Unit code.", form="id"),
         Field("gender", choices=v.GENDERS, help="男 or 女."),
-        Field("birth_date", date, help="Date of birth, YYYY-MM-DD."),
-        Field("education", help="Highest education, e.g. 大学本科."),
+        Field("birth_date", date, help="Date of birth, YYYY-MM-DD.", past=True),
+        Field("education", help="Highest education, e.g. 大学本科.", form="name"),
     )
     verb = Verb("engage", "person", "Record a self-hired assistant engagement (自聘助理, 编外).",
                 "ledger engage A01 --name 李四 --role 办公室主任助理 --unit JU --effective 2022-03-01")
@@ -40,6 +40,9 @@ class AssistantEngaged(EventType):
         a = state.assistants.get(d["person"])
         if a is not None and a.left is None:
             change.refuse(f, "already_engaged", f"already engaged as {a.role} at {a.unit} since {a.since}")
+            return
+        if change.validating and d.get("birth_date") and not change.of_age(f, d["birth_date"], f.effective,
+                                                                           "the engagement"):
             return
         staff = state.people.get(d["person"])
         if staff is not None and staff.left is None:

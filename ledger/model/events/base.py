@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
 FIELD_KINDS: tuple[type, ...] = (str, int, bool, date, YearMonth, IdNumber)
+FIELD_FORMS = ("id", "name", "text")  # how a text field is sanitised (ledger.model.parsing)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class Field:
     help: str = ""
     choices: tuple[str, ...] = ()  # a closed list the value must come from
     rank: bool = False  # a rank or grade of one of the ladders (vocabulary.LADDERS)
+    # Text fields: "id" (a person's or unit's code: ledger.model.parsing.ID_PATTERN), "name" (of a person, unit,
+    # section, post …: spaces between CJK characters dropped) or "text" (free text); see ledger.model.parsing.
+    form: str = "text"
+    max_length: int | None = None  # characters of a text field (None: its form's limit, parsing.MAX_LENGTH)
+    minimum: int = 0  # the range of an int field
+    maximum: int = 1_000_000
+    past: bool = False  # a date field that cannot be after today (a birth date)
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class Verb:
 # Fields every event carries, after its own.
 COMMON_FIELDS: tuple[Field, ...] = (
     Field("effective", date, True, "Date the fact takes effect (任职时间), YYYY-MM-DD."),
-    Field("basis", help="The decision's document number, e.g. 区委组织部〔2022〕12号."),
+    Field("basis", help="The decision's document number, e.g. 区委组织部〔2022〕12号.", max_length=200),
     Field("note", help="Free note kept with the event."),
     Field("override", help="Record despite 超编/超职数, with this reason (kept on the event)."),
 )
@@ -70,6 +78,9 @@ class EventType:
     unit_fields: ClassVar[tuple[str, ...]] = ()  # fields that name a unit
     about_person: ClassVar[bool] = True  # its subject is the person in its `person` field
     effective_when_recorded: ClassVar[bool] = False  # without `effective`, it takes effect the day it is recorded
+    # Pairs of date fields (earlier, later) that cannot be the other way round, e.g. ("publicity_from",
+    # "publicity_to"); a pair is checked when both are given (ledger.model.parsing).
+    periods: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @cached_property
     def all_fields(self) -> tuple[Field, ...]:

@@ -10,6 +10,8 @@ from ledger.model.events.base import EventType, Field, Verb
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
+EVENT_ID_MAX = 2**63 - 1  # event ids are the stream's versions: a 64-bit integer column
+
 
 class Retracted(EventType):
     name = "retracted"
@@ -18,9 +20,10 @@ class Retracted(EventType):
     about_person = False  # about its target's subject: the scope and the indexes look the target up
     effective_when_recorded = True  # a correction takes effect when it is made
     fields = (
-        Field("target", int, True, "Id of the event to retract."),
+        Field("target", int, True, "Id of the event to retract.", minimum=1, maximum=EVENT_ID_MAX),
         Field("reason", required=True, help="Why the event no longer counts, e.g. wrong effective date."),
-        Field("replacement", int, help="Id of the event that replaces the retracted one."),
+        Field("replacement", int, help="Id of the event that replaces the retracted one.", minimum=1,
+              maximum=EVENT_ID_MAX),
     )
     verb = Verb("retract", "target", "Retract a recorded event: from now on it no longer counts (queries --known-at "
                 "an earlier moment still see it).", 'ledger retract 57 --reason "wrong effective date"')

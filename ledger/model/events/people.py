@@ -13,7 +13,7 @@ from ledger.model.state import CadreFile, PersonState
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
-PERSON = Field("person", required=True, help="The person's id (人员编号).")
+PERSON = Field("person", required=True, help="The person's id (人员编号).", form="id")
 RANK_HELP = "Rank (职级) or grade, e.g. 四级主任科员, 八级职员, 专业技术十级."
 ESTABLISHMENT_HELP = "Establishment type: 行政编制, 事业编制, 工勤编制, 政法专项编制."
 PUBLICITY = (
@@ -30,18 +30,19 @@ class Hired(EventType):
     unit_fields = ("unit",)
     fields = (
         PERSON,
-        Field("name", required=True, help="Full name."),
+        Field("name", required=True, help="Full name.", form="name"),
         Field("gender", required=True, choices=v.GENDERS, help="男 or 女."),
-        Field("birth_date", date, True, "Date of birth, YYYY-MM-DD."),
-        Field("education", help="Highest education, e.g. 大学本科, 硕士研究生."),
-        Field("unit", required=True, help="Unit code."),
-        Field("section", help="Section (科室) of the unit."),
+        Field("birth_date", date, True, "Date of birth, YYYY-MM-DD.", past=True),
+        Field("education", help="Highest education, e.g. 大学本科, 硕士研究生.", form="name"),
+        Field("unit", required=True, help="Unit code.", form="id"),
+        Field("section", help="Section (科室) of the unit.", form="name"),
         Field("establishment", required=True, choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP),
         Field("rank", required=True, rank=True, help=RANK_HELP),
         Field("rank_since", date, help="Date the current rank was reached (任现职级时间); may predate the ledger."),
         Field("mode", required=True, choices=v.HIRE_MODES,
               help="How the person came in: 录用, 调任, 转任, 公开遴选, 招聘, 安置."),
     )
+    periods = (("rank_since", "effective"),)
     verb = Verb("hire", "person", "Record a hire onto the establishment (录用/调任/转任/遴选/招聘/安置).",
                 "ledger hire P21 --name 张三 --gender 男 --birth-date 1990-05-01 --unit JU --section 办公室 "
                 "--establishment 行政编制 --rank 一级科员 --mode 录用 --effective 2022-08-01")
@@ -61,13 +62,9 @@ class Hired(EventType):
                 or not change.rank_ok(f, unit, d["rank"], d["establishment"]):
             return
         rank_since = d.get("rank_since") or f.effective
-        if change.validating:
-            if d["birth_date"] >= f.effective:
-                change.refuse(f, "impossible_date", f"birth date {d['birth_date']} is not before the hire")
-                return
-            if rank_since > f.effective:
-                change.refuse(f, "impossible_date", f"rank_since {rank_since} is after the hire")
-                return
+        if change.validating and not (change.of_age(f, d["birth_date"], f.effective, "the hire")
+                                      and change.of_age(f, d["birth_date"], rank_since, "rank_since")):
+            return
         state.people[d["person"]] = PersonState(
             person=d["person"], name=d["name"], gender=d["gender"], birth_date=d["birth_date"],
             education=d.get("education"), unit=unit.unit, section=d.get("section"), establishment=d["establishment"],
@@ -83,6 +80,7 @@ class RankPromoted(EventType):
     precedence = 60
     fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder."),
               *PUBLICITY)
+    periods = (("publicity_from", "publicity_to"),)
     verb = Verb("promote", "person", "Record a rank promotion (职级晋升).",
                 'ledger promote P13 --rank 四级主任科员 --effective 2022-09-01 --basis "区文旅党组〔2022〕5号"')
 
@@ -111,8 +109,8 @@ class Transferred(EventType):
     unit_fields = ("to_unit",)
     fields = (
         PERSON,
-        Field("to_unit", help="Unit code to move to (omit for a move between sections)."),
-        Field("section", help="Section (科室) the person moves to."),
+        Field("to_unit", help="Unit code to move to (omit for a move between sections).", form="id"),
+        Field("section", help="Section (科室) the person moves to.", form="name"),
         Field("establishment", choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP),
         Field("rank", rank=True, help="Rank in the new unit, when it changes (e.g. to a grade of a 事业单位)."),
     )

@@ -15,7 +15,8 @@ from ledger.model.state import PersonState, Post, SelectionStep
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
-POST = Field("post", required=True, help="Leadership post (it must have a 领导职数 in the unit), e.g. 副科长.")
+POST = Field("post", required=True, help="Leadership post (it must have a 领导职数 in the unit), e.g. 副科长.",
+             form="name")
 
 
 class PostAppointed(EventType):
@@ -25,14 +26,15 @@ class PostAppointed(EventType):
     membership = True
     fields = (
         PERSON, POST,
-        Field("section", help="Section (科室) the post belongs to, e.g. 财务科 for its 科长."),
+        Field("section", help="Section (科室) the post belongs to, e.g. 财务科 for its 科长.", form="name"),
         Field("since", date, help="Date the post was first held (任现职务时间), if earlier than --effective."),
         Field("probation", bool, help="The appointment starts a one-year probation (试用期)  [default: yes for a "
                                       "提拔, no otherwise]."),
         *PUBLICITY,
-        Field("selection", help="The selection (选拔任用) this appointment concludes, e.g. XR2022-03."),
+        Field("selection", help="The selection (选拔任用) this appointment concludes, e.g. XR2022-03.", form="id"),
         Field("no_probation", help="Why a 提拔 starts no probation (e.g. 选举产生), which it otherwise does."),
     )
+    periods = (("since", "effective"), ("publicity_from", "publicity_to"))
     verb = Verb("appoint", "person", "Record an appointment to a leadership post (任职).",
                 "ledger appoint P07 --post 副科长 --section 财务科 --effective 2022-06-15 --publicity-from 2022-06-01 "
                 "--publicity-to 2022-06-08")
@@ -61,6 +63,8 @@ class PostAppointed(EventType):
             change.refuse(f, "unknown_post", f"{unit.name} has no post '{post}' (领导职数 set for: {known})")
             return
         if not change.section_ok(f, unit, section):
+            return
+        if change.validating and f.get("since") and not change.of_age(f, p.birth_date, f.get("since"), "since"):
             return
         held = p.holds(post, section)
         if held is not None:
@@ -103,7 +107,8 @@ class PostVacated(EventType):
     stored_as = "PostVacated"
     precedence = 70
     membership = True
-    fields = (PERSON, POST, Field("section", help="Section (科室) of the post, when the person holds it in several."))
+    fields = (PERSON, POST, Field("section", help="Section (科室) of the post, when the person holds it in several.",
+                                  form="name"))
     verb = Verb("vacate", "person", "Record a removal from a post (免职).",
                 "ledger vacate P07 --post 副科长 --effective 2022-12-01")
 
@@ -129,7 +134,7 @@ class ProbationEnded(EventType):
     membership = True
     fields = (
         PERSON, POST,
-        Field("section", help="Section (科室) of the post, when the person holds it in several."),
+        Field("section", help="Section (科室) of the post, when the person holds it in several.", form="name"),
         Field("result", required=True, choices=("合格", "不合格"),
               help="合格 (confirmed in the post) or 不合格 (removed from it, back to the posts held before)."),
     )

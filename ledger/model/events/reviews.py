@@ -26,8 +26,9 @@ class ReviewRecorded(EventType):
     precedence = 36
     about_person = False  # about the person when one is named (`subject`), else about the organisation
     fields = (
-        Field("year", int, True, "The year whose selection work (or promotion) was reviewed."),
-        Field("person", help="The newly promoted cadre reviewed; omit for the year's selection work as a whole."),
+        Field("year", int, True, "The year whose selection work (or promotion) was reviewed.", minimum=1900, maximum=2100),
+        Field("person", help="The newly promoted cadre reviewed; omit for the year's selection work as a whole.",
+              form="id"),
         *(Field(key, int, True, f"How many answered {label}.") for key, label in ANSWER_LABELS.items()),
     )
     verb = Verb("review", "year", "Record the results of a 民主评议 (the year's selection work, or one promoted cadre).",

@@ -21,11 +21,12 @@ class SecondmentStarted(EventType):
     precedence = 100
     fields = (
         PERSON,
-        Field("host", required=True, help="Host organisation, e.g. 区委宣传部."),
+        Field("host", required=True, help="Host organisation, e.g. 区委宣传部.", form="name"),
         Field("kind", required=True, choices=v.SECONDMENT_KINDS,
               help="交流 (exchange), 挂职 (temporary post elsewhere), 借调 (on loan) or 学习 (study)."),
         Field("until", date, help="Agreed end date."),
     )
+    periods = (("effective", "until"),)
     verb = Verb("second", "person", "Record the start of an exchange or secondment (交流/挂职/借调/学习).",
                 "ledger second P09 --host 区委宣传部 --kind 学习 --until 2022-12-31 --effective 2022-07-01")
 
@@ -39,9 +40,6 @@ class SecondmentStarted(EventType):
             change.refuse(f, "overlapping_secondment", f"already on {s.kind} at {s.host} since {s.since}; "
                           "end it (return) before starting another")
             return
-        if change.validating and d.get("until") is not None and d["until"] < f.effective:
-            change.refuse(f, "impossible_date", f"until {d['until']} is before the start")
-            return
         p.secondment = Secondment(d["host"], d["kind"], f.effective, d.get("until"), f.id)
 
 
@@ -49,7 +47,7 @@ class SecondmentEnded(EventType):
     name = "secondment_ended"
     stored_as = "SecondmentEnded"
     precedence = 90
-    fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given)."))
+    fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given).", form="name"))
     verb = Verb("return", "person", "Record the end of a secondment (the person is back at work).",
                 "ledger return P09 --effective 2022-12-31")
 

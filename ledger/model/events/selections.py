@@ -19,7 +19,8 @@ from ledger.model.state import SelectionState, SelectionStep
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
-SELECTION = Field("selection", required=True, help="The selection's id (选拔任用工作编号), e.g. XR2022-03.")
+SELECTION = Field("selection", required=True, help="The selection's id (选拔任用工作编号), e.g. XR2022-03.",
+                  form="id")
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _VOTE = re.compile(r"^(.+?)\s*[:：=]\s*(\d+)\s*票?$")
 
@@ -63,9 +64,10 @@ class SelectionStarted(EventType):
     unit_fields = ("unit",)
     fields = (
         SELECTION,
-        Field("unit", required=True, help="Unit code of the post to fill."),
-        Field("post", required=True, help="The leadership post to fill (it must have a 领导职数 in the unit), e.g. 科长."),
-        Field("section", help="Section (科室) of the post, e.g. 旅游发展科."),
+        Field("unit", required=True, help="Unit code of the post to fill.", form="id"),
+        Field("post", required=True, help="The leadership post to fill (it must have a 领导职数 in the unit), e.g. 科长.",
+              form="name"),
+        Field("section", help="Section (科室) of the post, e.g. 旅游发展科.", form="name"),
         Field("places", int, help="How many places the selection fills  [default: 1]."),
     )
     verb = Verb("start", "selection", "Record the start of a selection (分析研判和动议): the post, its unit and section.",

@@ -12,8 +12,8 @@ from ledger.model.state import PostQuota, UnitState
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
-UNIT = Field("unit", required=True, help="Unit code, e.g. JU.")
-SECTION = Field("section", required=True, help="Section (科室) of the unit, e.g. 办公室.")
+UNIT = Field("unit", required=True, help="Unit code, e.g. JU.", form="id")
+SECTION = Field("section", required=True, help="Section (科室) of the unit, e.g. 办公室.", form="name")
 
 
 class UnitEstablished(EventType):
@@ -24,11 +24,11 @@ class UnitEstablished(EventType):
     unit_fields = ("unit",)
     fields = (
         UNIT,
-        Field("name", required=True, help="The unit's full name, e.g. 区文化和旅游局."),
+        Field("name", required=True, help="The unit's full name, e.g. 区文化和旅游局.", form="name"),
         Field("kind", required=True, choices=v.UNIT_KINDS,
               help="机关 (a government office: civil-service ranks) or 事业单位 (a public institution: management "
                    "and professional grades)."),
-        Field("parent", help="Parent unit code (for a 下属事业单位)."),
+        Field("parent", help="Parent unit code (for a 下属事业单位).", form="id"),
         Field("funding", choices=v.FUNDING_TYPES, help="全额拨款, 差额拨款 or 自收自支 (for a 事业单位)."),
     )
     verb = Verb("unit", "unit", "Establish a unit (the bureau's 机关 or a 下属事业单位).",
@@ -123,7 +123,7 @@ class PostQuotaSet(EventType):
     unit_fields = ("unit",)
     fields = (
         UNIT,
-        Field("post", required=True, help="The leadership post, e.g. 副局长, 科长, 副科长, 主任."),
+        Field("post", required=True, help="The leadership post, e.g. 副局长, 科长, 副科长, 主任.", form="name"),
         Field("level", required=True, choices=v.POST_LEVELS,
               help="The post's level: 乡科级副职, 乡科级正职, 县处级副职, 县处级正职, …"),
         Field("count", int, True, "How many may hold the post (领导职数)."),

@@ -1,0 +1,119 @@
+"""Seals of the materialised timeline: how a read tells that rows were removed, added or edited after a writer
+derived them, without deriving them again.
+
+Each row of `timeline_people` and `timeline_units` carries `seal`, a 31-bit hash of its stored columns (the doc as
+stored, so encrypted bytes in an encrypted store); `timeline_seals` holds, per unit, the number of its people's
+rows, the sum of their seals and a sum of their dates (and the same for the units table). Writers keep both in
+the transaction that writes the rows. A read checks the seal of every row it uses, and the count and sums of the
+rows of the units it reads (one indexed aggregate): a row removed or added, an edited row it uses, and a date
+edited to hide a row all show, and the read answers from the fold instead. Only edits made to agree with the sums
+on purpose pass the read (never `ledger verify`).
+
+In an encrypted store the hash is keyed with a key derived from the store's key: nobody without it can edit a row
+and make its seal agree. In a plain store the hash is public, as the event chain's is: a careful forger can
+recompute it; `ledger verify`, which derives every row again from the events, is the full check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from ledger.store.dialect import Dialect
+
+SEAL_TABLE = "timeline_seals"
+UNITS = "units"  # the seal of the whole `timeline_units` table; a unit's people rows are sealed as "unit:CODE"
+_PUBLIC_KEY = b"personnel-ledger/timeline-seal/v1"
+
+
+class TimelineMismatch(Exception):
+    """The timeline's rows do not agree with their seals (or have none): they are not served."""
+
+
+def schema(d: Dialect) -> tuple[str, ...]:
+    return (f"CREATE TABLE IF NOT EXISTS {d.table(SEAL_TABLE)} (name TEXT PRIMARY KEY, rows {d.integer} NOT NULL, "
+            f"total {d.integer} NOT NULL, days {d.integer} NOT NULL)",)
+
+
+def _sums(d: Dialect) -> str:
+    """The aggregate of a set of rows the seals record: how many, the sum of their seals, a sum of their dates."""
+    return (f"COUNT(*), COALESCE(SUM(seal), 0), COALESCE(SUM({d.day_number('valid_from')} + "
+            f"2 * {d.day_number('valid_to')}), 0)")
+
+
+class Sealer:
+    """Hashes rows as they are stored; keyed by the store's key when there is one."""
+
+    def __init__(self, cipher: Any = None):
+        key = getattr(cipher, "key", None)
+        self._key = hashlib.sha256(_PUBLIC_KEY + key).digest() if key else hashlib.sha256(_PUBLIC_KEY).digest()
+
+    def seal(self, row: Sequence[Any]) -> int:
+        """The seal of a row's stored columns (dates as ISO text, the doc as stored)."""
+        parts = [(v.isoformat() if isinstance(v, date) else str(v)).encode() if not isinstance(v, bytes | memoryview)
+                 else bytes(v) for v in row]
+        digest = hashlib.blake2b(b"\x1f".join(parts), key=self._key, digest_size=4).digest()
+        return int.from_bytes(digest, "big") & 0x7FFFFFFF
+
+    def sealed(self, rows: list[tuple]) -> list[tuple]:
+        """The rows with their seal appended."""
+        return [(*r, self.seal(r)) for r in rows]
+
+    def check(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Each row's last column must be the seal of the others."""
+        for r in rows:
+            if r[-1] != self.seal(r[:-1]):
+                raise TimelineMismatch(f"a timeline row of {r[0]} does not match its seal (edited)")
+
+
+def reseal(conn: Any, d: Dialect, units: Sequence[str] | None, chunks: Any, units_table: bool = True) -> None:
+    """Recompute the seals of these units' people rows (None: of every unit) and, if it was written, of the units
+    table."""
+    seals, people = d.table(SEAL_TABLE), d.table("timeline_people")
+    aggregate = f"SELECT 'unit:' || unit, {_sums(d)} FROM {people}"
+    if units is None:
+        conn.execute(f"DELETE FROM {seals}")
+        conn.execute(f"INSERT INTO {seals} {aggregate} GROUP BY unit")
+    else:
+        for marks, chunk in chunks(sorted(units)):
+            conn.execute(f"DELETE FROM {seals} WHERE name IN ({marks})", [f"unit:{u}" for u in chunk])
+            conn.execute(f"INSERT INTO {seals} {aggregate} WHERE unit IN ({marks}) GROUP BY unit", list(chunk))
+        if not units_table:
+            return
+        conn.execute(f"DELETE FROM {seals} WHERE name = {d.mark}", (UNITS,))
+    conn.execute(f"INSERT INTO {seals} SELECT {d.mark}, {_sums(d)} FROM {d.table('timeline_units')}", (UNITS,))
+
+
+def check_totals(conn: Any, d: Dialect, unit: str | None) -> None:
+    """The count and sum of the seals of the unit's people rows (None: every unit's) and of the units table must be
+    the ones the writer recorded; raises `TimelineMismatch` otherwise (rows removed, added or edited)."""
+    seals, people = d.table(SEAL_TABLE), d.table("timeline_people")
+    try:
+        want = {r[0]: _totals(r[1:]) for r in conn.execute(f"SELECT name, rows, total, days FROM {seals}").fetchall()}
+    except Exception as e:
+        if d.is_missing_table(e):
+            raise TimelineMismatch("the timeline was written before it was sealed") from None
+        raise
+    have = {UNITS: _totals(conn.execute(f"SELECT {_sums(d)} FROM {d.table('timeline_units')}").fetchone())}
+    if unit is None:  # every unit at once: one ungrouped scan against the sum of the units' seals
+        total = tuple(map(sum, zip(*(v for k, v in want.items() if k != UNITS), strict=True))) or NONE
+        want = {UNITS: want.get(UNITS, NONE), "every unit": total}
+        have["every unit"] = _totals(conn.execute(f"SELECT {_sums(d)} FROM {people}").fetchone())
+    else:  # one unit: its rows, through the unit index
+        have[f"unit:{unit}"] = _totals(conn.execute(f"SELECT {_sums(d)} FROM {people} WHERE unit = {d.mark}",
+                                                    (unit,)).fetchone())
+        want = {k: want.get(k, NONE) for k in have}
+    have = {k: v for k, v in have.items() if v != NONE or k in want}
+    if have != want:
+        changed = sorted(k for k in set(have) | set(want) if have.get(k) != want.get(k))
+        raise TimelineMismatch(f"the timeline's rows of {changed[0]} do not add up to their seal (rows removed, "
+                               "added or edited)")
+
+
+NONE = (0, 0, 0)
+
+
+def _totals(row: Sequence[Any]) -> tuple[int, int, int]:
+    return int(row[0]), int(row[1] or 0), int(row[2] or 0)
