@@ -48,10 +48,30 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "assistant_released": ev("assistant_released", DAY, person="Z01"),
     "separated": ev("separated", DAY, person="T04", reason="辞职"),
     "retracted": ev("retracted", DAY, target=len(opening()) + 4, reason="录入有误"),  # Z01's engagement
+    "profile_recorded": ev("profile_recorded", DAY, person="T03", ethnicity="汉族", native_place="浙江杭州",
+                           birthplace="浙江杭州", party="中共党员", health="健康", specialty="统计分析"),
+    "education_recorded": ev("education_recorded", DAY, person="T03", kind="在职", level="大学本科",
+                             degree="管理学学士", school="中央党校经济管理专业", graduated="2021-07"),
+    "title_conferred": ev("title_conferred", DAY, person="T03", title="统计师", grade="中级"),
+    "appraised": ev("appraised", DAY, person="T03", year=2021, grade="称职"),
+    "award_recorded": ev("award_recorded", DAY, person="T03", text="嘉奖"),
+    "discipline_recorded": ev("discipline_recorded", DAY, person="T04", text="诫勉谈话"),
+    "career_recorded": ev("career_recorded", DAY, person="T03", from_month="2010-08", to_month="2015-12",
+                          text="区统计局科员"),
+    "selection_started": ev("selection_started", DAY, selection="XR2022-01", unit="TJ", post="科长",
+                            section="调查科"),
+    "recommendation_held": ev("recommendation_held", DAY, selection="XR2021-01", participants=20,
+                              votes="T03:15, T04:5"),
+    "inspection_done": ev("inspection_done", DAY, selection="XR2021-01", candidates="T03", conclusion="考察合格"),
+    "decision_made": ev("decision_made", DAY, selection="XR2021-01", present=9, members=11, chosen="T03"),
+    "probation_ended": ev("probation_ended", DAY, person="T01", post="局长", result="合格"),
+    "review_recorded": ev("review_recorded", DAY, year=2021, satisfied=30, basically_satisfied=2, dissatisfied=0,
+                          not_known=1),
 }
 BASE = [*opening(), ev("section_established", "2021-01-01", unit="TJ", section="档案科"),
         ev("secondment_started", "2021-06-01", person="T02", host="区委党校", kind="学习"),
-        ev("assistant_engaged", "2021-06-01", person="Z01", name="西门吹", role="综合科助理", unit="TJ")]
+        ev("assistant_engaged", "2021-06-01", person="Z01", name="西门吹", role="综合科助理", unit="TJ"),
+        ev("selection_started", "2021-12-01", selection="XR2021-01", unit="TJ", post="科长", section="调查科")]
 TEXT_FIELDS = sorted((name, f.name) for name, t in EVENT_TYPES.items() for f in t.all_fields if f.kind is str)
 TRICKY = "\x00\x1b\t\n\r\u00a0\u200b\u200d\u202e\u2028\u3000\ufeff\U000e0001 =+-@'\"\\　，林芳ＡＢ１"
 

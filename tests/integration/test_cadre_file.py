@@ -135,10 +135,11 @@ def test_the_form_written_as_lrmx_reads_back_with_the_same_values(ledger, tmp_pa
     assert form.profile["id_number"] == ID and form.career[0] == {"from_month": "2010-08", "to_month": "2017-12",
                                                                  "text": "区发改局科员"}
     # without --show-id-number the number is masked; --redact is refused
-    ledger.ok("export", "appointment-form", "--person", "W1", "--as-of", "2022-12-31", "-o", str(out))
-    assert ID not in out.read_text(encoding="utf-8")
-    r = ledger("export", "appointment-form", "--person", "W1", "--redact", "-o", str(out))
-    assert r.exit_code == 1 and "not published" in r.stderr
+    ledger.ok("export", "appointment-form", "--person", "W1", "--as-of", "2022-12-31", "-o", str(out), "--force")
+    masked = out.read_bytes()
+    assert ID.encode() not in masked
+    r = ledger("export", "appointment-form", "--person", "W1", "--redact", "-o", str(out), "--force")
+    assert r.exit_code == 2 and "cannot redact" in r.stderr and out.read_bytes() == masked
 
 
 def test_the_form_as_docx_is_the_official_table(sqlite_ledger, tmp_path):

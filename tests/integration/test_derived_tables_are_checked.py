@@ -24,7 +24,8 @@ class Derived(Table):
     """The store's derived tables, reached with its own driver, as an intruder would."""
 
     def run(self, sql: str, *params: Any) -> list[tuple]:
-        for name in ("timeline_people", "timeline_units", "timeline_tracking", "report_subjects", "report_names"):
+        for name in ("timeline_people", "timeline_units", "timeline_tracking", "report_subjects", "report_names",
+                     "timeline_unit_figures"):
             sql = sql.replace("{" + name + "}", f'"{self.store.rsplit("schema=", 1)[1]}"."{name}"' if self.is_pg
                               else name)
         return super().run(sql, *params)
@@ -146,4 +147,27 @@ def test_a_read_never_writes_the_derived_tables(bureau: Ledger) -> None:
                     ("check", "--as-of", ON), ("diff", "--from", "2021-12-31", "--to", ON)):
         r = bureau(*command)
         assert r.exit_code in (0, 1), r.output
+    assert fingerprint(bureau.store) == before
+
+
+def test_edited_unit_figures_are_named_by_verify_and_rebuilt(bureau: Ledger) -> None:
+    units = bureau.ok("units", "--as-of", ON, "--json").stdout
+    table = Derived(bureau.store)
+    (unit, start), *_ = table.run("SELECT unit, valid_from FROM {timeline_unit_figures} ORDER BY unit, valid_from")
+    table.run("DELETE FROM {timeline_unit_figures} WHERE unit = ? AND valid_from = ?", unit, start)
+    verify_fails_with(bureau, f"timeline_unit_figures: row {unit} {str(start)[:10]} is missing")
+    repaired(bureau)
+    assert bureau.ok("units", "--as-of", ON, "--json").stdout == units
+
+
+def test_unit_figures_behind_the_events_are_not_served_and_not_written_by_a_read(bureau: Ledger) -> None:
+    from tests.safety import fingerprint
+
+    units = bureau.ok("units", "--as-of", ON, "--json").stdout
+    table = Derived(bureau.store)
+    table.run("UPDATE {timeline_tracking} SET position = 3 WHERE name = 'unit_figures'")
+    table.run("DELETE FROM {timeline_unit_figures}")  # what a stopped writer could leave: rows and position behind
+    before = fingerprint(bureau.store)
+    r = bureau.ok("units", "--as-of", ON, "--json")
+    assert r.stdout == units and "answered from the events" in r.stderr
     assert fingerprint(bureau.store) == before

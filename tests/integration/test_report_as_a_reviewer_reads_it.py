@@ -56,7 +56,7 @@ def _report(ledger: Ledger, tmp_path: Path, *args: str, name: str = "r.docx", na
     md = tmp_path / "n.md"
     md.write_text(narrative, encoding="utf-8")
     out = tmp_path / name
-    r = ledger.ok("export", "yearly-report", "--narrative", str(md), "-o", str(out), *args)
+    r = ledger.ok("export", "yearly-report", "--narrative", str(md), "-o", str(out), "--force", *args)
     return open_docx(out), r
 
 
