@@ -92,9 +92,10 @@ class Queries:
         return self.application.state(on, known_at)
 
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-        """Who is on the establishment on `on`, in the `ledger roster --json` shape. As known now, from the
-        materialised timeline; one unit as known at a moment, from the fold of the facts that can change it."""
-        if known_at is not None and unit is not None:
+        """Who is on the establishment on `on`, in the `ledger roster --json` shape: from the materialised timeline
+        (as known now or at a moment) when it holds every event; otherwise one unit as known at a moment from the
+        fold of the facts that can change it."""
+        if known_at is not None and unit is not None and not self.application.derived_current():
             return roster_view(unit_state(self.application, unit, on, known_at), on, known_at, unit)
         return self.application.roster(on, known_at, unit)
 

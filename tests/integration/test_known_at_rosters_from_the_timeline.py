@@ -1,0 +1,101 @@
+"""As known at a moment, a roster comes from the materialised timeline's recorded beliefs — and equals the fold's
+answer on random (as-of, known-at) pairs of a generated city recorded in several appends, before and after
+back-dated facts and retractions were recorded, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+import pytest
+from generate import generate
+
+from ledger.app.ledger import PersonnelLedger, open_ledger
+from ledger.model.errors import NotFound
+from ledger.model.facts import Draft
+from ledger.read.roster import roster_view
+
+
+def drafts(lines: list[dict]) -> list[Draft]:
+    return [Draft(x["event"], {k: v for k, v in x.items() if k != "event"}, n) for n, x in enumerate(lines, 1)]
+
+
+def answer(call) -> dict | str:
+    try:
+        return call()
+    except NotFound as e:
+        return str(e)
+
+
+def moments(app: PersonnelLedger, rng: random.Random, count: int) -> list[datetime]:
+    """Moments before, at, just after and between the recordings, and after the last."""
+    stamps = sorted({f.recorded for f in app.facts()})
+    one = timedelta(microseconds=1)
+    fixed = [stamps[0] - one, *stamps, *(s + one for s in stamps), stamps[-1] + timedelta(days=1)]
+    span = (stamps[-1] - stamps[0]).total_seconds()
+    return fixed + [stamps[0] + timedelta(seconds=rng.uniform(0, span)) for _ in range(count)]
+
+
+@pytest.fixture(scope="module")
+def city() -> tuple[list[dict], list[dict]]:
+    return generate(units=10, people=600, years=6, seed=17)
+
+
+def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str, city) -> None:
+    lines, corrections = city
+    app = open_ledger(store)
+    third = len(lines) // 3
+    for part in (lines[:third], lines[third:2 * third], lines[2 * third:]):  # three recordings of the import
+        app.append(drafts(part), actor="generator")
+    app.append(drafts(corrections[: len(corrections) // 2]), actor="clerk")
+    for line in corrections[len(corrections) // 2:]:  # and the rest one by one
+        app.append(drafts([line]), actor="clerk")
+    assert any(f.event == "retracted" for f in app.facts())
+
+    reader = open_ledger(store, read_only=True)
+    assert reader.derived_current()
+    rng = random.Random(3)
+    units = list(app.state().units)
+    checked, pairs = 0, moments(app, rng, 25)
+    for known_at in pairs:
+        for _ in range(3):
+            on = date(2019, 1, 1) + timedelta(days=rng.randint(-30, 6 * 365 + 30))
+            unit = rng.choice([None, None, *units])
+            got = answer(lambda: reader.roster(on, known_at, unit))  # noqa: B023
+            want = answer(lambda: roster_view(reader.state(on, known_at), on, known_at, unit))  # noqa: B023
+            assert got == want, f"timeline and fold differ on {on} as known at {known_at} ({unit})"
+            checked += 1
+    assert checked == 3 * len(pairs)
+    assert reader.notices == [], reader.notices  # every answer came from the timeline, none from the fold
+
+
+def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(sqlite_store: str, city) -> None:
+    lines, corrections = city
+    app = open_ledger(sqlite_store)
+    app.append(drafts(lines), actor="generator")
+    before = max(f.recorded for f in app.facts())
+    app.append(drafts(corrections), actor="clerk")
+    retraction = next(f for f in app.facts() if f.event == "retracted")
+    target = next(f for f in app.facts() if f.id == retraction.data["target"])
+    on = target.effective - timedelta(days=1)  # the re-recorded promotion counts from a month earlier
+    person = target.person
+
+    def rank(known_at: datetime | None) -> str | None:
+        people = app.roster(on, known_at)["people"]
+        return next((p["rank"] for p in people if p["person"] == person), None)
+
+    assert rank(before) != target.data["rank"]  # as known before the correction: not yet promoted that day
+    assert rank(None) == target.data["rank"]  # as known now: promoted a month earlier
+    conn = app.timeline.tables.connection()
+    closed = conn.execute("SELECT COUNT(*) FROM timeline_people WHERE person = ? AND recorded_to < ?",
+                          (person, 2 ** 62)).fetchone()[0]
+    assert closed >= 1
+
+    def rows() -> list[tuple]:
+        return sorted(conn.execute("SELECT person, kind, unit, valid_from, valid_to, recorded_from, recorded_to, doc "
+                                   "FROM timeline_people").fetchall())
+
+    incremental = rows()
+    app.timeline.rebuild()
+    assert rows() == incremental
+    assert app.verify().derived == "current"
