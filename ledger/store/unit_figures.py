@@ -9,8 +9,8 @@ unit tree, gauges and unit series read (as known now; `known_at` stays on the fo
 
 The rows are derived with the fold's own walk (`derive_figures`): after each day's facts, the figures of every
 unit a fact of that day touched (its own structure facts; the units a person or an assistant was in before and
-after a fact about them) are counted again from the walk's per-unit membership (`Staffing`), and a row closes
-where they change. A test on a generated city checks them against the fold on many dates.
+after a fact about them) are read from the walk's per-unit counts (`UnitTallies`, kept person by person: the
+same `Tally` that `unit_staffing` counts with), and a row closes where they change. A test on a generated city checks them against the fold on many dates.
 
 The table has its own tracking position (a row of the timeline's tracking table), written in the same
 transaction as the rows, and is caught up inside the timeline's catch-up: facts recorded since change the
@@ -30,7 +30,7 @@ import orjson
 from ledger.fold.scope import STRUCTURE, TimelineIndex, named_units
 from ledger.fold.walk import Walker, counting_facts
 from ledger.model.facts import Fact
-from ledger.model.staffing import Staffing, unit_staffing
+from ledger.model.staffing import UnitTallies
 from ledger.store.derived import DerivedTables, Tracking, first_difference
 
 OPEN_END = "9999-12-31"
@@ -45,7 +45,7 @@ class _Figures:
     def __init__(self, units: set[str] | None):
         self.walker = Walker()
         self.state = self.walker.state
-        self.staffing = Staffing(self.state)
+        self.tallies = UnitTallies(self.state)
         self.assistants: dict[str, set[str]] = {}
         self.only = units
         self.touched: set[str] = set()
@@ -69,7 +69,7 @@ class _Figures:
         before = self._units_of(pid)
         self.walker.apply(f)
         after = self._units_of(pid)
-        self.staffing.place(pid)
+        self.tallies.place(pid)
         for code in before - after:
             self.assistants.get(code, set()).discard(pid)
         a = self.state.assistants.get(pid)
@@ -83,7 +83,7 @@ class _Figures:
         for code in self.touched:
             if code not in self.state.units or (self.only is not None and code not in self.only):
                 continue
-            s = unit_staffing(self.state, code, self.staffing.members(code), len(self.assistants.get(code, ())))
+            s = self.tallies.tally(code).staffing(self.state.units[code], len(self.assistants.get(code, ())))
             doc = orjson.dumps(s.as_json())
             cur = self.open.get(code)
             if cur is not None and cur[1] == doc:
