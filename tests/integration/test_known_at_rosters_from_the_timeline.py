@@ -99,3 +99,34 @@ def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(sq
     app.timeline.rebuild()
     assert rows() == incremental
     assert app.verify().derived == "current"
+
+
+def test_a_timeline_written_without_recorded_times_is_folded_around_until_the_next_write(sqlite_store: str,
+                                                                                          city) -> None:
+    """Tables an earlier version wrote (no recorded times): reads answer from the events and write nothing; the
+    next recording derives them again, bitemporal."""
+    import sqlite3
+
+    lines, corrections = city
+    app = open_ledger(sqlite_store)
+    app.append(drafts(lines), actor="generator")
+    app.close()
+    with sqlite3.connect(sqlite_store) as conn:  # the people table as the previous version made it
+        conn.execute("CREATE TABLE old AS SELECT person, kind, unit, valid_from, valid_to, doc, seal FROM "
+                     "timeline_people")
+        conn.execute("DROP TABLE timeline_people")
+        conn.execute("ALTER TABLE old RENAME TO timeline_people")
+    reader = open_ledger(sqlite_store, read_only=True)
+    on, known_at = date(2022, 6, 30), max(f.recorded for f in reader.facts())
+    assert reader.roster(on, known_at) == roster_view(reader.state(on, known_at), on, known_at)
+    assert reader.roster(on)["people"] == roster_view(reader.state(on), on)["people"]
+    assert not reader.derived_current() and reader.notices
+    with sqlite3.connect(sqlite_store) as conn:
+        assert "recorded_from" not in {r[1] for r in conn.execute("PRAGMA table_info(timeline_people)")}
+
+    writer = open_ledger(sqlite_store)
+    writer.append(drafts(corrections), actor="clerk")
+    assert writer.derived_current() and writer.verify().derived == "current"
+    fresh = open_ledger(sqlite_store, read_only=True)
+    assert fresh.roster(on, known_at) == roster_view(fresh.state(on, known_at), on, known_at)
+    assert fresh.notices == []
