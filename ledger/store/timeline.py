@@ -64,15 +64,25 @@ def _schema(d: Dialect) -> tuple[str, ...]:
         f"CREATE TABLE IF NOT EXISTS {people} (person TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, "
         f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, "
         f"recorded_to {d.integer} NOT NULL, doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
-        f"CREATE INDEX IF NOT EXISTS timeline_people_unit ON {people} (unit, valid_from)",
-        f"CREATE INDEX IF NOT EXISTS timeline_people_from ON {people} (valid_from)",
-        f"CREATE INDEX IF NOT EXISTS timeline_people_person ON {people} (person)",
+        *_indexes(d),
         f"CREATE TABLE IF NOT EXISTS {units} (unit TEXT NOT NULL, ord INTEGER NOT NULL, valid_from {d.day} NOT NULL, "
         f"valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, recorded_to {d.integer} NOT NULL, "
         f"doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {d.table(STEPS)} (position {d.integer} PRIMARY KEY, recorded {d.integer} NOT NULL)",
         *seals.schema(d),
     )
+
+
+def _indexes(d: Dialect) -> tuple[str, ...]:
+    people = d.table("timeline_people")
+    return (f"CREATE INDEX IF NOT EXISTS timeline_people_unit ON {people} (unit, valid_from)",
+            f"CREATE INDEX IF NOT EXISTS timeline_people_from ON {people} (valid_from)",
+            f"CREATE INDEX IF NOT EXISTS timeline_people_person ON {people} (person)")
+
+
+def _index_names(d: Dialect) -> tuple[str, ...]:
+    """The people table's indexes, as DROP INDEX names them (PostgreSQL: in the store's schema)."""
+    return tuple(d.table(name) for name in ("timeline_people_unit", "timeline_people_from", "timeline_people_person"))
 
 
 # --- deriving intervals from facts ------------------------------------------------------------------------------
@@ -364,8 +374,10 @@ class Timeline:
         steps = self.steps(facts)
         rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected, people)
         rows, units = _stored(rows), _stored(units)
-        if people is None:
+        if people is None:  # every row again: the indexes are built after the insert, in one pass each
             conn.execute(f"DELETE FROM {d.table('timeline_people')}")
+            for name in _index_names(d):
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
         else:
             touched = {r[2] for r in rows}
             for marks, chunk in self.tables.chunks(sorted(people)):
@@ -374,6 +386,9 @@ class Timeline:
                 conn.execute(f"DELETE FROM {d.table('timeline_people')} WHERE person IN ({marks})", chunk)
         codec, sealer = self.log.codec, self.sealer  # an encrypted store keeps its roster docs (names) encrypted too
         d.bulk_insert(conn, "timeline_people", 9, sealer.sealed(codec.encrypt_last(rows)))
+        if people is None:
+            for stmt in _indexes(d):
+                conn.execute(stmt)
         structural = structural or people is None
         if structural:
             conn.execute(f"DELETE FROM {d.table('timeline_units')}")
