@@ -41,10 +41,13 @@ class Staffing:
             if place is None:
                 continue
             unit, establishment, posts = place
-            members = self._members.setdefault(unit, set())
+            members = self._members.get(unit)
+            if members is None:  # a unit's first member: its containers (not one allocation per fact)
+                members, self._establishment[unit], self._posts[unit] = set(), Counter(), Counter()
+                self._members[unit] = members
             members.add(person) if step > 0 else members.discard(person)
-            self._establishment.setdefault(unit, Counter())[establishment] += step
-            held = self._posts.setdefault(unit, Counter())
+            self._establishment[unit][establishment] += step
+            held = self._posts[unit]
             for post in posts:
                 held[post] += step
             self._changed.add(unit)
