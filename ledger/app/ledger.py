@@ -283,6 +283,14 @@ class PersonnelLedger(Application):
             self._timeline = Timeline(self.fact_log, self.dialect)
         return self._timeline
 
+    def known_position(self, known_at: datetime | None) -> int | None:
+        """None as known now; else the last event the ledger held at `known_at` (0: none), or -1 when the derived
+        tables cannot say (recorded times that do not rise with the stream: answer from the fold)."""
+        if known_at is None:
+            return None
+        at = self.timeline.known_position(known_at)
+        return -1 if at is None else at
+
     def timeline_roster(self, on: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """`roster(on, known_at, unit)` from the materialised timeline: indexed queries, no fold. `TimelineMismatch`
         when recorded times do not rise with the stream (the rows cannot say what was known when)."""

@@ -102,13 +102,15 @@ class Queries:
     def units(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> list[dict[str, Any]]:
         """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given).
 
-        As known now, read from the materialised unit figures (ledger.store.unit_figures) when they are as far as
-        the events; as known at an earlier moment (or when they are behind), from the fold (the reference the
-        figures are tested against)."""
-        if known_at is None and self.application.derived_current():
-            figures = self.application.timeline.figures(on, unit)
+        Read from the materialised unit figures (ledger.store.unit_figures) when they are as far as the events — as
+        known at an earlier moment too, from the beliefs their rows record; otherwise from the fold (the reference
+        the figures are tested against)."""
+        at = self.application.known_position(known_at) if self.application.derived_current() else -1
+        if at is None or at >= 0:
+            figures = self.application.timeline.figures(on, unit, at)
             if unit is not None and not figures:
-                raise NotFound(no_unit(unit, on, [u["unit"] for u in self.application.timeline.figures(on)]))
+                known = [u["unit"] for u in self.application.timeline.figures(on, None, at)]
+                raise NotFound(no_unit(unit, on, known))
             return figures
         if unit is not None:
             return [unit_summary(unit_state(self.application, unit, on, known_at), unit)]

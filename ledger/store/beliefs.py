@@ -29,6 +29,8 @@ Step = tuple[int, int, int, int]  # (first index in the facts, index after its l
 # A derivation of facts for some people (None: everyone): (person rows, unit rows), as `timeline.derive` gives them
 Derive = Callable[[list[Fact], set[str] | None], tuple[list[tuple], list[tuple]]]
 Affected = Callable[[list[Fact]], tuple[set[str], bool]]
+# The facts (structure facts aside) that rows of these keys derive from, in id order, each once
+FactsOf = Callable[[set[str]], list[Fact]]
 
 
 def micros(moment: datetime | None) -> int:
@@ -62,21 +64,29 @@ def steps_of(facts: list[Fact], start: int = 0, steps: list[Step] | None = None)
 
 
 def history(facts: list[Fact], steps: list[Step], index: TimelineIndex, derive: Derive, affected: Affected,
-            people: set[str] | None = None) -> tuple[list[tuple], list[tuple]]:
+            people: set[str] | None = None, facts_of: FactsOf | None = None) -> tuple[list[tuple], list[tuple]]:
     """The bitemporal rows of `people` (None: everyone) and of every unit: each row `derive` gives, with the
-    positions from and until which the ledger believed it appended."""
+    positions from and until which the ledger believed it appended.
+
+    Rows are keyed by their first column: a person (the timeline), or a unit (the unit figures: give `facts_of`,
+    the facts a set of keys derives from; by default a key's facts are the person's own)."""
     open_people: dict[str, dict[tuple, int]] = {}  # person -> {row without its person: recorded_from}
     open_units: dict[tuple, int] = {}
     people_out: list[tuple] = []
     units_out: list[tuple] = []
     structure_ids = [f.id for f in index.by_subject[STRUCTURE]]
-    for _first, end, position, whom, structural in _plan(facts, steps, index, affected, people, structure_ids):
+    plan = _plan(facts, steps, index, affected, people, structure_ids, facts_of)
+    for _first, end, position, whom, structural in plan:
         if whom is None:
             rows, units = derive(facts[:end], None)
         else:
             subset = index.by_subject[STRUCTURE][:bisect_left(structure_ids, position + 1)]
-            for pid in whom:
-                subset.extend(f for f in index.by_subject.get(pid, ()) if f.id <= position)
+            if facts_of is None:
+                for pid in whom:
+                    subset.extend(f for f in index.by_subject.get(pid, ()) if f.id <= position)
+            else:
+                theirs = facts_of(whom)
+                subset.extend(theirs[:bisect_left(theirs, position + 1, key=_id)])
             rows, units = derive(subset, whom)
         believed: dict[str, set[tuple]] = {}
         for r in rows:
@@ -100,8 +110,13 @@ def _move(held: dict[tuple, int], believed: set[tuple], position: int) -> list[t
     return closed
 
 
+def _id(f: Fact) -> int:
+    return f.id
+
+
 def _plan(facts: list[Fact], steps: list[Step], index: TimelineIndex, affected: Affected, people: set[str] | None,
-          structure_ids: list[int]) -> Iterator[tuple[int, int, int, set[str] | None, bool]]:
+          structure_ids: list[int], facts_of: FactsOf | None = None,
+          ) -> Iterator[tuple[int, int, int, set[str] | None, bool]]:
     """The steps that can change the rows of `people` (None: everyone), each with whom it can change (None:
     everyone) and whether it changes the units: (first, end, position, whom, structural)."""
     if people is None:
@@ -115,9 +130,13 @@ def _plan(facts: list[Fact], steps: list[Step], index: TimelineIndex, affected: 
         return
     ends = [s[2] for s in steps]
     touched: dict[int, set[str]] = {}
-    for pid in people:
-        for f in index.by_subject.get(pid, ()):
-            touched.setdefault(bisect_left(ends, f.id), set()).add(pid)
+    if facts_of is None:
+        for pid in people:
+            for f in index.by_subject.get(pid, ()):
+                touched.setdefault(bisect_left(ends, f.id), set()).add(pid)
+    else:  # keys whose facts are shared (a unit's people): every key asked about, at each step touching any
+        for f in facts_of(people):
+            touched[bisect_left(ends, f.id)] = people
     structural_steps = {bisect_left(ends, i) for i in structure_ids}
     for n in sorted(touched.keys() | structural_steps):
         first, end, position, _rec = steps[n]

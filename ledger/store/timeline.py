@@ -204,6 +204,10 @@ class Timeline:
                 self._drop()
             self.tables.create(_schema(self.dialect))
             self.tracking.ensure()
+            if self.unit_figures.outdated():
+                with self.tables.writing() as conn:
+                    self.tracking.position(conn, lock=True)  # the turn every writer of derived tables takes
+                    self.unit_figures.drop(conn)
             self._ready = True
 
     def _unsealed(self) -> bool:
@@ -272,7 +276,7 @@ class Timeline:
                     self._replace(conn, facts, *self._affected(new))
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
-            self.unit_figures.sync(conn, facts, self.log.scope_index())  # its own position, same transaction
+            self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts))  # same transaction
         return top
 
     def rebuild(self) -> int:
@@ -287,7 +291,7 @@ class Timeline:
             self.fact_index.reset(conn)
             self.fact_index.sync(conn, facts)
             self.unit_figures.ensure(conn)
-            self.unit_figures.replace(conn, facts, None)
+            self.unit_figures.replace(conn, facts, None, self.log.scope_index(), self.steps(facts))
             self.unit_figures.tracking.move(conn, top)
         return top
 
@@ -468,10 +472,11 @@ class Timeline:
         assistants = sorted(self.people_on(on, "assistant", unit, at), key=lambda a: a["person"])
         return units, people, assistants
 
-    def figures(self, on: date, unit: str | None = None) -> list[dict[str, Any]]:
-        """The `ledger units --json` entries of the units on `on` (or of `unit` alone), as the rows hold them (the
-        caller has checked that they are `current`)."""
-        return self.unit_figures.on(on, unit)
+    def figures(self, on: date, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:
+        """The `ledger units --json` entries of the units on `on` (or of `unit` alone), as the rows hold them —
+        as the ledger held them after event `at` (`known_position`; None: now); the caller has checked that they
+        are `current`."""
+        return self.unit_figures.on(on, unit, at)
 
     def figure_intervals(self, unit: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Every interval of one unit's figures (valid_from, valid_to, entry), as the rows hold them (the caller has

@@ -1,5 +1,5 @@
-"""As known at a moment, a roster comes from the materialised timeline's recorded beliefs — and equals the fold's
-answer on random (as-of, known-at) pairs of a generated city recorded in several appends, before and after
+"""As known at a moment, a roster (and the units' figures) come from the materialised tables' recorded beliefs —
+and equal the fold's answer on random (as-of, known-at) pairs of a generated city recorded in several appends, before and after
 back-dated facts and retractions were recorded, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -11,20 +11,31 @@ import pytest
 from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
-from ledger.model.errors import NotFound
+from ledger.app.queries import Queries
+from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Draft
-from ledger.read.roster import roster_view
+from ledger.read.roster import roster_view, unit_summary
 
 
 def drafts(lines: list[dict]) -> list[Draft]:
     return [Draft(x["event"], {k: v for k, v in x.items() if k != "event"}, n) for n, x in enumerate(lines, 1)]
 
 
-def answer(call) -> dict | str:
+def answer(call, say: bool = True) -> dict | list | str:
     try:
         return call()
     except NotFound as e:
-        return str(e)
+        return str(e) if say else "not found"
+
+
+def fold_units(app: PersonnelLedger, on: date, known_at: datetime, unit: str | None) -> list[dict]:
+    """`ledger units --json` as the fold answers it."""
+    state = app.state(on, known_at)
+    if unit is not None:
+        if unit not in state.units:
+            raise NotFound(no_unit(unit, on, state.units))
+        return [unit_summary(state, unit)]
+    return [unit_summary(state, code) for code in Queries._unit_codes(state, on, None)]
 
 
 def moments(app: PersonnelLedger, rng: random.Random, count: int) -> list[datetime]:
@@ -53,6 +64,7 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
     assert any(f.event == "retracted" for f in app.facts())
 
     reader = open_ledger(store, read_only=True)
+    queries = Queries(reader)
     assert reader.derived_current()
     rng = random.Random(3)
     units = list(app.state().units)
@@ -64,6 +76,9 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
             got = answer(lambda: reader.roster(on, known_at, unit))  # noqa: B023
             want = answer(lambda: roster_view(reader.state(on, known_at), on, known_at, unit))  # noqa: B023
             assert got == want, f"timeline and fold differ on {on} as known at {known_at} ({unit})"
+            got = answer(lambda: queries.units(on, known_at, unit), False)  # noqa: B023
+            want = answer(lambda: fold_units(reader, on, known_at, unit), False)  # noqa: B023
+            assert got == want, f"unit figures and fold differ on {on} as known at {known_at} ({unit})"
             checked += 1
     assert checked == 3 * len(pairs)
     assert reader.notices == [], reader.notices  # every answer came from the timeline, none from the fold
