@@ -118,10 +118,11 @@ class Queries:
         return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
 
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
-        """`roster` and `units` together (what the roster table shows): as known now, from the materialised timeline
-        and unit figures; as known at a moment, from one fold."""
-        if known_at is None:
-            return RosterOverview(self.roster(on, None, unit), self.units(on, None, unit))
+        """`roster` and `units` together (what the roster table shows): from the materialised timeline and unit
+        figures when they hold every event (as known now or at a moment); otherwise, as known at a moment, from one
+        fold."""
+        if known_at is None or self.application.derived_current():
+            return RosterOverview(self.roster(on, known_at, unit), self.units(on, known_at, unit))
         state = self.state(on, known_at)
         roster = roster_view(state, on, known_at, unit)
         return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])
