@@ -64,19 +64,28 @@ def steps_of(facts: list[Fact], start: int = 0, steps: list[Step] | None = None)
 
 
 def history(facts: list[Fact], steps: list[Step], index: TimelineIndex, derive: Derive, affected: Affected,
-            people: set[str] | None = None, facts_of: FactsOf | None = None) -> tuple[list[tuple], list[tuple]]:
+            people: set[str] | None = None, facts_of: FactsOf | None = None, after: int = 0,
+            held: dict[str, dict[tuple, int]] | None = None, held_units: dict[tuple, int] | None = None,
+            ) -> tuple[list[tuple], list[tuple]]:
     """The bitemporal rows of `people` (None: everyone) and of every unit: each row `derive` gives, with the
     positions from and until which the ledger believed it appended.
 
     Rows are keyed by their first column: a person (the timeline), or a unit (the unit figures: give `facts_of`,
-    the facts a set of keys derives from; by default a key's facts are the person's own)."""
-    open_people: dict[str, dict[tuple, int]] = {}  # person -> {row without its person: recorded_from}
-    open_units: dict[tuple, int] = {}
+    the facts a set of keys derives from; by default a key's facts are the person's own).
+
+    A writer catching up passes `after` (the last event the stored rows hold) with `held` and `held_units`, the
+    stored rows still believed (key -> {row without its key: recorded_from}): beliefs already closed never change,
+    so only the recordings since are derived, and the rows returned are those closed since and those still open.
+    """
+    open_people: dict[str, dict[tuple, int]] = held if held is not None else {}  # key -> {row: recorded_from}
+    open_units: dict[tuple, int] = held_units if held_units is not None else {}
     people_out: list[tuple] = []
     units_out: list[tuple] = []
     structure_ids = [f.id for f in index.by_subject[STRUCTURE]]
     plan = _plan(facts, steps, index, affected, people, structure_ids, facts_of)
     for _first, end, position, whom, structural in plan:
+        if position <= after:
+            continue
         if whom is None:
             rows, units = derive(facts[:end], None)
         else:

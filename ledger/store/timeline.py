@@ -170,6 +170,11 @@ def affected_by(index: TimelineIndex, new: list[Fact]) -> tuple[set[str], bool]:
     return people, structural
 
 
+def _iso(day: Any) -> str:
+    """A stored date as ISO text (SQLite keeps text, PostgreSQL gives dates)."""
+    return day if isinstance(day, str) else day.isoformat()
+
+
 def _index_of(facts: list[Fact]) -> TimelineIndex:
     index = TimelineIndex()
     index.sync(facts)
@@ -376,7 +381,14 @@ class Timeline:
         d = self.dialect
         touched: set[str] | None = None  # the units whose people rows change (None: all)
         steps = self.steps(facts)
-        rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected, people)
+        structural = structural or people is None
+        if people is None:
+            rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected)
+        else:  # the beliefs still held, carried through the recordings since; closed ones never change
+            pos = self.tracking.position(conn)
+            held, held_units = self._held(conn, people, structural)
+            rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected, people,
+                                  after=pos, held=held, held_units=held_units)
         rows, units = _stored(rows), _stored(units)
         if people is None:  # every row again: the indexes are built after the insert, in one pass each
             conn.execute(f"DELETE FROM {d.table('timeline_people')}")
@@ -387,15 +399,18 @@ class Timeline:
             for marks, chunk in self.tables.chunks(sorted(people)):
                 touched |= {r[0] for r in conn.execute(
                     f"SELECT DISTINCT unit FROM {d.table('timeline_people')} WHERE person IN ({marks})", chunk)}
-                conn.execute(f"DELETE FROM {d.table('timeline_people')} WHERE person IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM {d.table('timeline_people')} WHERE recorded_to = {d.mark} AND person IN "
+                             f"({marks})", [OPEN, *chunk])
         codec, sealer = self.log.codec, self.sealer  # an encrypted store keeps its roster docs (names) encrypted too
         d.bulk_insert(conn, "timeline_people", 9, sealer.sealed(codec.encrypt_last(rows)))
         if people is None:
             for stmt in _indexes(d):
                 conn.execute(stmt)
-        structural = structural or people is None
         if structural:
-            conn.execute(f"DELETE FROM {d.table('timeline_units')}")
+            if people is None:
+                conn.execute(f"DELETE FROM {d.table('timeline_units')}")
+            else:
+                conn.execute(f"DELETE FROM {d.table('timeline_units')} WHERE recorded_to = {d.mark}", (OPEN,))
             d.bulk_insert(conn, "timeline_units", 8, sealer.sealed(codec.encrypt_last(units)))
         # The recordings' times: those from the one holding the first new fact on (it may have grown).
         k = 0 if people is None else bisect_left([s[2] for s in steps], self.tracking.position(conn) + 1)
@@ -403,6 +418,26 @@ class Timeline:
         conn.execute(f"DELETE FROM {d.table(STEPS)} WHERE position > {d.mark}", (after,))
         d.bulk_insert(conn, STEPS, 2, [(s[2], s[3]) for s in steps[k:]])
         seals.reseal(conn, d, None if touched is None else sorted(touched), self.tables.chunks, structural)
+
+    def _held(self, conn: Any, people: set[str], structural: bool,
+              ) -> tuple[dict[str, dict[tuple, int]], dict[tuple, int] | None]:
+        """The stored rows still believed: of `people` (person -> {row as `derive` gives it without the person:
+        recorded_from}), and of the units when `structural` (row -> recorded_from)."""
+        d, decrypt = self.dialect, self.log.codec.decrypt
+        held: dict[str, dict[tuple, int]] = {pid: {} for pid in people}
+        for marks, chunk in self.tables.chunks(sorted(people)):
+            for pid, kind, unit, start, end, doc, since in conn.execute(
+                    f"SELECT person, kind, unit, valid_from, valid_to, doc, recorded_from FROM "
+                    f"{d.table('timeline_people')} WHERE recorded_to = {d.mark} AND person IN ({marks})",
+                    [OPEN, *chunk]).fetchall():
+                held[pid][(kind, unit, _iso(start), _iso(end), decrypt(doc))] = int(since)
+        if not structural:
+            return held, None
+        units = {(code, int(ord_), _iso(start), _iso(end), decrypt(doc)): int(since)
+                 for code, ord_, start, end, doc, since in conn.execute(
+                     f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table('timeline_units')} "
+                     f"WHERE recorded_to = {d.mark}", (OPEN,)).fetchall()}
+        return held, units
 
     def known_position(self, known_at: datetime) -> int | None:
         """The last event the ledger held at `known_at` (0: none yet), or None when the recordings up to then are

@@ -122,7 +122,7 @@ def decode_rows(rows: Iterable[tuple[Any, Any, Any]], decode: Any) -> list[tuple
 
 
 def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], units: set[str] | None,
-                   ) -> list[tuple]:
+                   after: int = 0, held: dict[str, dict[tuple, int]] | None = None) -> list[tuple]:
     """The figure rows of `units` (None: every unit), each with the recordings through which the ledger believed
     it: (unit, ord, valid_from, valid_to, doc, recorded_from, recorded_to)."""
 
@@ -136,7 +136,7 @@ def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], u
         return known[key]
 
     rows, _ = history(facts, steps, index, lambda subset, whom: (derive_figures(subset, whom), []),
-                      lambda new: (UnitFigures._affected(new, index), False), units, facts_of)
+                      lambda new: (UnitFigures._affected(new, index), False), units, facts_of, after, held)
     return rows
 
 
@@ -213,7 +213,7 @@ class UnitFigures:
         if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
             self.replace(conn, facts, None, index, steps)
         else:
-            self.replace(conn, facts, self._affected(new, index), index, steps)
+            self.replace(conn, facts, self._affected(new, index), index, steps, pos)
         self.tracking.move(conn, top)
 
     @staticmethod
@@ -231,16 +231,26 @@ class UnitFigures:
         return units
 
     def replace(self, conn: Any, facts: list[Fact], units: set[str] | None, index: TimelineIndex,
-                steps: list[Step]) -> None:
-        """Derive the rows of `units` (None: all) again from `facts` (every fact), with the recordings through
-        which the ledger believed each (ledger.store.beliefs), and put them in place of the old ones."""
+                steps: list[Step], after: int = 0) -> None:
+        """Derive the rows of `units` (None: all) from `facts` (every fact), with the recordings through which the
+        ledger believed each (ledger.store.beliefs), and put them in place of the old ones. For some units, only
+        the recordings after event `after` are derived: the beliefs closed before never change."""
         d = self.dialect
-        rows = _stored(figure_history(facts, index, steps, units))
         if units is None:
+            rows = _stored(figure_history(facts, index, steps, None))
             conn.execute(f"DELETE FROM {d.table(TABLE)}")
         else:
+            held: dict[str, dict[tuple, int]] = {code: {} for code in units}
+            decrypt = self.codec.decrypt
             for marks, chunk in self.tables.chunks(sorted(units)):
-                conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE unit IN ({marks})", chunk)
+                for code, ord_, start, end, doc, since in conn.execute(
+                        f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table(TABLE)} WHERE "
+                        f"recorded_to = {d.mark} AND unit IN ({marks})", [OPEN, *chunk]).fetchall():
+                    held[code][(int(ord_), str(start)[:10], str(end)[:10], decrypt(doc))] = int(since)
+            rows = _stored(figure_history(facts, index, steps, units, after, held))
+            for marks, chunk in self.tables.chunks(sorted(units)):
+                conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE recorded_to = {d.mark} AND unit IN ({marks})",
+                             [OPEN, *chunk])
         d.bulk_insert(conn, TABLE, 7, self.codec.encrypt_last(rows))
 
     # --- queries --------------------------------------------------------------------------------------------

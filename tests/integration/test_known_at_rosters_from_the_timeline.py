@@ -82,6 +82,8 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
             checked += 1
     assert checked == 3 * len(pairs)
     assert reader.notices == [], reader.notices  # every answer came from the timeline, none from the fold
+    # The rows kept append by append are those derived again from every event in one pass.
+    assert reader.verify().derived == "current"
 
 
 def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(sqlite_store: str, city) -> None:
