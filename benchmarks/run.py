@@ -335,6 +335,7 @@ def measure_cli(run: Run, units: list[str], per_fold: float) -> None:
     check_s = wall([*ledger_cmd, "check", "--as-of", "2022-12-31", "--json"], n=1, env=env, ok=(0, 1))
     run.add("check_city", "compliance check of the city (s)", check_s, per_fold, "fold of the city on that date")
     out = run.args.workdir / "report.docx"
+    out.unlink(missing_ok=True)  # a previous run's (the CLI never overwrites without --force)
     try:
         report_s = wall([*ledger_cmd, "export", "yearly-report", "--year", "2022", "--unit", units[0], "-o", str(out)],
                         n=1, env=env)
