@@ -313,7 +313,8 @@ def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> lis
     # Moments after the import, after the corrections and after the single appends (one recording each).
     stamps = sorted({f.recorded for f in facts if f.recorded is not None})
     moments = [stamps[0], stamps[min(1, len(stamps) - 1)], stamps[-1]]
-    known_one = [timed(app.roster, d, moments[i % len(moments)], rng.choice(units))[0] for i, d in enumerate(dates[:3])]
+    known_one = [timed(app.roster, d, moments[i % len(moments)], rng.choice(units))[0]
+                 for i, d in enumerate(dates[: max(3, a.samples // 3)])]
     known_whole = [timed(app.roster, d, moments[i % len(moments)])[0] for i, d in enumerate(dates[:3])]
     run.add("roster_known_at_unit", "roster as known at a moment, one unit (median, ms)",
             statistics.median(known_one) * 1000, per_fold * 1000, "fold of the city on that date")
