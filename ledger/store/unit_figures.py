@@ -5,7 +5,8 @@ same store beside the materialised timeline.
 the same — the doc is that entry, counted by `unit_staffing` (ledger.model.staffing), the count every reader
 uses — with the unit's order among units (the order they were established) and valid_from ≤ day < valid_to. The
 units on a date, with their figures, are then one range query instead of a fold of the city: what the web view's
-unit tree, gauges and unit series read (as known now; `known_at` stays on the fold).
+unit tree, gauges and unit series read. Rows are bitemporal, like the timeline's (ledger.store.beliefs): each
+carries the recordings through which the ledger believed it, so the units as known at a moment are the same query.
 
 The rows are derived with the fold's own walk (`derive_figures`): after each day's facts, the figures of every
 unit a fact of that day touched (its own structure facts; the units a person or an assistant was in before and
