@@ -310,8 +310,11 @@ def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> lis
             "fold of the city on that date")
     run.add("roster_city", "as-of roster, whole city (median, s)", statistics.median(whole), per_fold,
             "fold of the city on that date")
-    moments = [f.recorded for f in facts[:: max(1, len(facts) // 7)] if f.recorded is not None][1:4]
-    known_one = [timed(app.roster, d, moments[i % len(moments)], rng.choice(units))[0] for i, d in enumerate(dates[:3])]
+    # Moments after the import, after the corrections and after the single appends (one recording each).
+    stamps = sorted({f.recorded for f in facts if f.recorded is not None})
+    moments = [stamps[0], stamps[min(1, len(stamps) - 1)], stamps[-1]]
+    known_one = [timed(app.roster, d, moments[i % len(moments)], rng.choice(units))[0]
+                 for i, d in enumerate(dates[: max(3, a.samples // 3)])]
     known_whole = [timed(app.roster, d, moments[i % len(moments)])[0] for i, d in enumerate(dates[:3])]
     run.add("roster_known_at_unit", "roster as known at a moment, one unit (median, ms)",
             statistics.median(known_one) * 1000, per_fold * 1000, "fold of the city on that date")
@@ -326,12 +329,14 @@ def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> lis
 def measure_cli(run: Run, units: list[str], per_fold: float) -> None:
     """Start-up, the compliance check of the city and the yearly report, through the CLI (subprocesses)."""
     env = {**os.environ, "LEDGER_STORE": run.store}
-    ledger_cmd = [shutil.which("ledger") or "ledger"]
+    beside = Path(sys.executable).with_name("ledger")  # the venv's, when run.py runs with its python unactivated
+    ledger_cmd = [str(beside) if beside.exists() else shutil.which("ledger") or "ledger"]
     help_s = wall([*ledger_cmd, "--help"], env=env)
     run.add("help", "ledger --help (s)", help_s, wall([sys.executable, "-c", "pass"]), "python -c pass")
     check_s = wall([*ledger_cmd, "check", "--as-of", "2022-12-31", "--json"], n=1, env=env, ok=(0, 1))
     run.add("check_city", "compliance check of the city (s)", check_s, per_fold, "fold of the city on that date")
     out = run.args.workdir / "report.docx"
+    out.unlink(missing_ok=True)  # a previous run's (the CLI never overwrites without --force)
     try:
         report_s = wall([*ledger_cmd, "export", "yearly-report", "--year", "2022", "--unit", units[0], "-o", str(out)],
                         n=1, env=env)

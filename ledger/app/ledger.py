@@ -205,8 +205,9 @@ class PersonnelLedger(Application):
             new = self._prepare(facts, drafts)
             if vet is not None:
                 vet(self.fact_log.scope_index().scope(new) or facts, new)
+            stamp = LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
             for f in new:
-                ledger.record(f.event, actor=actor, **f.data)
+                ledger.record(f.event, actor=actor, timestamp=stamp, **f.data)
             try:
                 self.save(ledger)
             except IntegrityError:
@@ -245,12 +246,13 @@ class PersonnelLedger(Application):
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
         """The roster on `on` in the `ledger roster --json` shape (DESIGN.md §6).
 
-        As known now, it is read from the materialised timeline (ledger.store.timeline), caught up first; as known
-        at an earlier moment, from the fold (the reference the timeline is tested against).
+        It is read from the materialised timeline (ledger.store.timeline) when its rows hold every event — as known
+        at an earlier moment too, from the beliefs the rows record (ledger.store.beliefs); otherwise from the fold
+        (the reference the timeline is tested against).
         """
-        if known_at is None and self.derived_current():
+        if self.derived_current():
             try:
-                return self.timeline_roster(on, unit)
+                return self.timeline_roster(on, unit, known_at)
             except LedgerError:
                 raise
             except TimelineMismatch as e:  # rows removed, added or edited since a writer sealed them
@@ -281,12 +283,27 @@ class PersonnelLedger(Application):
             self._timeline = Timeline(self.fact_log, self.dialect)
         return self._timeline
 
-    def timeline_roster(self, on: date, unit: str | None = None) -> dict[str, Any]:
-        """`roster(on, unit=unit)` from the materialised timeline: indexed queries, no fold."""
-        units, people, assistants = self.timeline.roster(on, unit)
+    def known_position(self, known_at: datetime | None) -> int | None:
+        """None as known now; else the last event the ledger held at `known_at` (0: none), or -1 when the derived
+        tables cannot say (recorded times that do not rise with the stream: answer from the fold)."""
+        if known_at is None:
+            return None
+        at = self.timeline.known_position(known_at)
+        return -1 if at is None else at
+
+    def timeline_roster(self, on: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+        """`roster(on, known_at, unit)` from the materialised timeline: indexed queries, no fold. `TimelineMismatch`
+        when recorded times do not rise with the stream (the rows cannot say what was known when)."""
+        at = None
+        if known_at is not None:
+            at = self.timeline.known_position(known_at)
+            if at is None:
+                raise TimelineMismatch("recorded times do not rise with the stream")
+        units, people, assistants = self.timeline.roster(on, unit, at)
         if unit is not None and unit not in units:
             raise NotFound(no_unit(unit, on, sorted(units, key=lambda u: units[u][0])))
-        return {"as_of": on.isoformat(), "known_at": None, "people": people, "assistants": assistants}
+        return {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None, "people": people,
+                "assistants": assistants}
 
     def verify(self, digest: str | None = None, derived: bool = True) -> Verification:
         """The stored stream checked against its hash chain (and against `digest`, a head digest noted earlier),

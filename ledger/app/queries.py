@@ -92,22 +92,25 @@ class Queries:
         return self.application.state(on, known_at)
 
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-        """Who is on the establishment on `on`, in the `ledger roster --json` shape. As known now, from the
-        materialised timeline; one unit as known at a moment, from the fold of the facts that can change it."""
-        if known_at is not None and unit is not None:
+        """Who is on the establishment on `on`, in the `ledger roster --json` shape: from the materialised timeline
+        (as known now or at a moment) when it holds every event; otherwise one unit as known at a moment from the
+        fold of the facts that can change it."""
+        if known_at is not None and unit is not None and not self.application.derived_current():
             return roster_view(unit_state(self.application, unit, on, known_at), on, known_at, unit)
         return self.application.roster(on, known_at, unit)
 
     def units(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> list[dict[str, Any]]:
         """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given).
 
-        As known now, read from the materialised unit figures (ledger.store.unit_figures) when they are as far as
-        the events; as known at an earlier moment (or when they are behind), from the fold (the reference the
-        figures are tested against)."""
-        if known_at is None and self.application.derived_current():
-            figures = self.application.timeline.figures(on, unit)
+        Read from the materialised unit figures (ledger.store.unit_figures) when they are as far as the events — as
+        known at an earlier moment too, from the beliefs their rows record; otherwise from the fold (the reference
+        the figures are tested against)."""
+        at = self.application.known_position(known_at) if self.application.derived_current() else -1
+        if at is None or at >= 0:
+            figures = self.application.timeline.figures(on, unit, at)
             if unit is not None and not figures:
-                raise NotFound(no_unit(unit, on, [u["unit"] for u in self.application.timeline.figures(on)]))
+                known = [u["unit"] for u in self.application.timeline.figures(on, None, at)]
+                raise NotFound(no_unit(unit, on, known))
             return figures
         if unit is not None:
             return [unit_summary(unit_state(self.application, unit, on, known_at), unit)]
@@ -115,10 +118,11 @@ class Queries:
         return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
 
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
-        """`roster` and `units` together (what the roster table shows): as known now, from the materialised timeline
-        and unit figures; as known at a moment, from one fold."""
-        if known_at is None:
-            return RosterOverview(self.roster(on, None, unit), self.units(on, None, unit))
+        """`roster` and `units` together (what the roster table shows): from the materialised timeline and unit
+        figures when they hold every event (as known now or at a moment); otherwise, as known at a moment, from one
+        fold."""
+        if known_at is None or self.application.derived_current():
+            return RosterOverview(self.roster(on, known_at, unit), self.units(on, known_at, unit))
         state = self.state(on, known_at)
         roster = roster_view(state, on, known_at, unit)
         return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])

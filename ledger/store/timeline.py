@@ -18,21 +18,24 @@ the fold. `ledger verify` derives the rows again and compares (`differences`); `
 With encryption at rest, each row's `doc` (the roster entry: names, ranks, birth dates …) is encrypted; the
 columns the queries select on stay readable: person id, kind, unit code and the interval's two dates.
 
-`known_at` queries (as the ledger knew it then) stay on the fold: rows describe the timeline as known now.
+Rows are bitemporal (ledger.store.beliefs): each also carries the recordings through which the ledger believed it
+(`recorded_from` ≤ position < `recorded_to`), and `timeline_steps` each recording's time, so a roster as known at a
+moment is the same indexed query at that moment's position. A back-dated fact or a retraction closes the beliefs
+it changes and opens new ones; nothing is deleted from the past of the ledger's knowledge.
 This module reads the stream through a `FactLog` and owns only its three tables (and, through `FactIndex` and
 `UnitFigures`, the yearly report's index and the units' figures, written in the same transaction).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 
-from ledger.fold.scope import STRUCTURE
+from ledger.fold.scope import STRUCTURE, TimelineIndex
 from ledger.fold.walk import (  # the projection is the fold's own walk, with intervals recorded
     Walker,
     counting_facts,
@@ -40,6 +43,7 @@ from ledger.fold.walk import (  # the projection is the fold's own walk, with in
 from ledger.model.facts import Fact
 from ledger.model.state import roster_order
 from ledger.store import seals
+from ledger.store.beliefs import OPEN, Step, history, micros, steps_of
 from ledger.store.derived import DerivedTables, Tracking, first_difference
 from ledger.store.dialect import Dialect
 from ledger.store.fact_index import FactIndex
@@ -48,6 +52,7 @@ from ledger.store.seals import Sealer, TimelineMismatch
 from ledger.store.unit_figures import UnitFigures
 
 OPEN_END = "9999-12-31"
+STEPS = "timeline_steps"  # each recording's last event and recorded time: a moment's position (ledger.store.beliefs)
 UNREADABLE = "<bytes that no longer decrypt or decode>"
 # When more than this share of the timeline is new, rebuild everything (one pass) instead of per person.
 REBUILD_SHARE = 0.2
@@ -57,19 +62,39 @@ def _schema(d: Dialect) -> tuple[str, ...]:
     people, units = d.table("timeline_people"), d.table("timeline_units")
     return (
         f"CREATE TABLE IF NOT EXISTS {people} (person TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, "
-        f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
-        f"CREATE INDEX IF NOT EXISTS timeline_people_unit ON {people} (unit, valid_from)",
-        f"CREATE INDEX IF NOT EXISTS timeline_people_from ON {people} (valid_from)",
-        f"CREATE INDEX IF NOT EXISTS timeline_people_person ON {people} (person)",
+        f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, "
+        f"recorded_to {d.integer} NOT NULL, doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
+        *_indexes(d),
         f"CREATE TABLE IF NOT EXISTS {units} (unit TEXT NOT NULL, ord INTEGER NOT NULL, valid_from {d.day} NOT NULL, "
-        f"valid_to {d.day} NOT NULL, doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
+        f"valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, recorded_to {d.integer} NOT NULL, "
+        f"doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {d.table(STEPS)} (position {d.integer} PRIMARY KEY, recorded {d.integer} NOT NULL)",
         *seals.schema(d),
     )
+
+
+def _indexes(d: Dialect) -> tuple[str, ...]:
+    people = d.table("timeline_people")
+    return (f"CREATE INDEX IF NOT EXISTS timeline_people_unit ON {people} (unit, valid_from)",
+            f"CREATE INDEX IF NOT EXISTS timeline_people_from ON {people} (valid_from)",
+            f"CREATE INDEX IF NOT EXISTS timeline_people_person ON {people} (person)")
+
+
+def _index_names(d: Dialect) -> tuple[str, ...]:
+    """The people table's indexes, as DROP INDEX names them (PostgreSQL: in the store's schema)."""
+    return tuple(d.table(name) for name in ("timeline_people_unit", "timeline_people_from", "timeline_people_person"))
 
 
 # --- deriving intervals from facts ------------------------------------------------------------------------------
 PersonRow = tuple[str, str, str, str, str, bytes]  # person, kind, unit, valid_from, valid_to, doc
 UnitRow = tuple[str, int, str, str, bytes]  # unit, ord, valid_from, valid_to, doc
+PEOPLE_COLUMNS = "person, kind, unit, valid_from, valid_to, recorded_from, recorded_to, doc"
+UNIT_COLUMNS = "unit, ord, valid_from, valid_to, recorded_from, recorded_to, doc"
+
+
+def _stored(rows: list[tuple]) -> list[tuple]:
+    """`history`'s rows (…, doc, recorded_from, recorded_to) in the tables' column order (the doc last)."""
+    return [(*r[:-3], r[-2], r[-1], r[-3]) for r in rows]
 
 
 def _unit_doc(u: Any) -> bytes:
@@ -128,6 +153,34 @@ def derive(facts: Iterable[Fact], people: set[str] | None = None) -> tuple[list[
     return out, unit_rows
 
 
+def affected_by(index: TimelineIndex, new: list[Fact]) -> tuple[set[str], bool]:
+    """The people whose intervals `new` facts can change, and whether they change the units' structure."""
+    people: set[str] = set()
+    structural = False
+    for f in new:
+        subject = index.subject_of.get(f.id, STRUCTURE)
+        if subject != STRUCTURE:
+            people.add(subject)
+            continue
+        structural = True
+        target = index.by_id.get(f.data["target"]) if f.event == "retracted" else f
+        unit = target.data.get("unit") if target is not None else None
+        if unit:
+            people |= index.unit_people.get(unit, set())
+    return people, structural
+
+
+def _iso(day: Any) -> str:
+    """A stored date as ISO text (SQLite keeps text, PostgreSQL gives dates)."""
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def _index_of(facts: list[Fact]) -> TimelineIndex:
+    index = TimelineIndex()
+    index.sync(facts)
+    return index
+
+
 # --- the store side ---------------------------------------------------------------------------------------------
 def _id(f: Fact) -> int:
     return f.id
@@ -145,35 +198,51 @@ class Timeline:
         self.unit_figures = UnitFigures(self.tables, log.codec)
         self.sealer = Sealer(log.codec.cipher)
         self._ready = False
+        self._steps: list[Step] = []
+        self._stepped = 0  # how many facts `_steps` covers
 
     def ensure(self) -> None:
         """Create the tables and the tracking row (the one every writer of derived tables locks); tables written
         before rows were sealed are dropped, to be derived again."""
         if not self._ready:
-            if self._unsealed():
+            if self._outdated():
                 self._drop()
             self.tables.create(_schema(self.dialect))
             self.tracking.ensure()
+            if self.unit_figures.outdated():
+                with self.tables.writing() as conn:
+                    self.tracking.position(conn, lock=True)  # the turn every writer of derived tables takes
+                    self.unit_figures.drop(conn)
             self._ready = True
 
     def _unsealed(self) -> bool:
         """Whether the people table exists without its `seal` column (written by an earlier version)."""
+        return self._lacks("seal")
+
+    def _lacks(self, *columns: str) -> bool:
+        """Whether the people table exists without one of `columns` (written by an earlier version)."""
         d = self.dialect
-        try:
-            self.tables.connection().execute(f"SELECT seal FROM {d.table('timeline_people')} WHERE 1 = 0").fetchall()
-        except Exception as e:
-            text = str(e)
-            if "no such column" in text or "column \"seal\" does not exist" in text:
-                return True
-            if d.is_missing_table(e):
-                return False
-            raise
+        for column in columns:
+            try:
+                self.tables.connection().execute(
+                    f"SELECT {column} FROM {d.table('timeline_people')} WHERE 1 = 0").fetchall()
+            except Exception as e:
+                text = str(e)
+                if "no such column" in text or f"column \"{column}\" does not exist" in text:
+                    return True
+                if d.is_missing_table(e):
+                    return False
+                raise
         return False
+
+    def _outdated(self) -> bool:
+        """Whether the tables were written by an earlier version: without seals, or without recorded times."""
+        return self._lacks("seal", "recorded_from")
 
     def _drop(self) -> None:
         d = self.dialect
         with self.tables.writing() as conn:
-            for table in ("timeline_people", "timeline_units"):
+            for table in ("timeline_people", "timeline_units", STEPS):
                 conn.execute(f"DROP TABLE IF EXISTS {d.table(table)}")
             conn.execute(f"UPDATE {d.table(self.tracking.table)} SET position = 0 WHERE name = {d.mark}",
                          (self.tracking.name,))
@@ -188,6 +257,8 @@ class Timeline:
         position = self.position()
         if position:
             position = min(position, self.unit_figures.position(), self.fact_index.position())
+        if position and self._lacks("recorded_from"):  # written by an earlier version: the next writer re-derives
+            position = 0
         return position, self.log.stream.top()
 
     # --- catching up (writers only) -----------------------------------------------------------------------------
@@ -210,7 +281,7 @@ class Timeline:
                     self._replace(conn, facts, *self._affected(new))
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
-            self.unit_figures.sync(conn, facts, self.log.scope_index())  # its own position, same transaction
+            self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts))  # same transaction
         return top
 
     def rebuild(self) -> int:
@@ -225,7 +296,7 @@ class Timeline:
             self.fact_index.reset(conn)
             self.fact_index.sync(conn, facts)
             self.unit_figures.ensure(conn)
-            self.unit_figures.replace(conn, facts, None)
+            self.unit_figures.replace(conn, facts, None, self.log.scope_index(), self.steps(facts))
             self.unit_figures.tracking.move(conn, top)
         return top
 
@@ -243,23 +314,26 @@ class Timeline:
             except Exception:  # bytes that no longer decrypt or decode: they were changed
                 return UNREADABLE
 
-        people = [(r[0], r[1], r[2], iso(r[3]), iso(r[4]), decode(r[5])) for r in conn.execute(
-            f"SELECT person, kind, unit, valid_from, valid_to, doc FROM {d.table('timeline_people')}").fetchall()]
-        units = [(r[0], r[1], iso(r[2]), iso(r[3]), decode(r[4])) for r in conn.execute(
-            f"SELECT unit, ord, valid_from, valid_to, doc FROM {d.table('timeline_units')}").fetchall()]
+        people = [(r[0], r[1], r[2], iso(r[3]), iso(r[4]), int(r[5]), int(r[6]), decode(r[7])) for r in conn.execute(
+            f"SELECT {PEOPLE_COLUMNS} FROM {d.table('timeline_people')}").fetchall()]
+        units = [(r[0], r[1], iso(r[2]), iso(r[3]), int(r[4]), int(r[5]), decode(r[6])) for r in conn.execute(
+            f"SELECT {UNIT_COLUMNS} FROM {d.table('timeline_units')}").fetchall()]
         return people, units
 
     def differences(self, facts: list[Fact]) -> str | None:
         """The first difference between the stored rows (and the fact index) and those derived again from `facts`
         (every fact), or None when they agree."""
-        rows, units = derive(facts)
+        index = _index_of(facts)
+        rows, units = history(facts, steps_of(facts), index, derive, lambda new: affected_by(index, new))
         have_people, have_units = self.stored_rows()
-        # Keyed by person, kind and start (units: code and start): one row each in a true table.
+        # Keyed by person, kind, start and first recording (units: code, start and first recording): one row each
+        # in a true table.
         for table, have, want in (
-                ("timeline_people", have_people, [(*r[:5], orjson.loads(r[5])) for r in rows]),
-                ("timeline_units", have_units, [(*r[:4], orjson.loads(r[4])) for r in units])):
+                ("timeline_people", have_people, [(*r[:7], orjson.loads(r[7])) for r in _stored(rows)]),
+                ("timeline_units", have_units, [(*r[:6], orjson.loads(r[6])) for r in _stored(units)])):
             people = table == "timeline_people"
-            keyed = [{(r[0], r[1], r[3]) if people else (r[0], r[2]): r for r in x} for x in (have, want)]
+            keyed = [{(r[0], r[1], r[3], f"as known from event {r[5]}") if people else
+                      (r[0], r[2], f"as known from event {r[4]}"): r for r in x} for x in (have, want)]
             if len(keyed[0]) != len(have):
                 return f"{table}: a row is there twice"
             found = first_difference(*keyed)
@@ -270,6 +344,10 @@ class Timeline:
                 self.check_seals()
             except TimelineMismatch as e:
                 return f"timeline seals: {e}"
+        stored = [tuple(map(int, r)) for r in self.tables.connection().execute(
+            f"SELECT position, recorded FROM {self.dialect.table(STEPS)}").fetchall()]
+        if sorted(stored) != [(s[2], s[3]) for s in steps_of(facts)]:
+            return f"{STEPS}: the recordings' times differ from the events'"
         return self.fact_index.differences(facts) or self.unit_figures.differences(facts)
 
     def sealed(self) -> bool:
@@ -279,90 +357,146 @@ class Timeline:
     def check_seals(self) -> None:
         """Every row's seal, and the seals' totals; `TimelineMismatch` at the first that does not agree."""
         d, conn = self.dialect, self.tables.connection()
-        self.sealer.check(conn.execute(f"SELECT person, kind, unit, valid_from, valid_to, doc, seal FROM "
+        self.sealer.check(conn.execute(f"SELECT {PEOPLE_COLUMNS}, seal FROM "
                                        f"{d.table('timeline_people')}").fetchall())
-        self.sealer.check(conn.execute(f"SELECT unit, ord, valid_from, valid_to, doc, seal FROM "
+        self.sealer.check(conn.execute(f"SELECT {UNIT_COLUMNS}, seal FROM "
                                        f"{d.table('timeline_units')}").fetchall())
         seals.check_totals(conn, d, None)
 
     def _affected(self, new: list[Fact]) -> tuple[set[str], bool]:
         """The people whose intervals the new facts can change, and whether they change the units' structure."""
-        index = self.log.scope_index()
-        people: set[str] = set()
-        structural = False
-        for f in new:
-            subject = index.subject_of.get(f.id, STRUCTURE)
-            if subject != STRUCTURE:
-                people.add(subject)
-                continue
-            structural = True
-            target = index.by_id.get(f.data["target"]) if f.event == "retracted" else f
-            unit = target.data.get("unit") if target is not None else None
-            if unit:
-                people |= index.unit_people.get(unit, set())
-        return people, structural
+        return affected_by(self.log.scope_index(), new)
+
+    def steps(self, facts: list[Fact]) -> list[Step]:
+        """The recordings of `facts` (every fact, in id order), extended from those found by the last call."""
+        if self._stepped > len(facts):
+            self._steps, self._stepped = [], 0
+        self._steps = steps_of(facts, self._stepped, self._steps)
+        self._stepped = len(facts)
+        return self._steps
 
     def _replace(self, conn: Any, facts: list[Fact], people: set[str] | None, structural: bool = True) -> None:
-        """Write the intervals of `people` (None: everyone) again; the units' rows too when the structure changed."""
+        """Write the intervals of `people` (None: everyone) again, each belief with the recordings it held
+        through; the units' rows too when the structure changed; the recordings' times."""
         d = self.dialect
         touched: set[str] | None = None  # the units whose people rows change (None: all)
+        steps = self.steps(facts)
+        structural = structural or people is None
         if people is None:
-            rows, units = derive(facts)
+            rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected)
+        else:  # the beliefs still held, carried through the recordings since; closed ones never change
+            pos = self.tracking.position(conn)
+            held, held_units = self._held(conn, people, structural)
+            rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected, people,
+                                  after=pos, held=held, held_units=held_units)
+        rows, units = _stored(rows), _stored(units)
+        if people is None:  # every row again: the indexes are built after the insert, in one pass each
             conn.execute(f"DELETE FROM {d.table('timeline_people')}")
+            for name in _index_names(d):
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
         else:
-            index = self.log.scope_index()
-            subset = list(index.by_subject[STRUCTURE])
-            for pid in people:
-                subset += index.by_subject.get(pid, ())
-            rows, units = derive(subset, people)
             touched = {r[2] for r in rows}
             for marks, chunk in self.tables.chunks(sorted(people)):
                 touched |= {r[0] for r in conn.execute(
                     f"SELECT DISTINCT unit FROM {d.table('timeline_people')} WHERE person IN ({marks})", chunk)}
-                conn.execute(f"DELETE FROM {d.table('timeline_people')} WHERE person IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM {d.table('timeline_people')} WHERE recorded_to = {d.mark} AND person IN "
+                             f"({marks})", [OPEN, *chunk])
         codec, sealer = self.log.codec, self.sealer  # an encrypted store keeps its roster docs (names) encrypted too
-        d.bulk_insert(conn, "timeline_people", 7, sealer.sealed(codec.encrypt_last(rows)))
-        structural = structural or people is None
+        d.bulk_insert(conn, "timeline_people", 9, sealer.sealed(codec.encrypt_last(rows)))
+        if people is None:
+            for stmt in _indexes(d):
+                conn.execute(stmt)
         if structural:
-            conn.execute(f"DELETE FROM {d.table('timeline_units')}")
-            d.bulk_insert(conn, "timeline_units", 6, sealer.sealed(codec.encrypt_last(units)))
+            if people is None:
+                conn.execute(f"DELETE FROM {d.table('timeline_units')}")
+            else:
+                conn.execute(f"DELETE FROM {d.table('timeline_units')} WHERE recorded_to = {d.mark}", (OPEN,))
+            d.bulk_insert(conn, "timeline_units", 8, sealer.sealed(codec.encrypt_last(units)))
+        # The recordings' times: those from the one holding the first new fact on (it may have grown).
+        k = 0 if people is None else bisect_left([s[2] for s in steps], self.tracking.position(conn) + 1)
+        after = steps[k - 1][2] if k else 0
+        conn.execute(f"DELETE FROM {d.table(STEPS)} WHERE position > {d.mark}", (after,))
+        d.bulk_insert(conn, STEPS, 2, [(s[2], s[3]) for s in steps[k:]])
         seals.reseal(conn, d, None if touched is None else sorted(touched), self.tables.chunks, structural)
 
+    def _held(self, conn: Any, people: set[str], structural: bool,
+              ) -> tuple[dict[str, dict[tuple, int]], dict[tuple, int] | None]:
+        """The stored rows still believed: of `people` (person -> {row as `derive` gives it without the person:
+        recorded_from}), and of the units when `structural` (row -> recorded_from)."""
+        d, decrypt = self.dialect, self.log.codec.decrypt
+        held: dict[str, dict[tuple, int]] = {pid: {} for pid in people}
+        for marks, chunk in self.tables.chunks(sorted(people)):
+            for pid, kind, unit, start, end, doc, since in conn.execute(
+                    f"SELECT person, kind, unit, valid_from, valid_to, doc, recorded_from FROM "
+                    f"{d.table('timeline_people')} WHERE recorded_to = {d.mark} AND person IN ({marks})",
+                    [OPEN, *chunk]).fetchall():
+                held[pid][(kind, unit, _iso(start), _iso(end), decrypt(doc))] = int(since)
+        if not structural:
+            return held, None
+        units = {(code, int(ord_), _iso(start), _iso(end), decrypt(doc)): int(since)
+                 for code, ord_, start, end, doc, since in conn.execute(
+                     f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table('timeline_units')} "
+                     f"WHERE recorded_to = {d.mark}", (OPEN,)).fetchall()}
+        return held, units
+
+    def known_position(self, known_at: datetime) -> int | None:
+        """The last event the ledger held at `known_at` (0: none yet), or None when the recordings up to then are
+        not a prefix of the stream (recorded times that do not rise with it: answer from the fold)."""
+        d, moment = self.dialect, micros(known_at)
+        row = self.tables.connection().execute(
+            f"SELECT MAX(CASE WHEN recorded <= {d.mark} THEN position END), "
+            f"MIN(CASE WHEN recorded > {d.mark} THEN position END) FROM {d.table(STEPS)}", (moment, moment)).fetchone()
+        known, later = (row[0] or 0), row[1]
+        if later is not None and later < known:
+            return None
+        return int(known)
+
     # --- queries --------------------------------------------------------------------------------------------
-    def units_on(self, on: date) -> dict[str, tuple[int, dict[str, Any]]]:
-        """Units existing on `on`: code -> (order, {name, kind, levels})."""
+    def _believed(self, at: int | None) -> tuple[str, list[Any]]:
+        """The condition on a row's recordings: believed after event `at` (None: still believed), and its values."""
+        d = self.dialect
+        if at is None:
+            return f" AND recorded_to = {d.mark}", [OPEN]
+        return f" AND recorded_from <= {d.mark} AND recorded_to > {d.mark}", [at, at]
+
+    def units_on(self, on: date, at: int | None = None) -> dict[str, tuple[int, dict[str, Any]]]:
+        """Units existing on `on` (as the ledger held them after event `at`; None: now): code -> (order, {name,
+        kind, levels})."""
         d = self.dialect
         day = d.day_value(on)
+        held, args = self._believed(at)
         rows = self.tables.connection().execute(
-            f"SELECT unit, ord, valid_from, valid_to, doc, seal FROM {d.table('timeline_units')} WHERE valid_from <= "
-            f"{d.mark} AND valid_to > {d.mark}", (day, day)).fetchall()
+            f"SELECT {UNIT_COLUMNS}, seal FROM {d.table('timeline_units')} WHERE valid_from <= "
+            f"{d.mark} AND valid_to > {d.mark}{held}", (day, day, *args)).fetchall()
         self.sealer.check(rows)
         doc = self.log.codec.decode_doc
-        return {r[0]: (r[1], doc(r[4])) for r in rows}
+        return {r[0]: (r[1], doc(r[6])) for r in rows}
 
-    def people_on(self, on: date, kind: str, unit: str | None = None) -> list[dict[str, Any]]:
+    def people_on(self, on: date, kind: str, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:
         d = self.dialect
         day = d.day_value(on)
         # The whole city: a plain scan beats walking the valid_from index (~half the rows, each a table look-up).
         start = d.unindexed("valid_from") if unit is None else "valid_from"
-        sql = (f"SELECT person, kind, unit, valid_from, valid_to, doc, seal FROM {d.table('timeline_people')} WHERE "
-               f"{start} <= {d.mark} AND valid_to > {d.mark} AND kind = {d.mark}")
-        args: list[Any] = [day, day, kind]
+        held, believed = self._believed(at)
+        sql = (f"SELECT {PEOPLE_COLUMNS}, seal FROM {d.table('timeline_people')} WHERE "
+               f"{start} <= {d.mark} AND valid_to > {d.mark} AND kind = {d.mark}{held}")
+        args: list[Any] = [day, day, kind, *believed]
         if unit is not None:
             sql += f" AND unit = {d.mark}"
             args.append(unit)
         rows = self.tables.connection().execute(sql, args).fetchall()
         self.sealer.check(rows)
         doc = self.log.codec.decode_doc
-        return [doc(r[5]) for r in rows]
+        return [doc(r[7]) for r in rows]
 
-    def roster(self, on: date, unit: str | None = None) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
+    def roster(self, on: date, unit: str | None = None, at: int | None = None,
+               ) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
         """Units on `on`, and the roster's people and assistants in the roster's order (`roster_order`), as the
-        rows hold them (the caller has checked that they are `current`). `TimelineMismatch` when the rows do not
-        agree with their seals."""
+        rows hold them — as the ledger held them after event `at` (`known_position`; None: now); the caller has
+        checked that they are `current`. `TimelineMismatch` when the rows do not agree with their seals."""
         seals.check_totals(self.tables.connection(), self.dialect, unit)
-        units = self.units_on(on)
-        people = self.people_on(on, "staff", unit)
+        units = self.units_on(on, at)
+        people = self.people_on(on, "staff", unit, at)
 
         def key(p: dict[str, Any]) -> tuple:
             u = units.get(p["unit"])
@@ -370,13 +504,14 @@ class Timeline:
             return roster_order(u[0] if u else 0, [levels.get(x["post"]) for x in p["posts"]], p["rank"], p["person"])
 
         people.sort(key=key)
-        assistants = sorted(self.people_on(on, "assistant", unit), key=lambda a: a["person"])
+        assistants = sorted(self.people_on(on, "assistant", unit, at), key=lambda a: a["person"])
         return units, people, assistants
 
-    def figures(self, on: date, unit: str | None = None) -> list[dict[str, Any]]:
-        """The `ledger units --json` entries of the units on `on` (or of `unit` alone), as the rows hold them (the
-        caller has checked that they are `current`)."""
-        return self.unit_figures.on(on, unit)
+    def figures(self, on: date, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:
+        """The `ledger units --json` entries of the units on `on` (or of `unit` alone), as the rows hold them —
+        as the ledger held them after event `at` (`known_position`; None: now); the caller has checked that they
+        are `current`."""
+        return self.unit_figures.on(on, unit, at)
 
     def figure_intervals(self, unit: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Every interval of one unit's figures (valid_from, valid_to, entry), as the rows hold them (the caller has

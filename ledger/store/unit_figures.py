@@ -5,12 +5,13 @@ same store beside the materialised timeline.
 the same — the doc is that entry, counted by `unit_staffing` (ledger.model.staffing), the count every reader
 uses — with the unit's order among units (the order they were established) and valid_from ≤ day < valid_to. The
 units on a date, with their figures, are then one range query instead of a fold of the city: what the web view's
-unit tree, gauges and unit series read (as known now; `known_at` stays on the fold).
+unit tree, gauges and unit series read. Rows are bitemporal, like the timeline's (ledger.store.beliefs): each
+carries the recordings through which the ledger believed it, so the units as known at a moment are the same query.
 
 The rows are derived with the fold's own walk (`derive_figures`): after each day's facts, the figures of every
 unit a fact of that day touched (its own structure facts; the units a person or an assistant was in before and
-after a fact about them) are counted again from the walk's per-unit membership (`Staffing`), and a row closes
-where they change. A test on a generated city checks them against the fold on many dates.
+after a fact about them) are read from the walk's per-unit counts (`UnitTallies`, kept person by person: the
+same `Tally` that `unit_staffing` counts with), and a row closes where they change. A test on a generated city checks them against the fold on many dates.
 
 The table has its own tracking position (a row of the timeline's tracking table), written in the same
 transaction as the rows, and is caught up inside the timeline's catch-up: facts recorded since change the
@@ -30,7 +31,8 @@ import orjson
 from ledger.fold.scope import STRUCTURE, TimelineIndex, named_units
 from ledger.fold.walk import Walker, counting_facts
 from ledger.model.facts import Fact
-from ledger.model.staffing import Staffing, unit_staffing
+from ledger.model.staffing import UnitTallies
+from ledger.store.beliefs import OPEN, Step, history, steps_of
 from ledger.store.derived import DerivedTables, Tracking, first_difference
 
 OPEN_END = "9999-12-31"
@@ -45,7 +47,7 @@ class _Figures:
     def __init__(self, units: set[str] | None):
         self.walker = Walker()
         self.state = self.walker.state
-        self.staffing = Staffing(self.state)
+        self.tallies = UnitTallies(self.state)
         self.assistants: dict[str, set[str]] = {}
         self.only = units
         self.touched: set[str] = set()
@@ -69,7 +71,7 @@ class _Figures:
         before = self._units_of(pid)
         self.walker.apply(f)
         after = self._units_of(pid)
-        self.staffing.place(pid)
+        self.tallies.place(pid)
         for code in before - after:
             self.assistants.get(code, set()).discard(pid)
         a = self.state.assistants.get(pid)
@@ -83,7 +85,7 @@ class _Figures:
         for code in self.touched:
             if code not in self.state.units or (self.only is not None and code not in self.only):
                 continue
-            s = unit_staffing(self.state, code, self.staffing.members(code), len(self.assistants.get(code, ())))
+            s = self.tallies.tally(code).staffing(self.state.units[code], len(self.assistants.get(code, ())))
             doc = orjson.dumps(s.as_json())
             cur = self.open.get(code)
             if cur is not None and cur[1] == doc:
@@ -120,6 +122,30 @@ def decode_rows(rows: Iterable[tuple[Any, Any, Any]], decode: Any) -> list[tuple
     return [(str(a)[:10], str(b)[:10], decode(doc)) for a, b, doc in rows]
 
 
+def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], units: set[str] | None,
+                   after: int = 0, held: dict[str, dict[tuple, int]] | None = None) -> list[tuple]:
+    """The figure rows of `units` (None: every unit), each with the recordings through which the ledger believed
+    it: (unit, ord, valid_from, valid_to, doc, recorded_from, recorded_to)."""
+
+    known: dict[frozenset[str], list[Fact]] = {}
+
+    def facts_of(codes: set[str]) -> list[Fact]:  # everyone who ever belonged to these units, their facts once
+        key = frozenset(codes)
+        if key not in known:
+            people = set().union(*(index.unit_people.get(u, set()) for u in codes)) if codes else set()
+            known[key] = sorted((f for pid in people for f in index.by_subject.get(pid, ())), key=lambda f: f.id)
+        return known[key]
+
+    rows, _ = history(facts, steps, index, lambda subset, whom: (derive_figures(subset, whom), []),
+                      lambda new: (UnitFigures._affected(new, index), False), units, facts_of, after, held)
+    return rows
+
+
+def _stored(rows: list[tuple]) -> list[tuple]:
+    """`figure_history`'s rows in the table's column order (the doc last)."""
+    return [(*r[:4], r[5], r[6], r[4]) for r in rows]
+
+
 class UnitFigures:
     """The unit figures of one ledger, in the derived tables (written in turns with the timeline)."""
 
@@ -136,7 +162,8 @@ class UnitFigures:
             return
         d = self.dialect
         conn.execute(f"CREATE TABLE IF NOT EXISTS {d.table(TABLE)} (unit TEXT NOT NULL, ord INTEGER NOT NULL, "
-                     f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, doc {d.blob} NOT NULL)")
+                     f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, "
+                     f"recorded_to {d.integer} NOT NULL, doc {d.blob} NOT NULL)")
         conn.execute(f"CREATE INDEX IF NOT EXISTS timeline_unit_figures_unit ON {d.table(TABLE)} (unit, valid_from)")
         # The units on a date: the index finds the ~one row per unit in force without reading the others' docs.
         conn.execute(f"CREATE INDEX IF NOT EXISTS timeline_unit_figures_day ON {d.table(TABLE)} (valid_from, valid_to)")
@@ -144,17 +171,40 @@ class UnitFigures:
         self._ready = True
 
     def position(self) -> int:
-        """The last fact the rows hold (0: none yet, or no table)."""
+        """The last fact the rows hold (0: none yet, no table, or one an earlier version wrote)."""
         try:
-            return self.tracking.position()
+            position = self.tracking.position()
         except Exception as e:  # outside a transaction: nothing is aborted
             if self.dialect.is_missing_table(e):
                 return 0
             raise
+        return 0 if position and self.outdated() else position
 
-    def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex) -> None:
+    def outdated(self) -> bool:
+        """Whether the table exists without recorded times (an earlier version wrote it). Outside a transaction."""
+        d = self.dialect
+        try:
+            self.tables.connection().execute(f"SELECT recorded_from FROM {d.table(TABLE)} WHERE 1 = 0").fetchall()
+        except Exception as e:
+            text = str(e)
+            if "no such column" in text or 'column "recorded_from" does not exist' in text:
+                return True
+            if d.is_missing_table(e):
+                return False
+            raise
+        return False
+
+    def drop(self, conn: Any) -> None:
+        """Drop a table an earlier version wrote, to be derived again (its position back to the start)."""
+        d = self.dialect
+        conn.execute(f"DROP TABLE IF EXISTS {d.table(TABLE)}")
+        conn.execute(f"UPDATE {d.table(self.tracking.table)} SET position = 0 WHERE name = {d.mark}",
+                     (self.tracking.name,))
+        self._ready = False
+
+    def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step]) -> None:
         """Inside the caller's transaction: take in the facts recorded since the position (`facts`: every fact,
-        recording order; `index`: the scope index of exactly those facts)."""
+        recording order; `index`: the scope index of exactly those facts; `steps`: their recordings)."""
         self.ensure(conn)
         pos = self.tracking.position(conn, lock=True)
         top = facts[-1].id if facts else 0
@@ -162,14 +212,9 @@ class UnitFigures:
             return
         new = [f for f in facts if f.id > pos]
         if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
-            self.replace(conn, facts, None)
+            self.replace(conn, facts, None, index, steps)
         else:
-            units = self._affected(new, index)
-            people = set().union(*(index.unit_people.get(u, set()) for u in units)) if units else set()
-            subset = list(index.by_subject[STRUCTURE])
-            for pid in people:
-                subset += index.by_subject.get(pid, ())
-            self.replace(conn, subset, units)
+            self.replace(conn, facts, self._affected(new, index), index, steps, pos)
         self.tracking.move(conn, top)
 
     @staticmethod
@@ -186,25 +231,40 @@ class UnitFigures:
                 units.update(named_units(target))
         return units
 
-    def replace(self, conn: Any, facts: list[Fact], units: set[str] | None) -> None:
-        """Derive the rows of `units` (None: all) again from `facts` and put them in place of the old ones."""
+    def replace(self, conn: Any, facts: list[Fact], units: set[str] | None, index: TimelineIndex,
+                steps: list[Step], after: int = 0) -> None:
+        """Derive the rows of `units` (None: all) from `facts` (every fact), with the recordings through which the
+        ledger believed each (ledger.store.beliefs), and put them in place of the old ones. For some units, only
+        the recordings after event `after` are derived: the beliefs closed before never change."""
         d = self.dialect
-        rows = derive_figures(facts, units)
         if units is None:
+            rows = _stored(figure_history(facts, index, steps, None))
             conn.execute(f"DELETE FROM {d.table(TABLE)}")
         else:
+            held: dict[str, dict[tuple, int]] = {code: {} for code in units}
+            decrypt = self.codec.decrypt
             for marks, chunk in self.tables.chunks(sorted(units)):
-                conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE unit IN ({marks})", chunk)
-        d.bulk_insert(conn, TABLE, 5, self.codec.encrypt_last(rows))
+                for code, ord_, start, end, doc, since in conn.execute(
+                        f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table(TABLE)} WHERE "
+                        f"recorded_to = {d.mark} AND unit IN ({marks})", [OPEN, *chunk]).fetchall():
+                    held[code][(int(ord_), str(start)[:10], str(end)[:10], decrypt(doc))] = int(since)
+            rows = _stored(figure_history(facts, index, steps, units, after, held))
+            for marks, chunk in self.tables.chunks(sorted(units)):
+                conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE recorded_to = {d.mark} AND unit IN ({marks})",
+                             [OPEN, *chunk])
+        d.bulk_insert(conn, TABLE, 7, self.codec.encrypt_last(rows))
 
     # --- queries --------------------------------------------------------------------------------------------
-    def on(self, day: date, unit: str | None = None) -> list[dict[str, Any]]:
-        """The `ledger units --json` entries of the units existing on `day` (or of `unit` alone), in their order."""
+    def on(self, day: date, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:
+        """The `ledger units --json` entries of the units existing on `day` (or of `unit` alone), in their order,
+        as the ledger held them after event `at` (None: now)."""
         d = self.dialect
-        sql = (f"SELECT doc FROM {d.table(TABLE)} WHERE valid_from <= {d.mark} AND valid_to > {d.mark}"
+        held = f" AND recorded_to = {d.mark}" if at is None else \
+            f" AND recorded_from <= {d.mark} AND recorded_to > {d.mark}"
+        sql = (f"SELECT doc FROM {d.table(TABLE)} WHERE valid_from <= {d.mark} AND valid_to > {d.mark}{held}"
                + (f" AND unit = {d.mark}" if unit is not None else "") + " ORDER BY ord")
         value = d.day_value(day)
-        args = [value, value, *([unit] if unit is not None else [])]
+        args = [value, value, *([OPEN] if at is None else [at, at]), *([unit] if unit is not None else [])]
         decode = self.codec.decode_doc
         return [decode(r[0]) for r in self.tables.connection().execute(sql, args).fetchall()]
 
@@ -214,15 +274,20 @@ class UnitFigures:
         d = self.dialect
         try:
             stored = self.tables.connection().execute(
-                f"SELECT unit, ord, valid_from, valid_to, doc FROM {d.table(TABLE)}").fetchall()
+                f"SELECT unit, ord, valid_from, valid_to, recorded_from, recorded_to, doc FROM {d.table(TABLE)}"
+            ).fetchall()
         except Exception as e:
             if d.is_missing_table(e):
                 return f"{TABLE}: the table is missing"
             raise
-        have = {(u, str(a)[:10]): (o, str(b)[:10], self.codec.decode_doc(doc)) for u, o, a, b, doc in stored}
+        have = {(u, str(a)[:10], f"as known from event {rf}"): (o, str(b)[:10], int(rt), self.codec.decode_doc(doc))
+                for u, o, a, b, rf, rt, doc in stored}
         if len(have) != len(stored):
             return f"{TABLE}: a row is there twice"
-        want = {(u, a): (o, b, orjson.loads(doc)) for u, o, a, b, doc in derive_figures(facts)}
+        index = TimelineIndex()
+        index.sync(facts)
+        want = {(u, a, f"as known from event {rf}"): (o, b, rt, orjson.loads(doc))
+                for u, o, a, b, rf, rt, doc in _stored(figure_history(facts, index, steps_of(facts), None))}
         found = first_difference(have, want)
         return None if found is None else f"{TABLE}: {found}"
 
@@ -230,6 +295,6 @@ class UnitFigures:
         """Every row of one unit: (valid_from, valid_to, its `ledger units --json` entry), in date order."""
         d = self.dialect
         rows = self.tables.connection().execute(
-            f"SELECT valid_from, valid_to, doc FROM {d.table(TABLE)} WHERE unit = {d.mark} ORDER BY valid_from",
-            (unit,)).fetchall()
+            f"SELECT valid_from, valid_to, doc FROM {d.table(TABLE)} WHERE unit = {d.mark} AND recorded_to = {d.mark} "
+            "ORDER BY valid_from", (unit, OPEN)).fetchall()
         return decode_rows(rows, self.codec.decode_doc)

@@ -70,7 +70,7 @@ def test_a_deleted_timeline_row_is_named_by_verify_and_never_served(bureau: Ledg
     before = answers(bureau, tmp_path)
     assert before["notes"] == ""
     Derived(bureau.store).run("DELETE FROM {timeline_people} WHERE person = 'T02' AND valid_from = '2022-04-18'")
-    verify_fails_with(bureau, "timeline_people: row T02 staff 2022-04-18 is missing")
+    verify_fails_with(bureau, "timeline_people: row T02 staff 2022-04-18 as known from event 25 is missing")
     after = answers(bureau, tmp_path)
     assert {k: after[k] for k in ("roster", "export", "report")} == {k: before[k] for k in ("roster", "export", "report")}
     assert "Note: the timeline's rows of every unit do not add up to their seal (rows removed, added or edited): " \
@@ -88,7 +88,7 @@ def test_an_edited_interval_is_named_by_verify_and_never_served(bureau: Ledger, 
     # Hide 公孙兰 from every roster after 2022-06-01: the dates are readable columns, even in an encrypted store.
     Derived(bureau.store).run("UPDATE {timeline_people} SET valid_to = '2022-06-01' WHERE person = 'T02' "
                               "AND valid_from = '2022-04-18'")
-    verify_fails_with(bureau, "timeline_people: row T02 staff 2022-04-18 differs")
+    verify_fails_with(bureau, "timeline_people: row T02 staff 2022-04-18 as known from event 25 differs")
     after = answers(bureau, tmp_path)
     assert after["roster"] == before["roster"] and "do not add up to their seal" in after["notes"]
     repaired(bureau)
