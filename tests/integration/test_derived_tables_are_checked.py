@@ -155,7 +155,7 @@ def test_edited_unit_figures_are_named_by_verify_and_rebuilt(bureau: Ledger) -> 
     table = Derived(bureau.store)
     (unit, start), *_ = table.run("SELECT unit, valid_from FROM {timeline_unit_figures} ORDER BY unit, valid_from")
     table.run("DELETE FROM {timeline_unit_figures} WHERE unit = ? AND valid_from = ?", unit, start)
-    verify_fails_with(bureau, f"timeline_unit_figures: row {unit} {str(start)[:10]} is missing")
+    verify_fails_with(bureau, f"timeline_unit_figures: row {unit} {str(start)[:10]} as known from event")
     repaired(bureau)
     assert bureau.ok("units", "--as-of", ON, "--json").stdout == units
 
