@@ -136,15 +136,21 @@ class Redactor:
 
     def _mask_people(self, s: str) -> str:
         pattern = self._people
-        if pattern is None or pattern.search(s) is None:
-            return s
-        out, at = [], 0
-        for m in pattern.finditer(s):
-            if inside_a_longer_word(s, m.start(), m.end()):
-                continue
-            out += [s[at:m.start()], "**"]
-            at = m.end()
-        return "".join([*out, s[at:]])
+        # A name spared inside a longer word (中心化 holds 心化) loses that word when a neighbour is masked (乙中 →
+        # **): judge again on the masked text until nothing changes, and as a last resort mask whatever matches.
+        for _ in range(5):
+            if pattern is None or pattern.search(s) is None:
+                return s
+            out, at = [], 0
+            for m in pattern.finditer(s):
+                if inside_a_longer_word(s, m.start(), m.end()):
+                    continue
+                out += [s[at:m.start()], "**"]
+                at = m.end()
+            if not out:
+                return s
+            s = "".join([*out, s[at:]])
+        return pattern.sub("**", s)
 
     def piece(self, p: Piece, mask_figures: bool) -> str:
         if p.kind == "figure":

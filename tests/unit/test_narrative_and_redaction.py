@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from exporters.narrative import NarrativeError, parse_narrative
@@ -81,6 +81,7 @@ _name = st.text(alphabet="区县局科室文化甲乙中心", min_size=2, max_si
 @settings(max_examples=300, deadline=None)
 @given(people=st.lists(_name, max_size=4), units=st.lists(_name, min_size=1, max_size=3),
        sections=st.lists(_name, max_size=3), filler=st.lists(st.text(alphabet="区局科的和，。年2", max_size=4), max_size=6))
+@example(people=["乙中", "心化"], units=["中中"], sections=[], filler=[])  # 心化 spared in 中心化, until 乙中 is masked
 def test_masked_text_contains_no_name(people, units, sections, filler) -> None:
     names = [*people, *units, *sections]
     text = "".join(a + b for a, b in zip(filler + [""] * len(names), names, strict=False)) + "".join(filler)
