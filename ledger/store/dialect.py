@@ -250,19 +250,16 @@ class SQLiteDialect(Dialect):
 
     @contextmanager
     def writers_turn(self) -> Iterator[None]:
-        """Hold the store-wide writers' lock: an advisory `flock` on `<store>.append-lock` (owner-only)."""
+        """Hold the store-wide writers' lock on `<store>.append-lock` (owner-only): `filelock`'s, an advisory lock
+        on every platform (`flock` on POSIX, `msvcrt` locking on Windows)."""
         path = self.config.path
         if path is None or str(path) == ":memory:":
             yield
             return
-        import fcntl
+        from filelock import FileLock
 
-        fd = os.open(f"{path}.append-lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with FileLock(f"{path}.append-lock", mode=0o600):
             yield
-        finally:
-            os.close(fd)  # closing releases the lock
 
     # --- reading eventsourcing's tables through its datastore -----------------------------------------------------
     def fetch(self, datastore: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
