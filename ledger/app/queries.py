@@ -86,6 +86,18 @@ class Queries:
         # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
         self.application = application
 
+    def _known_at(self, known_at: datetime | None) -> None:
+        """A moment before the ledger's first event has an empty answer: say so, and when that event was recorded
+        (a notice, which every reader prints beside its answer), so that an empty roster is not taken for news."""
+        if known_at is None:
+            return
+        first = self.span()["first_recorded"]
+        if first is not None and known_at < datetime.fromisoformat(first):
+            notice = (f"nothing was recorded by {known_at.isoformat()}: the ledger's first event was recorded at "
+                      f"{first}")
+            if notice not in self.application.notices:
+                self.application.notices.append(notice)
+
     # --- who is where ------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
         """The folded state on `on` (None: every fact), as known at `known_at` (None: now)."""
@@ -94,6 +106,7 @@ class Queries:
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
         """Who is on the establishment on `on`, in the `ledger roster --json` shape. As known now, from the
         materialised timeline; one unit as known at a moment, from the fold of the facts that can change it."""
+        self._known_at(known_at)
         if known_at is not None and unit is not None:
             return roster_view(unit_state(self.application, unit, on, known_at), on, known_at, unit)
         return self.application.roster(on, known_at, unit)
@@ -104,6 +117,7 @@ class Queries:
         As known now, read from the materialised unit figures (ledger.store.unit_figures) when they are as far as
         the events; as known at an earlier moment (or when they are behind), from the fold (the reference the
         figures are tested against)."""
+        self._known_at(known_at)
         if known_at is None and self.application.derived_current():
             figures = self.application.timeline.figures(on, unit)
             if unit is not None and not figures:
@@ -117,6 +131,7 @@ class Queries:
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
         """`roster` and `units` together (what the roster table shows): as known now, from the materialised timeline
         and unit figures; as known at a moment, from one fold."""
+        self._known_at(known_at)
         if known_at is None:
             return RosterOverview(self.roster(on, None, unit), self.units(on, None, unit))
         state = self.state(on, known_at)
@@ -126,6 +141,7 @@ class Queries:
     def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
         """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads (one unit's from the
         fold of the facts that can change it)."""
+        self._known_at(known_at)
         from ledger.io.roster_table import HEADERS, roster_rows
 
         if unit is None:
@@ -138,6 +154,7 @@ class Queries:
                      unit: str | None = None) -> list[tuple[str, list[list[str]]]]:
         """The roster on `on` in the cadre layout (三龄两历一身份): one (unit name, rows) per unit, rows in the columns
         of `ledger.io.roster_table.CADRE_HEADER` (the education groups as two columns each)."""
+        self._known_at(known_at)
         from ledger.io.roster_table import cadre_sheets
 
         state = self.state(on, known_at)
@@ -166,17 +183,20 @@ class Queries:
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape; for one unit,
         from the facts that can change it."""
+        self._known_at(known_at)
         facts = self.application.facts() if unit is None else unit_facts(self.application, unit)
         return diff(facts, start, end, unit, known_at)
 
     def person_timeline(self, person: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The person's unit and section, rank, posts and secondments as bars over time (`ledger.read.person_timeline`),
         read from the person's own facts (the store's fact index), as known at `known_at`."""
+        self._known_at(known_at)
         return person_timeline(person_facts(self.application, person), person, known_at)
 
     def unit_series(self, unit: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The unit's `units` figures on 31 December of each year (`ledger.read.unit_series`): as known now from the
         materialised figures; as known at `known_at`, derived from the facts that can change them."""
+        self._known_at(known_at)
         intervals = (self.application.timeline.figure_intervals(unit)
                      if known_at is None and self.application.derived_current()
                      else unit_intervals(self.application, unit, known_at))
@@ -224,6 +244,7 @@ class Queries:
         """The compliance findings: the state on `as_of`, and the facts effective from `since` (default: 1 January
         of `as_of`'s year); with `unit`, only those about it; with `known_at`, judged on what the ledger knew then
         (facts and retractions recorded by that moment). A bad rules file raises `RulesError`."""
+        self._known_at(known_at)
         since = since or date(as_of.year, 1, 1)
         rulebook = self.rulebook(rules_file)
         if unit is None:
@@ -242,6 +263,7 @@ class Queries:
                        as_of: date | None = None) -> YearlyFigures:
         """The figures of the yearly 选人用人工作报告 of `unit` (None: the top unit), counted on `as_of`
         (default: 31 December of `year`)."""
+        self._known_at(known_at)
         from ledger.app.yearly import unit_yearly_figures
 
         return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
@@ -249,6 +271,7 @@ class Queries:
     def selection(self, selection: str, known_at: datetime | None = None) -> dict[str, Any]:
         """One selection's path (动议 → … → 试用期满) with dates, in the `ledger selection show --json` shape;
         `NotFound` names the selections there are."""
+        self._known_at(known_at)
         from ledger.read.selection import selection_path
 
         return selection_path(self.application.facts(), selection, known_at)
