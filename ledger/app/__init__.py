@@ -20,6 +20,7 @@ from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
 from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
+    from ledger.app.corrections import correct
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
@@ -70,6 +71,7 @@ _LAZY = {
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
+    "correct": "ledger.app.corrections",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
 }
@@ -98,6 +100,8 @@ __all__ = [
     # the yearly report's ways in and out, and the post levels its sentences are ordered by
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",
+    # corrections in one step
+    "correct",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
 ]

@@ -149,6 +149,9 @@ class PersonnelLedger(Application):
         for n, i in enumerate(batch_order(drafted)):
             drafted[i].id = next_id + n
             lines[drafted[i].id] = new[i][0].line
+        for d, fields in new:  # a correction's retraction names the batch's corrected fact
+            if d.replaced_by is not None:
+                fields["replacement"] = drafted[d.replaced_by].id
         found = self._new_problems(facts, sorted(drafted, key=lambda f: f.id))
         if found:
             raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
