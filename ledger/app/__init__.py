@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
     from ledger.model.identity import mask_id_number
+    from ledger.model.parsing import ID_PATTERN
     from ledger.model.state import State
     from ledger.model.vocabulary import post_level_index
     from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
@@ -72,6 +73,7 @@ _LAZY = {
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
     "correct": "ledger.app.corrections",
+    "ID_PATTERN": "ledger.model.parsing",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
 }
@@ -100,8 +102,8 @@ __all__ = [
     # the yearly report's ways in and out, and the post levels its sentences are ordered by
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",
-    # corrections in one step
-    "correct",
+    # corrections in one step; ids as typed (a name where an id is asked is looked up)
+    "ID_PATTERN", "correct",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
 ]

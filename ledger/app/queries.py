@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ledger.app.names import Resolved, find, resolve_person, resolve_unit, unit_tree
 from ledger.app.rulebook import rulebook_for
 from ledger.app.subjects import (
     ledger_span,
@@ -26,6 +27,7 @@ from ledger.app.subjects import (
 )
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
+from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
 from ledger.read.person_timeline import person_timeline
@@ -85,6 +87,7 @@ class Queries:
     def __init__(self, application: PersonnelLedger):
         # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
         self.application = application
+        self._names: State | None = None
 
     def _known_at(self, known_at: datetime | None) -> None:
         """A moment before the ledger's first event has an empty answer: say so, and when that event was recorded
@@ -168,6 +171,31 @@ class Queries:
         if unit not in state.units:
             raise NotFound(no_unit(unit, on, state.units))
         return [unit]
+
+    # --- by name ------------------------------------------------------------------------------------------------
+    def find(self, text: str, on: date | None = None) -> dict[str, Any]:
+        """Everyone and every unit `text` may mean on `on` (None: everyone the ledger ever named), in the
+        `ledger find --json` shape: by name, pinyin initials, id, or their unit's name or code."""
+        return find(self.state(on), text, on)
+
+    def resolve_person(self, text: str) -> Resolved:
+        """The id of the person a clerk typed (a name: the one person ever recorded under it; an id: itself).
+        Several people of that name are `Refused`, listing them; none is `NotFound`."""
+        return resolve_person(self._all_state(), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+
+    def resolve_unit(self, text: str) -> Resolved:
+        """The code of the unit a clerk typed (its name, or its code), as `resolve_person` does for people."""
+        return resolve_unit(self._all_state(), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+
+    def _all_state(self) -> State:
+        """The state after every fact (everyone ever named), folded once for this reader's name look-ups."""
+        if self._names is None:
+            self._names = self.state()
+        return self._names
+
+    def org_tree(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """`units(on)` in tree order, each with its `depth` (`ledger org list`): the same figures, not counted again."""
+        return unit_tree(self.units(on, known_at))
 
     # --- what happened -------------------------------------------------------------------------------------------
     def log(self, where: LogFilter | None = None) -> list[Fact]:
