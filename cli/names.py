@@ -9,6 +9,7 @@ without opening the store.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -41,8 +42,43 @@ def _resolver(kind: str, writing: bool) -> Any:
     return resolve
 
 
+class Completing(click.ParamType):
+    """Text, as click's STRING, that the shell completes: a person's id (or name), a unit's code (or name), a rank.
+    Ids and names are read from the store the command line names (`--store`, else $LEDGER_STORE, else
+    ./ledger.sqlite3), opened read-only; no store, no completions."""
+
+    name = "text"
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return click.STRING.convert(value, param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        if self.kind == "rank":
+            from ledger.app import LADDERS
+
+            return [CompletionItem(r) for ladder in LADDERS.values() for r in ladder if r.startswith(incomplete)]
+        try:
+            from ledger.app import Queries, open_ledger
+
+            app = open_ledger(ctx.find_root().params.get("store") or os.environ.get("LEDGER_STORE"), read_only=True)
+            try:
+                known = Queries(app).known_ids(self.kind)
+            finally:
+                app.close()
+        except Exception:  # completing must never fail the shell: no store, no answer
+            return []
+        return ([CompletionItem(i, help=name) for i, name in known if i.startswith(incomplete)]
+                + [CompletionItem(name, help=i) for i, name in known if incomplete and name.startswith(incomplete)])
+
+
 def accept_names(commands: Iterable[click.Command], writing: bool = False) -> None:
-    """Let the person and unit parameters of `commands` (and of their sub-commands) take a name."""
+    """Let the person and unit parameters of `commands` (and of their sub-commands) take a name, and the shell
+    complete them (and ranks)."""
     for command in commands:
         if isinstance(command, click.Group):
             accept_names(command.commands.values(), writing)
@@ -51,6 +87,8 @@ def accept_names(commands: Iterable[click.Command], writing: bool = False) -> No
             kind = "person" if param.name in PERSON_PARAMS else "unit" if param.name in UNIT_PARAMS else None
             if kind is not None and param.callback is None and param.nargs == 1:
                 param.callback = _resolver(kind, writing)
+            if (kind or param.name == "rank") and param.type is click.STRING:
+                param.type = Completing(kind or "rank")
 
 
 @click.command("find")

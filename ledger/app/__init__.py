@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
 from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
-from ledger.model.vocabulary import HIRE_MODES
+from ledger.model.vocabulary import HIRE_MODES, LADDERS
 
 if TYPE_CHECKING:
     from ledger.app.corrections import correct
@@ -90,7 +90,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     # eager
-    "EVENT_TYPES", "HIRE_MODES", "EventType", "Field", "LedgerError", "NotFound", "Problem", "Refused", "StoreError",
+    "EVENT_TYPES", "HIRE_MODES", "LADDERS", "EventType", "Field", "LedgerError", "NotFound", "Problem", "Refused", "StoreError",
     "Verb",
     # on first use
     "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",

@@ -187,6 +187,14 @@ class Queries:
         """The code of the unit a clerk typed (its name, or its code), as `resolve_person` does for people."""
         return resolve_unit(self._all_state(), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
 
+    def known_ids(self, kind: str) -> list[tuple[str, str]]:
+        """Every person's id and name ("person": assistants too) or every unit's code and name ("unit") the ledger
+        ever named: what the shell completes."""
+        state = self._all_state()
+        if kind == "unit":
+            return [(u.unit, u.name) for u in state.units.values()]
+        return [(p.person, p.name) for p in (*state.people.values(), *state.assistants.values())]
+
     def _all_state(self) -> State:
         """The state after every fact (everyone ever named), folded once for this reader's name look-ups."""
         if self._names is None:
