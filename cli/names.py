@@ -27,14 +27,19 @@ STATUS = {"active": "在岗", "seconded": "借调/交流", "left": "已离开", 
 
 def _resolver(kind: str, writing: bool) -> Any:
     def resolve(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from ledger.app import ID_PATTERN, Queries
+        from ledger.app import ID_PATTERN, NotFound, Queries
 
         if value is None or not isinstance(value, str) or ID_PATTERN.fullmatch(value):
             return value  # an id: as typed, and the store is not opened for it
         session = ctx.find_object(Session)
         # A recording command resolves in the ledger it will write to (opening it once); a reader, read-only.
         queries = Queries(session.app) if writing else session.queries
-        found = queries.resolve_person(value) if kind == "person" else queries.resolve_unit(value)
+        try:
+            found = queries.resolve_person(value) if kind == "person" else queries.resolve_unit(value)
+        except NotFound:
+            if writing and isinstance(param, click.Argument):
+                return value  # the subject a hire, an engagement or a unit records may be new: the ledger judges it
+            raise
         if found.said:
             echo(found.said, err=True)
         return found.id
