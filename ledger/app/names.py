@@ -51,7 +51,7 @@ class Match:
         return (self.unit_name or self.unit) + (f" {self.section}" if self.section else "")
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
     """A name as compared: without spaces (张 三 is 张三), letters in lower case."""
     return "".join(text.split()).lower()
 
@@ -82,12 +82,12 @@ def find(state: State, text: str, on: date | None = None) -> dict[str, Any]:
     """Everyone and every unit `text` may mean, in the `ledger find --json` shape: people whose name holds it, whose
     pinyin (initials or full) begins with it, whose id holds it, or who belong to a unit it names; units whose name
     holds it or whose code it is."""
-    key = _key(text)
-    units = [u for u in state.units.values() if key and (key in _key(u.name) or key == u.unit.lower())]
+    key = name_key(text)
+    units = [u for u in state.units.values() if key and (key in name_key(u.name) or key == u.unit.lower())]
     unit_codes = {u.unit for u in units}
     people = []
     for m in _everyone(state):
-        hit = key and (key in _key(m.name) or key in m.person.lower() or m.unit in unit_codes)
+        hit = key and (key in name_key(m.name) or key in m.person.lower() or m.unit in unit_codes)
         if not hit and key.isascii() and key.isalpha():
             initials, full = _initials(m.name)
             hit = initials.startswith(key) or full.startswith(key)
@@ -112,8 +112,8 @@ def resolve_person(state: State, text: str) -> Resolved:
     """The id of the person (or assistant) `text` names; an id-shaped text is used as it is."""
     if ID_PATTERN.fullmatch(text):
         return Resolved(text)
-    key = _key(text)  # the whole name: a part of one (a surname) is `ledger find`'s, never a command's subject
-    found = [m for m in _everyone(state) if _key(m.name) == key]
+    key = name_key(text)  # the whole name: a part of one (a surname) is `ledger find`'s, never a command's subject
+    found = [m for m in _everyone(state) if name_key(m.name) == key]
     return _pick([(m.person, f"{m.name}，{m.where}") for m in found], text, "people",
                  f"no person '{text}' in the ledger (no id, and no one of that name)")
 
@@ -123,9 +123,9 @@ def resolve_unit(state: State, text: str) -> Resolved:
     区文化馆); a code-shaped text is used as it is."""
     if ID_PATTERN.fullmatch(text):
         return Resolved(text)
-    key = _key(text)
+    key = name_key(text)
     units = list(state.units.values())
-    found = [u for u in units if _key(u.name) == key] or [u for u in units if key and key in _key(u.name)]
+    found = [u for u in units if name_key(u.name) == key] or [u for u in units if key and key in name_key(u.name)]
     return _pick([(u.unit, u.name) for u in found], text, "units", no_unit(text, "any date", state.units))
 
 

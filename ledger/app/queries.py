@@ -10,15 +10,17 @@ What may be *recorded* is not here: that is the application's (`PersonnelLedger.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledger.app.names import Resolved, find, resolve_person, resolve_unit, unit_tree
+from ledger.app.names import Resolved, find, name_key, resolve_person, resolve_unit, unit_tree
 from ledger.app.rulebook import rulebook_for
 from ledger.app.subjects import (
     ledger_span,
+    named_state,
     person_facts,
     person_history,
     unit_facts,
@@ -87,7 +89,6 @@ class Queries:
     def __init__(self, application: PersonnelLedger):
         # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
         self.application = application
-        self._names: State | None = None
 
     def _known_at(self, known_at: datetime | None) -> None:
         """A moment before the ledger's first event has an empty answer: say so, and when that event was recorded
@@ -181,25 +182,31 @@ class Queries:
     def resolve_person(self, text: str) -> Resolved:
         """The id of the person a clerk typed (a name: the one person ever recorded under it; an id: itself).
         Several people of that name are `Refused`, listing them; none is `NotFound`."""
-        return resolve_person(self._all_state(), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+        if ID_PATTERN.fullmatch(text):
+            return Resolved(text)
+        key = name_key(text)
+        return resolve_person(self._named_state(lambda name: name_key(name) == key), text)
 
     def resolve_unit(self, text: str) -> Resolved:
         """The code of the unit a clerk typed (its name, or its code), as `resolve_person` does for people."""
-        return resolve_unit(self._all_state(), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+        return resolve_unit(self._named_state(None), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
 
     def known_ids(self, kind: str) -> list[tuple[str, str]]:
         """Every person's id and name ("person": assistants too) or every unit's code and name ("unit") the ledger
         ever named: what the shell completes."""
-        state = self._all_state()
         if kind == "unit":
-            return [(u.unit, u.name) for u in state.units.values()]
+            return [(u.unit, u.name) for u in self._named_state(None).units.values()]
+        index = self.application.timeline.fact_index
+        if index.complete(self.application.stream.top()):
+            return list(dict(index.person_names()).items())
+        state = self.state()
         return [(p.person, p.name) for p in (*state.people.values(), *state.assistants.values())]
 
-    def _all_state(self) -> State:
-        """The state after every fact (everyone ever named), folded once for this reader's name look-ups."""
-        if self._names is None:
-            self._names = self.state()
-        return self._names
+    def _named_state(self, same_name: Callable[[str], bool] | None) -> State:
+        """The units and the people recorded under the names `same_name` accepts, after every fact: through the fact
+        index when it is current (a city is not folded for a name), else from the fold of everything."""
+        found = named_state(self.application, same_name)
+        return found if found is not None else self.state()
 
     def org_tree(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
         """`units(on)` in tree order, each with its `depth` (`ledger org list`): the same figures, not counted again."""

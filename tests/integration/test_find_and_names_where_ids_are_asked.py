@@ -88,3 +88,20 @@ def test_ids_are_used_without_a_name_look_up(sqlite_ledger, write_jsonl):
                                                                        rank="二级主任科员")])))
     r = sqlite_ledger.ok("history", "S04")
     assert "→" not in r.stderr
+
+
+def test_names_resolve_alike_when_the_derived_tables_are_behind(sqlite_ledger, write_jsonl):
+    """Names are looked up through the store's index of facts; a reader finding it behind folds the events."""
+    from tests.store_tables import Table
+
+    sqlite_ledger.ok("import", str(write_jsonl(small_bureau() + year_2022())))
+    indexed = sqlite_ledger.ok("history", "司马光", "--json")
+    completion = sqlite_ledger.ok("find", "司马光", "--json").stdout
+    top = len(sqlite_ledger.json("log")) + 1
+    Table(sqlite_ledger.store).run("UPDATE report_tracking SET position = ?", top - 1)
+    folded = sqlite_ledger.ok("history", "司马光", "--json")
+    assert "index of facts is behind" in folded.stderr  # the fold answered
+    assert folded.stdout == indexed.stdout and "司马光 → S04" in folded.stderr
+    assert sqlite_ledger.ok("find", "司马光", "--json").stdout == completion
+    r = sqlite_ledger("roster", "--unit", "区检验检测中心", "--as-of", "2022-12-31")
+    assert r.exit_code == 0 and "区检验检测中心 → JC" in r.stderr
