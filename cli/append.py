@@ -78,7 +78,9 @@ def event_command(t: EventType) -> click.Command:
             params.append(click.Option([opt, spec.name], required=spec.required,
                                        metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help))
     params.append(dry_run_option())
-    doc = f"{verb.summary}\n\nPrints the new event's id.\n\n\b\nExample:\n    {verb.example}"
+    prints = ("Several EVENT_IDs are retracted in one batch, all or nothing; prints the new events' ids, one a line."
+              if many else "Prints the new event's id.")
+    doc = f"{verb.summary}\n\n{prints}\n\n\b\nExample:\n    {verb.example}"
     return click.Command(verb.command, callback=partial(record_one, t), params=params, help=doc,
                          short_help=verb.summary.split(" (")[0].rstrip("."))
 
