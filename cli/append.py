@@ -87,7 +87,7 @@ def event_command(t: EventType) -> click.Command:
 
 @click.group("org")
 def org() -> None:
-    """Record the organisation's structure: units, sections, 编制 and 领导职数."""
+    """Record the organisation's structure: units, sections, 编制 and 领导职数 (`ledger org list` shows the tree)."""
 
 
 @click.group("selection")
