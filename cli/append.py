@@ -34,7 +34,8 @@ def record_one(t: EventType, **kwargs: Any) -> None:
     subjects = fields.pop(t.verb.argument)
     drafts = [Draft(t.name, {t.verb.argument: s, **fields})
               for s in (subjects if isinstance(subjects, tuple) else (subjects,))]
-    report(record(session.app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run), dry_run)
+    app = session.trial if dry_run else session.app  # a dry run opens the store read-only
+    report(record(app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run), dry_run)
 
 
 def report(done: Recorded, dry_run: bool) -> None:

@@ -3,8 +3,8 @@ and unit parameters take a name (`accept_names`).
 
 The hook sets a callback on each parameter named `person`, `unit`, `to_unit` or `parent` of every command: a name
 is turned into its id by `Queries.resolve_person`/`resolve_unit` (a unique match is used and said on stderr,
-several are refused listing them, none is "no person …"). Ids are used as typed,
-without opening the store.
+several are refused listing them, none is "no person …"), in the store opened read-only. Ids are used as typed,
+without opening the store. `writing` marks recording commands, whose own subject (a hire's person) may be new.
 """
 
 from __future__ import annotations
@@ -27,16 +27,14 @@ STATUS = {"active": "在岗", "seconded": "借调/交流", "left": "已离开", 
 
 def _resolver(kind: str, writing: bool) -> Any:
     def resolve(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from ledger.app import ID_PATTERN, NotFound, Queries
+        from ledger.app import ID_PATTERN, NoLedger, NotFound
 
         if value is None or not isinstance(value, str) or ID_PATTERN.fullmatch(value):
             return value  # an id: as typed, and the store is not opened for it
-        session = ctx.find_object(Session)
-        # A recording command resolves in the ledger it will write to (opening it once); a reader, read-only.
-        queries = Queries(session.app) if writing else session.queries
+        queries = ctx.find_object(Session).queries  # read-only: a name is looked up, never written
         try:
             found = queries.resolve_person(value) if kind == "person" else queries.resolve_unit(value)
-        except NotFound:
+        except (NotFound, NoLedger):
             if writing and isinstance(param, click.Argument):
                 return value  # the subject a hire, an engagement or a unit records may be new: the ledger judges it
             raise

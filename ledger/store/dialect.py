@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-from ledger.model.errors import StoreError
+from ledger.model.errors import NoLedger, StoreError
 from ledger.store.config import StoreConfig
 
 StoredRow = tuple[int, str, bytes]  # (version in the stream, topic, stored bytes)
@@ -29,9 +29,9 @@ PAGE = 5000  # rows fetched at a time by a streaming scan
 READ_ONLY_SESSION = "-c default_transaction_read_only=on"  # PostgreSQL: every transaction of the session reads only
 
 
-def no_ledger(where: str, why: str = "") -> StoreError:
+def no_ledger(where: str, why: str = "") -> NoLedger:
     """The one wording of "there is no ledger there" (a read never creates one)."""
-    return StoreError(f"no ledger at {where}{why}: check --store (or $LEDGER_STORE); a ledger is created by the "
+    return NoLedger(f"no ledger at {where}{why}: check --store (or $LEDGER_STORE); a ledger is created by the "
                       "first event recorded into it, never by a read")
 
 

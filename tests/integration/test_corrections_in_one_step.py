@@ -105,3 +105,26 @@ def test_every_recording_command_takes_dry_run():
     for command in recording:
         dry = [p for p in command.params if p.name == "dry_run"]
         assert dry and dry[0].help, command.name
+
+
+def test_a_dry_run_opens_the_store_for_reading_only(bureau):
+    """Not an event, not a derived table's row, not a lock: the store's content is as it was."""
+    from tests.safety import fingerprint
+
+    before = fingerprint(bureau.store)
+    bureau.ok("promote", "司马光", "--rank", "一级主任科员", "--effective", "2024-03-01", "--dry-run")
+    bureau.ok("retract", str(event_id(bureau, "S04", "transferred")), "--reason", "x", "--dry-run")
+    bureau.ok("correct", str(event_id(bureau, "S04", "hired")), "--birth-date", "1988-03-13", "--reason", "x",
+              "--dry-run")
+    assert fingerprint(bureau.store) == before
+
+
+def test_a_dry_run_before_the_first_event_makes_no_store(tmp_path):
+    from tests.conftest import Ledger
+
+    store = tmp_path / "new" / "ledger.sqlite3"
+    store.parent.mkdir()
+    r = Ledger(str(store)).ok("org", "unit", "JU", "--name", "区文化和旅游局", "--kind", "机关",
+                              "--effective", "2019-01-01", "--dry-run")
+    assert "would record 2: unit_established" in r.stdout
+    assert list(store.parent.iterdir()) == []
