@@ -137,10 +137,12 @@ def unit_tree(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for u in units:
         children.setdefault(u["parent"] if u["parent"] in codes else None, []).append(u)
     out: list[dict[str, Any]] = []
+    placed: set[str] = set()
 
     def walk(parent: str | None, depth: int) -> None:
         for u in children.get(parent, []):
-            if all(u["unit"] != o["unit"] for o in out):  # a unit is placed once, whatever the data says
+            if u["unit"] not in placed:  # a unit is placed once, whatever the data says
+                placed.add(u["unit"])
                 out.append({**u, "depth": depth})
                 walk(u["unit"], depth + 1)
 
