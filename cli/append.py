@@ -8,7 +8,7 @@ place (the event types' declarations in `ledger.model`).
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,25 +17,58 @@ from cli.output import echo
 from cli.session import Session
 from ledger.app import EVENT_TYPES, EventType
 
+if TYPE_CHECKING:
+    from ledger.app import Recorded
+
 METAVARS = {"date": "DATE", "int": "N", "YearMonth": "YYYY.MM", "IdNumber": "ID"}
 
 
 def record_one(t: EventType, **kwargs: Any) -> None:
-    """Record one event of type `t` from the command's options; print its id and any findings it introduces."""
+    """Record one event of type `t` from the command's options (one per id given to `retract`, in one batch);
+    print the new ids and any findings it introduces, or, with --dry-run, what would be recorded."""
     from ledger.app import Draft, record
 
     session = click.get_current_context().find_object(Session)
+    dry_run = kwargs.pop("dry_run", False)
     fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
-    done = record(session.app, [Draft(t.name, fields)], actor=session.actor, strict=session.strict)
-    echo(done.ids[0])
+    subjects = fields.pop(t.verb.argument)
+    drafts = [Draft(t.name, {t.verb.argument: s, **fields})
+              for s in (subjects if isinstance(subjects, tuple) else (subjects,))]
+    app = session.trial if dry_run else session.app  # a dry run opens the store read-only
+    report(record(app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run), dry_run)
+
+
+def report(done: Recorded, dry_run: bool) -> None:
+    """What every append command prints: the new ids, one a line; with --dry-run, each event that would be recorded
+    (with the id it would get) and that nothing was written. Then the findings, as warnings on stderr."""
+    from ledger.app import fact_json
+
+    if dry_run:
+        for f in done.facts:
+            shown = fact_json(f)
+            detail = ", ".join(f"{k}={v}" for k, v in shown.items()
+                               if v is not None and k not in ("id", "event", "effective", "recorded", "actor"))
+            echo(f"would record {f.id}: {f.event} effective {f.effective}: {detail}")
+        echo(f"Dry run: {done.count} event{'s' if done.count != 1 else ''} validated, nothing written", err=True)
+    else:
+        for i in done.ids:
+            echo(i)
     warn_findings(done.findings)
+
+
+def dry_run_option() -> click.Option:
+    """Every append command's --dry-run (one instance per command)."""
+    return click.Option(["--dry-run"], is_flag=True,
+                        help="Validate and show what would be recorded and the findings; write nothing.")
 
 
 def event_command(t: EventType) -> click.Command:
     """The command that records events of type `t`, with its declared argument, options, help and example."""
     verb = t.verb
     argument = "EVENT_ID" if verb.argument == "target" else verb.argument.upper()
-    params: list[click.Parameter] = [click.Argument([verb.argument], metavar=argument)]
+    many = verb.argument == "target"  # `ledger retract 57 58 …`: several events retracted in one batch
+    params: list[click.Parameter] = [click.Argument([verb.argument], metavar=argument + (" …" if many else ""),
+                                                    nargs=-1 if many else 1, required=True)]
     for spec in t.all_fields:
         if spec.name == verb.argument:
             continue
@@ -45,14 +78,17 @@ def event_command(t: EventType) -> click.Command:
         else:
             params.append(click.Option([opt, spec.name], required=spec.required,
                                        metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help))
-    doc = f"{verb.summary}\n\nPrints the new event's id.\n\n\b\nExample:\n    {verb.example}"
+    params.append(dry_run_option())
+    prints = ("Several EVENT_IDs are retracted in one batch, all or nothing; prints the new events' ids, one a line."
+              if many else "Prints the new event's id.")
+    doc = f"{verb.summary}\n\n{prints}\n\n\b\nExample:\n    {verb.example}"
     return click.Command(verb.command, callback=partial(record_one, t), params=params, help=doc,
                          short_help=verb.summary.split(" (")[0].rstrip("."))
 
 
 @click.group("org")
 def org() -> None:
-    """Record the organisation's structure: units, sections, 编制 and 领导职数."""
+    """Record the organisation's structure: units, sections, 编制 and 领导职数 (`ledger org list` shows the tree)."""
 
 
 @click.group("selection")

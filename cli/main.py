@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import append, audit, check, demo, export, imports, query, selection, serve  # noqa: F401 (selection: `show`)
+from cli import append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
 from cli.output import echo, printable
 from cli.session import Session
 
@@ -92,10 +92,15 @@ COMMANDS: tuple[click.Command, ...] = (
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
-    audit.rebuild,
+    audit.rebuild, correct.correct, names.find,
 )
+append.org.add_command(names.org_list)
 for command in COMMANDS:
     cli.add_command(command)
+# A person's or a unit's name is taken wherever its id or code is asked; recording commands look it up in the
+# ledger they write to.
+names.accept_names((*append.COMMANDS, imports.import_roster, imports.import_lrmx), writing=True)
+names.accept_names(c for c in COMMANDS if c not in (*append.COMMANDS, imports.import_roster, imports.import_lrmx))
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -20,6 +20,7 @@ class Session:
     _app: PersonnelLedger | None = field(default=None, repr=False)
     _reader: PersonnelLedger | None = field(default=None, repr=False)
     _queries: Queries | None = field(default=None, repr=False)
+    _trial: PersonnelLedger | None = field(default=None, repr=False)
 
     @property
     def app(self) -> PersonnelLedger:
@@ -29,6 +30,18 @@ class Session:
 
             self._app = open_ledger(self.store)
         return self._app
+
+    @property
+    def trial(self) -> PersonnelLedger:
+        """The ledger a --dry-run validates against, opened so that nothing is written: the store read-only (an
+        empty ledger, in a temporary folder, where there is none yet); the recording ledger if already open."""
+        if self._app is not None:
+            return self._app
+        if self._trial is None:
+            from ledger.app import open_trial
+
+            self._trial = open_trial(self.store)
+        return self._trial
 
     @property
     def queries(self) -> Queries:
@@ -45,7 +58,7 @@ class Session:
     @property
     def notices(self) -> list[str]:
         """What the ledgers opened have to say about how their answers were found (printed after the command)."""
-        return [n for app in (self._app, self._reader) if app is not None for n in app.notices]
+        return [n for app in (self._app, self._reader, self._trial) if app is not None for n in app.notices]
 
     def use(self, app: PersonnelLedger) -> None:
         """Work on a ledger opened elsewhere (the demo builds its own), closing the one this session opened."""
@@ -54,8 +67,8 @@ class Session:
 
     def close(self) -> None:
         """Release the store (a PostgreSQL connection pool): in-process callers run many commands."""
-        for app in (self._app, self._reader):
+        for app in (self._app, self._reader, self._trial):
             if app is not None:
                 app.close()
-        self._app = self._reader = None
+        self._app = self._reader = self._trial = None
         self._queries = None

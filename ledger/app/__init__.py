@@ -15,15 +15,16 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError
+from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError
 from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
-from ledger.model.vocabulary import HIRE_MODES
+from ledger.model.vocabulary import HIRE_MODES, LADDERS
 
 if TYPE_CHECKING:
+    from ledger.app.corrections import correct
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
-    from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger
+    from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
     from ledger.app.outputs import check_output, write_output
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import (
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
     from ledger.model.identity import mask_id_number
+    from ledger.model.parsing import ID_PATTERN
     from ledger.model.state import State
     from ledger.model.vocabulary import post_level_index
     from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 
 # Imported on first use: name -> the module that holds it.
 _LAZY = {
-    "PersonnelLedger": "ledger.app.ledger", "open_ledger": "ledger.app.ledger", "default_actor": "ledger.app.ledger",
+    "PersonnelLedger": "ledger.app.ledger", "open_ledger": "ledger.app.ledger", "open_trial": "ledger.app.ledger", "default_actor": "ledger.app.ledger",
     "Queries": "ledger.app.queries", "Findings": "ledger.app.queries", "RosterOverview": "ledger.app.queries",
     "RosterSheet": "ledger.app.queries",
     "Recorded": "ledger.app.recording", "ProgressFactory": "ledger.app.recording", "record": "ledger.app.recording",
@@ -70,6 +72,8 @@ _LAZY = {
     "Verification": "ledger.store.integrity",
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
+    "correct": "ledger.app.corrections",
+    "ID_PATTERN": "ledger.model.parsing",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
 }
@@ -86,7 +90,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     # eager
-    "EVENT_TYPES", "HIRE_MODES", "EventType", "Field", "LedgerError", "NotFound", "Problem", "Refused", "StoreError",
+    "EVENT_TYPES", "HIRE_MODES", "LADDERS", "EventType", "Field", "LedgerError", "NoLedger", "NotFound", "Problem", "Refused", "StoreError",
     "Verb",
     # on first use
     "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
@@ -98,6 +102,8 @@ __all__ = [
     # the yearly report's ways in and out, and the post levels its sentences are ordered by
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",
+    # corrections in one step; ids as typed (a name where an id is asked is looked up)
+    "ID_PATTERN", "correct", "open_trial",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
 ]

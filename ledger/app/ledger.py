@@ -15,6 +15,8 @@ from __future__ import annotations
 import getpass
 import os
 import random
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -28,7 +30,7 @@ from eventsourcing.utils import Environment
 
 from ledger.app.failures import explain_failure
 from ledger.fold.walk import batch_order, validate
-from ledger.model.errors import LedgerError, NotFound, Problem, Refused, StoreError, no_unit
+from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, no_unit
 from ledger.model.facts import Draft, Fact
 from ledger.model.parsing import parse_fields
 from ledger.model.state import State
@@ -84,6 +86,7 @@ class PersonnelLedger(Application):
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
         self._timeline: Timeline | None = None
         self.notices: list[str] = []  # what a reader should know about how an answer was found
+        self.on_close: list[Callable[[], None]] = []  # done after the store is closed
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         """eventsourcing's factory; opened for reading, its PostgreSQL sessions are read-only (the pool's
@@ -149,6 +152,9 @@ class PersonnelLedger(Application):
         for n, i in enumerate(batch_order(drafted)):
             drafted[i].id = next_id + n
             lines[drafted[i].id] = new[i][0].line
+        for d, fields in new:  # a correction's retraction names the batch's corrected fact
+            if d.replaced_by is not None:
+                fields["replacement"] = drafted[d.replaced_by].id
         found = self._new_problems(facts, sorted(drafted, key=lambda f: f.id))
         if found:
             raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
@@ -336,6 +342,9 @@ class PersonnelLedger(Application):
             self._timeline.close()
         self.dialect.close()
         super().close()
+        for then in self.on_close:  # e.g. a dry run's temporary ledger removed
+            then()
+        self.on_close.clear()
 
     def history(self, person: str) -> list[Fact]:
         """Every fact about a person (retracted ones included), and the retractions of them, in effective order."""
@@ -379,4 +388,20 @@ def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = Non
     return app
 
 
-__all__ = ["Draft", "PersonnelLedger", "default_actor", "open_ledger", "Refused"]
+def open_trial(store: str | None = None, extra_env: dict[str, str] | None = None) -> PersonnelLedger:
+    """The ledger a dry run validates against, opened so that nothing can be written: the store read-only, or,
+    where it holds no ledger yet, an empty ledger in a temporary folder, removed when it is closed."""
+    try:
+        return open_ledger(store, extra_env, read_only=True)
+    except NoLedger:
+        folder = tempfile.mkdtemp(prefix="ledger-dry-run-")
+        try:
+            app = open_ledger(os.path.join(folder, "ledger.sqlite3"), extra_env)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        app.on_close.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+        return app
+
+
+__all__ = ["Draft", "PersonnelLedger", "default_actor", "open_ledger", "open_trial", "Refused"]

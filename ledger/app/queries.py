@@ -10,14 +10,17 @@ What may be *recorded* is not here: that is the application's (`PersonnelLedger.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ledger.app.names import Resolved, find, name_key, resolve_person, resolve_unit, unit_tree
 from ledger.app.rulebook import rulebook_for
 from ledger.app.subjects import (
     ledger_span,
+    named_state,
     person_facts,
     person_history,
     unit_facts,
@@ -26,6 +29,7 @@ from ledger.app.subjects import (
 )
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
+from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
 from ledger.read.person_timeline import person_timeline
@@ -86,6 +90,18 @@ class Queries:
         # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
         self.application = application
 
+    def _known_at(self, known_at: datetime | None) -> None:
+        """A moment before the ledger's first event has an empty answer: say so, and when that event was recorded
+        (a notice, which every reader prints beside its answer), so that an empty roster is not taken for news."""
+        if known_at is None:
+            return
+        first = self.span()["first_recorded"]
+        if first is not None and known_at < datetime.fromisoformat(first):
+            notice = (f"nothing was recorded by {known_at.isoformat()}: the ledger's first event was recorded at "
+                      f"{first}")
+            if notice not in self.application.notices:
+                self.application.notices.append(notice)
+
     # --- who is where ------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
         """The folded state on `on` (None: every fact), as known at `known_at` (None: now)."""
@@ -95,6 +111,7 @@ class Queries:
         """Who is on the establishment on `on`, in the `ledger roster --json` shape: from the materialised timeline
         (as known now or at a moment) when it holds every event; otherwise one unit as known at a moment from the
         fold of the facts that can change it."""
+        self._known_at(known_at)
         if known_at is not None and unit is not None and not self.application.derived_current():
             return roster_view(unit_state(self.application, unit, on, known_at), on, known_at, unit)
         return self.application.roster(on, known_at, unit)
@@ -105,6 +122,7 @@ class Queries:
         Read from the materialised unit figures (ledger.store.unit_figures) when they are as far as the events — as
         known at an earlier moment too, from the beliefs their rows record; otherwise from the fold (the reference
         the figures are tested against)."""
+        self._known_at(known_at)
         at = self.application.known_position(known_at) if self.application.derived_current() else -1
         if at is None or at >= 0:
             figures = self.application.timeline.figures(on, unit, at)
@@ -121,6 +139,7 @@ class Queries:
         """`roster` and `units` together (what the roster table shows): from the materialised timeline and unit
         figures when they hold every event (as known now or at a moment); otherwise, as known at a moment, from one
         fold."""
+        self._known_at(known_at)
         if known_at is None or self.application.derived_current():
             return RosterOverview(self.roster(on, known_at, unit), self.units(on, known_at, unit))
         state = self.state(on, known_at)
@@ -130,6 +149,7 @@ class Queries:
     def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
         """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads (one unit's from the
         fold of the facts that can change it)."""
+        self._known_at(known_at)
         from ledger.io.roster_table import HEADERS, roster_rows
 
         if unit is None:
@@ -142,6 +162,7 @@ class Queries:
                      unit: str | None = None) -> list[tuple[str, list[list[str]]]]:
         """The roster on `on` in the cadre layout (三龄两历一身份): one (unit name, rows) per unit, rows in the columns
         of `ledger.io.roster_table.CADRE_HEADER` (the education groups as two columns each)."""
+        self._known_at(known_at)
         from ledger.io.roster_table import cadre_sheets
 
         state = self.state(on, known_at)
@@ -155,6 +176,45 @@ class Queries:
         if unit not in state.units:
             raise NotFound(no_unit(unit, on, state.units))
         return [unit]
+
+    # --- by name ------------------------------------------------------------------------------------------------
+    def find(self, text: str, on: date | None = None) -> dict[str, Any]:
+        """Everyone and every unit `text` may mean on `on` (None: everyone the ledger ever named), in the
+        `ledger find --json` shape: by name, pinyin initials, id, or their unit's name or code."""
+        return find(self.state(on), text, on)
+
+    def resolve_person(self, text: str) -> Resolved:
+        """The id of the person a clerk typed (a name: the one person ever recorded under it; an id: itself).
+        Several people of that name are `Refused`, listing them; none is `NotFound`."""
+        if ID_PATTERN.fullmatch(text):
+            return Resolved(text)
+        key = name_key(text)
+        return resolve_person(self._named_state(lambda name: name_key(name) == key), text)
+
+    def resolve_unit(self, text: str) -> Resolved:
+        """The code of the unit a clerk typed (its name, or its code), as `resolve_person` does for people."""
+        return resolve_unit(self._named_state(None), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+
+    def known_ids(self, kind: str) -> list[tuple[str, str]]:
+        """Every person's id and name ("person": assistants too) or every unit's code and name ("unit") the ledger
+        ever named: what the shell completes."""
+        if kind == "unit":
+            return [(u.unit, u.name) for u in self._named_state(None).units.values()]
+        index = self.application.timeline.fact_index
+        if index.complete(self.application.stream.top()):
+            return list(dict(index.person_names()).items())
+        state = self.state()
+        return [(p.person, p.name) for p in (*state.people.values(), *state.assistants.values())]
+
+    def _named_state(self, same_name: Callable[[str], bool] | None) -> State:
+        """The units and the people recorded under the names `same_name` accepts, after every fact: through the fact
+        index when it is current (a city is not folded for a name), else from the fold of everything."""
+        found = named_state(self.application, same_name)
+        return found if found is not None else self.state()
+
+    def org_tree(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """`units(on)` in tree order, each with its `depth` (`ledger org list`): the same figures, not counted again."""
+        return unit_tree(self.units(on, known_at))
 
     # --- what happened -------------------------------------------------------------------------------------------
     def log(self, where: LogFilter | None = None) -> list[Fact]:
@@ -170,17 +230,20 @@ class Queries:
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape; for one unit,
         from the facts that can change it."""
+        self._known_at(known_at)
         facts = self.application.facts() if unit is None else unit_facts(self.application, unit)
         return diff(facts, start, end, unit, known_at)
 
     def person_timeline(self, person: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The person's unit and section, rank, posts and secondments as bars over time (`ledger.read.person_timeline`),
         read from the person's own facts (the store's fact index), as known at `known_at`."""
+        self._known_at(known_at)
         return person_timeline(person_facts(self.application, person), person, known_at)
 
     def unit_series(self, unit: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The unit's `units` figures on 31 December of each year (`ledger.read.unit_series`): as known now from the
         materialised figures; as known at `known_at`, derived from the facts that can change them."""
+        self._known_at(known_at)
         intervals = (self.application.timeline.figure_intervals(unit)
                      if known_at is None and self.application.derived_current()
                      else unit_intervals(self.application, unit, known_at))
@@ -228,6 +291,7 @@ class Queries:
         """The compliance findings: the state on `as_of`, and the facts effective from `since` (default: 1 January
         of `as_of`'s year); with `unit`, only those about it; with `known_at`, judged on what the ledger knew then
         (facts and retractions recorded by that moment). A bad rules file raises `RulesError`."""
+        self._known_at(known_at)
         since = since or date(as_of.year, 1, 1)
         rulebook = self.rulebook(rules_file)
         if unit is None:
@@ -246,6 +310,7 @@ class Queries:
                        as_of: date | None = None) -> YearlyFigures:
         """The figures of the yearly 选人用人工作报告 of `unit` (None: the top unit), counted on `as_of`
         (default: 31 December of `year`)."""
+        self._known_at(known_at)
         from ledger.app.yearly import unit_yearly_figures
 
         return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
@@ -253,6 +318,7 @@ class Queries:
     def selection(self, selection: str, known_at: datetime | None = None) -> dict[str, Any]:
         """One selection's path (动议 → … → 试用期满) with dates, in the `ledger selection show --json` shape;
         `NotFound` names the selections there are."""
+        self._known_at(known_at)
         from ledger.read.selection import selection_path
 
         return selection_path(self.application.facts(), selection, known_at)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ledger.app.rulebook import rulebook_for
 from ledger.io.spreadsheets import reported_at_rows
 from ledger.model.errors import Problem, Refused
-from ledger.model.facts import Draft
+from ledger.model.facts import Draft, Fact
 from ledger.rules import EntryFindings, Finding
 
 if TYPE_CHECKING:
@@ -31,11 +31,13 @@ ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None] |
 
 @dataclass
 class Recorded:
-    """What a batch did: how many events it holds, their new ids (none on a dry run), the findings it introduces."""
+    """What a batch did: how many events it holds, their new ids (none on a dry run), the findings it introduces,
+    and, on a dry run, the facts it would record (completed as they would be stored, with the ids they would get)."""
 
     count: int
     ids: list[int] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
 
 def _progress(factory: ProgressFactory | None, total: int) -> AbstractContextManager[Callable[[int], None] | None]:
@@ -50,8 +52,9 @@ def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None =
     """
     vet = EntryFindings(rulebook_for(app), strict=strict)
     if dry_run:
-        vet(app.facts(), app.check(drafts))
-        return Recorded(len(drafts), [], vet.found)
+        facts = app.check(drafts)
+        vet(app.facts(), facts)
+        return Recorded(len(drafts), [], vet.found, facts)
     ids = app.append(drafts, actor=actor, vet=vet)
     return Recorded(len(ids), ids, vet.found)
 

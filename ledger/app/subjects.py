@@ -9,7 +9,7 @@ version; the answers equal those of the whole stream, because no other fact can 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +35,17 @@ def subject_facts(app: PersonnelLedger, subjects: Iterable[str]) -> list[Fact]:
     facts, rows = _subjects_from_events(app)
     wanted = set(subjects)
     return [f for f in facts if rows.subjects.get(f.id) in wanted]
+
+
+def named_state(app: PersonnelLedger, same_name: Callable[[str], bool] | None) -> State | None:
+    """The state after every fact of the units and of the people recorded under a name `same_name` accepts (None:
+    of no one), read through the fact index: a name is looked up at a city's scale as an id is. None when the
+    index is behind (the caller folds everything)."""
+    index = app.timeline.fact_index
+    if not index.complete(app.stream.top()):
+        return None
+    people = {p for p, name in index.person_names() if same_name(name)} if same_name is not None else set()
+    return fold(subject_facts(app, [STRUCTURE, *sorted(people)]))
 
 
 def person_facts(app: PersonnelLedger, person: str) -> list[Fact]:

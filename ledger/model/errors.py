@@ -39,6 +39,10 @@ class StoreError(LedgerError):
     """The store cannot be opened or used as asked (bad URL, wrong key, unreachable server)."""
 
 
+class NoLedger(StoreError):
+    """A store opened for reading holds no ledger (yet): a read never creates one."""
+
+
 class NotFound(LedgerError):
     """A person, unit or event asked for by a query is not in the ledger."""
 

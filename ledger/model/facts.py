@@ -53,3 +53,6 @@ class Draft:
     # `parse_fields(event, fields)`'s result when the reader already parsed them without problems (an import
     # file is checked line by line before anything is appended): the append does not parse them again.
     parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # A retraction whose target is replaced by another draft of the same batch (its index in the batch): the
+    # append fills in `replacement` with that draft's id once the batch's ids are known (`ledger correct`).
+    replaced_by: int | None = field(default=None, compare=False)

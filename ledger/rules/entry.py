@@ -2,7 +2,9 @@
 
 "Introduces" compares the findings of the timeline with and without the new facts: every fact's findings (a
 back-dated fact can change a later fact's standing) and the state's findings on each date the new facts touch,
-and today. A finding already there before the batch is not the batch's.
+the whole state on the batch's latest date. That date, not today: a clerk back-filling 2020 has not yet entered
+the 2023 retirement, so a hire is not warned of an overdue retirement the ledger will hear of later (a
+retraction counts at its target's date). A finding already there before the batch is not the batch's.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ class FindingsRefused(Refused):
 
 
 def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook: Rulebook,
-                        today: date | None = None) -> list[Finding]:
-    """The findings the timeline has with `new` appended that it did not have without them."""
+                        on: date | None = None) -> list[Finding]:
+    """The findings the timeline has with `new` appended that it did not have without them; the whole state is
+    judged on `on` (default: the batch's latest effective date)."""
     if not new:
         return []
     by_id = {f.id: f for f in recorded}
@@ -43,9 +46,9 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
         if f.person:
             persons.add(f.person)
     # On the dates the batch touches, only what it touches is judged (an import of a whole city has thousands of
-    # dates); today, everything in the timeline given.
+    # dates); on the batch's latest date, everything in the timeline given.
     dates: dict[date, Subjects | None] = {d: Subjects(frozenset(u), frozenset(p)) for d, (u, p) in touched.items()}
-    dates[today or date.today()] = None
+    dates[on or max(touched)] = None
     before = {x.key for x in findings_on(recorded, rulebook, dates)}
     out: list[Finding] = []
     seen: set[tuple] = set()

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-from ledger.model.errors import StoreError
+from ledger.model.errors import NoLedger, StoreError
 from ledger.store.config import StoreConfig
 
 StoredRow = tuple[int, str, bytes]  # (version in the stream, topic, stored bytes)
@@ -29,9 +29,9 @@ PAGE = 5000  # rows fetched at a time by a streaming scan
 READ_ONLY_SESSION = "-c default_transaction_read_only=on"  # PostgreSQL: every transaction of the session reads only
 
 
-def no_ledger(where: str, why: str = "") -> StoreError:
+def no_ledger(where: str, why: str = "") -> NoLedger:
     """The one wording of "there is no ledger there" (a read never creates one)."""
-    return StoreError(f"no ledger at {where}{why}: check --store (or $LEDGER_STORE); a ledger is created by the "
+    return NoLedger(f"no ledger at {where}{why}: check --store (or $LEDGER_STORE); a ledger is created by the "
                       "first event recorded into it, never by a read")
 
 
@@ -250,19 +250,16 @@ class SQLiteDialect(Dialect):
 
     @contextmanager
     def writers_turn(self) -> Iterator[None]:
-        """Hold the store-wide writers' lock: an advisory `flock` on `<store>.append-lock` (owner-only)."""
+        """Hold the store-wide writers' lock on `<store>.append-lock` (owner-only): `filelock`'s, an advisory lock
+        on every platform (`flock` on POSIX, `msvcrt` locking on Windows)."""
         path = self.config.path
         if path is None or str(path) == ":memory:":
             yield
             return
-        import fcntl
+        from filelock import FileLock
 
-        fd = os.open(f"{path}.append-lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with FileLock(f"{path}.append-lock", mode=0o600):
             yield
-        finally:
-            os.close(fd)  # closing releases the lock
 
     # --- reading eventsourcing's tables through its datastore -----------------------------------------------------
     def fetch(self, datastore: Any, sql: str, params: Sequence[Any]) -> list[tuple]:

@@ -214,6 +214,15 @@ class FactIndex:
         decrypt = self.log.codec.decrypt
         return list(dict.fromkeys(decrypt(r[0]).decode() for r in rows))
 
+    def person_names(self) -> list[tuple[str, str]]:
+        """Every recorded person's id and name (a hire's, an engagement's; retracted ones included), in recording
+        order: who a name typed where an id is asked may mean, without folding the city."""
+        rows = self.tables.connection().execute(
+            f"SELECT s.subject, n.name FROM {self.dialect.table('report_names')} n "
+            f"JOIN {self.dialect.table('report_subjects')} s ON s.fact_id = n.fact_id ORDER BY n.fact_id").fetchall()
+        decrypt = self.log.codec.decrypt
+        return [(r[0], decrypt(r[1]).decode()) for r in rows]
+
     def read(self, ids: list[int]) -> list[Fact]:
         """The facts with these ids (stream versions), in recording order.
 
