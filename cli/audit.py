@@ -114,7 +114,9 @@ DERIVED = {
 def _print_verification(result: Verification) -> None:
     if result.problem is not None:
         where = (f"event {result.problem.event_id}" if result.problem.event_id is not None else
-                 "the derived tables" if result.problem.kind == "derived" else "the stream")
+                 "the derived tables" if result.problem.kind == "derived" else
+                 "the access log" if result.problem.kind == "access_log" else
+                 "the store's guard" if result.problem.kind == "guard" else "the stream")
         echo(f"FAILED at {where}: {result.problem.message}")
         if result.events and result.head:
             echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")

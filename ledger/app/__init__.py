@@ -20,6 +20,13 @@ from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
 from ledger.model.vocabulary import HIRE_MODES
 
 if TYPE_CHECKING:
+    from ledger.app.access import (
+        access_log_lines,
+        access_members,
+        enable_access,
+        grant_access,
+        revoke_access,
+    )
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
@@ -72,6 +79,8 @@ _LAZY = {
     "dump_json": "ledger.app.jsonform",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
+    "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
+    "access_members": "ledger.app.access", "access_log_lines": "ledger.app.access",
 }
 
 
@@ -100,4 +109,6 @@ __all__ = [
     "dump_json",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
+    # access and proofs
+    "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
 ]

@@ -33,6 +33,8 @@ from ledger.model.facts import Draft, Fact
 from ledger.model.parsing import parse_fields
 from ledger.model.state import State
 from ledger.read.roster import roster_view
+from ledger.store import access
+from ledger.store.access_log import AccessLog
 from ledger.store.aggregate import LedgerStream, ledger_id, load_stream
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
@@ -83,6 +85,8 @@ class PersonnelLedger(Application):
                                   self.snapshots.recorder if self.snapshots is not None else None)
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
         self._timeline: Timeline | None = None
+        self._access_log: AccessLog | None = None
+        self._role: tuple[str | None, bool] | None = None  # (the session's role, whether access is controlled)
         self.notices: list[str] = []  # what a reader should know about how an answer was found
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -184,7 +188,7 @@ class PersonnelLedger(Application):
             return []
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
-            ids = self._append(drafts, actor or default_actor(), vet)
+            ids = self._append(drafts, self.recording_actor(actor), vet)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
@@ -213,6 +217,42 @@ class PersonnelLedger(Application):
                 continue
             return [f.id for f in new]
         raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+
+    def session_role(self) -> tuple[str | None, bool]:
+        """(the PostgreSQL role this session logs in as, whether the store is under access control); (None, False)
+        on SQLite."""
+        if self._role is None:
+            self._role = (access.session_role(self.dialect), access.guarded(self.dialect, self.events_table))
+        return self._role
+
+    @property
+    def events_table(self) -> str:
+        return str(self.recorder.events_table_name)  # type: ignore[attr-defined]
+
+    def recording_actor(self, declared: str | None) -> str:
+        """Who the events are recorded as. On a PostgreSQL store under access control: the session's role, which the
+        database checks again (a differing `declared` actor is refused here, before anything is written). Elsewhere
+        the declared actor (else $LEDGER_ACTOR, else the OS user): a declaration, not a proof."""
+        role, controlled = self.session_role()
+        if role is None or not controlled:
+            return declared or default_actor()
+        if declared and declared != role:
+            raise StoreError(f"--actor {declared} is not this session's database role {role}: on this store the "
+                             f"actor recorded is the role you log in as (leave --actor out, or log in as {declared}); "
+                             "nothing was written")
+        return role
+
+    def reader(self, declared: str | None) -> str:
+        """Who is reading, for the access log: the database role on PostgreSQL, else the declared actor."""
+        role, _ = self.session_role()
+        return role or declared or default_actor()
+
+    @property
+    def access_log(self) -> AccessLog:
+        """The store's access log (`ledger.store.access_log`): empty and not written unless the store keeps one."""
+        if self._access_log is None:
+            self._access_log = AccessLog(self.dialect)
+        return self._access_log
 
     def _refresh_derived(self) -> None:
         """Bring the derived tables up to the events just saved. The events are recorded whatever happens here: a
@@ -293,6 +333,13 @@ class PersonnelLedger(Application):
         then, with `derived`, the derived tables derived again from it and compared (when they claim to be up to
         date)."""
         result = verify(self.stream, self.codec, digest)
+        if result.problem is None:  # the store's own protections: its guard triggers, its access log's chain
+            guard = access.guard_problem(self.dialect, self.events_table)
+            logged = self.access_log.verify()
+            if guard is not None:
+                result.problem = Break(None, "guard", guard)
+            elif logged is not None:
+                result.problem = Break(None, "access_log", logged)
         if result.problem is not None or not derived:
             return result
         position, top = self.timeline.current()
@@ -317,6 +364,8 @@ class PersonnelLedger(Application):
     def close(self) -> None:
         if self._timeline is not None:
             self._timeline.close()
+        if self._access_log is not None:
+            self._access_log.close()
         self.dialect.close()
         super().close()
 
