@@ -27,6 +27,13 @@ if TYPE_CHECKING:
         grant_access,
         revoke_access,
     )
+    from ledger.app.checkpoint import (
+        check_checkpoint,
+        latest_checkpoint,
+        make_checkpoint,
+        read_checkpoint,
+        write_signing_keys,
+    )
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
@@ -81,6 +88,9 @@ _LAZY = {
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
     "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
     "access_members": "ledger.app.access", "access_log_lines": "ledger.app.access",
+    "write_signing_keys": "ledger.app.checkpoint", "make_checkpoint": "ledger.app.checkpoint",
+    "check_checkpoint": "ledger.app.checkpoint", "read_checkpoint": "ledger.app.checkpoint",
+    "latest_checkpoint": "ledger.app.checkpoint",
 }
 
 
@@ -111,4 +121,5 @@ __all__ = [
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
     # access and proofs
     "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
+    "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "write_signing_keys",
 ]

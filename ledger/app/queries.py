@@ -290,6 +290,12 @@ class Queries:
         `derived`, also the tables derived from them (the timeline, the report's index), derived again and compared."""
         return self.application.verify(digest, derived)
 
+    def latest_checkpoint(self) -> dict[str, Any] | None:
+        """The last signed checkpoint kept in the store (`ledger checkpoint`), as written; None if none."""
+        from ledger.app.checkpoint import latest_checkpoint
+
+        return latest_checkpoint(self.application)
+
     def head_digest(self) -> str | None:
         """The hash chain's value at the last event that verifies (None: nothing recorded)."""
         return self.verify(derived=False).head
