@@ -270,3 +270,37 @@ def checkpoint(session: Session, key_file: Path, output: Path, force: bool) -> N
 
     written = write_output(output, session.store, write, force)
     echo(f"Checkpoint of events 1–{body['events']} (head {body['head']}) written to {written}")
+
+
+@click.command()
+@click.option("--new-key-file", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file holding the new key (base64, as `ledger keygen` prints it)  [default: "
+                   "$LEDGER_NEW_ENCRYPTION_KEY]")
+@click.pass_obj
+def rekey(session: Session, new_key_file: Path | None) -> None:
+    """Re-encrypt an encrypted store under a new key, in one transaction (the old key: LEDGER_ENCRYPTION_KEY).
+
+    The hash chain and every answer stay the same; the old key no longer opens the store. The derived tables
+    are derived again under the new key. Set LEDGER_ENCRYPTION_KEY to the new key afterwards.
+
+    \b
+    Example:
+        ledger keygen > new.key
+        ledger --store ./ledger.sqlite3 rekey --new-key-file new.key
+    """
+    import os
+
+    from ledger.app import rekey_store
+
+    if new_key_file is not None:
+        try:
+            new_key = new_key_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.BadParameter(f"cannot read {new_key_file}: {e}", param_hint="--new-key-file") from None
+    else:
+        new_key = os.environ.get("LEDGER_NEW_ENCRYPTION_KEY", "").strip()
+    if not new_key:
+        raise click.UsageError("give the new key: --new-key-file PATH, or LEDGER_NEW_ENCRYPTION_KEY")
+    rows, top = rekey_store(session.app, session.store, new_key)
+    echo(f"Re-encrypted {rows} stored rows under the new key; the derived tables hold events 1–{top} again. "
+         "Set LEDGER_ENCRYPTION_KEY to the new key: the old one no longer opens the store.")

@@ -92,7 +92,7 @@ COMMANDS: tuple[click.Command, ...] = (
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
-    audit.rebuild, access.access, audit.checkpoint,
+    audit.rebuild, access.access, audit.checkpoint, audit.rekey,
 )
 for command in COMMANDS:
     cli.add_command(command)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         latest_checkpoint,
         make_checkpoint,
         read_checkpoint,
+        rekey_store,
         write_signing_keys,
     )
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
@@ -90,7 +91,7 @@ _LAZY = {
     "access_members": "ledger.app.access", "access_log_lines": "ledger.app.access",
     "write_signing_keys": "ledger.app.checkpoint", "make_checkpoint": "ledger.app.checkpoint",
     "check_checkpoint": "ledger.app.checkpoint", "read_checkpoint": "ledger.app.checkpoint",
-    "latest_checkpoint": "ledger.app.checkpoint",
+    "latest_checkpoint": "ledger.app.checkpoint", "rekey_store": "ledger.app.checkpoint",
 }
 
 
@@ -121,5 +122,5 @@ __all__ = [
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
     # access and proofs
     "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
-    "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "write_signing_keys",
+    "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "rekey_store", "write_signing_keys",
 ]

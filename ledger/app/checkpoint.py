@@ -1,4 +1,5 @@
-"""Signed checkpoints: proof, kept outside the store, that the store still holds an exact prefix of events.
+"""Signed checkpoints: proof, kept outside the store, that the store still holds an exact prefix of events; and
+re-keying, the other proof an administrator runs (the chain, hence every checkpoint, survives it).
 
 A checkpoint names the event count, the head digest (the hash chain at that event), the time and the store's
 identity (the chain of its opening event, which its creation time makes unique), signed with Ed25519. The chain
@@ -174,3 +175,17 @@ def check_checkpoint(app: PersonnelLedger, checkpoint: dict[str, Any], public_ke
                                "signed one), or it is another store", found.events, count)
     return CheckpointCheck("rewritten", f"events up to {count} were rewritten with recomputed hashes: the chain at "
                            f"event {count} is not the signed head", found.events, count)
+
+
+def rekey_store(app: PersonnelLedger, store: str | None, new_key: str) -> tuple[int, int]:
+    """Re-encrypt the store under `new_key` (one transaction), then derive its derived tables again under it;
+    returns (rows re-encrypted, last event). The old key no longer opens the store."""
+    from ledger.app.ledger import open_ledger
+    from ledger.store.crypto import KEY_VAR
+
+    rows = app.rekey(new_key)
+    fresh = open_ledger(store, extra_env={KEY_VAR: new_key.strip()})
+    try:
+        return rows, fresh.rebuild()
+    finally:
+        fresh.close()

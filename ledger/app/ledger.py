@@ -265,6 +265,28 @@ class PersonnelLedger(Application):
                                 f"not be brought up to date ({said or type(e).__name__}); reads answer from the "
                                 "events meanwhile; `ledger rebuild` re-derives them")
 
+    def rekey(self, new_key: str) -> int:
+        """Re-encrypt every stored event and snapshot under `new_key` in one transaction (`ledger.store.rekey`),
+        in the writers' turn; returns how many rows. The derived tables are then derived again by a ledger opened
+        with the new key (`open_ledger(..., extra_env={KEY_VAR: new_key})`, `rebuild`): the caller's."""
+        from eventsourcing.cryptography import AESCipher
+
+        from ledger.store.crypto import check_key
+        from ledger.store.rekey import rekey
+
+        if self.config.read_only:
+            raise StoreError(f"{self.config.location} is open for reading only")
+        if self.codec.cipher is None:
+            raise StoreError(f"{self.config.location} is not encrypted: there is no key to change (set "
+                             "LEDGER_ENCRYPTION_KEY to the store's key)")
+        check_key(new_key)
+        new = AESCipher(Environment(env={AESCipher.CIPHER_KEY: new_key.strip()}))
+        tables = [self.events_table]
+        if self.snapshots is not None:
+            tables.append(self.snapshots.recorder.events_table_name)  # type: ignore[attr-defined]
+        with self.dialect.writers_turn():
+            return rekey(self.dialect, tables, self.codec.cipher, new)
+
     def rebuild(self) -> int:
         """Derive the materialised timeline and the report's fact index again from the stream; returns the last
         event they hold."""
