@@ -10,6 +10,8 @@ What may be *recorded* is not here: that is the application's (`PersonnelLedger.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -91,6 +93,19 @@ class Queries:
         self.reader = reader
         self.channel = channel
         self._reading = False
+
+    @contextmanager
+    def one_read(self, action: str, person: str | None = None) -> Iterator[None]:
+        """The reads inside the block are one read (a page made of several answers): logged once, as `action`."""
+        if self._reading:
+            yield
+            return
+        self.looked_at(action, person)
+        self._reading = True
+        try:
+            yield
+        finally:
+            self._reading = False
 
     def looked_at(self, action: str, person: str | None = None) -> None:
         """Log one read in the store's access log (`ledger.app.access`; nothing when the store keeps none)."""

@@ -187,25 +187,34 @@ def test_disabling_the_guard_is_reported_by_verify(bureau: dict[str, str]) -> No
     assert ok(bureau["owner"], "verify").exit_code == 0
 
 
-def test_an_access_log_line_changed_by_the_owner_is_caught_by_verify(bureau: dict[str, str]) -> None:
-    ok(as_role(bureau["owner"], bureau["auditor"]), "history", "S01")
-    log = f'"{bureau["schema"]}".access_log'
+def test_an_access_log_line_changed_by_the_owner_is_caught_by_verify(tmp_path) -> None:
+    url = own_bureau(tmp_path)
+    auditor = new_pg_role("peeker")
+    ok(url, "access", "grant", auditor, "--as", "auditor")
+    ok(as_role(url, auditor), "history", "S01")
+    log = f'"{schema_of(url)}".access_log'
     sql(PG_DSN["user"], f"ALTER TABLE {log} DISABLE TRIGGER ledger_log_guard")
     try:
         sql(PG_DSN["user"], f"UPDATE {log} SET person = 'S09' WHERE person = 'S01'")
     finally:
         sql(PG_DSN["user"], f"ALTER TABLE {log} ENABLE TRIGGER ledger_log_guard")
-    r = run(bureau["owner"], "verify")
+    r = run(url, "verify")
     assert r.exit_code == 1 and "FAILED at the access log" in r.output and "was changed" in r.output
 
 
-def test_revoked_roles_lose_their_access(tmp_path) -> None:
+def own_bureau(tmp_path) -> str:
+    """A PostgreSQL store of its own with the small bureau recorded (for tests that damage it)."""
     from tests.scenarios import small_bureau
 
     url = new_pg_url()
     path = tmp_path / "b.jsonl"
     path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in small_bureau()))
     Ledger(url).ok("import", str(path))
+    return url
+
+
+def test_revoked_roles_lose_their_access(tmp_path) -> None:
+    url = own_bureau(tmp_path)
     clerk = new_pg_role("gone")
     ok(url, "access", "grant", clerk, "--as", "clerk")
     assert "no longer a clerk" in ok(url, "access", "revoke", clerk).output
@@ -244,3 +253,26 @@ def test_roles_are_postgresqls_a_sqlite_store_says_so(sqlite_ledger: Ledger, bur
     sqlite_ledger.ok("import", str(write_jsonl(bureau_lines)))
     r = sqlite_ledger("access", "grant", "someone", "--as", "clerk")
     assert r.exit_code == 1 and "roles are PostgreSQL's" in r.output
+
+
+def test_the_web_person_page_is_one_logged_read(sqlite_ledger: Ledger, bureau_lines, write_jsonl) -> None:
+    from tests.web_support import web_client
+
+    sqlite_ledger.ok("import", str(write_jsonl(bureau_lines)))
+    sqlite_ledger.ok("access", "enable")
+    with web_client(sqlite_ledger.store) as client:
+        assert client.get("/person/S03").status_code == 200
+        assert client.get("/api/history/S02").status_code == 200
+    lines = sqlite_ledger.json("access", "log")
+    assert [(x["action"], x["person"], x["detail"]) for x in lines] == [("person_page", "S03", "web"),
+                                                                         ("history", "S02", "web")]
+
+
+def test_an_auditor_reading_as_a_subprocess_is_logged(bureau: dict[str, str]) -> None:
+    from tests.conftest import run_ledger
+
+    auditor = as_role(bureau["owner"], bureau["auditor"])
+    r = run_ledger("--store", auditor, "history", "S01", "--json")
+    assert r.returncode == 0, r.stderr
+    last = orjson.loads(ok(bureau["owner"], "access", "log", "--json").stdout)[-1]
+    assert (last["actor"], last["action"], last["person"]) == (bureau["auditor"], "history", "S01")
