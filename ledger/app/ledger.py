@@ -186,9 +186,10 @@ class PersonnelLedger(Application):
         """
         if not drafts:
             return []
+        actor = self.recording_actor(actor)  # (refused before anything is written)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
-            ids = self._append(drafts, self.recording_actor(actor), vet)
+            ids = self._append(drafts, actor, vet)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
@@ -236,6 +237,9 @@ class PersonnelLedger(Application):
         role, controlled = self.session_role()
         if role is None or not controlled:
             return declared or default_actor()
+        if not access.may_append(self.dialect, self.events_table):
+            raise StoreError(f"the role {role} may not record into {self.config.location} (an auditor only reads; "
+                             "`ledger access list` shows who may record); nothing was written")
         if declared and declared != role:
             raise StoreError(f"--actor {declared} is not this session's database role {role}: on this store the "
                              f"actor recorded is the role you log in as (leave --actor out, or log in as {declared}); "

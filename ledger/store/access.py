@@ -253,6 +253,14 @@ def guarded(d: Dialect, events: str) -> bool:
                             (d.table(events), GUARD)).fetchone() is not None
 
 
+def may_append(d: Dialect, events: str) -> bool:
+    """Whether this session's role may append events (False for an auditor)."""
+    if d.config.kind != "postgresql":
+        return True
+    with d.connect() as conn:
+        return bool(conn.execute("SELECT has_table_privilege(%s, 'INSERT')", (d.table(events),)).fetchone()[0])
+
+
 def guard_problem(d: Dialect, events: str) -> str | None:
     """What is wrong with the guard of a store under access control: a trigger disabled or dropped (None: all
     well, or the store was never put under access control)."""
