@@ -11,7 +11,9 @@ signed count unless its first events are the ones signed. `check` says which way
 - rolled back: fewer events than signed, and nothing in the store shows more: an older copy was put back;
 - rewritten: as many events or more, but the chain at the signed count is not the signed head (or the store's
   identity is another): events were rewritten with recomputed hashes, or the store replaced;
-- tampered: the chain itself does not hold (`ledger verify` names the event).
+- tampered: the chain itself does not hold (`ledger verify` names the event);
+- access_log: the events hold, but the access log's signed lines (a checkpoint signs its last line too) were cut
+  off its end or rewritten.
 """
 
 from __future__ import annotations
@@ -100,6 +102,9 @@ def make_checkpoint(app: PersonnelLedger, key_file: Path) -> dict[str, Any]:
         "public_key": base64.b64encode(key.public_key().public_bytes(serialization.Encoding.Raw,
                                                                      serialization.PublicFormat.Raw)).decode(),
     }
+    log = app.access_log.head()
+    if log is not None:  # the access log's prefix too: lines cut off its end are evident against it
+        body["access_log"] = {"lines": log[0], "head": log[1]}
     body["signature"] = base64.b64encode(key.sign(_signed_part(body))).decode()
     if not app.config.read_only:
         checkpoints.keep(app.dialect, orjson.dumps(body).decode())
@@ -157,6 +162,10 @@ def check_checkpoint(app: PersonnelLedger, checkpoint: dict[str, Any], public_ke
         return CheckpointCheck("tampered", f"the store's chain does not hold: {found.problem.message}",
                                found.events, count)
     if found.digest_event == count:
+        log = checkpoint.get("access_log")
+        if isinstance(log, dict) and app.access_log.chain_at(int(log["lines"])) != log.get("head"):
+            return CheckpointCheck("access_log", f"the access log no longer holds the {log['lines']} signed lines "
+                                   "unchanged: lines were cut off its end or rewritten", found.events, count)
         more = found.events - count
         return CheckpointCheck("ok", f"the store holds the signed {count} events unchanged"
                                + (f", and {more} recorded since" if more else ""), found.events, count)

@@ -265,7 +265,7 @@ def guard_problem(d: Dialect, events: str) -> str | None:
     """What is wrong with the guard of a store under access control: a trigger disabled or dropped (None: all
     well, or the store was never put under access control)."""
     if d.config.kind != "postgresql":
-        return None
+        return _sqlite_guard_problem(d)
     with d.connect() as conn:
         rows = dict(conn.execute("SELECT t.tgname, t.tgenabled FROM pg_trigger t WHERE t.tgrelid = ANY(ARRAY["
                                  "to_regclass(%s), to_regclass(%s)]) AND NOT t.tgisinternal",
@@ -279,4 +279,23 @@ def guard_problem(d: Dialect, events: str) -> str | None:
         if state == "D":
             return (f"the trigger {name} is disabled: someone turned off the store's refusal of rewrites "
                     "(ALTER TABLE … ENABLE TRIGGER restores it; `ledger access grant` reinstalls it)")
+    return None
+
+
+SQLITE_LOG_TRIGGERS = ("ledger_log_refuse_update", "ledger_log_refuse_delete")
+
+
+def _sqlite_guard_problem(d: Dialect) -> str | None:
+    """A SQLite store's access log without its triggers (dropped): its lines could be edited unseen until then."""
+    conn = d.connect()
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND "
+                                            "(name = ? OR tbl_name = ?)", (LOG_TABLE, LOG_TABLE)).fetchall()}
+    finally:
+        conn.close()
+    if LOG_TABLE not in names:
+        return None
+    for trigger in SQLITE_LOG_TRIGGERS:
+        if trigger not in names:
+            return f"the trigger {trigger} was dropped: the access log no longer refuses edits by itself"
     return None

@@ -148,6 +148,23 @@ class AccessLog:
                " ORDER BY seq")
         return [Line(*r) for r in self._connection().execute(sql, params).fetchall()]
 
+    def head(self) -> tuple[int, str] | None:
+        """(number, chain) of the log's last line; None when the store keeps no log or it is empty."""
+        if not self.enabled():
+            return None
+        row = self._connection().execute(f"SELECT seq, chain FROM {self.dialect.table(LOG_TABLE)} ORDER BY seq DESC "
+                                         "LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def chain_at(self, seq: int) -> str | None:
+        """The chain of line `seq` (None: no such line, or no log)."""
+        if not self.enabled():
+            return None
+        d = self.dialect
+        row = self._connection().execute(f"SELECT chain FROM {d.table(LOG_TABLE)} WHERE seq = {d.mark}",
+                                         (seq,)).fetchone()
+        return str(row[0]) if row else None
+
     def verify(self) -> str | None:
         """The first line that breaks the chain (changed, removed, inserted or reordered), or None."""
         if not self.enabled():

@@ -121,3 +121,26 @@ def test_the_compliance_snapshot_carries_the_latest_checkpoint(signed, tmp_path:
     out = tmp_path / "snap.json"
     ledger.ok("export", "compliance-snapshot", "--as-of", "2022-12-31", "-o", str(out))
     assert orjson.loads(out.read_bytes())["ledger"]["checkpoint"] == orjson.loads(check.read_bytes())
+
+
+def test_access_log_lines_cut_off_its_end_are_caught_by_the_checkpoint(sqlite_ledger, write_jsonl,
+                                                                       tmp_path: Path) -> None:
+    ledger = sqlite_ledger
+    ledger.ok("import", str(write_jsonl(opening())))
+    ledger.ok("access", "enable")
+    ledger.ok("history", "T03")
+    ledger.ok("history", "T01")
+    ledger.ok("keygen", "--signing", "-o", str(tmp_path / "k"))
+    ledger.ok("checkpoint", "--key", str(tmp_path / "k"), "-o", str(tmp_path / "c.json"))
+    assert orjson.loads((tmp_path / "c.json").read_bytes())["access_log"]["lines"] == 2
+    ledger.ok("history", "T02")  # lines after the checkpoint are fine
+    assert verdict(ledger, tmp_path / "c.json", tmp_path / "k")["kind"] == "ok"
+    with sqlite3.connect(ledger.store) as conn:  # the intruder drops the guard and cuts the log back to line 1
+        conn.execute("DROP TRIGGER ledger_log_refuse_delete")
+        conn.execute("DELETE FROM access_log WHERE seq > 1")
+    dropped = ledger("verify")
+    assert dropped.exit_code == 1 and "ledger_log_refuse_delete was dropped" in dropped.output
+    ledger.ok("access", "enable")  # the trigger put back: the log's remaining line still chains
+    assert ledger("verify").exit_code == 0
+    found = verdict(ledger, tmp_path / "c.json", tmp_path / "k")
+    assert found["kind"] == "access_log" and "cut off its end" in found["message"]
