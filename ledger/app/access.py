@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ledger.model.errors import StoreError
 from ledger.store import access
 from ledger.store.access import Member
 from ledger.store.access_log import Line
@@ -48,7 +49,7 @@ def logged(action: str, whose: bool = False) -> Callable[[F], F]:
 def enable_access(app: PersonnelLedger) -> None:
     """Keep an access log in this store, and on PostgreSQL guard the events (run by the store's owner)."""
     if app.config.read_only:
-        raise access.StoreError(f"{app.config.location} is open for reading only")
+        raise StoreError(f"{app.config.location} is open for reading only")
     app.timeline.ensure()  # the derived tables exist before grants are given on them
     access.install(app.dialect, app.events_table)
 

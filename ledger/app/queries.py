@@ -110,7 +110,8 @@ class Queries:
     def looked_at(self, action: str, person: str | None = None) -> None:
         """Log one read in the store's access log (`ledger.app.access`; nothing when the store keeps none)."""
         app = self.application
-        app.access_log.append(app.reader(self.reader), action, person, self.channel)
+        if app.access_log.enabled():
+            app.access_log.append(app.reader(self.reader), action, person, self.channel)
 
     # --- who is where ------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:

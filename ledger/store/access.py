@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.model.errors import StoreError
+from ledger.store import checkpoints
 from ledger.store.access_log import LOG_TABLE, log_schema
 from ledger.store.dialect import Dialect
 
@@ -101,7 +102,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$""")
-    for stmt in log_schema(d):
+    for stmt in (*log_schema(d), *checkpoints.schema(d)):
         conn.execute(stmt)
     for table, row, truncate, stamp_name, stamp_fn in ((ev, GUARD, GUARD_TRUNCATE, STAMP, stamp),
                                                        (log, LOG_GUARD, LOG_GUARD_TRUNCATE, LOG_STAMP, log_stamp)):
@@ -118,7 +119,7 @@ END $$""")
         conn.execute(f"DO $$ BEGIN CREATE ROLE {group} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
         conn.execute(f"GRANT USAGE ON SCHEMA {_ident(schema)} TO {group}")
         conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_ident(schema)} TO {group}")
-        conn.execute(f"GRANT INSERT ON {log} TO {group}")
+        conn.execute(f"GRANT INSERT ON {log}, {d.table(checkpoints.TABLE)} TO {group}")  # reads logged, proofs kept
         conn.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {_ident(schema)} GRANT SELECT ON TABLES TO {group}")
     conn.execute(f"GRANT INSERT ON {ev} TO {clerk}")
     conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {clerk}")
@@ -130,7 +131,7 @@ END $$""")
 
 
 def _sqlite_install(conn: Any, d: Dialect) -> None:
-    for stmt in log_schema(d):
+    for stmt in (*log_schema(d), *checkpoints.schema(d)):
         conn.execute(stmt)
     for op in ("UPDATE", "DELETE"):
         conn.execute(f"CREATE TRIGGER IF NOT EXISTS ledger_log_refuse_{op.lower()} BEFORE {op} ON {LOG_TABLE} "
@@ -155,7 +156,8 @@ def install(d: Dialect, events: str) -> None:
                 _sqlite_install(conn, d)
             return
         _check_owner(conn, d)
-        others = [t for t in tables(conn, d) if t not in (events, LOG_TABLE) and not t.endswith("_snapshots")]
+        others = [t for t in tables(conn, d) if t not in (events, LOG_TABLE, checkpoints.TABLE)
+                  and not t.endswith("_snapshots")]
         snapshots = [t for t in tables(conn, d) if t.endswith("_snapshots")]
         with d.transaction(conn):
             _pg_install(conn, d, events, others)

@@ -87,8 +87,9 @@ class AccessLog:
         return self._writer
 
     def enabled(self) -> bool:
-        """Whether this store keeps an access log (`ledger access enable`, or any grant, made it)."""
-        if self._enabled is None:
+        """Whether this store keeps an access log (`ledger access enable`, or any grant, made it). Asked again
+        while the answer is no: a long-running reader (the web view) starts logging once the log is made."""
+        if not self._enabled:
             d = self.dialect
             conn = self._connection()
             if d.config.kind == "postgresql":

@@ -14,7 +14,7 @@ from ledger.store.dialect import Dialect
 TABLE = "checkpoints"
 
 
-def _schema(d: Dialect) -> tuple[str, ...]:
+def schema(d: Dialect) -> tuple[str, ...]:
     return (f"CREATE TABLE IF NOT EXISTS {d.table(TABLE)} (seq {d.integer} PRIMARY KEY, body TEXT NOT NULL)",)
 
 
@@ -23,7 +23,7 @@ def keep(d: Dialect, body: str) -> None:
     conn: Any = d.connect()
     try:
         if d.creates_tables:
-            for stmt in _schema(d):
+            for stmt in schema(d):
                 conn.execute(stmt)
         with d.transaction(conn):
             row = conn.execute(f"SELECT MAX(seq) FROM {d.table(TABLE)}").fetchone()

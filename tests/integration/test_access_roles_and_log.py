@@ -279,3 +279,14 @@ def test_an_auditor_reading_as_a_subprocess_is_logged(bureau: dict[str, str]) ->
     assert r.returncode == 0, r.stderr
     last = orjson.loads(ok(bureau["owner"], "access", "log", "--json").stdout)[-1]
     assert (last["actor"], last["action"], last["person"]) == (bureau["auditor"], "history", "S01")
+
+
+def test_an_auditor_signs_and_checks_a_checkpoint_kept_in_the_store(bureau: dict[str, str], tmp_path) -> None:
+    auditor = as_role(bureau["owner"], bureau["auditor"])
+    key = tmp_path / "auditor-key"
+    ok(auditor, "keygen", "--signing", "-o", str(key))
+    ok(auditor, "checkpoint", "--key", str(key), "-o", str(tmp_path / "c.json"))
+    r = ok(auditor, "verify", "--checkpoint", str(tmp_path / "c.json"), "--public-key", f"{key}.pub")
+    assert r.output.startswith("OK:")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        sql(bureau["auditor"], f'DELETE FROM "{bureau["schema"]}".checkpoints')
