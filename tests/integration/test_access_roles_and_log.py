@@ -252,6 +252,17 @@ def test_sqlite_keeps_the_access_log_and_catches_a_changed_line(sqlite_ledger: L
     assert r.exit_code == 1 and "access-log line 1 was changed" in r.output
 
 
+def test_exports_naming_a_person_or_a_roster_are_logged(sqlite_ledger: Ledger, bureau_lines, write_jsonl,
+                                                        tmp_path) -> None:
+    sqlite_ledger.ok("import", str(write_jsonl(bureau_lines)))
+    sqlite_ledger.ok("access", "enable")
+    sqlite_ledger.ok("export", "appointment-form", "--person", "S03", "--as-of", "2022-12-31", "-o",
+                     str(tmp_path / "form.lrmx"))
+    sqlite_ledger.ok("export", "roster", "--as-of", "2022-12-31", "--format", "json", "-o", str(tmp_path / "r.json"))
+    lines = sqlite_ledger.json("access", "log")
+    assert [(x["action"], x["person"]) for x in lines] == [("appointment_form", "S03"), ("roster", None)]
+
+
 def test_roles_are_postgresqls_a_sqlite_store_says_so(sqlite_ledger: Ledger, bureau_lines, write_jsonl) -> None:
     sqlite_ledger.ok("import", str(write_jsonl(bureau_lines)))
     r = sqlite_ledger("access", "grant", "someone", "--as", "clerk")
