@@ -86,7 +86,7 @@ class PersonnelLedger(Application):
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
         self._timeline: Timeline | None = None
         self._access_log: AccessLog | None = None
-        self._role: tuple[str | None, bool] | None = None  # (the session's role, whether access is controlled)
+        self._role: tuple[str | None, bool, bool] | None = None  # `session_role()`
         self.notices: list[str] = []  # what a reader should know about how an answer was found
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -219,11 +219,13 @@ class PersonnelLedger(Application):
             return [f.id for f in new]
         raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
 
-    def session_role(self) -> tuple[str | None, bool]:
-        """(the PostgreSQL role this session logs in as, whether the store is under access control); (None, False)
-        on SQLite."""
+    def session_role(self) -> tuple[str | None, bool, bool]:
+        """(the PostgreSQL role this session logs in as, whether the store is under access control, whether the
+        role may append); (None, False, True) on SQLite. Asked once, through eventsourcing's connection."""
         if self._role is None:
-            self._role = (access.session_role(self.dialect), access.guarded(self.dialect, self.events_table))
+            datastore = self.recorder.datastore  # type: ignore[attr-defined]
+            self._role = access.session(self.dialect, self.events_table,
+                                        lambda sql, params: self.dialect.fetch(datastore, sql, params))
         return self._role
 
     @property
@@ -234,10 +236,10 @@ class PersonnelLedger(Application):
         """Who the events are recorded as. On a PostgreSQL store under access control: the session's role, which the
         database checks again (a differing `declared` actor is refused here, before anything is written). Elsewhere
         the declared actor (else $LEDGER_ACTOR, else the OS user): a declaration, not a proof."""
-        role, controlled = self.session_role()
+        role, controlled, may_append = self.session_role()
         if role is None or not controlled:
             return declared or default_actor()
-        if not access.may_append(self.dialect, self.events_table):
+        if not may_append:
             raise StoreError(f"the role {role} may not record into {self.config.location} (an auditor only reads; "
                              "`ledger access list` shows who may record); nothing was written")
         if declared and declared != role:
@@ -248,14 +250,14 @@ class PersonnelLedger(Application):
 
     def reader(self, declared: str | None) -> str:
         """Who is reading, for the access log: the database role on PostgreSQL, else the declared actor."""
-        role, _ = self.session_role()
-        return role or declared or default_actor()
+        return self.session_role()[0] or declared or default_actor()
 
     @property
     def access_log(self) -> AccessLog:
         """The store's access log (`ledger.store.access_log`): empty and not written unless the store keeps one."""
         if self._access_log is None:
-            self._access_log = AccessLog(self.dialect)
+            datastore = self.recorder.datastore  # type: ignore[attr-defined]
+            self._access_log = AccessLog(self.dialect, lambda sql, params: self.dialect.fetch(datastore, sql, params))
         return self._access_log
 
     def _refresh_derived(self) -> None:

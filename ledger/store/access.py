@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,29 +239,20 @@ def _pg_only(d: Dialect) -> None:
                          "file's permissions (`ledger access enable` still keeps the access log)")
 
 
-def session_role(d: Dialect) -> str | None:
-    """The database role this session logs in as (PostgreSQL); None on SQLite, whose actor is declared."""
+Fetch = Callable[[str, Sequence[Any]], list[tuple]]
+
+
+def session(d: Dialect, events: str, fetch: Fetch) -> tuple[str | None, bool, bool]:
+    """(the database role this session logs in as, whether the store is under access control, whether the role
+    may append events), asked through a connection the caller holds; (None, False, True) on SQLite, whose actor is
+    declared."""
     if d.config.kind != "postgresql":
-        return None
-    with d.connect() as conn:
-        return str(conn.execute("SELECT current_user").fetchone()[0])
+        return None, False, True
+    row = fetch("SELECT current_user::text, EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND "
+                "tgname = %s), has_table_privilege(%s, 'INSERT')", (d.table(events), GUARD, d.table(events)))[0]
+    return str(row[0]), bool(row[1]), bool(row[2])
 
 
-def guarded(d: Dialect, events: str) -> bool:
-    """Whether the store is under access control (its events table has the guard)."""
-    if d.config.kind != "postgresql":
-        return False
-    with d.connect() as conn:
-        return conn.execute("SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = %s",
-                            (d.table(events), GUARD)).fetchone() is not None
-
-
-def may_append(d: Dialect, events: str) -> bool:
-    """Whether this session's role may append events (False for an auditor)."""
-    if d.config.kind != "postgresql":
-        return True
-    with d.connect() as conn:
-        return bool(conn.execute("SELECT has_table_privilege(%s, 'INSERT')", (d.table(events),)).fetchone()[0])
 
 
 def guard_problem(d: Dialect, events: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,11 +57,16 @@ class AccessLogError(StoreError):
     """The read cannot be logged: it is not shown."""
 
 
-class AccessLog:
-    """The store's access log, read and appended through connections of its own."""
+Probe = Callable[[str, Sequence[Any]], list[tuple]]
 
-    def __init__(self, dialect: Dialect):
+
+class AccessLog:
+    """The store's access log, read and appended through connections of its own (made only once the store is
+    found to keep a log: `probe` asks that through a connection the caller already holds)."""
+
+    def __init__(self, dialect: Dialect, probe: Probe | None = None):
         self.dialect = dialect
+        self._probe = probe
         self._conn: Any = None
         self._writer: Any = None
         self._enabled: bool | None = None
@@ -91,13 +96,12 @@ class AccessLog:
         while the answer is no: a long-running reader (the web view) starts logging once the log is made."""
         if not self._enabled:
             d = self.dialect
-            conn = self._connection()
+            probe = self._probe or (lambda sql, params: self._connection().execute(sql, params).fetchall())
             if d.config.kind == "postgresql":
-                row = conn.execute("SELECT to_regclass(%s)", (d.table(LOG_TABLE),)).fetchone()
-                self._enabled = row[0] is not None
+                rows = probe("SELECT to_regclass(%s) IS NOT NULL", (d.table(LOG_TABLE),))
             else:
-                row = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (LOG_TABLE,)).fetchone()
-                self._enabled = bool(row[0])
+                rows = probe("SELECT count(*) > 0 FROM sqlite_master WHERE name = ?", (LOG_TABLE,))
+            self._enabled = bool(rows[0][0])
         return self._enabled
 
     def append(self, actor: str, action: str, person: str | None = None, detail: str | None = None) -> int | None:
