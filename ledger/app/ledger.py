@@ -364,8 +364,11 @@ class PersonnelLedger(Application):
         if result.problem is None:  # the store's own protections: its guard triggers, its access log's chain
             guard = access.guard_problem(self.dialect, self.events_table)
             logged = self.access_log.verify()
+            forged = self._forged_actor()
             if guard is not None:
                 result.problem = Break(None, "guard", guard)
+            elif forged is not None:
+                result.problem = forged
             elif logged is not None:
                 result.problem = Break(None, "access_log", logged)
         if result.problem is not None or not derived:
@@ -388,6 +391,21 @@ class PersonnelLedger(Application):
         else:
             result.derived = "current"
         return result
+
+    def _forged_actor(self) -> Break | None:
+        """The first event whose actor is not the role the database stamped on its row (PostgreSQL under access
+        control: it catches an actor forged inside an encrypted payload, which the insert trigger cannot read)."""
+        datastore = self.recorder.datastore  # type: ignore[attr-defined]
+        stamped = access.recorded_by(self.dialect, self.events_table, self.dialect.stream_key(self.ledger_id),
+                                     lambda sql, params: self.dialect.fetch(datastore, sql, params))
+        if not stamped:
+            return None
+        for version, _topic, state in sorted(self.stream.at(sorted(stamped))):
+            actor = self.codec.decode(state).get("actor")
+            if actor is not None and actor != stamped[version]:
+                return Break(version, "actor", f"event {version} names {actor} as its actor, but the database "
+                             f"recorded it from the role {stamped[version]}")
+        return None
 
     def close(self) -> None:
         if self._timeline is not None:

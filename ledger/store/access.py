@@ -279,6 +279,20 @@ def guard_problem(d: Dialect, events: str) -> str | None:
 SQLITE_LOG_TRIGGERS = ("ledger_log_refuse_update", "ledger_log_refuse_delete")
 
 
+def recorded_by(d: Dialect, events: str, stream_key: Any, fetch: Fetch) -> dict[int, str]:
+    """The role the database stamped on each event recorded under access control, by version (PostgreSQL)."""
+    if d.config.kind != "postgresql":
+        return {}
+    try:
+        rows = fetch(f"SELECT originator_version, recorded_by FROM {d.table(events)} WHERE originator_id = %s AND "
+                     "recorded_by IS NOT NULL", (stream_key,))
+    except Exception as e:  # a store never put under access control has no such column
+        if "recorded_by" in str(e):
+            return {}
+        raise
+    return {int(v): str(r) for v, r in rows}
+
+
 def _sqlite_guard_problem(d: Dialect) -> str | None:
     """A SQLite store's access log without its triggers (dropped): its lines could be edited unseen until then."""
     conn = d.connect()

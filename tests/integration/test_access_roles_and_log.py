@@ -301,3 +301,31 @@ def test_an_auditor_signs_and_checks_a_checkpoint_kept_in_the_store(bureau: dict
     assert r.output.startswith("OK:")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         sql(bureau["auditor"], f'DELETE FROM "{bureau["schema"]}".checkpoints')
+
+
+def test_an_actor_forged_inside_an_encrypted_event_is_caught_by_verify(tmp_path) -> None:
+    """The insert trigger cannot read an encrypted payload; the role it stamps on the row shows the forgery."""
+    from ledger.app import new_key
+    from ledger.app.ledger import open_ledger
+    from ledger.model.facts import Draft
+
+    key = {"LEDGER_ENCRYPTION_KEY": new_key()}
+    url = new_pg_url()
+    owner = Ledger(url)
+    path = tmp_path / "b.jsonl"
+    from tests.scenarios import small_bureau
+
+    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in small_bureau()))
+    owner.ok("import", str(path), env=key)
+    clerk = new_pg_role("forger")
+    owner.ok("access", "grant", clerk, "--as", "clerk", env=key)
+    app = open_ledger(as_role(url, clerk), extra_env=key)
+    try:
+        app._role = (clerk, False, True)  # a client that skips the ledger's own check of --actor
+        app.append([Draft("quota_set", {"effective": "2022-01-01", "unit": "SJ", "establishment": "行政编制",
+                                        "count": "15"})], actor="区委组织部部长")
+    finally:
+        app.close()
+    r = owner("verify", env=key)
+    assert r.exit_code == 1 and "names 区委组织部部长 as its actor, but the database recorded it from the role" \
+        in r.output
