@@ -1,12 +1,14 @@
-"""Audit commands: `diff` (what changed between two dates), `verify` and `digest` (tamper evidence), `rebuild`
-(the derived tables again from the events), `keygen`."""
+"""Audit commands: `diff` (what changed between two dates), `verify` and `digest` (tamper evidence), `checkpoint`
+(a signed proof of the store's prefix), `rebuild` (the derived tables again from the events), `keygen`."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+import orjson
 
 from cli.options import known_at_option, parse_date_option
 from cli.output import echo, echo_table, emit_json, json_option
@@ -78,9 +80,15 @@ def diff(session: Session, start: date, end: date, unit: str | None, known_at: d
 @click.command()
 @click.option("--digest", metavar="HEX", help="A head digest noted earlier (`ledger digest`): prove that every "
               "event recorded up to it is unchanged.")
+@click.option("--checkpoint", "checkpoint_file", metavar="CHECKPOINT.json",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A signed checkpoint (`ledger checkpoint`): prove that the store still holds its exact prefix.")
+@click.option("--public-key", metavar="PUBFILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="The public key the checkpoint must be signed with (NAME.pub of `ledger keygen --signing`).")
 @json_option
 @click.pass_obj
-def verify(session: Session, digest: str | None, as_json: bool) -> None:
+def verify(session: Session, digest: str | None, checkpoint_file: Path | None, public_key: Path | None,
+           as_json: bool) -> None:
     """Check the stored events against their hash chain; exit 1 naming the first bad event.
 
     Recomputes the SHA-256 chain from the raw rows of the events table and catches changed bytes, deleted,
@@ -96,12 +104,31 @@ def verify(session: Session, digest: str | None, as_json: bool) -> None:
     if digest is not None and (len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
         raise click.BadParameter("a digest is 64 hexadecimal characters (as `ledger digest` prints it)",
                                  param_hint="--digest")
+    if checkpoint_file is not None or public_key is not None:
+        _verify_checkpoint(session, checkpoint_file, public_key, as_json)
+        return
     result = session.queries.verify(digest)
     if as_json:
         emit_json(result.as_json())
     else:
         _print_verification(result)
     if not result.ok:
+        raise click.exceptions.Exit(1)
+
+
+def _verify_checkpoint(session: Session, checkpoint_file: Path | None, public_key: Path | None, as_json: bool) -> None:
+    """`verify --checkpoint --public-key`: the signed prefix still there, or how it is not (exit 1)."""
+    if checkpoint_file is None or public_key is None:
+        raise click.UsageError("--checkpoint and --public-key go together: a checkpoint proves something only "
+                               "with the key it was signed with")
+    from ledger.app import check_checkpoint, read_checkpoint
+
+    found = check_checkpoint(session.queries.application, read_checkpoint(checkpoint_file), public_key)
+    if as_json:
+        emit_json(found.as_json())
+    else:
+        echo(f"{'OK' if found.ok else 'FAILED (' + found.kind.replace('_', ' ') + ')'}: {found.message}")
+    if not found.ok:
         raise click.exceptions.Exit(1)
 
 
@@ -114,7 +141,9 @@ DERIVED = {
 def _print_verification(result: Verification) -> None:
     if result.problem is not None:
         where = (f"event {result.problem.event_id}" if result.problem.event_id is not None else
-                 "the derived tables" if result.problem.kind == "derived" else "the stream")
+                 "the derived tables" if result.problem.kind == "derived" else
+                 "the access log" if result.problem.kind == "access_log" else
+                 "the store's guard" if result.problem.kind == "guard" else "the stream")
         echo(f"FAILED at {where}: {result.problem.message}")
         if result.events and result.head:
             echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
@@ -179,17 +208,99 @@ def rebuild(session: Session) -> None:
 @click.command()
 @click.option("--bytes", "size", type=click.Choice(["16", "24", "32"]), default="32", show_default=True,
               help="Key size (AES-128, -192 or -256).")
-def keygen(size: str) -> None:
+@click.option("--signing", is_flag=True, help="Make an Ed25519 signing key pair for `ledger checkpoint` instead: "
+              "the private key to -o NAME (mode 0600), the public key to NAME.pub.")
+@click.option("-o", "--output", metavar="NAME", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --signing: where to write the private key (NAME.pub gets the public key).")
+def keygen(size: str, signing: bool, output: Path | None) -> None:
     """Print a new random encryption key for LEDGER_ENCRYPTION_KEY (base64 AES key).
 
     Keep it apart from the store: without it an encrypted store cannot be read; with it, anyone can.
-    Set it before the first event is recorded: a store is all encrypted or all plain.
+    Set it before the first event is recorded: a store is all encrypted or all plain. With --signing, write
+    an Ed25519 key pair that signs checkpoints: keep the private key with the administrator, give the public
+    key to the auditors.
 
     \b
     Example:
         export LEDGER_ENCRYPTION_KEY=$(ledger keygen)
         ledger --store ./ledger.sqlite3 import history.jsonl
+        ledger keygen --signing -o ~/keys/checkpoints
     """
+    if signing:
+        if output is None:
+            raise click.UsageError("--signing needs -o NAME: the private key is written to a file, never printed")
+        from ledger.app import write_signing_keys
+
+        private, public = write_signing_keys(output)
+        echo(f"Signing key written to {private} (mode 0600); public key to {public}.")
+        return
+    if output is not None:
+        raise click.UsageError("-o is for --signing keys; an encryption key is printed (store it yourself)")
     from ledger.app import new_key
 
     echo(new_key(int(size)))
+
+
+@click.command()
+@click.option("--key", "key_file", metavar="KEYFILE", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The Ed25519 private key (`ledger keygen --signing -o NAME`).")
+@click.option("-o", "--output", metavar="CHECKPOINT.json", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Where to write the signed checkpoint.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists (never the store).")
+@click.pass_obj
+def checkpoint(session: Session, key_file: Path, output: Path, force: bool) -> None:
+    """Write a signed checkpoint: the event count, head digest, time and the store's identity, signed (Ed25519).
+
+    Keep it outside the store (an auditor's folder); later, `ledger verify --checkpoint FILE --public-key
+    KEY.pub` proves that the store still holds that exact prefix, and says if it was cut, rolled back or
+    rewritten. The store keeps a copy, which the compliance snapshot names.
+
+    \b
+    Example:
+        ledger checkpoint --key ~/keys/checkpoints -o /srv/audit/2026-11-30.json
+    """
+    from ledger.app import check_output, make_checkpoint, write_output
+
+    check_output(output, session.store, force)
+    body = make_checkpoint(session.app, key_file)
+
+    def write(tmp: Path) -> Path:
+        tmp.write_bytes(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
+        return tmp
+
+    written = write_output(output, session.store, write, force)
+    echo(f"Checkpoint of events 1–{body['events']} (head {body['head']}) written to {written}")
+
+
+@click.command()
+@click.option("--new-key-file", metavar="PATH", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file holding the new key (base64, as `ledger keygen` prints it)  [default: "
+                   "$LEDGER_NEW_ENCRYPTION_KEY]")
+@click.pass_obj
+def rekey(session: Session, new_key_file: Path | None) -> None:
+    """Re-encrypt an encrypted store under a new key, in one transaction (the old key: LEDGER_ENCRYPTION_KEY).
+
+    The hash chain and every answer stay the same; the old key no longer opens the store. The derived tables
+    are derived again under the new key. Set LEDGER_ENCRYPTION_KEY to the new key afterwards.
+
+    \b
+    Example:
+        ledger keygen > new.key
+        ledger --store ./ledger.sqlite3 rekey --new-key-file new.key
+    """
+    import os
+
+    from ledger.app import rekey_store
+
+    if new_key_file is not None:
+        try:
+            new_key = new_key_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.BadParameter(f"cannot read {new_key_file}: {e}", param_hint="--new-key-file") from None
+    else:
+        new_key = os.environ.get("LEDGER_NEW_ENCRYPTION_KEY", "").strip()
+    if not new_key:
+        raise click.UsageError("give the new key: --new-key-file PATH, or LEDGER_NEW_ENCRYPTION_KEY")
+    rows, top = rekey_store(session.app, session.store, new_key)
+    echo(f"Re-encrypted {rows} stored rows under the new key; the derived tables hold events 1–{top} again. "
+         "Set LEDGER_ENCRYPTION_KEY to the new key: the old one no longer opens the store.")

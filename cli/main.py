@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli import append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
+from cli import access, append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
 from cli.output import echo, printable
 from cli.session import Session
 
@@ -92,7 +92,7 @@ COMMANDS: tuple[click.Command, ...] = (
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
-    audit.rebuild, correct.correct, names.find,
+    audit.rebuild, correct.correct, names.find, access.access, audit.checkpoint, audit.rekey,
 )
 append.org.add_command(names.org_list)
 for command in COMMANDS:

@@ -52,7 +52,7 @@ class Session:
 
             if self._app is None and self._reader is None:
                 self._reader = open_ledger(self.store, read_only=True)
-            self._queries = Queries(self._app or self._reader)  # type: ignore[arg-type]
+            self._queries = Queries(self._app or self._reader, reader=self.actor)  # type: ignore[arg-type]
         return self._queries
 
     @property

@@ -27,6 +27,7 @@ PG_DSN = dict(host=os.environ.get("LEDGER_TEST_PG_HOST", "127.0.0.1"), port=int(
               dbname=os.environ.get("LEDGER_TEST_PG_DB", "test"), user=os.environ.get("LEDGER_TEST_PG_USER", "postgres"))
 RUN_ID = uuid.uuid4().hex[:8]
 _made_schemas: list[str] = []
+_made_roles: list[str] = []
 _pg_checked: list[bool] = []
 
 
@@ -59,6 +60,14 @@ def new_pg_url() -> str:
     return f"postgresql://{PG_DSN['user']}@{PG_DSN['host']}:{PG_DSN['port']}/{PG_DSN['dbname']}?schema={schema}"
 
 
+def new_pg_role(name: str) -> str:
+    """A login role name of this test run (`ledger access grant` creates it), dropped at the end of the session."""
+    require_postgres()
+    role = f"r_{RUN_ID}_{name}"
+    _made_roles.append(role)
+    return role
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not _made_schemas or not _pg_available():
         return
@@ -67,6 +76,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     with psycopg.connect(**PG_DSN, autocommit=True) as conn:
         for schema in _made_schemas:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        # The roles the run made: its login roles, and the clerk and auditor groups of its schemas.
+        groups = [f"{schema}_{kind}" for schema in _made_schemas for kind in ("clerk", "auditor")]
+        for role in [*_made_roles, *groups]:
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                conn.execute(f'DROP OWNED BY "{role}"')
+                conn.execute(f'DROP ROLE "{role}"')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -36,7 +36,7 @@ def open_read_only(store: str | None) -> Queries:
     if "://" not in spec and not Path(spec).expanduser().is_file():  # a URL names a server: it says what it holds
         raise LedgerError(f"no ledger at {spec}: give the store to show with --store (e.g. `ledger demo` builds "
                           "demo/ledger.sqlite3)")
-    queries = Queries(open_ledger(spec, read_only=True))
+    queries = Queries(open_ledger(spec, read_only=True), channel="web")
     if queries.span()["events"] < 2:
         queries.application.close()
         raise LedgerError(f"the store {spec} holds no ledger yet: nothing to show")

@@ -89,12 +89,14 @@ def unit_view(q: Queries, unit: str, known_at: datetime | None, year: int | None
 def person_view(q: Queries, person: str, known_at: datetime | None) -> dict[str, Any]:
     """A person's bars and every event about them, each with its recorded time and actor; a retracted one with
     the retraction's reason; with `known_at`, which of them the ledger did not know yet."""
-    timeline = q.person_timeline(person, known_at)
-    events = q.history(person)
+    with q.one_read("person_page", person):  # one line in the access log for the page
+        timeline = q.person_timeline(person, known_at)
+        events = q.history(person)
+        resume = _resume(q, person)
     for e in events:
         e["unknown_then"] = bool(known_at and e["recorded"] and datetime.fromisoformat(e["recorded"]) > known_at)
         e["details"] = {k: v for k, v in e.items() if v is not None and k not in EVENT_FRAME}
-    return {"timeline": timeline, "events": events, "span": q.span(), "resume": _resume(q, person)}
+    return {"timeline": timeline, "events": events, "span": q.span(), "resume": resume}
 
 
 def _resume(q: Queries, person: str) -> list[str]:

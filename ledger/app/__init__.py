@@ -20,6 +20,21 @@ from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
 from ledger.model.vocabulary import HIRE_MODES, LADDERS
 
 if TYPE_CHECKING:
+    from ledger.app.access import (
+        access_log_lines,
+        access_members,
+        enable_access,
+        grant_access,
+        revoke_access,
+    )
+    from ledger.app.checkpoint import (
+        check_checkpoint,
+        latest_checkpoint,
+        make_checkpoint,
+        read_checkpoint,
+        rekey_store,
+        write_signing_keys,
+    )
     from ledger.app.corrections import correct
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
     from ledger.app.failures import explain_failure, store_location
@@ -76,6 +91,11 @@ _LAZY = {
     "ID_PATTERN": "ledger.model.parsing",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
+    "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
+    "access_members": "ledger.app.access", "access_log_lines": "ledger.app.access",
+    "write_signing_keys": "ledger.app.checkpoint", "make_checkpoint": "ledger.app.checkpoint",
+    "check_checkpoint": "ledger.app.checkpoint", "read_checkpoint": "ledger.app.checkpoint",
+    "latest_checkpoint": "ledger.app.checkpoint", "rekey_store": "ledger.app.checkpoint",
 }
 
 
@@ -106,4 +126,7 @@ __all__ = [
     "ID_PATTERN", "correct", "open_trial",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
+    # access and proofs
+    "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
+    "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "rekey_store", "write_signing_keys",
 ]

@@ -35,6 +35,8 @@ from ledger.model.facts import Draft, Fact
 from ledger.model.parsing import parse_fields
 from ledger.model.state import State
 from ledger.read.roster import roster_view
+from ledger.store import access
+from ledger.store.access_log import AccessLog
 from ledger.store.aggregate import LedgerStream, ledger_id, load_stream
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
@@ -85,6 +87,8 @@ class PersonnelLedger(Application):
                                   self.snapshots.recorder if self.snapshots is not None else None)
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
         self._timeline: Timeline | None = None
+        self._access_log: AccessLog | None = None
+        self._role: tuple[str | None, bool, bool] | None = None  # `session_role()`
         self.notices: list[str] = []  # what a reader should know about how an answer was found
         self.on_close: list[Callable[[], None]] = []  # done after the store is closed
 
@@ -188,9 +192,10 @@ class PersonnelLedger(Application):
         """
         if not drafts:
             return []
+        actor = self.recording_actor(actor)  # (refused before anything is written)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
-            ids = self._append(drafts, actor or default_actor(), vet)
+            ids = self._append(drafts, actor, vet)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
@@ -221,6 +226,47 @@ class PersonnelLedger(Application):
             return [f.id for f in new]
         raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
 
+    def session_role(self) -> tuple[str | None, bool, bool]:
+        """(the PostgreSQL role this session logs in as, whether the store is under access control, whether the
+        role may append); (None, False, True) on SQLite. Asked once, through eventsourcing's connection."""
+        if self._role is None:
+            datastore = self.recorder.datastore  # type: ignore[attr-defined]
+            self._role = access.session(self.dialect, self.events_table,
+                                        lambda sql, params: self.dialect.fetch(datastore, sql, params))
+        return self._role
+
+    @property
+    def events_table(self) -> str:
+        return str(self.recorder.events_table_name)  # type: ignore[attr-defined]
+
+    def recording_actor(self, declared: str | None) -> str:
+        """Who the events are recorded as. On a PostgreSQL store under access control: the session's role, which the
+        database checks again (a differing `declared` actor is refused here, before anything is written). Elsewhere
+        the declared actor (else $LEDGER_ACTOR, else the OS user): a declaration, not a proof."""
+        role, controlled, may_append = self.session_role()
+        if role is None or not controlled:
+            return declared or default_actor()
+        if not may_append:
+            raise StoreError(f"the role {role} may not record into {self.config.location} (an auditor only reads; "
+                             "`ledger access list` shows who may record); nothing was written")
+        if declared and declared != role:
+            raise StoreError(f"--actor {declared} is not this session's database role {role}: on this store the "
+                             f"actor recorded is the role you log in as (leave --actor out, or log in as {declared}); "
+                             "nothing was written")
+        return role
+
+    def reader(self, declared: str | None) -> str:
+        """Who is reading, for the access log: the database role on PostgreSQL, else the declared actor."""
+        return self.session_role()[0] or declared or default_actor()
+
+    @property
+    def access_log(self) -> AccessLog:
+        """The store's access log (`ledger.store.access_log`): empty and not written unless the store keeps one."""
+        if self._access_log is None:
+            datastore = self.recorder.datastore  # type: ignore[attr-defined]
+            self._access_log = AccessLog(self.dialect, lambda sql, params: self.dialect.fetch(datastore, sql, params))
+        return self._access_log
+
     def _refresh_derived(self) -> None:
         """Bring the derived tables up to the events just saved. The events are recorded whatever happens here: a
         failure leaves the tables behind, which readers notice (they fold), and the next writer catches them up."""
@@ -231,6 +277,28 @@ class PersonnelLedger(Application):
             self.notices.append(f"the events were recorded, but the derived tables (timeline, report index) could "
                                 f"not be brought up to date ({said or type(e).__name__}); reads answer from the "
                                 "events meanwhile; `ledger rebuild` re-derives them")
+
+    def rekey(self, new_key: str) -> int:
+        """Re-encrypt every stored event and snapshot under `new_key` in one transaction (`ledger.store.rekey`),
+        in the writers' turn; returns how many rows. The derived tables are then derived again by a ledger opened
+        with the new key (`open_ledger(..., extra_env={KEY_VAR: new_key})`, `rebuild`): the caller's."""
+        from eventsourcing.cryptography import AESCipher
+
+        from ledger.store.crypto import check_key
+        from ledger.store.rekey import rekey
+
+        if self.config.read_only:
+            raise StoreError(f"{self.config.location} is open for reading only")
+        if self.codec.cipher is None:
+            raise StoreError(f"{self.config.location} is not encrypted: there is no key to change (set "
+                             "LEDGER_ENCRYPTION_KEY to the store's key)")
+        check_key(new_key)
+        new = AESCipher(Environment(env={AESCipher.CIPHER_KEY: new_key.strip()}))
+        tables = [self.events_table]
+        if self.snapshots is not None:
+            tables.append(self.snapshots.recorder.events_table_name)  # type: ignore[attr-defined]
+        with self.dialect.writers_turn():
+            return rekey(self.dialect, tables, self.codec.cipher, new)
 
     def rebuild(self) -> int:
         """Derive the materialised timeline and the report's fact index again from the stream; returns the last
@@ -316,6 +384,16 @@ class PersonnelLedger(Application):
         then, with `derived`, the derived tables derived again from it and compared (when they claim to be up to
         date)."""
         result = verify(self.stream, self.codec, digest)
+        if result.problem is None:  # the store's own protections: its guard triggers, its access log's chain
+            guard = access.guard_problem(self.dialect, self.events_table)
+            logged = self.access_log.verify()
+            forged = self._forged_actor()
+            if guard is not None:
+                result.problem = Break(None, "guard", guard)
+            elif forged is not None:
+                result.problem = forged
+            elif logged is not None:
+                result.problem = Break(None, "access_log", logged)
         if result.problem is not None or not derived:
             return result
         position, top = self.timeline.current()
@@ -337,9 +415,26 @@ class PersonnelLedger(Application):
             result.derived = "current"
         return result
 
+    def _forged_actor(self) -> Break | None:
+        """The first event whose actor is not the role the database stamped on its row (PostgreSQL under access
+        control: it catches an actor forged inside an encrypted payload, which the insert trigger cannot read)."""
+        datastore = self.recorder.datastore  # type: ignore[attr-defined]
+        stamped = access.recorded_by(self.dialect, self.events_table, self.dialect.stream_key(self.ledger_id),
+                                     lambda sql, params: self.dialect.fetch(datastore, sql, params))
+        if not stamped:
+            return None
+        for version, _topic, state in sorted(self.stream.at(sorted(stamped))):
+            actor = self.codec.decode(state).get("actor")
+            if actor is not None and actor != stamped[version]:
+                return Break(version, "actor", f"event {version} names {actor} as its actor, but the database "
+                             f"recorded it from the role {stamped[version]}")
+        return None
+
     def close(self) -> None:
         if self._timeline is not None:
             self._timeline.close()
+        if self._access_log is not None:
+            self._access_log.close()
         self.dialect.close()
         super().close()
         for then in self.on_close:  # e.g. a dry run's temporary ledger removed

@@ -10,12 +10,14 @@ What may be *recorded* is not here: that is the application's (`PersonnelLedger.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ledger.app.access import logged
 from ledger.app.names import Resolved, find, name_key, resolve_person, resolve_unit, unit_tree
 from ledger.app.rulebook import rulebook_for
 from ledger.app.subjects import (
@@ -86,9 +88,33 @@ class Findings:
 class Queries:
     """The questions readers ask of one open ledger."""
 
-    def __init__(self, application: PersonnelLedger):
+    def __init__(self, application: PersonnelLedger, reader: str | None = None, channel: str = "cli"):
+        """`reader`: who reads, as declared (PostgreSQL uses the session's role instead); `channel`: where the reads
+        come from (the CLI, the web view), as the access log records it."""
         # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
         self.application = application
+        self.reader = reader
+        self.channel = channel
+        self._reading = False
+
+    @contextmanager
+    def one_read(self, action: str, person: str | None = None) -> Iterator[None]:
+        """The reads inside the block are one read (a page made of several answers): logged once, as `action`."""
+        if self._reading:
+            yield
+            return
+        self.looked_at(action, person)
+        self._reading = True
+        try:
+            yield
+        finally:
+            self._reading = False
+
+    def looked_at(self, action: str, person: str | None = None) -> None:
+        """Log one read in the store's access log (`ledger.app.access`; nothing when the store keeps none)."""
+        app = self.application
+        if app.access_log.enabled():
+            app.access_log.append(app.reader(self.reader), action, person, self.channel)
 
     def _known_at(self, known_at: datetime | None) -> None:
         """A moment before the ledger's first event has an empty answer: say so, and when that event was recorded
@@ -107,6 +133,7 @@ class Queries:
         """The folded state on `on` (None: every fact), as known at `known_at` (None: now)."""
         return self.application.state(on, known_at)
 
+    @logged("roster")
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
         """Who is on the establishment on `on`, in the `ledger roster --json` shape: from the materialised timeline
         (as known now or at a moment) when it holds every event; otherwise one unit as known at a moment from the
@@ -135,6 +162,7 @@ class Queries:
         state = self.state(on, known_at)
         return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
 
+    @logged("roster_overview")
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
         """`roster` and `units` together (what the roster table shows): from the materialised timeline and unit
         figures when they hold every event (as known now or at a moment); otherwise, as known at a moment, from one
@@ -146,6 +174,7 @@ class Queries:
         roster = roster_view(state, on, known_at, unit)
         return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])
 
+    @logged("roster_sheet")
     def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
         """The roster on `on` as spreadsheet rows, in the columns `ledger import-roster` reads (one unit's from the
         fold of the facts that can change it)."""
@@ -158,6 +187,7 @@ class Queries:
             state = unit_state(self.application, unit, on, known_at)
         return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
 
+    @logged("cadre_roster")
     def cadre_roster(self, on: date, known_at: datetime | None = None,
                      unit: str | None = None) -> list[tuple[str, list[list[str]]]]:
         """The roster on `on` in the cadre layout (三龄两历一身份): one (unit name, rows) per unit, rows in the columns
@@ -217,16 +247,19 @@ class Queries:
         return unit_tree(self.units(on, known_at))
 
     # --- what happened -------------------------------------------------------------------------------------------
+    @logged("log")
     def log(self, where: LogFilter | None = None) -> list[Fact]:
         """Every recorded fact (retractions included) in recording order; with `where`, those that pass it."""
         facts = self.application.facts()
         return facts if where is None else filter_log(facts, where)
 
+    @logged("history", whose=True)
     def history(self, person: str, reveal: bool = False) -> list[dict[str, Any]]:
         """A person's events with their corrections, in the `ledger history --json` shape (read through the store's
         fact index: the person's facts only; 身份证号 masked unless `reveal`)."""
         return history_entries(*person_history(self.application, person), reveal)
 
+    @logged("diff")
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape; for one unit,
         from the facts that can change it."""
@@ -234,6 +267,7 @@ class Queries:
         facts = self.application.facts() if unit is None else unit_facts(self.application, unit)
         return diff(facts, start, end, unit, known_at)
 
+    @logged("person_timeline", whose=True)
     def person_timeline(self, person: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The person's unit and section, rank, posts and secondments as bars over time (`ledger.read.person_timeline`),
         read from the person's own facts (the store's fact index), as known at `known_at`."""
@@ -257,6 +291,7 @@ class Queries:
         return ledger_span(self.application)
 
     # --- the cadre's file -----------------------------------------------------------------------------------------
+    @logged("cadre_file", whose=True)
     def cadre_file(self, person: str, on: date, reveal: bool = False) -> dict[str, Any]:
         """A person's file on `on`: who, what they hold, profile (身份证号 masked unless `reveal`), education,
         titles, appraisals, 奖惩 (`ledger.read.cadre`)."""
@@ -264,12 +299,14 @@ class Queries:
 
         return cadre_view(self.state(on), person, on, reveal)
 
+    @logged("resume", whose=True)
     def resume(self, person: str, on: date) -> Resume:
         """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
         from ledger.read.resume import resume
 
         return resume(person_facts(self.application, person), person, on)  # the person's own facts: no city walk
 
+    @logged("appointment_form", whose=True)
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
                          proposed_removal: str | None = None, reason: str | None = None, actor: str | None = None,
                          reveal: bool = False) -> dict[str, str]:
@@ -337,6 +374,12 @@ class Queries:
         """The stored events checked against their hash chain (and, given, a head digest noted earlier); with
         `derived`, also the tables derived from them (the timeline, the report's index), derived again and compared."""
         return self.application.verify(digest, derived)
+
+    def latest_checkpoint(self) -> dict[str, Any] | None:
+        """The last signed checkpoint kept in the store (`ledger checkpoint`), as written; None if none."""
+        from ledger.app.checkpoint import latest_checkpoint
+
+        return latest_checkpoint(self.application)
 
     def head_digest(self) -> str | None:
         """The hash chain's value at the last event that verifies (None: nothing recorded)."""

@@ -52,6 +52,8 @@ class Dialect:
 
     def __init__(self, config: StoreConfig):
         self.config = config
+        # Whether this session may create the store's tables (not a PostgreSQL role granted access to them).
+        self.creates_tables = config.env.get("CREATE_TABLE") != "n"
 
     def marks(self, n: int) -> str:
         return ", ".join([self.mark] * n)
@@ -321,6 +323,11 @@ class PostgresDialect(Dialect):
         check that the schema is there, in a read-only session."""
         with self.connect() as conn:
             if not self.config.read_only:
+                # A role granted access (a clerk) appends into the owner's tables and creates nothing.
+                if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s AND NOT has_schema_privilege(nspname, "
+                                "'CREATE')", (self.config.schema,)).fetchone():
+                    self.creates_tables = False
+                    return {"CREATE_TABLE": "n"}
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.config.schema}"')
                 return {}
             found = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.config.schema,)).fetchone()

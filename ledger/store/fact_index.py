@@ -98,7 +98,7 @@ class FactIndex:
         """Create the tables (inside a transaction holding the turn's lock: no creation race)."""
         if self._ready:
             return
-        for stmt in (*_schema(self.dialect), *self.tracking.schema()):
+        for stmt in (*_schema(self.dialect), *self.tracking.schema()) if self.dialect.creates_tables else ():
             conn.execute(stmt)
         self.tracking.start(conn)
         self._ready = True

@@ -141,7 +141,7 @@ class Break:
     """The first place the chain does not hold: the event (stream version) and what is wrong with it."""
 
     event_id: int | None
-    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot | derived
+    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot | derived | guard | actor | access_log
     message: str
 
 

@@ -161,12 +161,13 @@ class UnitFigures:
         if self._ready:
             return
         d = self.dialect
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {d.table(TABLE)} (unit TEXT NOT NULL, ord INTEGER NOT NULL, "
-                     f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, "
-                     f"recorded_to {d.integer} NOT NULL, doc {d.blob} NOT NULL)")
-        conn.execute(f"CREATE INDEX IF NOT EXISTS timeline_unit_figures_unit ON {d.table(TABLE)} (unit, valid_from)")
-        # The units on a date: the index finds the ~one row per unit in force without reading the others' docs.
-        conn.execute(f"CREATE INDEX IF NOT EXISTS timeline_unit_figures_day ON {d.table(TABLE)} (valid_from, valid_to)")
+        if d.creates_tables:  # (a role granted access appends into the tables the owner made)
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {d.table(TABLE)} (unit TEXT NOT NULL, ord INTEGER NOT NULL, "
+                         f"valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, recorded_from {d.integer} NOT NULL, "
+                         f"recorded_to {d.integer} NOT NULL, doc {d.blob} NOT NULL)")
+            conn.execute(f"CREATE INDEX IF NOT EXISTS timeline_unit_figures_unit ON {d.table(TABLE)} (unit, valid_from)")
+            # The units on a date: the index finds the ~one row per unit in force without reading the others' docs.
+            conn.execute(f"CREATE INDEX IF NOT EXISTS timeline_unit_figures_day ON {d.table(TABLE)} (valid_from, valid_to)")
         self.tracking.start(conn)
         self._ready = True
 
