@@ -78,6 +78,8 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
     Every hire, promotion, appointment, move and separation is an immutable, effective-dated event;
     rosters are rebuilt for any date, as the ledger knew them at any earlier moment.
 
+    The global options may also follow the command (`ledger roster --store ./demo/ledger.sqlite3`).
+
     \b
     Example:
         ledger demo ./demo
@@ -85,6 +87,35 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
     """
     ctx.obj = Session(store, actor, strict)
     ctx.call_on_close(ctx.obj.close)
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: str | bool | None) -> None:
+    """A global option given after the command: it overrides the one before it (or its environment variable)."""
+    session = ctx.find_object(Session)
+    if session is not None and value not in (None, False):
+        setattr(session, param.name, value)  # type: ignore[arg-type]
+
+
+def _after_command_options() -> list[click.Option]:
+    return [
+        click.Option(["--store"], metavar="PATH|URL", expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --store, given after the command."),
+        click.Option(["--actor"], metavar="NAME", expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --actor, given after the command."),
+        click.Option(["--strict"], is_flag=True, default=None, expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --strict, given after the command."),
+    ]
+
+
+def accept_global_options(command: click.Command) -> None:
+    """Let `--store`, `--actor` and `--strict` also follow the command (`ledger roster --store x.sqlite3`), in every
+    command and sub-command, except where a command has an option of its own by that name (`serve --store`)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_global_options(sub)
+        return
+    taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
+    command.params.extend(o for o in _after_command_options() if not set(o.opts) & taken)
 
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -95,6 +126,7 @@ COMMANDS: tuple[click.Command, ...] = (
     audit.rebuild,
 )
 for command in COMMANDS:
+    accept_global_options(command)
     cli.add_command(command)
 
 

@@ -7,16 +7,29 @@ from datetime import UTC, date, datetime
 import click
 
 
-def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    """A calendar date option; a bad one is a usage error (exit 2) that says why."""
-    from ledger.app import parse_date
+class DateParam(click.ParamType):
+    """A calendar date typed as clerks type it (`ledger.app.parse_date`, the ledger's one date reader: 2022-09-01,
+    20220901, 2022/09/01, 2022.09.01, 2022年9月1日); a bad one is a usage error (exit 2) that says why."""
 
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from None
+    name = "date"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from ledger.app import parse_date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+DATE = DateParam()
+
+
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A calendar date option (the `DATE` type, for options declared with a callback)."""
+    return None if value is None else DATE.convert(value, param, ctx)
 
 
 def parse_moment_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -39,8 +52,8 @@ def parse_moment_start_option(ctx: click.Context, param: click.Parameter, value:
     return parse_moment_option(ctx, param, value)
 
 
-as_of_option = click.option("--as-of", "as_of", metavar="DATE", callback=parse_date_option,
-                            help="The date to look at (YYYY-MM-DD)  [default: today]")
+as_of_option = click.option("--as-of", "as_of", metavar="DATE", type=DATE,
+                            help="The date to look at (2022-12-31, 20221231, 2022年12月31日 …)  [default: today]")
 known_at_option = click.option("--known-at", "known_at", metavar="TIMESTAMP", callback=parse_moment_option,
                                help="Answer as the ledger knew it at this moment (ISO 8601, UTC if no zone; a bare date "
                                     "means its end).")
