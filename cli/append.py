@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cli.check import warn_findings
+from cli.options import LedgerCommand
 from cli.output import echo
 from cli.session import Session
 from ledger.app import EVENT_TYPES, EventType
@@ -36,7 +37,7 @@ def event_command(t: EventType) -> click.Command:
     verb = t.verb
     argument = "EVENT_ID" if verb.argument == "target" else verb.argument.upper()
     params: list[click.Parameter] = [click.Argument([verb.argument], metavar=argument)]
-    for spec in t.all_fields:
+    for spec in t.command_fields:
         if spec.name == verb.argument:
             continue
         opt = "--" + spec.name.replace("_", "-")
@@ -46,7 +47,7 @@ def event_command(t: EventType) -> click.Command:
             params.append(click.Option([opt, spec.name], required=spec.required,
                                        metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help))
     doc = f"{verb.summary}\n\nPrints the new event's id.\n\n\b\nExample:\n    {verb.example}"
-    return click.Command(verb.command, callback=partial(record_one, t), params=params, help=doc,
+    return LedgerCommand(verb.command, callback=partial(record_one, t), params=params, help=doc,
                          short_help=verb.summary.split(" (")[0].rstrip("."))
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.options import known_at_option, parse_date_option
+from cli.options import LedgerCommand, known_at_option, parse_date_option
 from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
 
@@ -38,7 +38,7 @@ def _short(entry: dict[str, Any], key: str) -> str:
     return entry.get("role") or ""
 
 
-@click.command()
+@click.command(cls=LedgerCommand)
 @click.option("--from", "start", metavar="DATE", required=True, callback=parse_date_option,
               help="The earlier date: changes effective after it are listed.")
 @click.option("--to", "end", metavar="DATE", required=True, callback=parse_date_option,

@@ -57,3 +57,32 @@ as_of_option = click.option("--as-of", "as_of", metavar="DATE", type=DATE,
 known_at_option = click.option("--known-at", "known_at", metavar="TIMESTAMP", callback=parse_moment_option,
                                help="Answer as the ledger knew it at this moment (ISO 8601, UTC if no zone; a bare date "
                                     "means its end).")
+
+
+try:  # click ≥ 8.2 marks a parameter not given with a sentinel, earlier versions with None
+    from click._utils import UNSET as _UNSET
+except ImportError:  # pragma: no cover
+    _UNSET = None
+
+
+class LedgerCommand(click.Command):
+    """A command that reports every missing required option at once (click stops at the first), so that a clerk
+    typing `ledger hire P1` learns in one run all seven options a hire needs."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, list(args))
+        except click.MissingParameter:
+            missing = self.missing(ctx, args)
+            if len(missing) <= 1:
+                raise
+            raise click.UsageError(f"Missing {', '.join(missing)} (each is required).", ctx) from None
+
+    def missing(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The required parameters given neither on the command line nor by an environment variable."""
+        opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+        out = []
+        for p in self.get_params(ctx):
+            if p.required and opts.get(p.name, _UNSET) in (None, _UNSET) and p.resolve_envvar_value(ctx) is None:
+                out.append(p.opts[-1] if isinstance(p, click.Option) else (p.metavar or p.name or "").upper())
+        return out

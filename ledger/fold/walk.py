@@ -175,7 +175,8 @@ class Walker:
         blamable = sorted((f for f in facts if not f.get("override")), key=lambda f: f.id, reverse=True)
         for f in blamable[:max(filled - quota, 0)]:
             self.change.refuse(f, "over_establishment" if kind == "staff" else "over_post_quota",
-                               f"{what} (use --override REASON to record it anyway)")
+                               f"{what} (to record it anyway, give the reason: --override REASON, "
+                               'or "override": "REASON" on the line of an import)')
 
 
 __all__ = ["PRECEDENCE", "Raise", "Walker", "batch_order", "counting_facts", "fold", "fold_order", "fold_ordered",

@@ -26,12 +26,14 @@ class Hired(EventType):
     name = "hired"
     stored_as = "Hired"
     precedence = 40
+    effective_label = "Date the person enters the unit's establishment (进入时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     unit_fields = ("unit",)
     fields = (
         PERSON,
         Field("name", required=True, help="Full name.", form="name"),
-        Field("gender", required=True, choices=v.GENDERS, help="男 or 女."),
+        Field("gender", required=True, choices=v.GENDERS, help="Sex (性别): 男 or 女."),
         Field("birth_date", date, True, "Date of birth, YYYY-MM-DD.", past=True),
         Field("education", help="Highest education, e.g. 大学本科, 硕士研究生.", form="name"),
         Field("unit", required=True, help="Unit code.", form="id"),
@@ -78,6 +80,7 @@ class RankPromoted(EventType):
     name = "rank_promoted"
     stored_as = "RankPromoted"
     precedence = 60
+    effective_label = "Date of the new rank (任现职级时间)"
     fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder."),
               *PUBLICITY)
     periods = (("publicity_from", "publicity_to"),)
@@ -105,6 +108,8 @@ class Transferred(EventType):
     name = "transferred"
     stored_as = "Transferred"
     precedence = 50
+    effective_label = "Date of the move (调动时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     unit_fields = ("to_unit",)
     fields = (
@@ -168,6 +173,7 @@ class Separated(EventType):
     name = "separated"
     stored_as = "Separated"
     precedence = 130
+    effective_label = "Date the person leaves (离职时间: 退休、辞职、调出 …)"
     membership = True
     fields = (PERSON, Field("reason", required=True, choices=v.SEPARATION_REASONS,
                             help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他."))

@@ -23,6 +23,8 @@ class PostAppointed(EventType):
     name = "post_appointed"
     stored_as = "PostAppointed"
     precedence = 80
+    effective_label = "Date of the appointment (任职时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     fields = (
         PERSON, POST,
@@ -106,6 +108,7 @@ class PostVacated(EventType):
     name = "post_vacated"
     stored_as = "PostVacated"
     precedence = 70
+    effective_label = "Date of the removal from the post (免职时间)"
     membership = True
     fields = (PERSON, POST, Field("section", help="Section (科室) of the post, when the person holds it in several.",
                                   form="name"))
@@ -131,6 +134,8 @@ class ProbationEnded(EventType):
     name = "probation_ended"
     stored_as = "ProbationEnded"
     precedence = 75  # after the day's removals, before its appointments: a post freed by 不合格 can be filled
+    effective_label = "Date the probation ends (试用期满时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     fields = (
         PERSON, POST,
