@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.options import LedgerCommand, known_at_option, parse_date_option
-from cli.output import echo, echo_table, emit_json, json_option
+from cli.output import echo, echo_table, emit_json, json_option, paged
 from cli.session import Session
 
 if TYPE_CHECKING:
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def _short(entry: dict[str, Any], key: str) -> str:
+    from ledger.app import _
+
     if key == "joined":
         return f"{entry['rank']}, {entry['section'] or '-'} ({entry['mode']})"
     if key == "left":
@@ -32,9 +34,10 @@ def _short(entry: dict[str, Any], key: str) -> str:
             text += f", {a['rank']} → {b['rank']}"
         return text
     if key == "seconded":
-        return f"{entry['kind']} at {entry['host']}" + (f" until {entry['until']}" if entry["until"] else "")
+        text = _("{kind} at {host}").format(kind=entry["kind"], host=entry["host"])
+        return text + (_(" until {date}").format(date=entry["until"]) if entry["until"] else "")
     if key == "returned":
-        return f"from {entry['host']}"
+        return _("from {host}").format(host=entry["host"])
     return entry.get("role") or ""
 
 
@@ -58,21 +61,24 @@ def diff(session: Session, start: date, end: date, unit: str | None, known_at: d
         ledger diff --from 2021-12-31 --to 2022-12-31
         ledger diff --from 2022-06-30 --to 2022-12-31 --unit JU --json
     """
-    from ledger.app import DIFF_KEYS
+    from cli.labels import change_label
+    from ledger.app import DIFF_KEYS, _
 
     data = session.queries.diff(start, end, unit, known_at)
     if as_json:
         emit_json(data)
         return
-    known = f", as known at {known_at.isoformat()}" if known_at else ""
-    scope = f" in {unit}" if unit else ""
-    echo(f"Changes after {start} up to {end}{scope}{known}")
-    rows = [[k, e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
+    known = _(", as known at {moment}").format(moment=known_at.isoformat()) if known_at else ""
+    scope = _(" in {unit}").format(unit=unit) if unit else ""
+    rows = [[change_label(k), e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
             for k in DIFF_KEYS for e in data[k]]
-    if not rows:
-        echo("No changes.")
-        return
-    echo_table(["change", "effective", "person", "name", "unit", "details", "event"], rows)
+    with paged():
+        echo(_("Changes after {start} up to {end}").format(start=start, end=end) + scope + known)
+        if not rows:
+            echo(_("No changes."))
+            return
+        echo_table([_("Change"), _("Effective"), _("Person"), _("Name"), _("Unit"), _("Details"), _("Event")], rows,
+                   wrap=(5,))
 
 
 @click.command()

@@ -12,6 +12,7 @@ from typing import Any
 from ledger.model import vocabulary as v
 from ledger.model.appointments import PROMOTION, appointment_kind
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.state import PersonState, State
 from ledger.rules.history import Career
 from ledger.rules.periods import add_years, span_text, tenure_due, working_days
@@ -57,7 +58,8 @@ def rank_skip(promotion: Promotion, params: Params) -> str | None:
     new, old = promotion.fact.data["rank"], promotion.person.rank
     if step is None or step <= 1 or v.ladder_of(new) not in params["ladders"]:
         return None
-    return f"{promotion.who}: promoted {old} → {new}, skipping {step - 1} rank(s); promotion is one step at a time"
+    return _("{who}: promoted {old} → {new}, skipping {n} rank(s); promotion is one step at a time").format(
+        who=promotion.who, old=old, new=new, n=step - 1)
 
 
 def not_counting(p: PersonState, params: Params) -> dict[int, str]:
@@ -73,7 +75,7 @@ def not_counting(p: PersonState, params: Params) -> dict[int, str]:
 def _excluded_text(excluded: dict[int, str], start: date, end: date) -> str:
     """', not counting 2020 (基本称职)' for the excluded years from `start`'s to `end`'s, '' when none."""
     years = [f"{y} ({g})" for y, g in sorted(excluded.items()) if start.year <= y <= end.year]
-    return f", not counting {'、'.join(years)}" if years else ""
+    return _(", not counting {years}").format(years="、".join(years)) if years else ""
 
 
 @fact_rule("RANK_TENURE", "rank_promoted")
@@ -86,7 +88,8 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     start, why = p.rank_since, ""
     if not career.promoted and career.mode in params["probation_modes"]:
         start = add_years(career.hire_rank_since, params["probation_years"])
-        why = f" (a new recruit: from the end of probation, {career.mode} {career.hire_rank_since})"
+        why = _(" (a new recruit: from the end of probation, {mode} {hired})").format(mode=career.mode,
+                                                                                       hired=career.hire_rank_since)
     excluded = not_counting(p, params)
     due = tenure_due(start, years, set(excluded))
     if due <= f.effective:
@@ -95,10 +98,11 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     if level is not None and \
             career.days_in_posts(level, f.effective, set(excluded)) >= _days_of_years(f.effective, years):
         return None
-    alt = f" or {level}" if level else ""
-    return (f"{promotion.who}: promoted {old} → {new} with {span_text(start, f.effective)} as {old} since "
-            f"{start}{why}; needs {years} years as {old}{alt}{_excluded_text(excluded, start, due)} "
-            f"(eligible from {due})")
+    alt = _(" or {level}").format(level=level) if level else ""
+    return _("{who}: promoted {old} → {new} with {span} as {old} since {start}{why}; needs {years} years as "
+             "{old}{alt}{excluded} (eligible from {due})").format(
+        who=promotion.who, old=old, new=new, span=span_text(start, f.effective), start=start, why=why,
+        years=years, alt=alt, excluded=_excluded_text(excluded, start, due), due=due)
 
 
 def _days_of_years(on: date, years: int) -> int:
@@ -121,10 +125,12 @@ def post_tenure(promotion: Promotion, params: Params) -> str | None:
             return None
     if post_from and career.days_in_posts(post_from, f.effective, set(excluded)) >= days:
         return None
-    alternatives = [f"at or above {rank_from}"] if rank_from else []
-    alternatives += [f"in a {post_from} post or higher"] if post_from else []
-    return (f"{promotion.who}: appointed {promotion.post} ({level}) as {p.rank} (since {p.rank_since}); needs "
-            f"{years} years {' or '.join(alternatives)}{_excluded_text(excluded, date.min, f.effective)}")
+    alternatives = [_("at or above {rank}").format(rank=rank_from)] if rank_from else []
+    alternatives += [_("in a {post} post or higher").format(post=post_from)] if post_from else []
+    return _("{who}: appointed {post} ({level}) as {rank} (since {since}); needs {years} years {alternatives}"
+             "{excluded}").format(
+        who=promotion.who, post=promotion.post, level=level, rank=p.rank, since=p.rank_since, years=years,
+        alternatives=_(" or ").join(alternatives), excluded=_excluded_text(excluded, date.min, f.effective))
 
 
 @fact_rule("PROMOTION_WITHIN_YEAR", "post_appointed")
@@ -135,8 +141,9 @@ def promotion_within_year(promotion: Promotion, params: Params) -> str | None:
     years = params["years"]
     if add_years(last, years) <= f.effective:
         return None
-    return (f"{promotion.who}: appointed {promotion.post} ({promotion.new_level}) {span_text(last, f.effective)} "
-            f"after the last promotion ({last}); at least {years} year(s) must pass")
+    return _("{who}: appointed {post} ({level}) {span} after the last promotion ({last}); at least {years} "
+             "year(s) must pass").format(who=promotion.who, post=promotion.post, level=promotion.new_level,
+                                         span=span_text(last, f.effective), last=last, years=years)
 
 
 @fact_rule("PROMOTION_IN_PROBATION", "rank_promoted", "post_appointed")
@@ -146,17 +153,18 @@ def promotion_in_probation(promotion: Promotion, params: Params) -> str | None:
     if not _raises(promotion):
         return None
     f, career = promotion.fact, promotion.career
-    what = f"rank promotion to {f.data['rank']}" if promotion.is_rank else f"appointment as {promotion.post}"
+    what = (_("rank promotion to {rank}").format(rank=f.data["rank"]) if promotion.is_rank
+            else _("appointment as {post}").format(post=promotion.post))
     if career.mode in params["probation_modes"] and not career.promoted:
         end = add_years(career.hire_rank_since, params["probation_years"])
         if career.hire_rank_since <= f.effective < end:
-            return (f"{promotion.who}: {what} during a new recruit's probation ({career.mode} "
-                    f"{career.hire_rank_since}, probation until {end})")
+            return _("{who}: {what} during a new recruit's probation ({mode} {hired}, probation until {end})"
+                     ).format(who=promotion.who, what=what, mode=career.mode, hired=career.hire_rank_since, end=end)
     for span in career.posts:
         end = add_years(span.appointed, params["post_probation_years"])
         if span.probation and span.appointed <= f.effective < end:
-            return (f"{promotion.who}: {what} during the probation of the appointment as {span.label} "
-                    f"({span.appointed}, until {end})")
+            return _("{who}: {what} during the probation of the appointment as {post} ({appointed}, until {end})"
+                     ).format(who=promotion.who, what=what, post=span.label, appointed=span.appointed, end=end)
     return None
 
 
@@ -198,8 +206,10 @@ def promotion_while_unfit(promotion: Promotion, params: Params) -> str | None:
     if grades[year] not in params["grades"]:
         return None
     f = promotion.fact
-    what = f"promoted to {f.data['rank']}" if promotion.is_rank else f"appointed {promotion.post}"
-    return f"{promotion.who}: {what} while the latest appraisal ({year}年度) is {grades[year]}"
+    what = (_("promoted to {rank}").format(rank=f.data["rank"]) if promotion.is_rank
+            else _("appointed {post}").format(post=promotion.post))
+    return _("{who}: {what} while the latest appraisal ({year}年度) is {grade}").format(
+        who=promotion.who, what=what, year=year, grade=grades[year])
 
 
 # A hire is judged at the end of its day (ledger.rules.walk), so that an appointment recorded with it counts.
