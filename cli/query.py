@@ -184,7 +184,7 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
                      e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
     headers = [_("Event"), _("Effective"), _("What"), _("Details"), _("Basis"), _("Note"), _("Recorded (UTC)"),
                _("Actor"), _("Correction")]
-    shown = [i for i in range(len(headers)) if i not in (4, 5, 8) or any(row[i] for row in rows)]  # no empty column
+    shown = [i for i in range(len(headers)) if i not in (5, 8) or any(row[i] for row in rows)]  # no empty notes
     with paged():
         echo(_heading(entries, person))
         echo_table([headers[i] for i in shown], [[row[i] for i in shown] for row in rows],
