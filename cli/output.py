@@ -41,8 +41,30 @@ def printable(text: str, keep_lines: bool = True) -> str:
 
 
 def echo(text: Any = "", err: bool = False) -> None:
-    """Print a line of human-readable output (stderr with `err`), non-printable characters escaped."""
-    _write(printable(str(text)), err)
+    """Print a line of human-readable output (stderr with `err`), non-printable characters escaped; on stdout,
+    folded to the terminal's width (or $COLUMNS), as the tables are."""
+    text = printable(str(text))
+    columns = None if err else _columns()
+    if columns is not None:
+        text = "\n".join(fold(line, columns) for line in text.split("\n"))
+    _write(text, err)
+
+
+def fold(line: str, columns: int) -> str:
+    """`line` folded into lines of at most `columns` cells (CJK characters are two), at a space where there is one."""
+    out: list[str] = []
+    while width(line) > columns:
+        cut, used = 0, 0
+        while cut < len(line) and used + width(line[cut]) <= columns:
+            used += width(line[cut])
+            cut += 1
+        space = line.rfind(" ", 0, cut + 1)
+        if space > columns // 2:
+            cut = space
+        out.append(line[:cut].rstrip())
+        line = "  " + line[cut:].lstrip()  # continued lines are indented
+    out.append(line)
+    return "\n".join(out)
 
 
 def _write(text: str, err: bool = False) -> None:
@@ -133,11 +155,12 @@ def _fit(natural: list[int], foldable: list[int], room: int) -> dict[int, int]:
     if sum(natural) <= room:
         return {}
     left = room - sum(w for i, w in enumerate(natural) if i not in foldable)
-    pending = sorted(foldable, key=lambda i: natural[i])
+    weight = {i: 3 if n == 0 else 1 for n, i in enumerate(foldable)}  # the main text (listed first) gets more
+    pending = sorted(foldable, key=lambda i: natural[i] / weight[i])
     out: dict[int, int] = {}
     while pending:
-        share = max(left // len(pending), 6)
         i = pending.pop(0)
+        share = max(left * weight[i] // (weight[i] + sum(weight[j] for j in pending)), 6)
         out[i] = min(natural[i], share)
         left -= out[i]
     return out
