@@ -171,8 +171,10 @@ def promotion_in_probation(promotion: Promotion, params: Params) -> str | None:
 def _publicised(promotion: Promotion) -> str:
     f = promotion.fact
     if promotion.is_rank:  # 职级晋升 is publicised under 《公务员职务与职级并行规定》
-        return f"the rank promotion (职级晋升, 《公务员职务与职级并行规定》) to {f.data['rank']}"
-    return f"the {promotion.kind or 'appointment'} as {promotion.post}"
+        return _("the rank promotion (职级晋升, 《公务员职务与职级并行规定》) to {rank}").format(rank=f.data["rank"])
+    if promotion.kind:
+        return _("the {kind} as {post}").format(kind=promotion.kind, post=promotion.post)
+    return _("the appointment as {post}").format(post=promotion.post)
 
 
 @fact_rule("PUBLICITY_SHORT", "rank_promoted", "post_appointed")
@@ -184,16 +186,18 @@ def publicity_short(promotion: Promotion, params: Params) -> str | None:
     if start is None and end is None:
         if promotion.kind != PROMOTION:
             return None
-        return f"{promotion.who}: no publicity (任前公示) recorded for {what}; needs {need} working days"
+        return _("{who}: no publicity (任前公示) recorded for {what}; needs {need} working days").format(
+            who=promotion.who, what=what, need=need)
     if start is None or end is None or end < start:
-        return (f"{promotion.who}: publicity of {what} is incomplete (from {start or '?'} to {end or '?'}); "
-                f"needs {need} working days")
+        return _("{who}: publicity of {what} is incomplete (from {start} to {end}); needs {need} working days").format(
+            who=promotion.who, what=what, start=start or "?", end=end or "?", need=need)
     days, fallback = working_days(start, end)
     if days >= need:
         return None
-    note = " (working days counted Monday–Friday: the holiday calendar does not cover these dates)" \
+    note = _(" (working days counted Monday–Friday: the holiday calendar does not cover these dates)") \
         if fallback else ""
-    return f"{promotion.who}: publicity of {what} ran {start} – {end}, {days} working day(s); needs {need}{note}"
+    return _("{who}: publicity of {what} ran {start} – {end}, {days} working day(s); needs {need}{note}").format(
+        who=promotion.who, what=what, start=start, end=end, days=days, need=need, note=note)
 
 
 @fact_rule("PROMOTION_WHILE_UNFIT", "rank_promoted", "post_appointed")
@@ -223,8 +227,8 @@ def transfer_in_rank(promotion: Promotion, params: Params) -> str | None:
         return None
     if any(x.level is not None for x in p.posts):
         return None
-    return (f"{promotion.who}: {f.data['mode']} as {rank} into no leadership post; 调任 enters only a leadership "
-            f"post or {floor} and above")
+    return _("{who}: {mode} as {rank} into no leadership post; 调任 enters only a leadership post or {floor} and "
+             "above").format(who=promotion.who, mode=f.data["mode"], rank=rank, floor=floor)
 
 
 @fact_rule("RECRUIT_RANK", "hired")
@@ -238,7 +242,8 @@ def recruit_rank(promotion: Promotion, params: Params) -> str | None:
     allowed = params["starting_ranks"].get(v.education_level(education) or "")
     if allowed is None or v.ladder_of(allowed) != v.ladder_of(rank) or v.rank_index(rank) <= v.rank_index(allowed):
         return None
-    return f"{promotion.who}: recruited (录用) as {rank}; the education {education} gives {allowed}"
+    return _("{who}: recruited (录用) as {rank}; the education {education} gives {allowed}").format(
+        who=promotion.who, rank=rank, education=education, allowed=allowed)
 
 
 @fact_rule("PUBLICITY_ORDER", "rank_promoted", "post_appointed")
@@ -250,11 +255,13 @@ def publicity_order(promotion: Promotion, params: Params) -> str | None:
         return None  # missing or incomplete: PUBLICITY_SHORT's
     decision = promotion.selection.last("decision_made") if promotion.selection is not None else None
     if decision is not None and start < decision.effective:
-        return (f"{promotion.who}: publicity of {_publicised(promotion)} began {start}, before the decision "
-                f"(讨论决定) of selection {promotion.selection.selection} on {decision.effective}")
+        return _("{who}: publicity of {what} began {start}, before the decision (讨论决定) of selection "
+                 "{selection} on {decided}").format(who=promotion.who, what=_publicised(promotion), start=start,
+                                                    selection=promotion.selection.selection,
+                                                    decided=decision.effective)
     if end >= f.effective:
-        return (f"{promotion.who}: publicity of {_publicised(promotion)} ran {start} – {end}, not ended before "
-                f"it took effect on {f.effective}")
+        return _("{who}: publicity of {what} ran {start} – {end}, not ended before it took effect on {effective}"
+                 ).format(who=promotion.who, what=_publicised(promotion), start=start, end=end, effective=f.effective)
     return None
 
 
@@ -268,8 +275,10 @@ def decision_quorum(promotion: Promotion, params: Params) -> str | None:
     num, den = params["fraction"]
     if present * den >= members * num:
         return None
-    return (f"{promotion.who}: appointed {promotion.post} on the decision of {decision.effective} (selection "
-            f"{promotion.selection.selection}) with {present} of {members} members present; needs {num}/{den}")
+    return _("{who}: appointed {post} on the decision of {decided} (selection {selection}) with {present} of "
+             "{members} members present; needs {num}/{den}").format(
+        who=promotion.who, post=promotion.post, decided=decision.effective, selection=promotion.selection.selection,
+        present=present, members=members, num=num, den=den)
 
 
 SELECTION_STEP_NAMES = {"recommendation_held": "民主推荐", "inspection_done": "考察", "decision_made": "讨论决定"}
@@ -283,20 +292,23 @@ def selection_steps(promotion: Promotion, params: Params) -> str | None:
     if promotion.kind != PROMOTION or f.effective < _as_date(since):
         return None
     s = promotion.selection
-    what = f"{promotion.who}: 提拔 as {promotion.post}"
+    what = _("{who}: 提拔 as {post}").format(who=promotion.who, post=promotion.post)
     if s is None:
-        return f"{what} names no selection (--selection ID): 动议, 民主推荐, 考察 and 讨论决定 are not on record"
+        return _("{what} names no selection (--selection ID): 动议, 民主推荐, 考察 and 讨论决定 are not on record").format(
+            what=what)
     dates = [("动议", s.started)]
     for event, label in SELECTION_STEP_NAMES.items():
         step = s.last(event)
         dates.append((label, step.effective if step is not None and step.effective <= f.effective else None))
     missing = [label for label, day in dates if day is None]
     if missing:
-        return f"{what}: selection {s.selection} has no {'、'.join(missing)} recorded before it"
+        return _("{what}: selection {selection} has no {missing} recorded before it").format(
+            what=what, selection=s.selection, missing="、".join(missing))
     ordered = [day for _label, day in dates]
     if ordered != sorted(ordered):
         steps = ", ".join(f"{label} {day}" for label, day in dates)
-        return f"{what}: the steps of selection {s.selection} are out of order ({steps})"
+        return _("{what}: the steps of selection {selection} are out of order ({steps})").format(
+            what=what, selection=s.selection, steps=steps)
     return None
 
 
