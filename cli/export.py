@@ -77,7 +77,7 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
     """
     from exporters.base import ExportContext, redacts
     from exporters.registry import ExportOptionError, get_exporter, list_exporters
-    from ledger.app import check_output
+    from ledger.app import _, check_output
 
     if list_only:
         infos = list_exporters()
@@ -106,13 +106,13 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
     except ExportOptionError as e:  # options missing or contradicting one another: a usage error (exit 2)
         raise click.UsageError(str(e)) from None
     for warning in context.warnings:
-        echo(f"Warning: {warning}", err=True)
+        echo(_("Warning: {warning}").format(warning=warning), err=True)
 
 
 def _run(exporter: Any, context: Any, name: str, output: Path | None, options: dict[str, Any], store: str | None,
          force: bool) -> None:
     """Write the document (or, with --format json and no -o, print its data)."""
-    from ledger.app import write_output
+    from ledger.app import _, write_output
 
     if output is None:  # --format json without -o: the data on stdout
         with tempfile.TemporaryDirectory(prefix="ledger-export-") as tmp:
@@ -120,4 +120,4 @@ def _run(exporter: Any, context: Any, name: str, output: Path | None, options: d
             sys.stdout.buffer.write(written.read_bytes())
     else:
         written = write_output(output, store, lambda path: exporter.export(context, path, options), force)
-        echo(f"Wrote {written}")
+        echo(_("Wrote {path}").format(path=written))
