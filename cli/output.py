@@ -4,7 +4,7 @@ output on a terminal, and text that cannot rewrite the terminal.
 Tables are as wide as the terminal (or `$COLUMNS`); written to a file or a pipe with no `$COLUMNS` they keep
 their natural width, so that each row stays on one line for grep. Colour only on a terminal, never with
 `NO_COLOR` set (rich honours it). A reading command's output goes through `paged()`: on a terminal, output
-taller than the screen is shown through the pager (`$PAGER`, else `less -R`), elsewhere it is written as is.
+taller than the screen is shown through the pager (`$PAGER`, else `less`, with LESS=FRX), elsewhere it is written as is.
 
 Human-readable output goes through `echo`, which shows every non-printable character (control characters such as
 ESC, bidi and zero-width characters, line separators …) as an escape like `\x1b` or `\u202e`: a name recorded
@@ -14,6 +14,7 @@ reads is what the ledger holds. JSON output is escaped by the JSON encoder itsel
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
@@ -122,18 +123,17 @@ def _columns() -> int | None:
     return shutil.get_terminal_size().columns if on_terminal() else None
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrap: Sequence[int] = (),
-          widest: dict[int, int] | None = None) -> str:
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrap: Sequence[int] = ()) -> str:
     """A table (rich) with a header line, wrapped to the terminal; None shows as '-'. Only the columns listed in
-    `wrap` (free text; by default the last) are folded when the table is too wide: ids and dates stay whole;
-    `widest` is accepted for callers' hints (caps are not needed: the room is shared by need)."""
+    `wrap` (free text; by default the last, the first listed getting the most room) are folded when the table is
+    too wide: ids and dates stay whole."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
     columns = _columns()
     console = Console(width=columns or 100_000, force_terminal=_colour(), no_color=not _colour(),
-                      highlight=False, emoji=False, markup=False, file=open(os.devnull, "w"), legacy_windows=False)
+                      highlight=False, emoji=False, markup=False, file=io.StringIO(), legacy_windows=False)
     cells = [[("-" if c is None else printable(str(c), keep_lines=False)) for c in row] for row in rows]
     natural = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     foldable = [i for i in (wrap or [len(headers) - 1]) if i < len(headers)]
@@ -166,9 +166,8 @@ def _fit(natural: list[int], foldable: list[int], room: int) -> dict[int, int]:
     return out
 
 
-def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrap: Sequence[int] = (),
-               widest: dict[int, int] | None = None) -> None:
-    _write(table(headers, rows, wrap, widest))
+def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrap: Sequence[int] = ()) -> None:
+    _write(table(headers, rows, wrap))
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (UTF-8) instead of a table.")

@@ -188,8 +188,7 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
     with paged():
         echo(_heading(entries, person))
         echo_table([headers[i] for i in shown], [[row[i] for i in shown] for row in rows],
-                   wrap=[shown.index(i) for i in (3, 4, 5, 8, 2, 7) if i in shown],
-                   widest={shown.index(i): w for i, w in ((4, 14), (5, 12), (8, 24)) if i in shown})
+                   wrap=[shown.index(i) for i in (3, 4, 5, 8, 2, 7) if i in shown])
 
 
 LIST_SEPARATOR = NP_("list", ", ")  # between the fields of an event's details
