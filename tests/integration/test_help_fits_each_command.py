@@ -86,3 +86,16 @@ def test_the_hint_of_an_import_refused_for_over_establishment_says_how_an_import
     r = sqlite_ledger("hire", "J10", "--name", "周十", "--gender", "男", "--birth-date", "1990-01-01", "--unit", "JC",
                       "--establishment", "事业编制", "--rank", "专业技术十级", "--mode", "招聘", "--effective", "2022-02-01")
     assert r.exit_code == 1 and "--override REASON" in r.output
+
+
+@pytest.mark.parametrize("path,cmd", LEAVES, ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_a_command_with_several_required_parameters_names_every_missing_one(path, cmd):
+    from cli.options import LedgerCommand
+
+    required = [p for p in cmd.params if p.required]
+    assert len(required) < 2 or isinstance(cmd, LedgerCommand), f"ledger {' '.join(path)}: use cls=LedgerCommand"
+    if len(required) >= 2:
+        r = CliRunner().invoke(cli, list(path))
+        assert r.exit_code == 2
+        for p in required:
+            assert (p.opts[-1] if isinstance(p, click.Option) else (p.metavar or p.name.upper())) in r.output
