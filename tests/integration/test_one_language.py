@@ -102,9 +102,15 @@ def test_refusals_and_warnings_are_in_the_interface_language(bureau: Ledger, mon
     r = bureau.runner.invoke(cli, ["--store", bureau.store, "promote", "S02", "--rank", "四级调研员",
                                    "--effective", "2022-06-01"])
     assert r.exit_code == 1 and r.stderr.startswith("已拒绝（未写入任何内容）：")
+    assert "职级晋升须晋升至更高职级：现任四级调研员" in r.stderr
     r = bureau.runner.invoke(cli, ["--store", bureau.store, "--lang", "en", "promote", "S02", "--rank", "四级调研员",
                                    "--effective", "2022-06-01"])
     assert r.exit_code == 1 and r.stderr.startswith("Refused (nothing was written):")
+    assert "a promotion must be to a higher rank: the ledger holds 四级调研员" in r.stderr
+    r = bureau.runner.invoke(cli, ["--store", bureau.store, "appoint", "S03", "--post", "局长", "--effective",
+                                   "2021-06-01"])
+    assert r.exit_code == 1 and "超职数：区市场监督管理局局长将有2名，领导职数1名" in r.stderr
+    assert "--override 理由" in r.stderr
 
 
 def test_an_unknown_language_is_a_usage_error(bureau: Ledger):

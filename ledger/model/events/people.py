@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.i18n import _
 from ledger.model.state import CadreFile, PersonState
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class Hired(EventType):
         state, d = change.state, f.data
         existing = state.people.get(d["person"])
         if existing is not None and existing.left is None:
-            change.refuse(f, "already_hired", f"already on the establishment of {existing.unit} since {existing.joined}")
+            change.refuse(f, "already_hired", _("already on the establishment of {unit} since {joined}").format(
+                unit=existing.unit, joined=existing.joined))
             return
         assistant = state.assistants.get(d["person"])
         if assistant is not None and assistant.left is None and change.validating:
@@ -98,8 +100,9 @@ class RankPromoted(EventType):
                               "a change of ladder goes with a transfer (--rank)")
                 return
             if v.rank_index(new) <= v.rank_index(p.rank):
-                change.refuse(f, "bad_promotion", f"a promotion must be to a higher rank: the ledger holds {p.rank} "
-                              f"(since {p.rank_since}), and {new} is not higher")
+                change.refuse(f, "bad_promotion", _("a promotion must be to a higher rank: the ledger holds {rank} "
+                                                    "(since {since}), and {new} is not higher").format(
+                    rank=p.rank, since=p.rank_since, new=new))
                 return
         p.rank, p.rank_since = new, f.effective
 
@@ -144,7 +147,8 @@ class Transferred(EventType):
         if change.validating and d.get("rank") and not moving and rank != p.rank \
                 and target.kind == state.units[p.unit].kind and v.ladder_of(rank) == v.ladder_of(p.rank) \
                 and v.rank_index(rank) > v.rank_index(p.rank):
-            change.refuse(f, "bad_transfer", f"a higher rank ({rank}) is a promotion, not a transfer: use promote")
+            change.refuse(f, "bad_transfer", _("a higher rank ({rank}) is a promotion, not a transfer: use promote").format(
+                rank=rank))
             return
         establishment = d.get("establishment") or p.establishment
         if moving:
