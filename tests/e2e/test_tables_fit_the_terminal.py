@@ -4,7 +4,6 @@ headed by the person; colour and the pager only on a terminal, NO_COLOR honoured
 from __future__ import annotations
 
 import os
-import pty
 import select
 import subprocess
 import sys
@@ -60,9 +59,13 @@ def test_a_pipe_without_columns_keeps_each_row_on_one_line(bureau: Ledger):
     assert "\x1b[" not in out  # no colour into a pipe
 
 
+posix_terminal = pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX's")
+
+
 def _on_a_terminal(args: list[str], env: dict[str, str], rows: int = 24) -> str:
     """Run `ledger ARGS` with a pseudo-terminal as stdout (and stdin), and return what it wrote."""
     import fcntl
+    import pty
     import struct
     import termios
 
@@ -90,6 +93,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str], rows: int = 24) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
+@posix_terminal
 def test_colour_only_on_a_terminal_and_never_with_no_color(bureau: Ledger):
     args = ["--store", bureau.store, "roster", "--as-of", "2023-06-30"]
     coloured = _on_a_terminal(args, {"PAGER": "cat"}, rows=200)
@@ -98,6 +102,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(bureau: Ledger):
     assert "\x1b[" not in plain and "S04" in plain
 
 
+@posix_terminal
 def test_long_output_on_a_terminal_goes_through_the_pager(bureau: Ledger, tmp_path: Path):
     pager = tmp_path / "pager.py"
     seen = tmp_path / "seen.txt"
