@@ -80,7 +80,7 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
         click.get_current_context().exit(1)
 
 
-_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2} [^:]*: ")  # "date who: " — the table has its own columns for them
+_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2} [^:：]*(: |：)")  # "date who: " — the table has its own columns for them
 
 
 def _print_findings(result: Findings) -> None:
