@@ -11,6 +11,7 @@ import click
 from cli.options import LedgerCommand, known_at_option, parse_date_option
 from cli.output import echo, echo_table, emit_json, json_option, paged
 from cli.session import Session
+from ledger.app import N_
 
 if TYPE_CHECKING:
     from ledger.app import Verification
@@ -112,31 +113,34 @@ def verify(session: Session, digest: str | None, as_json: bool) -> None:
 
 
 DERIVED = {
-    "current": "derived again from the events: they agree",
-    "absent": "not built yet (reads answer from the events; the next recording, or `ledger rebuild`, builds them)",
+    "current": N_("derived again from the events: they agree"),
+    "absent": N_("not built yet (reads answer from the events; the next recording, or `ledger rebuild`, builds them)"),
 }
 
 
 def _print_verification(result: Verification) -> None:
+    from ledger.app import _
+
     if result.problem is not None:
-        where = (f"event {result.problem.event_id}" if result.problem.event_id is not None else
-                 "the derived tables" if result.problem.kind == "derived" else "the stream")
-        echo(f"FAILED at {where}: {result.problem.message}")
+        where = (_("event {id}").format(id=result.problem.event_id) if result.problem.event_id is not None else
+                 _("the derived tables") if result.problem.kind == "derived" else _("the stream"))
+        echo(_("FAILED at {where}: {problem}").format(where=where, problem=result.problem.message))
         if result.events and result.head:
-            echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
+            echo(_("Events 1–{n} verify; their head digest is {head}.").format(n=result.events, head=result.head))
         return
-    echo(f"OK: {result.events} stored events verified (the ledger's opening and {result.events - 1} facts); "
-               f"head digest {result.head}")
+    echo(_("OK: {n} stored events verified (the ledger's opening and {facts} facts); head digest {head}").format(
+        n=result.events, facts=result.events - 1, head=result.head))
     if result.derived is not None:
-        echo(f"Derived tables (the timeline, the report's index): {DERIVED.get(result.derived, result.derived)}")
+        state = _(DERIVED[result.derived]) if result.derived in DERIVED else result.derived
+        echo(_("Derived tables (the timeline, the report's index): {state}").format(state=state))
     if result.digest is None:
         return
     if result.digest_event is not None:
-        echo(f"The digest is the chain at event {result.digest_event}: events 1–{result.digest_event} "
-                   "are unchanged since it was noted.")
+        echo(_("The digest is the chain at event {n}: events 1–{n} are unchanged since it was noted.").format(
+            n=result.digest_event))
     else:
-        echo(f"FAILED: the digest {result.digest} is not in this ledger's chain: events recorded up to "
-                   "it were changed, removed or rewritten since it was noted (or it is another ledger's).")
+        echo(_("FAILED: the digest {digest} is not in this ledger's chain: events recorded up to it were changed, "
+               "removed or rewritten since it was noted (or it is another ledger's).").format(digest=result.digest))
 
 
 @click.command()
@@ -178,8 +182,10 @@ def rebuild(session: Session) -> None:
     Example:
         ledger rebuild && ledger verify
     """
+    from ledger.app import _
+
     top = session.app.rebuild()
-    echo(f"Rebuilt the derived tables from events 1–{top}")
+    echo(_("Rebuilt the derived tables from events 1–{n}").format(n=top))
 
 
 @click.command()
