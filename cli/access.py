@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from cli.options import parse_moment_start_option
+from cli.options import LedgerCommand, parse_moment_start_option
 from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
 
@@ -42,7 +42,7 @@ def enable(session: Session) -> None:
     echo(f"Access log kept in {session.app.config.location}; every read of a person's file is logged from now on.")
 
 
-@access.command()
+@access.command(cls=LedgerCommand)
 @click.argument("name")
 @click.option("--as", "role", type=click.Choice(["clerk", "auditor"]), required=True,
               help="clerk: may append and read; auditor: may only read (and is logged like everyone).")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.check import warn_findings
+from cli.options import LedgerCommand
 from cli.output import echo
 from cli.session import Session
 from ledger.app import EVENT_TYPES, EventType
@@ -69,7 +70,7 @@ def event_command(t: EventType) -> click.Command:
     many = verb.argument == "target"  # `ledger retract 57 58 …`: several events retracted in one batch
     params: list[click.Parameter] = [click.Argument([verb.argument], metavar=argument + (" …" if many else ""),
                                                     nargs=-1 if many else 1, required=True)]
-    for spec in t.all_fields:
+    for spec in t.command_fields:
         if spec.name == verb.argument:
             continue
         opt = "--" + spec.name.replace("_", "-")
@@ -82,7 +83,7 @@ def event_command(t: EventType) -> click.Command:
     prints = ("Several EVENT_IDs are retracted in one batch, all or nothing; prints the new events' ids, one a line."
               if many else "Prints the new event's id.")
     doc = f"{verb.summary}\n\n{prints}\n\n\b\nExample:\n    {verb.example}"
-    return click.Command(verb.command, callback=partial(record_one, t), params=params, help=doc,
+    return LedgerCommand(verb.command, callback=partial(record_one, t), params=params, help=doc,
                          short_help=verb.summary.split(" (")[0].rstrip("."))
 
 

@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING, Any
 import click
 import orjson
 
-from cli.options import known_at_option, parse_date_option
-from cli.output import echo, echo_table, emit_json, json_option
+from cli.options import LedgerCommand, known_at_option, parse_date_option
+from cli.output import echo, echo_table, emit_json, json_option, paged
 from cli.session import Session
+from ledger.app import N_
 
 if TYPE_CHECKING:
     from ledger.app import Verification
 
 
 def _short(entry: dict[str, Any], key: str) -> str:
+    from ledger.app import _
+
     if key == "joined":
         return f"{entry['rank']}, {entry['section'] or '-'} ({entry['mode']})"
     if key == "left":
@@ -34,13 +37,14 @@ def _short(entry: dict[str, Any], key: str) -> str:
             text += f", {a['rank']} → {b['rank']}"
         return text
     if key == "seconded":
-        return f"{entry['kind']} at {entry['host']}" + (f" until {entry['until']}" if entry["until"] else "")
+        text = _("{kind} at {host}").format(kind=entry["kind"], host=entry["host"])
+        return text + (_(" until {date}").format(date=entry["until"]) if entry["until"] else "")
     if key == "returned":
-        return f"from {entry['host']}"
+        return _("from {host}").format(host=entry["host"])
     return entry.get("role") or ""
 
 
-@click.command()
+@click.command(cls=LedgerCommand)
 @click.option("--from", "start", metavar="DATE", required=True, callback=parse_date_option,
               help="The earlier date: changes effective after it are listed.")
 @click.option("--to", "end", metavar="DATE", required=True, callback=parse_date_option,
@@ -60,21 +64,24 @@ def diff(session: Session, start: date, end: date, unit: str | None, known_at: d
         ledger diff --from 2021-12-31 --to 2022-12-31
         ledger diff --from 2022-06-30 --to 2022-12-31 --unit JU --json
     """
-    from ledger.app import DIFF_KEYS
+    from cli.labels import change_label
+    from ledger.app import DIFF_KEYS, _
 
     data = session.queries.diff(start, end, unit, known_at)
     if as_json:
         emit_json(data)
         return
-    known = f", as known at {known_at.isoformat()}" if known_at else ""
-    scope = f" in {unit}" if unit else ""
-    echo(f"Changes after {start} up to {end}{scope}{known}")
-    rows = [[k, e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
+    known = _(", as known at {moment}").format(moment=known_at.isoformat()) if known_at else ""
+    scope = _(" in {unit}").format(unit=unit) if unit else ""
+    rows = [[change_label(k), e["effective"], e["person"], e["name"], e["unit"], _short(e, k), e["event_id"]]
             for k in DIFF_KEYS for e in data[k]]
-    if not rows:
-        echo("No changes.")
-        return
-    echo_table(["change", "effective", "person", "name", "unit", "details", "event"], rows)
+    with paged():
+        echo(_("Changes after {start} up to {end}").format(start=start, end=end) + scope + known)
+        if not rows:
+            echo(_("No changes."))
+            return
+        echo_table([_("Change"), _("Effective"), _("Person"), _("Name"), _("Unit"), _("Details"), _("Event")], rows,
+                   wrap=(5,))
 
 
 @click.command()
@@ -133,33 +140,36 @@ def _verify_checkpoint(session: Session, checkpoint_file: Path | None, public_ke
 
 
 DERIVED = {
-    "current": "derived again from the events: they agree",
-    "absent": "not built yet (reads answer from the events; the next recording, or `ledger rebuild`, builds them)",
+    "current": N_("derived again from the events: they agree"),
+    "absent": N_("not built yet (reads answer from the events; the next recording, or `ledger rebuild`, builds them)"),
 }
 
 
 def _print_verification(result: Verification) -> None:
+    from ledger.app import _
+
     if result.problem is not None:
-        where = (f"event {result.problem.event_id}" if result.problem.event_id is not None else
-                 "the derived tables" if result.problem.kind == "derived" else
-                 "the access log" if result.problem.kind == "access_log" else
-                 "the store's guard" if result.problem.kind == "guard" else "the stream")
-        echo(f"FAILED at {where}: {result.problem.message}")
+        where = (_("event {id}").format(id=result.problem.event_id) if result.problem.event_id is not None else
+                 _("the derived tables") if result.problem.kind == "derived" else
+                 _("the access log") if result.problem.kind == "access_log" else
+                 _("the store's guard") if result.problem.kind == "guard" else _("the stream"))
+        echo(_("FAILED at {where}: {problem}").format(where=where, problem=result.problem.message))
         if result.events and result.head:
-            echo(f"Events 1–{result.events} verify; their head digest is {result.head}.")
+            echo(_("Events 1–{n} verify; their head digest is {head}.").format(n=result.events, head=result.head))
         return
-    echo(f"OK: {result.events} stored events verified (the ledger's opening and {result.events - 1} facts); "
-               f"head digest {result.head}")
+    echo(_("OK: {n} stored events verified (the ledger's opening and {facts} facts); head digest {head}").format(
+        n=result.events, facts=result.events - 1, head=result.head))
     if result.derived is not None:
-        echo(f"Derived tables (the timeline, the report's index): {DERIVED.get(result.derived, result.derived)}")
+        state = _(DERIVED[result.derived]) if result.derived in DERIVED else result.derived
+        echo(_("Derived tables (the timeline, the report's index): {state}").format(state=state))
     if result.digest is None:
         return
     if result.digest_event is not None:
-        echo(f"The digest is the chain at event {result.digest_event}: events 1–{result.digest_event} "
-                   "are unchanged since it was noted.")
+        echo(_("The digest is the chain at event {n}: events 1–{n} are unchanged since it was noted.").format(
+            n=result.digest_event))
     else:
-        echo(f"FAILED: the digest {result.digest} is not in this ledger's chain: events recorded up to "
-                   "it were changed, removed or rewritten since it was noted (or it is another ledger's).")
+        echo(_("FAILED: the digest {digest} is not in this ledger's chain: events recorded up to it were changed, "
+               "removed or rewritten since it was noted (or it is another ledger's).").format(digest=result.digest))
 
 
 @click.command()
@@ -201,8 +211,10 @@ def rebuild(session: Session) -> None:
     Example:
         ledger rebuild && ledger verify
     """
+    from ledger.app import _
+
     top = session.app.rebuild()
-    echo(f"Rebuilt the derived tables from events 1–{top}")
+    echo(_("Rebuilt the derived tables from events 1–{n}").format(n=top))
 
 
 @click.command()
@@ -241,7 +253,7 @@ def keygen(size: str, signing: bool, output: Path | None) -> None:
     echo(new_key(int(size)))
 
 
-@click.command()
+@click.command(cls=LedgerCommand)
 @click.option("--key", "key_file", metavar="KEYFILE", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The Ed25519 private key (`ledger keygen --signing -o NAME`).")
 @click.option("-o", "--output", metavar="CHECKPOINT.json", required=True,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.options import known_at_option, parse_date_option
-from cli.output import echo, echo_table, emit_json, json_option
+from cli.output import echo, echo_table, emit_json, json_option, paged
 from cli.session import Session
 
 if TYPE_CHECKING:
@@ -24,8 +24,11 @@ rules_option = click.option("--rules", "rules_file", metavar="FILE", type=click.
 
 def warn_findings(findings: Sequence[Finding]) -> None:
     """Print the findings a recording introduced, one line each, on stderr (the recording itself succeeded)."""
+    from ledger.app import _
+
     for x in findings:
-        echo(f"Warning: {x.rule} {x.title}: {x.message} [{x.source}]", err=True)
+        echo(_("Warning: {rule} {title}: {message} [{source}]").format(rule=x.rule, title=x.title, message=x.message,
+                                                                       source=x.source), err=True)
 
 
 @click.command("check")
@@ -71,31 +74,37 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
     if as_json:
         emit_json(result.as_json())
     else:
-        _print_findings(result)
+        with paged():
+            _print_findings(result)
     if result.findings:
         click.get_current_context().exit(1)
 
 
-_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2} [^:]*: ")  # "date who: " — the table has its own columns for them
+_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2} [^:：]*(: |：)")  # "date who: " — the table has its own columns for them
 
 
 def _print_findings(result: Findings) -> None:
-    from ledger.app import RULE_IDS
+    from cli.labels import severity_label
+    from ledger.app import RULE_IDS, _, ngettext
 
     on, rulebook = result.as_of, result.rulebook
-    origin = f"; rules from {rulebook.origin}" if rulebook.origin else ""
-    echo(f"Compliance on {on} (state on {on}; facts effective {result.since} – {on}{origin})")
+    origin = _("; rules from {file}").format(file=rulebook.origin) if rulebook.origin else ""
+    echo(_("Compliance on {date} (state on {date}; facts effective {since} – {date}{origin})").format(
+        date=on, since=result.since, origin=origin))
     if not result.findings:
-        echo("No findings.")
+        echo(_("No findings."))
         return
     rows = []
     for x in sorted(result.findings, key=lambda x: (RULE_IDS.index(x.rule), x.unit or "", x.since or date.min)):
         who = f"{x.person} {x.name}" if x.person else "-"
-        rows.append([x.rule, x.severity, x.unit, who, x.since, x.event_id, _PREFIX.sub("", x.message, count=1)])
-    echo_table(["rule", "severity", "unit", "who", "since", "event", "finding"], rows)
-    echo("\nClauses:")
+        rows.append([x.rule, severity_label(x.severity), x.unit, who, x.since, x.event_id,
+                     _PREFIX.sub("", x.message, count=1)])
+    echo_table([_("Rule"), _("Severity"), _("Unit"), _("Who"), _("Since"), _("Event"), _("Finding")], rows,
+               wrap=(3, 6))
+    echo("\n" + _("Clauses:"))
     counts = result.summary()
     for rule in sorted(counts, key=RULE_IDS.index):
         spec = rulebook[rule]
         echo(f"  {rule} {spec.title} ({counts[rule]}): {spec.source}")
-    echo(f"\n{len(result.findings)} finding(s).")
+    n = len(result.findings)
+    echo("\n" + ngettext("{n} finding.", "{n} findings.", n).format(n=n))

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from cli.append import report
+from cli.options import LedgerCommand
 from cli.session import Session
 
 
@@ -36,7 +37,7 @@ def changed_fields(tokens: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-@click.command("correct", context_settings={"ignore_unknown_options": True})
+@click.command("correct", cls=LedgerCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("event_id", metavar="EVENT_ID", type=click.IntRange(1))
 @click.argument("changes", nargs=-1, type=click.UNPROCESSED, metavar="--FIELD VALUE …")
 @click.option("--reason", required=True, metavar="TEXT", help="Why the recorded event was wrong (kept on the "

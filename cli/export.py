@@ -6,6 +6,7 @@ import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,8 +76,8 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
         ledger export appointment-form --person P13 --proposed-post 办公室主任 -o 林晓.lrmx
     """
     from exporters.base import ExportContext, redacts
-    from exporters.registry import get_exporter, list_exporters
-    from ledger.app import check_output, write_output
+    from exporters.registry import ExportOptionError, get_exporter, list_exporters
+    from ledger.app import _, check_output
 
     if list_only:
         infos = list_exporters()
@@ -100,12 +101,23 @@ def export(session: Session, name: str | None, list_only: bool, output: Path | N
                "redact": redact, "redact_hosts": redact_hosts, "to": to, "signed_by": signed_by, "date": dated,
                "format": fmt, **person_options, **extra}
     context = ExportContext(session.queries, session.actor)
+    try:
+        _run(exporter, context, name, output, options, session.store, force)
+    except ExportOptionError as e:  # options missing or contradicting one another: a usage error (exit 2)
+        raise click.UsageError(str(e)) from None
+    for warning in context.warnings:
+        echo(_("Warning: {warning}").format(warning=warning), err=True)
+
+
+def _run(exporter: Any, context: Any, name: str, output: Path | None, options: dict[str, Any], store: str | None,
+         force: bool) -> None:
+    """Write the document (or, with --format json and no -o, print its data)."""
+    from ledger.app import _, write_output
+
     if output is None:  # --format json without -o: the data on stdout
         with tempfile.TemporaryDirectory(prefix="ledger-export-") as tmp:
             written = exporter.export(context, Path(tmp) / f"{name}.json", options)
             sys.stdout.buffer.write(written.read_bytes())
     else:
-        written = write_output(output, session.store, lambda path: exporter.export(context, path, options), force)
-        echo(f"Wrote {written}")
-    for warning in context.warnings:
-        echo(f"Warning: {warning}", err=True)
+        written = write_output(output, store, lambda path: exporter.export(context, path, options), force)
+        echo(_("Wrote {path}").format(path=written))

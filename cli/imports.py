@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cli.check import warn_findings
-from cli.options import parse_date_option
+from cli.options import LedgerCommand, parse_date_option
 from cli.output import echo, echo_table
 from cli.progress import factory, quiet_option
 from cli.session import Session
@@ -46,7 +46,7 @@ def import_(session: Session, file: Path, dry_run: bool, quiet: bool) -> None:
     warn_findings(done.findings)
 
 
-@click.command("import-roster")
+@click.command("import-roster", cls=LedgerCommand)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", required=True, metavar="DATE", callback=parse_date_option,
               help="The date the roster is true on; every event recorded is effective then.")

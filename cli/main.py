@@ -23,18 +23,21 @@ class LedgerGroup(click.Group):
     prints on stderr what the ledger noted about how its answers were found."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ledger.app import LedgerError, Refused, explain_failure
+        from ledger.app import LedgerError, Refused, _, explain_failure
 
         try:
             result = super().invoke(ctx)
         except Refused as e:
-            echo("Refused (nothing was written):", err=True)
+            echo(_("Refused (nothing was written):"), err=True)
             for p in e.problems:
                 echo(f"  {printable(str(p), keep_lines=False)}", err=True)
             ctx.exit(1)
         except LedgerError as e:
-            echo(f"Error: {e}", err=True)
+            echo(_("Error: {error}").format(error=e), err=True)
             ctx.exit(1)
+        except BrokenPipeError:  # `ledger log | head`: the reader has seen enough
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (so that the interpreter's final flush is quiet)
+            ctx.exit(0)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             _notices(ctx)
             raise
@@ -51,9 +54,11 @@ class LedgerGroup(click.Group):
 
 
 def _notices(ctx: click.Context) -> None:
+    from ledger.app import _
+
     session = ctx.find_object(Session)
     for notice in session.notices if session is not None else ():
-        echo(f"Note: {notice}", err=True)
+        echo(_("Note: {notice}").format(notice=notice), err=True)
 
 
 def _store_shown(session: Session | None) -> str:
@@ -70,13 +75,17 @@ def _store_shown(session: Session | None) -> str:
               help="Who records the events  [default: $LEDGER_ACTOR, else the OS user]")
 @click.option("--strict", is_flag=True, envvar="LEDGER_STRICT",
               help="Refuse events that introduce compliance findings instead of warning (also LEDGER_STRICT=1).")
+@click.option("--lang", metavar="LANG", envvar="LEDGER_LANG", callback=lambda ctx, p, v: _language(v),
+              help="Language of tables and messages: zh_CN or en  [default: $LEDGER_LANG, else zh_CN]")
 @click.version_option(package_name="personnel-ledger", prog_name="ledger")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) -> None:
+def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool, lang: str) -> None:
     """An event-sourced personnel ledger for a bureau and its public institutions.
 
     Every hire, promotion, appointment, move and separation is an immutable, effective-dated event;
     rosters are rebuilt for any date, as the ledger knew them at any earlier moment.
+
+    The global options may also follow the command (`ledger roster --store ./demo/ledger.sqlite3`).
 
     \b
     Example:
@@ -85,6 +94,49 @@ def cli(ctx: click.Context, store: str | None, actor: str | None, strict: bool) 
     """
     ctx.obj = Session(store, actor, strict)
     ctx.call_on_close(ctx.obj.close)
+
+
+def _language(value: str | None) -> str:
+    """Speak the language asked for (the interface's default, Chinese, if none); a bad name is a usage error."""
+    from ledger.app import DEFAULT_INTERFACE_LANGUAGE, use_language
+
+    try:
+        return use_language(value or DEFAULT_INTERFACE_LANGUAGE)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--lang") from None
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: str | bool | None) -> None:
+    """A global option given after the command: it overrides the one before it (or its environment variable)."""
+    session = ctx.find_object(Session)
+    if param.name == "lang" and value is not None:
+        _language(str(value))
+    elif session is not None and value not in (None, False):
+        setattr(session, param.name, value)  # type: ignore[arg-type]
+
+
+def _after_command_options() -> list[click.Option]:
+    return [
+        click.Option(["--store"], metavar="PATH|URL", expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --store, given after the command."),
+        click.Option(["--actor"], metavar="NAME", expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --actor, given after the command."),
+        click.Option(["--strict"], is_flag=True, default=None, expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --strict, given after the command."),
+        click.Option(["--lang"], metavar="LANG", expose_value=False, callback=_set_global, hidden=True,
+                     help="The global --lang, given after the command."),
+    ]
+
+
+def accept_global_options(command: click.Command) -> None:
+    """Let `--store`, `--actor`, `--strict` and `--lang` also follow the command (`ledger roster --store x.sqlite3`), in every
+    command and sub-command, except where a command has an option of its own by that name (`serve --store`)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_global_options(sub)
+        return
+    taken = {opt for p in command.params for opt in getattr(p, "opts", ())}
+    command.params.extend(o for o in _after_command_options() if not set(o.opts) & taken)
 
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -96,6 +148,7 @@ COMMANDS: tuple[click.Command, ...] = (
 )
 append.org.add_command(names.org_list)
 for command in COMMANDS:
+    accept_global_options(command)
     cli.add_command(command)
 # A person's or a unit's name is taken wherever its id or code is asked; recording commands look it up in the
 # ledger they write to.

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from cli.labels import event_label, field_label, value_text
 from cli.options import (
     as_of_option,
     known_at_option,
@@ -16,10 +17,10 @@ from cli.options import (
     parse_moment_option,
     parse_moment_start_option,
 )
-from cli.output import echo, echo_table, emit_json, force_option, json_option
+from cli.output import echo, echo_table, emit_json, force_option, json_option, paged, printable
 from cli.progress import factory, quiet_option
 from cli.session import Session
-from ledger.app import EVENT_TYPES
+from ledger.app import EVENT_TYPES, NP_, _, pgettext
 
 
 def _fmt_posts(posts: list[dict]) -> str:
@@ -70,32 +71,38 @@ def roster(session: Session, as_of: date | None, known_at: datetime | None, unit
                 session.queries, path, on, known_at=known_at, unit=unit,
                 fmt=fmt or output.suffix.lstrip(".") or output.name,
                 progress_factory=factory("Writing roster", quiet)), force)
-        echo(f"Wrote {written}")
+        echo(_("Wrote {path}").format(path=written))
     elif as_json:
         emit_json(session.queries.roster(on, known_at, unit))
     else:
-        _print_roster(session, on, known_at, unit)
+        with paged():
+            _print_roster(session, on, known_at, unit)
 
 
 def _print_roster(session: Session, on: date, known_at: datetime | None, unit: str | None) -> None:
     overview = session.queries.roster_overview(on, known_at, unit)
-    known = f", as known at {known_at.isoformat()}" if known_at else ""
-    echo(f"Roster on {on}{known}")
+    echo(_known(_("Roster on {date}").format(date=on), known_at))
     for s in overview.units:
         code = s["unit"]
         people = [p for p in overview.roster["people"] if p["unit"] == code]
-        echo(f"\n{s['name']} ({code}, {s['kind']}) — {s['headcount']} on establishment")
+        echo("\n" + _("{name} ({code}, {kind}) — {count} on establishment").format(
+            name=s["name"], code=code, kind=s["kind"], count=s["headcount"]))
         if people:
             echo_table(
-                ["人员编号", "姓名", "科室", "编制", "职级", "职务", "状态"],
+                [_("Person"), _("Name"), _("Section"), _("Establishment"), _("Rank"), _("Posts"), _("Status")],
                 [[p["person"], p["name"], p["section"], p["establishment"], p["rank"], _fmt_posts(p["posts"]),
-                  "借调/交流: " + p["secondment"]["host"] if p["secondment"] else "在岗"] for p in people],
-            )
+                  _("seconded: {host}").format(host=p["secondment"]["host"]) if p["secondment"] else _("at post")]
+                 for p in people], wrap=(2, 5, 6))
         _echo_figures(s)
         assistants = [a for a in overview.roster["assistants"] if a["unit"] == code]
         if assistants:
-            echo("编外 assistants:")
-            echo_table(["人员编号", "姓名", "岗位", "起始"], [[a["person"], a["name"], a["role"], a["since"]] for a in assistants])
+            echo(_("Assistants (编外):"))
+            echo_table([_("Person"), _("Name"), _("Role"), _("Since")],
+                       [[a["person"], a["name"], a["role"], a["since"]] for a in assistants], wrap=(2,))
+
+
+def _known(title: str, known_at: datetime | None) -> str:
+    return title + (_(", as known at {moment}").format(moment=known_at.isoformat()) if known_at else "")
 
 
 show_id_option = click.option("--show-id-number", "reveal", is_flag=True,
@@ -104,10 +111,13 @@ show_id_option = click.option("--show-id-number", "reveal", is_flag=True,
 
 def _echo_figures(s: dict[str, Any]) -> None:
     """A unit's 编制, 领导职数 and non-leader ranks, one line each (the roster's and `ledger units`' footer)."""
-    quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or "none"
-    posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or "none"
-    ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or "none"
-    echo(f"编制 (filled/quota): {quotas}\n领导职数 (filled/quota): {posts}\n非领导职级: {ranks}")
+    none = _("none")
+    quotas = "; ".join(f"{e['establishment']} {e['filled']}/{e['quota']}" for e in s["establishment"]) or none
+    posts = "; ".join(f"{x['post']} {x['filled']}/{x['quota']}" for x in s["posts"]) or none
+    ranks = "; ".join(f"{r['rank']} {r['count']}" for r in s["non_leader_ranks"]) or none
+    echo(_("编制 (filled/quota): {quotas}").format(quotas=quotas))
+    echo(_("领导职数 (filled/quota): {posts}").format(posts=posts))
+    echo(_("非领导职级: {ranks}").format(ranks=ranks))
 
 
 @click.command()
@@ -132,13 +142,15 @@ def units(session: Session, as_of: date | None, known_at: datetime | None, unit:
     if as_json:
         emit_json(figures)
         return
-    known = f", as known at {known_at.isoformat()}" if known_at else ""
-    echo(f"Units on {on}{known}")
-    for s in figures:
-        parent = f", under {s['parent']}" if s["parent"] else ""
-        echo(f"\n{s['name']} ({s['unit']}, {s['kind']}{parent}) — {s['headcount']} on establishment, "
-                   f"{s['seconded']} seconded, {s['assistants']} 编外 assistants")
-        _echo_figures(s)
+    with paged():
+        echo(_known(_("Units on {date}").format(date=on), known_at))
+        for s in figures:
+            parent = _(", under {parent}").format(parent=s["parent"]) if s["parent"] else ""
+            echo("\n" + _("{name} ({code}, {kind}{parent}) — {count} on establishment, {seconded} seconded, "
+                          "{assistants} 编外 assistants").format(
+                name=s["name"], code=s["unit"], kind=s["kind"], parent=parent, count=s["headcount"],
+                seconded=s["seconded"], assistants=s["assistants"]))
+            _echo_figures(s)
 
 
 @click.command()
@@ -162,13 +174,32 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
     rows = []
     skip = ("id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by")
     for e in entries:
-        detail = ", ".join(f"{k}={v}" for k, v in e.items() if v is not None and k not in skip)
+        detail = pgettext("list", ", ").join(f"{field_label(k)}={value_text(v)}" for k, v in e.items()
+                           if v is not None and k not in skip)
         r = e["retracted"]
         when = (r["recorded"] or "")[:16].replace("T", " ") if r else ""
-        status = f"RETRACTED by {r['id']} ({r['actor']}, {when}): {r['reason']}" if r else ""
-        rows.append([e["id"], e["effective"], e["event"], detail, e.get("basis"), e.get("note"),
+        status = _("RETRACTED by {id} ({actor}, {when}): {reason}").format(
+            id=r["id"], actor=r["actor"], when=when, reason=r["reason"]) if r else ""
+        rows.append([e["id"], e["effective"], event_label(e["event"]), detail, e.get("basis"), e.get("note"),
                      e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
-    echo_table(["id", "effective", "event", "details", "basis", "note", "recorded (UTC)", "actor", ""], rows)
+    headers = [_("Event"), _("Effective"), _("What"), _("Details"), _("Basis"), _("Note"), _("Recorded (UTC)"),
+               _("Actor"), _("Correction")]
+    shown = [i for i in range(len(headers)) if i not in (5, 8) or any(row[i] for row in rows)]  # no empty notes
+    with paged():
+        echo(_heading(entries, person))
+        echo_table([headers[i] for i in shown], [[row[i] for i in shown] for row in rows],
+                   wrap=[shown.index(i) for i in (3, 4, 5, 8, 2, 7) if i in shown])
+
+
+LIST_SEPARATOR = NP_("list", ", ")  # between the fields of an event's details
+
+
+def _heading(entries: list[dict[str, Any]], person: str) -> str:
+    """The person the history is about: name and id, as the latest fact naming them spells the name."""
+    names = [e["name"] for e in entries if e.get("name") and not e["retracted"]]
+    pid = entries[0]["person"] if entries and entries[0].get("person") else person
+    name = printable(names[-1], keep_lines=False) if names else "-"  # one line, whatever the name holds
+    return _("{name} ({person}): {count} events").format(name=name, person=pid, count=len(entries))
 
 
 def log_filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -214,11 +245,12 @@ def log(session: Session, as_json: bool, reveal: bool, **filters: Any) -> None:
     if as_json:
         emit_json([fact_json(f, reveal) for f in facts])
         return
-    echo_table(
-        ["id", "recorded (UTC)", "actor", "event", "effective", "who", "basis"],
-        [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, f.event, f.effective,
-          f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
-    )
+    with paged():
+        echo_table(
+            [_("Event"), _("Recorded (UTC)"), _("Actor"), _("What"), _("Effective"), _("Who"), _("Basis")],
+            [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, event_label(f.event),
+              f.effective, f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
+            wrap=(2, 5, 6))
 
 
 @click.command()

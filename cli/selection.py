@@ -51,8 +51,11 @@ def show(session: Session, selection: str, known_at: Any, as_json: bool) -> None
         emit_json(path)
         return
     echo(f"{path['selection']}: {path['unit_name']}{path['section'] or ''}{path['post']}")
-    echo_table(["date", "step", "details", "basis", "event"],
-               [[s["effective"], s["step"], _detail(s), s["basis"], s["event_id"]] for s in path["steps"]])
+    from ledger.app import _
+
+    echo_table([_("Date"), _("Step"), _("Details"), _("Basis"), _("Event")],
+               [[s["effective"], s["step"], _detail(s), s["basis"], s["event_id"]] for s in path["steps"]],
+               wrap=(2, 3))
 
 
 GROUPS["selection"].add_command(show)

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from ledger.app import Finding, YearlyFigures, parse_date
+from ledger.app import Finding, LedgerError, YearlyFigures, parse_date
 
 from .base import ExportContext
 from .gbt9704 import OfficialDocument
@@ -164,8 +164,8 @@ def _write_json(path: Path, f: YearlyFigures, head: Letterhead, findings: list[F
 def _soffice() -> str:
     found = next((shutil.which(name) for name in SOFFICE if shutil.which(name)), None)
     if found is None:
-        raise ExportOptionError("yearly-report: --format pdf needs LibreOffice (soffice), which is not installed "
-                                "(Debian: apt-get install libreoffice-writer); write .docx and convert it elsewhere")
+        raise LedgerError("yearly-report: --format pdf needs LibreOffice (soffice), which is not installed "
+                          "(Debian: apt-get install libreoffice-writer); write .docx and convert it elsewhere")
     return found
 
 

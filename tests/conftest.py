@@ -169,6 +169,12 @@ def write_jsonl(tmp_path: Path):
 
 @pytest.fixture(autouse=True)
 def _no_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY"):
+    for name in ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY", "COLUMNS", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    # Tests that read the CLI's words read them in English (the msgids); tests of the default, Chinese interface
+    # remove this (`monkeypatch.delenv("LEDGER_LANG")`). The language is the process's: put back after each test.
+    monkeypatch.setenv("LEDGER_LANG", "en")
     yield
+    from ledger.app import use_language
+
+    use_language("en")

@@ -54,6 +54,16 @@ if TYPE_CHECKING:
     from ledger.io.roster_table import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
     from ledger.model.dates import YearMonth, parse_date, parse_timestamp
     from ledger.model.facts import Draft, Fact
+    from ledger.model.i18n import (
+        DEFAULT_INTERFACE_LANGUAGE,
+        N_,
+        NP_,
+        _,
+        language,
+        ngettext,
+        pgettext,
+        use_language,
+    )
     from ledger.model.identity import mask_id_number
     from ledger.model.parsing import ID_PATTERN
     from ledger.model.state import State
@@ -75,6 +85,10 @@ _LAZY = {
     "DEMO_STORE": "ledger.app.demo", "build_demo": "ledger.app.demo", "demo_narrative": "ledger.app.demo",
     "check_demo_folder": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
+    "_": "ledger.model.i18n", "N_": "ledger.model.i18n", "ngettext": "ledger.model.i18n",
+    "pgettext": "ledger.model.i18n", "NP_": "ledger.model.i18n",
+    "use_language": "ledger.model.i18n", "language": "ledger.model.i18n",
+    "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
@@ -117,6 +131,8 @@ __all__ = [
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record",
+    # the interface's language (gettext catalogues)
+    "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
     # the yearly report's ways in and out, and the post levels its sentences are ordered by

@@ -20,6 +20,7 @@ from ledger.model.change import Change, Raise
 from ledger.model.errors import Problem
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.staffing import Staffing
 from ledger.model.state import State
 
@@ -167,15 +168,18 @@ class Walker:
             return
         if kind == "staff":
             quota, filled = unit.quotas.get(key, 0), self.staffing.headcount(unit_code, key)
-            what = f"超编: {unit.name} would have {filled} on {key} against a quota of {quota}"
+            what = _("超编: {unit} would have {filled} on {establishment} against a quota of {quota}").format(
+                unit=unit.name, filled=filled, establishment=key, quota=quota)
         else:
             pq = unit.post_quotas.get(key)
             quota, filled = (pq.count if pq else 0), self.staffing.holders(unit_code, key)
-            what = f"超职数: {unit.name} would have {filled} {key} against 领导职数 {quota}"
+            what = _("超职数: {unit} would have {filled} {post} against 领导职数 {quota}").format(
+                unit=unit.name, filled=filled, post=key, quota=quota)
         blamable = sorted((f for f in facts if not f.get("override")), key=lambda f: f.id, reverse=True)
         for f in blamable[:max(filled - quota, 0)]:
             self.change.refuse(f, "over_establishment" if kind == "staff" else "over_post_quota",
-                               f"{what} (use --override REASON to record it anyway)")
+                               _("{what} (to record it anyway, give the reason: --override REASON, or \"override\": "
+                                 "\"REASON\" on the line of an import)").format(what=what))
 
 
 __all__ = ["PRECEDENCE", "Raise", "Walker", "batch_order", "counting_facts", "fold", "fold_order", "fold_ordered",

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from ledger.io.spreadsheets import fold_width
+from ledger.model.dates import ImpossibleDate, date_parts
 from ledger.model.state import PersonState, State, UnitState, roster_sort_key
 from ledger.read.cadre import current_post_since
 from ledger.read.resume import post_text
@@ -77,16 +78,9 @@ def match_header(text: Any) -> str | None:
 
 
 # --- dates ----------------------------------------------------------------------------------------------------
-_FULL = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
-_MONTH = re.compile(r"^(\d{4})\s*([-./年])\s*(\d{1,2})\s*月?$")
-
-
-class ImpossibleDate(ValueError):
-    """A date written as rosters write them that names no real day (year 1850, 30 February)."""
-
-
 def parse_roster_date(value: Any) -> date:
-    """A date as rosters write it. Month-only forms mean the month's first day (出生年月 is usually month-precise).
+    """A date as rosters write it (`ledger.model.dates.date_parts`, the one date reader). Month-only forms mean the
+    month's first day (出生年月 is usually month-precise).
 
     Raises ValueError saying what was expected (`ImpossibleDate` for a day that does not exist); `1985.1` is
     refused as ambiguous (Excel shows 1985.10 so).
@@ -96,18 +90,13 @@ def parse_roster_date(value: Any) -> date:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not {DATE_FORMS}")
     text = repr(value) if isinstance(value, float) else fold_width(str(value)).strip()
-    m = _FULL.match(text)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    elif (m := _MONTH.match(text)) is not None:
-        if m.group(2) == "." and m.group(3) == "1":
-            raise ValueError(f"'{text}' is ambiguous: write 1985.01 for January or 1985.10 for October "
-                             "(format the column as text in Excel)")
-        y, mo, d = int(m.group(1)), int(m.group(3)), 1
-    elif text.isdigit() and len(text) in (6, 8):
-        y, mo, d = int(text[:4]), int(text[4:6]), int(text[6:]) if len(text) == 8 else 1
-    else:
+    if re.fullmatch(r"\d{4}\s*\.\s*1", text):
+        raise ValueError(f"'{text}' is ambiguous: write 1985.01 for January or 1985.10 for October "
+                         "(format the column as text in Excel)")
+    parts = date_parts(text, months=True)
+    if parts is None:
         raise ValueError(f"'{text}' is not {DATE_FORMS}")
+    y, mo, d = parts
     if not 1900 <= y <= 2100:
         raise ImpossibleDate(f"'{text}' is an impossible date (year {y})")
     try:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ledger.model import vocabulary as v
 from ledger.model.errors import Problem, no_unit
+from ledger.model.i18n import _
 from ledger.model.state import PersonState, State, UnitState
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ class Change:
         if section is None or section in unit.sections:
             return True
         known = "、".join(unit.sections) or "none"
-        self.refuse(f, "unknown_section", f"{unit.name} has no section '{section}' on this date (sections: {known})")
+        self.refuse(f, "unknown_section", _("{unit} has no section '{section}' on this date (sections: {known})").format(
+            unit=unit.name, section=section, known=known))
         return False
 
     def person(self, f: Fact) -> PersonState | None:
@@ -75,9 +77,10 @@ class Change:
         if p is not None and p.left is None:
             return p
         if p is None:
-            self.refuse(f, "unknown_person", "not on the establishment on this date (no hire recorded on or before it)")
+            self.refuse(f, "unknown_person", _("not on the establishment on this date (no hire recorded on or before it)"))
         else:
-            self.refuse(f, "not_active", f"not on the establishment on this date (left {p.left}, {p.left_reason})")
+            self.refuse(f, "not_active", _("not on the establishment on this date (left {left}, {reason})").format(
+                left=p.left, reason=p.left_reason))
         return None
 
     def of_age(self, f: Fact, birth: date, day: date, what: str) -> bool:

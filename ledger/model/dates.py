@@ -5,26 +5,67 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*$")
+_SEP = r"\s*[-./年]\s*"
+_DAY = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})\s*[-./月]\s*(\d{{1,2}})\s*日?$")
+_COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20220901
+_MONTH = re.compile(r"^(\d{4})\s*([-./年])\s*(\d{1,2})\s*月?$")  # 2022-09, 2022.09, 2022年9月
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")  # 202209
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+DATE_SPELLINGS = "2022-09-01, 20220901, 2022/09/01, 2022.09.01 or 2022年9月1日"
+
+
+class ImpossibleDate(ValueError):
+    """A date spelled correctly that names no real day (2022-02-30, 1985-13)."""
+
+
+def date_parts(text: str, months: bool = False) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date as clerks type it — every spelling in `DATE_SPELLINGS`, full-width digits too —
+    or None if `text` spells no date. With `months`, a month (2022-09, 202209, 2022年9月) gives day 1.
+
+    The one reader of dates typed or read from files: the CLI's options, the event parser and the roster sheets
+    all go through it, so `--as-of 20231231` and a roster's `198501` are read alike.
+    """
+    s = str(text).translate(_FULL_WIDTH).strip()
+    m = _DAY.match(s) or _COMPACT_DAY.match(s)
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if months:
+        if (m := _MONTH.match(s)) is not None:
+            return int(m.group(1)), int(m.group(3)), 1
+        if (m := _COMPACT_MONTH.match(s)) is not None:
+            return int(m.group(1)), int(m.group(2)), 1
+    return None
 
 
 def parse_date(text: str | date) -> date:
-    """A calendar date from `2022-09-01`, `2022-9-1`, `2022/09/01`, `2022.09.01` or `2022年9月1日`.
+    """A calendar date from any spelling in `DATE_SPELLINGS` (`2022-9-1` too).
 
-    Raises ValueError with the reason (unparseable, or a day that does not exist such as 2022-02-30).
+    Raises ValueError with the reason: unparseable, or `ImpossibleDate` for a day that does not exist (2022-02-30).
     """
     if isinstance(text, datetime):
         return text.date()
     if isinstance(text, date):
         return text
-    m = _DATE.match(str(text))
-    if not m:
-        raise ValueError(f"'{text}' is not a date (expected YYYY-MM-DD)")
-    y, mo, d = (int(g) for g in m.groups())
+    parts = date_parts(str(text))
+    if parts is None:
+        raise ValueError(f"'{text}' is not a date (expected YYYY-MM-DD; also {DATE_SPELLINGS[12:]})")
     try:
-        return date(y, mo, d)
+        return date(*parts)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real date") from None
+        raise ImpossibleDate(f"'{text}' is not a real date") from None
+
+
+def parse_month(text: str | date) -> date:
+    """The first day of a month typed as a month (2022-09, 202209, 2022年9月), or a date itself (any spelling)."""
+    if isinstance(text, date):
+        return parse_date(text)
+    parts = date_parts(str(text), months=True)
+    if parts is None:
+        raise ValueError(f"'{text}' is not a month or a date (expected 2022-09, 202209, 2022年9月 or a date)")
+    try:
+        return date(*parts)
+    except ValueError:
+        raise ImpossibleDate(f"'{text}' is not a real month or date") from None
 
 
 def parse_timestamp(text: str | datetime) -> datetime:
@@ -43,10 +84,6 @@ def parse_timestamp(text: str | datetime) -> datetime:
 
 
 # --- year-month values (入党时间, 参加工作时间, graduation, the 简历's lines) -----------------------------------------
-_MONTH_FORMS = (
-    re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$"),  # 1985-01, 1985.01, 1985/1, 1985年1月
-    re.compile(r"^\s*(\d{4})(\d{2})\s*$"),  # 198501 (the .lrmx form's spelling)
-)
 MONTH_FORMS = "a month such as 1985.01, 1985-01, 198501 or 1985年1月"
 
 
@@ -72,17 +109,13 @@ class YearMonth(str):
         text = str(value).strip().translate(_FULL_WIDTH)
         if re.fullmatch(r"\d{4}\.\d", text) and text.endswith("1"):
             raise ValueError(f"'{text}' is ambiguous: write 1985.01 for January or 1985.10 for October")
-        for form in _MONTH_FORMS:
-            m = form.match(text)
-            if m:
-                y, mo = int(m.group(1)), int(m.group(2))
-                if not 1900 <= y <= 2100 or not 1 <= mo <= 12:
-                    raise ValueError(f"'{text}' is an impossible month")
-                return f"{y:04d}-{mo:02d}"
-        raise ValueError(f"'{text}' is not {MONTH_FORMS}")
-
-
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+        parts = date_parts(text, months=True)  # a whole date (1985-01-17, 19850117) names its month too
+        if parts is None:
+            raise ValueError(f"'{text}' is not {MONTH_FORMS}")
+        y, mo, _ = parts
+        if not 1900 <= y <= 2100 or not 1 <= mo <= 12:
+            raise ValueError(f"'{text}' is an impossible month")
+        return f"{y:04d}-{mo:02d}"
 
 
 def month_of(d: date) -> str:

@@ -31,6 +31,7 @@ from ledger.model import vocabulary as v
 from ledger.model.dates import YearMonth, parse_date
 from ledger.model.errors import Problem
 from ledger.model.events import EventType, Field, UnknownEventType, event_type
+from ledger.model.i18n import _
 from ledger.model.identity import IdNumber
 
 ALL_RANKS = frozenset(r for ladder in v.LADDERS.values() for r in ladder)
@@ -186,7 +187,8 @@ def parse_fields(name: str, raw: dict[str, Any]) -> tuple[dict[str, Any], list[P
     specs = etype.by_name
     for field_name in raw:
         if field_name not in specs:
-            problems.append(Problem("unknown_field", f"{name}: unknown field '{field_name}' (fields: {', '.join(specs)})"))
+            problems.append(Problem("unknown_field", _("{event}: unknown field '{field}' (fields: {fields})").format(
+                event=name, field=field_name, fields=", ".join(specs))))
     out: dict[str, Any] = {}
     for field_name, spec in specs.items():
         value = _field(etype, spec, raw.get(field_name), problems)
@@ -209,13 +211,16 @@ def _field(etype: EventType, spec: Field, value: Any, problems: list[Problem]) -
             return None
     if value is None or value == "":
         if spec.required:
-            problems.append(Problem("missing_field", f"{name}: '{spec.name}' is required"))
+            problems.append(Problem("missing_field", _("{event}: '{field}' is required").format(event=name,
+                                                                                              field=spec.name)))
         return None
     if spec.choices and value not in spec.choices:
-        problems.append(Problem("bad_value", f"{name}: {spec.name} '{value}' is not one of {'/'.join(spec.choices)}"))
+        problems.append(Problem("bad_value", _("{event}: {field} '{value}' is not one of {choices}").format(
+            event=name, field=spec.name, value=value, choices="/".join(spec.choices))))
     if spec.rank and value not in ALL_RANKS:
-        problems.append(Problem("unknown_rank", f"{name}: unknown rank '{value}' (e.g. "
-                                f"{'、'.join(v.CIVIL_SERVICE_RANKS[:3])}…, 八级职员, 专业技术十级)"))
+        problems.append(Problem("unknown_rank", _("{event}: unknown rank '{value}' (e.g. {examples}…, 八级职员, "
+                                                  "专业技术十级)").format(
+            event=name, value=value, examples="、".join(v.CIVIL_SERVICE_RANKS[:3]))))
     return value
 
 

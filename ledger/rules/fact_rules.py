@@ -12,6 +12,7 @@ from typing import Any
 from ledger.model import vocabulary as v
 from ledger.model.appointments import PROMOTION, appointment_kind
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.state import PersonState, State
 from ledger.rules.history import Career
 from ledger.rules.periods import add_years, span_text, tenure_due, working_days
@@ -57,7 +58,8 @@ def rank_skip(promotion: Promotion, params: Params) -> str | None:
     new, old = promotion.fact.data["rank"], promotion.person.rank
     if step is None or step <= 1 or v.ladder_of(new) not in params["ladders"]:
         return None
-    return f"{promotion.who}: promoted {old} → {new}, skipping {step - 1} rank(s); promotion is one step at a time"
+    return _("{who}: promoted {old} → {new}, skipping {n} rank(s); promotion is one step at a time").format(
+        who=promotion.who, old=old, new=new, n=step - 1)
 
 
 def not_counting(p: PersonState, params: Params) -> dict[int, str]:
@@ -73,7 +75,7 @@ def not_counting(p: PersonState, params: Params) -> dict[int, str]:
 def _excluded_text(excluded: dict[int, str], start: date, end: date) -> str:
     """', not counting 2020 (基本称职)' for the excluded years from `start`'s to `end`'s, '' when none."""
     years = [f"{y} ({g})" for y, g in sorted(excluded.items()) if start.year <= y <= end.year]
-    return f", not counting {'、'.join(years)}" if years else ""
+    return _(", not counting {years}").format(years="、".join(years)) if years else ""
 
 
 @fact_rule("RANK_TENURE", "rank_promoted")
@@ -86,7 +88,8 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     start, why = p.rank_since, ""
     if not career.promoted and career.mode in params["probation_modes"]:
         start = add_years(career.hire_rank_since, params["probation_years"])
-        why = f" (a new recruit: from the end of probation, {career.mode} {career.hire_rank_since})"
+        why = _(" (a new recruit: from the end of probation, {mode} {hired})").format(mode=career.mode,
+                                                                                       hired=career.hire_rank_since)
     excluded = not_counting(p, params)
     due = tenure_due(start, years, set(excluded))
     if due <= f.effective:
@@ -95,10 +98,11 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     if level is not None and \
             career.days_in_posts(level, f.effective, set(excluded)) >= _days_of_years(f.effective, years):
         return None
-    alt = f" or {level}" if level else ""
-    return (f"{promotion.who}: promoted {old} → {new} with {span_text(start, f.effective)} as {old} since "
-            f"{start}{why}; needs {years} years as {old}{alt}{_excluded_text(excluded, start, due)} "
-            f"(eligible from {due})")
+    alt = _(" or {level}").format(level=level) if level else ""
+    return _("{who}: promoted {old} → {new} with {span} as {old} since {start}{why}; needs {years} years as "
+             "{old}{alt}{excluded} (eligible from {due})").format(
+        who=promotion.who, old=old, new=new, span=span_text(start, f.effective), start=start, why=why,
+        years=years, alt=alt, excluded=_excluded_text(excluded, start, due), due=due)
 
 
 def _days_of_years(on: date, years: int) -> int:
@@ -121,10 +125,12 @@ def post_tenure(promotion: Promotion, params: Params) -> str | None:
             return None
     if post_from and career.days_in_posts(post_from, f.effective, set(excluded)) >= days:
         return None
-    alternatives = [f"at or above {rank_from}"] if rank_from else []
-    alternatives += [f"in a {post_from} post or higher"] if post_from else []
-    return (f"{promotion.who}: appointed {promotion.post} ({level}) as {p.rank} (since {p.rank_since}); needs "
-            f"{years} years {' or '.join(alternatives)}{_excluded_text(excluded, date.min, f.effective)}")
+    alternatives = [_("at or above {rank}").format(rank=rank_from)] if rank_from else []
+    alternatives += [_("in a {post} post or higher").format(post=post_from)] if post_from else []
+    return _("{who}: appointed {post} ({level}) as {rank} (since {since}); needs {years} years {alternatives}"
+             "{excluded}").format(
+        who=promotion.who, post=promotion.post, level=level, rank=p.rank, since=p.rank_since, years=years,
+        alternatives=_(" or ").join(alternatives), excluded=_excluded_text(excluded, date.min, f.effective))
 
 
 @fact_rule("PROMOTION_WITHIN_YEAR", "post_appointed")
@@ -135,8 +141,9 @@ def promotion_within_year(promotion: Promotion, params: Params) -> str | None:
     years = params["years"]
     if add_years(last, years) <= f.effective:
         return None
-    return (f"{promotion.who}: appointed {promotion.post} ({promotion.new_level}) {span_text(last, f.effective)} "
-            f"after the last promotion ({last}); at least {years} year(s) must pass")
+    return _("{who}: appointed {post} ({level}) {span} after the last promotion ({last}); at least {years} "
+             "year(s) must pass").format(who=promotion.who, post=promotion.post, level=promotion.new_level,
+                                         span=span_text(last, f.effective), last=last, years=years)
 
 
 @fact_rule("PROMOTION_IN_PROBATION", "rank_promoted", "post_appointed")
@@ -146,25 +153,28 @@ def promotion_in_probation(promotion: Promotion, params: Params) -> str | None:
     if not _raises(promotion):
         return None
     f, career = promotion.fact, promotion.career
-    what = f"rank promotion to {f.data['rank']}" if promotion.is_rank else f"appointment as {promotion.post}"
+    what = (_("rank promotion to {rank}").format(rank=f.data["rank"]) if promotion.is_rank
+            else _("appointment as {post}").format(post=promotion.post))
     if career.mode in params["probation_modes"] and not career.promoted:
         end = add_years(career.hire_rank_since, params["probation_years"])
         if career.hire_rank_since <= f.effective < end:
-            return (f"{promotion.who}: {what} during a new recruit's probation ({career.mode} "
-                    f"{career.hire_rank_since}, probation until {end})")
+            return _("{who}: {what} during a new recruit's probation ({mode} {hired}, probation until {end})"
+                     ).format(who=promotion.who, what=what, mode=career.mode, hired=career.hire_rank_since, end=end)
     for span in career.posts:
         end = add_years(span.appointed, params["post_probation_years"])
         if span.probation and span.appointed <= f.effective < end:
-            return (f"{promotion.who}: {what} during the probation of the appointment as {span.label} "
-                    f"({span.appointed}, until {end})")
+            return _("{who}: {what} during the probation of the appointment as {post} ({appointed}, until {end})"
+                     ).format(who=promotion.who, what=what, post=span.label, appointed=span.appointed, end=end)
     return None
 
 
 def _publicised(promotion: Promotion) -> str:
     f = promotion.fact
     if promotion.is_rank:  # 职级晋升 is publicised under 《公务员职务与职级并行规定》
-        return f"the rank promotion (职级晋升, 《公务员职务与职级并行规定》) to {f.data['rank']}"
-    return f"the {promotion.kind or 'appointment'} as {promotion.post}"
+        return _("the rank promotion (职级晋升, 《公务员职务与职级并行规定》) to {rank}").format(rank=f.data["rank"])
+    if promotion.kind:
+        return _("the {kind} as {post}").format(kind=promotion.kind, post=promotion.post)
+    return _("the appointment as {post}").format(post=promotion.post)
 
 
 @fact_rule("PUBLICITY_SHORT", "rank_promoted", "post_appointed")
@@ -176,16 +186,18 @@ def publicity_short(promotion: Promotion, params: Params) -> str | None:
     if start is None and end is None:
         if promotion.kind != PROMOTION:
             return None
-        return f"{promotion.who}: no publicity (任前公示) recorded for {what}; needs {need} working days"
+        return _("{who}: no publicity (任前公示) recorded for {what}; needs {need} working days").format(
+            who=promotion.who, what=what, need=need)
     if start is None or end is None or end < start:
-        return (f"{promotion.who}: publicity of {what} is incomplete (from {start or '?'} to {end or '?'}); "
-                f"needs {need} working days")
+        return _("{who}: publicity of {what} is incomplete (from {start} to {end}); needs {need} working days").format(
+            who=promotion.who, what=what, start=start or "?", end=end or "?", need=need)
     days, fallback = working_days(start, end)
     if days >= need:
         return None
-    note = " (working days counted Monday–Friday: the holiday calendar does not cover these dates)" \
+    note = _(" (working days counted Monday–Friday: the holiday calendar does not cover these dates)") \
         if fallback else ""
-    return f"{promotion.who}: publicity of {what} ran {start} – {end}, {days} working day(s); needs {need}{note}"
+    return _("{who}: publicity of {what} ran {start} – {end}, {days} working day(s); needs {need}{note}").format(
+        who=promotion.who, what=what, start=start, end=end, days=days, need=need, note=note)
 
 
 @fact_rule("PROMOTION_WHILE_UNFIT", "rank_promoted", "post_appointed")
@@ -198,8 +210,10 @@ def promotion_while_unfit(promotion: Promotion, params: Params) -> str | None:
     if grades[year] not in params["grades"]:
         return None
     f = promotion.fact
-    what = f"promoted to {f.data['rank']}" if promotion.is_rank else f"appointed {promotion.post}"
-    return f"{promotion.who}: {what} while the latest appraisal ({year}年度) is {grades[year]}"
+    what = (_("promoted to {rank}").format(rank=f.data["rank"]) if promotion.is_rank
+            else _("appointed {post}").format(post=promotion.post))
+    return _("{who}: {what} while the latest appraisal ({year}年度) is {grade}").format(
+        who=promotion.who, what=what, year=year, grade=grades[year])
 
 
 # A hire is judged at the end of its day (ledger.rules.walk), so that an appointment recorded with it counts.
@@ -213,8 +227,8 @@ def transfer_in_rank(promotion: Promotion, params: Params) -> str | None:
         return None
     if any(x.level is not None for x in p.posts):
         return None
-    return (f"{promotion.who}: {f.data['mode']} as {rank} into no leadership post; 调任 enters only a leadership "
-            f"post or {floor} and above")
+    return _("{who}: {mode} as {rank} into no leadership post; 调任 enters only a leadership post or {floor} and "
+             "above").format(who=promotion.who, mode=f.data["mode"], rank=rank, floor=floor)
 
 
 @fact_rule("RECRUIT_RANK", "hired")
@@ -228,7 +242,8 @@ def recruit_rank(promotion: Promotion, params: Params) -> str | None:
     allowed = params["starting_ranks"].get(v.education_level(education) or "")
     if allowed is None or v.ladder_of(allowed) != v.ladder_of(rank) or v.rank_index(rank) <= v.rank_index(allowed):
         return None
-    return f"{promotion.who}: recruited (录用) as {rank}; the education {education} gives {allowed}"
+    return _("{who}: recruited (录用) as {rank}; the education {education} gives {allowed}").format(
+        who=promotion.who, rank=rank, education=education, allowed=allowed)
 
 
 @fact_rule("PUBLICITY_ORDER", "rank_promoted", "post_appointed")
@@ -240,11 +255,13 @@ def publicity_order(promotion: Promotion, params: Params) -> str | None:
         return None  # missing or incomplete: PUBLICITY_SHORT's
     decision = promotion.selection.last("decision_made") if promotion.selection is not None else None
     if decision is not None and start < decision.effective:
-        return (f"{promotion.who}: publicity of {_publicised(promotion)} began {start}, before the decision "
-                f"(讨论决定) of selection {promotion.selection.selection} on {decision.effective}")
+        return _("{who}: publicity of {what} began {start}, before the decision (讨论决定) of selection "
+                 "{selection} on {decided}").format(who=promotion.who, what=_publicised(promotion), start=start,
+                                                    selection=promotion.selection.selection,
+                                                    decided=decision.effective)
     if end >= f.effective:
-        return (f"{promotion.who}: publicity of {_publicised(promotion)} ran {start} – {end}, not ended before "
-                f"it took effect on {f.effective}")
+        return _("{who}: publicity of {what} ran {start} – {end}, not ended before it took effect on {effective}"
+                 ).format(who=promotion.who, what=_publicised(promotion), start=start, end=end, effective=f.effective)
     return None
 
 
@@ -258,8 +275,10 @@ def decision_quorum(promotion: Promotion, params: Params) -> str | None:
     num, den = params["fraction"]
     if present * den >= members * num:
         return None
-    return (f"{promotion.who}: appointed {promotion.post} on the decision of {decision.effective} (selection "
-            f"{promotion.selection.selection}) with {present} of {members} members present; needs {num}/{den}")
+    return _("{who}: appointed {post} on the decision of {decided} (selection {selection}) with {present} of "
+             "{members} members present; needs {num}/{den}").format(
+        who=promotion.who, post=promotion.post, decided=decision.effective, selection=promotion.selection.selection,
+        present=present, members=members, num=num, den=den)
 
 
 SELECTION_STEP_NAMES = {"recommendation_held": "民主推荐", "inspection_done": "考察", "decision_made": "讨论决定"}
@@ -273,20 +292,23 @@ def selection_steps(promotion: Promotion, params: Params) -> str | None:
     if promotion.kind != PROMOTION or f.effective < _as_date(since):
         return None
     s = promotion.selection
-    what = f"{promotion.who}: 提拔 as {promotion.post}"
+    what = _("{who}: 提拔 as {post}").format(who=promotion.who, post=promotion.post)
     if s is None:
-        return f"{what} names no selection (--selection ID): 动议, 民主推荐, 考察 and 讨论决定 are not on record"
+        return _("{what} names no selection (--selection ID): 动议, 民主推荐, 考察 and 讨论决定 are not on record").format(
+            what=what)
     dates = [("动议", s.started)]
     for event, label in SELECTION_STEP_NAMES.items():
         step = s.last(event)
         dates.append((label, step.effective if step is not None and step.effective <= f.effective else None))
     missing = [label for label, day in dates if day is None]
     if missing:
-        return f"{what}: selection {s.selection} has no {'、'.join(missing)} recorded before it"
+        return _("{what}: selection {selection} has no {missing} recorded before it").format(
+            what=what, selection=s.selection, missing="、".join(missing))
     ordered = [day for _label, day in dates]
     if ordered != sorted(ordered):
         steps = ", ".join(f"{label} {day}" for label, day in dates)
-        return f"{what}: the steps of selection {s.selection} are out of order ({steps})"
+        return _("{what}: the steps of selection {selection} are out of order ({steps})").format(
+            what=what, selection=s.selection, steps=steps)
     return None
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ledger.model import vocabulary as v
+from ledger.model.i18n import _
 from ledger.model.state import PersonState
 from ledger.rules.findings import Breach
 from ledger.rules.periods import add_months, add_years, month_end, retirement_date
@@ -21,7 +22,7 @@ Params = dict[str, Any]
 
 
 def _since_text(since: date | None) -> str:
-    return f", since {since}" if since else ""
+    return _(", since {date}").format(date=since) if since else ""
 
 
 @unit_rule("STAFF_OVER_QUOTA")
@@ -30,8 +31,9 @@ def staff_over_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Bre
         filled, quota = unit.headcount(est), unit.unit.quotas.get(est, 0)
         if filled > quota:
             since = unit.excess_since("staff", est)
-            yield Breach(f"{on} {unit.unit.name}: {filled} on {est} against a quota of {quota} "
-                         f"(over by {filled - quota}{_since_text(since)})", since, key=(est,))
+            yield Breach(_("{on} {unit}: {filled} on {establishment} against a quota of {quota} (over by {over}{since})"
+                           ).format(on=on, unit=unit.unit.name, filled=filled, establishment=est, quota=quota,
+                                    over=filled - quota, since=_since_text(since)), since, key=(est,))
 
 
 @unit_rule("POST_OVER_QUOTA")
@@ -42,8 +44,9 @@ def post_over_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Brea
         holders = [p for p in unit.staff if any(x.post == post for x in p.posts)]
         since = unit.excess_since("post", post)
         names = "、".join(f"{p.person} {p.name}" for p in holders)
-        yield Breach(f"{on} {unit.unit.name}: {len(holders)} {post} ({names}) against 领导职数 {quota.count} "
-                     f"(over by {len(holders) - quota.count}{_since_text(since)})", since, key=(post,))
+        yield Breach(_("{on} {unit}: {n} {post} ({names}) against 领导职数 {quota} (over by {over}{since})").format(
+            on=on, unit=unit.unit.name, n=len(holders), post=post, names=names, quota=quota.count,
+            over=len(holders) - quota.count, since=_since_text(since)), since, key=(post,))
 
 
 @unit_rule("RANK_QUOTA")
@@ -60,7 +63,8 @@ def rank_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach]:
         if n > cap:
             label = limit.get("name") or "、".join(sorted(ranks, key=v.rank_sort_key))
             basis = f"{limit['max']}" if "max" in limit else f"{limit.get('share')} × {base} {of}"
-            yield Breach(f"{on} {unit.unit.name}: {n} hold {label}, against 职级职数 {cap} ({basis})", key=(label,))
+            yield Breach(_("{on} {unit}: {n} hold {ranks}, against 职级职数 {cap} ({basis})").format(
+                on=on, unit=unit.unit.name, n=n, ranks=label, cap=cap, basis=basis), key=(label,))
 
 
 @unit_rule("ASSISTANT_CAP")
@@ -75,8 +79,9 @@ def assistant_cap(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach
         return
     n = unit.assistants()
     if n > min(caps):
-        basis = f"share {share} of 编制 {total}" if share is not None else "fixed"
-        yield Breach(f"{on} {unit.unit.name}: {n} assistants (编外) against a cap of {min(caps)} ({basis})")
+        basis = _("share {share} of 编制 {total}").format(share=share, total=total) if share is not None else _("fixed")
+        yield Breach(_("{on} {unit}: {n} assistants (编外) against a cap of {cap} ({basis})").format(
+            on=on, unit=unit.unit.name, n=n, cap=min(caps), basis=basis))
 
 
 @person_rule("RETIREMENT_OVERDUE")
@@ -92,8 +97,10 @@ def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
     due = month_end(reached)
     if on <= due:
         return None
-    return Breach(f"{on} {p.person} {p.name} (born {p.birth_date}): reached the statutory retirement age {age} "
-                  f"on {reached} and is still on the establishment", due + timedelta(days=1), p.hired_event)
+    return Breach(_("{on} {person} {name} (born {born}): reached the statutory retirement age {age} on {reached} "
+                    "and is still on the establishment").format(on=on, person=p.person, name=p.name,
+                                                                 born=p.birth_date, age=age, reached=reached),
+                  due + timedelta(days=1), p.hired_event)
 
 
 def _senior(p: PersonState, senior: Params) -> bool:
@@ -122,8 +129,10 @@ def secondment_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
     if not ends or on <= min(ends):
         return None
     end = min(ends)
-    why = f"agreed until {s.until}" if s.until == end else f"{s.kind} is limited to {limit} months"
-    return Breach(f"{on} {p.person} {p.name}: on {s.kind} at {s.host} since {s.since}, {why}, and not back",
+    why = (_("agreed until {date}").format(date=s.until) if s.until == end
+           else _("{kind} is limited to {months} months").format(kind=s.kind, months=limit))
+    return Breach(_("{on} {person} {name}: on {kind} at {host} since {since}, {why}, and not back").format(
+                  on=on, person=p.person, name=p.name, kind=s.kind, host=s.host, since=s.since, why=why),
                   end + timedelta(days=1), s.event_id)
 
 
@@ -136,8 +145,10 @@ def dismissal_due(on: date, p: PersonState, params: Params) -> Breach | None:
         if all(last - i in years for i in range(run)):
             a = p.file.appraisals[last]
             span = "、".join(str(last - i) for i in reversed(range(run)))
-            return Breach(f"{on} {p.person} {p.name}: appraised {grade} in {span}, {run} years in a row, and still "
-                          "on the establishment (辞退)", a.effective, a.event_id, key=(last,))
+            return Breach(_("{on} {person} {name}: appraised {grade} in {span}, {run} years in a row, and still on "
+                            "the establishment (辞退)").format(on=on, person=p.person, name=p.name, grade=grade,
+                                                                span=span, run=run),
+                          a.effective, a.event_id, key=(last,))
 
 
 @person_rule("PROBATION_OPEN")
@@ -149,7 +160,8 @@ def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
         last = add_years(post.effective, params["years"]) - timedelta(days=1)  # the probation's last day
         due = last + timedelta(days=int(params["grace_days"]))
         if on > due:
-            return Breach(f"{on} {p.person} {p.name}: the probation as {post.section or ''}{post.post} "
-                          f"(appointed {post.effective}) ended {last} and no 试用期满 "
-                          f"(合格/不合格) is recorded", due + timedelta(days=1), post.event_id)
+            return Breach(_("{on} {person} {name}: the probation as {post} (appointed {appointed}) ended {last} and "
+                            "no 试用期满 (合格/不合格) is recorded").format(
+                on=on, person=p.person, name=p.name, post=f"{post.section or ''}{post.post}",
+                appointed=post.effective, last=last), due + timedelta(days=1), post.event_id)
     return None

@@ -76,7 +76,7 @@ def test_human_table_names_who_what_since_and_clause(sqlite_ledger, write_jsonl)
     out = r.stdout
     assert "C1 吴桐" in out and "2022-08-31" in out and "L2 钱守业" in out
     assert "RANK_TENURE 晋升职级任职年限不足 (1): 《公务员职务与职级并行规定》第十二条" in out
-    assert "4 finding(s)." in out
+    assert "4 findings." in out
 
 
 def test_unit_filter_and_bad_input_exit_2(sqlite_ledger, write_jsonl):

@@ -69,8 +69,10 @@ def test_history_table_shows_basis_note_recorded_time_and_the_retraction(bureau:
     assert f"RETRACTED by {bureau.retraction} (auditor, " in out
     assert "wrong person: meant T03" in out
     assert "经党组会研究" in out
-    for header in ("effective", "basis", "note", "recorded (UTC)", "actor"):
-        assert header in out.splitlines()[0]
+    heading, headers = out.splitlines()[:2]
+    assert heading.startswith("公孙兰 (T02): ")  # the person the history is about
+    for header in ("Effective", "Basis", "Note", "Recorded (UTC)", "Actor", "Correction"):
+        assert header in headers
 
 
 def test_history_lists_a_backdated_event_at_its_effective_date(bureau: Bureau):

@@ -91,7 +91,7 @@ def test_every_exporter_writes_owner_only_files(bureau: Ledger, tmp_path: Path) 
 
 def test_a_failing_export_leaves_no_file(bureau: Ledger, tmp_path: Path) -> None:
     out = tmp_path / "report.docx"
-    err = refused(bureau, "export", "yearly-report", "--year", "2021", "--as-of", "2022-06-30", "-o", str(out))
+    err = refused(bureau, "export", "yearly-report", "--year", "2021", "--as-of", "2022-06-30", "-o", str(out), exit_code=2)
     assert "is not in --year 2021" in err
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".report")]
 

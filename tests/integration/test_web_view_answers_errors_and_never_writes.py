@@ -47,7 +47,7 @@ def test_every_page_and_answer_reads_without_recording_anything(demo_store: str)
 
 @pytest.mark.parametrize("path,status,words", [
     ("/api/roster?as_of=2022-02-30", 400, "as_of: '2022-02-30' is not a real date"),
-    ("/api/roster?as_of=yesterday", 400, "as_of: 'yesterday' is not a date (expected YYYY-MM-DD)"),
+    ("/api/roster?as_of=yesterday", 400, "as_of: 'yesterday' is not a date (expected YYYY-MM-DD;"),
     ("/api/roster?known_at=soon", 400, "known_at: 'soon' is not a moment"),
     ("/api/roster?asof=2022-01-01", 400, "unknown parameter 'asof' (expected: as_of, known_at, unit)"),
     ("/api/roster?unit=XX", 404, "no unit 'XX' on"),

@@ -220,9 +220,9 @@ def test_redacted_twin_leaks_no_name_in_any_part(demo: Path) -> None:
 def test_export_refuses_without_a_year_or_with_another_format(demo: Path, tmp_path: Path) -> None:
     store = demo / "ledger.sqlite3"
     r = export(store, "yearly-report", "-o", str(tmp_path / "r.docx"))
-    assert r.exit_code == 1 and "needs --year" in r.output
+    assert r.exit_code == 2 and "needs --year" in r.output
     r = export(store, "yearly-report", "--year", "2022", "-o", str(tmp_path / "r.txt"))
-    assert r.exit_code == 1 and "writes docx, json, pdf" in r.output
+    assert r.exit_code == 2 and "writes docx, json, pdf" in r.output
     r = export(store, "yearly-report", "--year", "2022", "--unit", "NOPE", "-o", str(tmp_path / "r.docx"))
     assert r.exit_code == 1 and "no unit 'NOPE'" in r.output
     assert not list(tmp_path.iterdir())
@@ -270,4 +270,4 @@ def test_as_of_a_date_in_the_year_counts_up_to_it(demo: Path, tmp_path: Path) ->
                          "自聘助理人员2名（彭悦同志自聘为办公室主任助理、蒋浩同志自聘为区文化馆助理）。")
     r = export(demo / "ledger.sqlite3", "yearly-report", "--year", "2021", "--as-of", "2022-06-30", "-o", str(out),
                "--force")
-    assert r.exit_code == 1 and "is not in --year 2021" in r.output
+    assert r.exit_code == 2 and "is not in --year 2021" in r.output

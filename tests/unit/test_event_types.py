@@ -61,7 +61,7 @@ def test_derived_parts_exist(t: EventType) -> None:
     group = cli.commands[t.verb.group] if t.verb.group else cli
     command = group.commands[t.verb.command]  # type: ignore[attr-defined]
     options = {p.name: p for p in command.params}
-    for f in t.all_fields:
+    for f in t.command_fields:
         assert f.name in options, f"`ledger {t.verb.command}` lacks --{f.name.replace('_', '-')}"
         if f.name != t.verb.argument:
             assert options[f.name].help == f.help

@@ -23,6 +23,7 @@ class Appraised(EventType):
     name = "appraised"
     stored_as = "Appraised"
     precedence = 46  # before the day's promotions: an appraisal decided that day counts for them
+    effective_label = "Date the appraisal was decided (考核确定时间)"
     fields = (
         PERSON,
         Field("year", int, True, "The year appraised (考核年度), e.g. 2021.", minimum=1900, maximum=2100),

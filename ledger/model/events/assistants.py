@@ -19,13 +19,14 @@ class AssistantEngaged(EventType):
     name = "assistant_engaged"
     stored_as = "AssistantEngaged"
     precedence = 120
+    effective_label = "First day of the engagement (聘用时间)"
     unit_fields = ("unit",)
     fields = (
         PERSON,
         Field("name", required=True, help="Full name.", form="name"),
         Field("role", required=True, help="The assistant's role, e.g. 办公室主任助理.", form="name"),
         Field("unit", required=True, help="Unit code.", form="id"),
-        Field("gender", choices=v.GENDERS, help="男 or 女."),
+        Field("gender", choices=v.GENDERS, help="Sex (性别): 男 or 女."),
         Field("birth_date", date, help="Date of birth, YYYY-MM-DD.", past=True),
         Field("education", help="Highest education, e.g. 大学本科.", form="name"),
     )
@@ -56,6 +57,7 @@ class AssistantReleased(EventType):
     name = "assistant_released"
     stored_as = "AssistantReleased"
     precedence = 110
+    effective_label = "Date the engagement ends (解聘时间)"
     fields = (PERSON,)
     verb = Verb("release", "person", "Record the end of an assistant's engagement.",
                 "ledger release A01 --effective 2022-12-31")

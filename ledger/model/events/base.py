@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from ledger.model.dates import YearMonth
+from ledger.model.dates import DATE_SPELLINGS, YearMonth
 from ledger.model.identity import IdNumber
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class Verb:
     group: str | None = None  # "org": a sub-command of `ledger org`
 
 
+DATE_HELP = DATE_SPELLINGS.replace(" or ", ", ")
+
 # Fields every event carries, after its own.
 COMMON_FIELDS: tuple[Field, ...] = (
     Field("effective", date, True, "Date the fact takes effect (任职时间), YYYY-MM-DD."),
@@ -78,6 +80,11 @@ class EventType:
     unit_fields: ClassVar[tuple[str, ...]] = ()  # fields that name a unit
     about_person: ClassVar[bool] = True  # its subject is the person in its `person` field
     effective_when_recorded: ClassVar[bool] = False  # without `effective`, it takes effect the day it is recorded
+    # What `effective` means for this fact, as its command's help says it (任职时间 for an appointment, 免职时间 …).
+    effective_label: ClassVar[str] = "Date the fact takes effect"
+    # The fact may add someone to a unit's 编制 or 领导职数 count, so 超编/超职数 can arise and its command offers
+    # --override (the field itself is common: an import line may carry it, and the stored format keeps it).
+    raises_counts: ClassVar[bool] = False
     # Pairs of date fields (earlier, later) that cannot be the other way round, e.g. ("publicity_from",
     # "publicity_to"); a pair is checked when both are given (ledger.model.parsing).
     periods: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -87,9 +94,16 @@ class EventType:
         """Its own fields, then the common ones."""
         common = COMMON_FIELDS
         if self.effective_when_recorded:
-            common = (replace(common[0], required=False, help="Date the fact takes effect  [default: today]"),
+            common = (replace(common[0], required=False, help=f"{self.effective_label}  [default: today]"),
                       *common[1:])
+        else:
+            common = (replace(common[0], help=f"{self.effective_label} ({DATE_HELP})."), *common[1:])
         return (*self.fields, *common)
+
+    @cached_property
+    def command_fields(self) -> tuple[Field, ...]:
+        """The fields its command takes as options: all, but `override` only where 超编/超职数 can arise."""
+        return tuple(f for f in self.all_fields if f.name != "override" or self.raises_counts)
 
     @cached_property
     def by_name(self) -> dict[str, Field]:

@@ -24,6 +24,7 @@ class CareerRecorded(EventType):
     name = "career_recorded"
     stored_as = "CareerRecorded"
     precedence = 44
+    effective_label = "Date the ledger records the line (登记时间; the line's own months are --from-month/--to-month)"
     fields = (
         PERSON,
         Field("from_month", YearMonth, True, "First month of the line: 2008.09, 200809 or 2008-09."),

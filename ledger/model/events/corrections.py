@@ -17,6 +17,7 @@ class Retracted(EventType):
     name = "retracted"
     stored_as = "Retracted"
     precedence = 150
+    effective_label = "Date the retraction takes effect (更正时间)"
     about_person = False  # about its target's subject: the scope and the indexes look the target up
     effective_when_recorded = True  # a correction takes effect when it is made
     fields = (

@@ -28,6 +28,7 @@ class AwardRecorded(_Listed):
     name = "award_recorded"
     stored_as = "AwardRecorded"
     precedence = 47
+    effective_label = "Date of the award (奖励时间)"
     listed_in = "awards"
     fields = (PERSON, Field("text", required=True, help="The award, as the form words it, e.g. 被评为全区优秀公务员."))
     verb = Verb("award", "person", "Record an award (奖励) of a person.",
@@ -38,6 +39,7 @@ class DisciplineRecorded(_Listed):
     name = "discipline_recorded"
     stored_as = "DisciplineRecorded"
     precedence = 48
+    effective_label = "Date of the discipline (处分时间)"
     listed_in = "disciplines"
     fields = (PERSON, Field("text", required=True, help="The discipline, as the form words it, e.g. 受到警告处分."))
     verb = Verb("discipline", "person", "Record a discipline (惩戒, 处分) of a person.",

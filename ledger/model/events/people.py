@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.i18n import _
 from ledger.model.state import CadreFile, PersonState
 
 if TYPE_CHECKING:
@@ -26,12 +27,14 @@ class Hired(EventType):
     name = "hired"
     stored_as = "Hired"
     precedence = 40
+    effective_label = "Date the person enters the unit's establishment (进入时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     unit_fields = ("unit",)
     fields = (
         PERSON,
         Field("name", required=True, help="Full name.", form="name"),
-        Field("gender", required=True, choices=v.GENDERS, help="男 or 女."),
+        Field("gender", required=True, choices=v.GENDERS, help="Sex (性别): 男 or 女."),
         Field("birth_date", date, True, "Date of birth, YYYY-MM-DD.", past=True),
         Field("education", help="Highest education, e.g. 大学本科, 硕士研究生.", form="name"),
         Field("unit", required=True, help="Unit code.", form="id"),
@@ -51,7 +54,8 @@ class Hired(EventType):
         state, d = change.state, f.data
         existing = state.people.get(d["person"])
         if existing is not None and existing.left is None:
-            change.refuse(f, "already_hired", f"already on the establishment of {existing.unit} since {existing.joined}")
+            change.refuse(f, "already_hired", _("already on the establishment of {unit} since {joined}").format(
+                unit=existing.unit, joined=existing.joined))
             return
         assistant = state.assistants.get(d["person"])
         if assistant is not None and assistant.left is None and change.validating:
@@ -78,6 +82,7 @@ class RankPromoted(EventType):
     name = "rank_promoted"
     stored_as = "RankPromoted"
     precedence = 60
+    effective_label = "Date of the new rank (任现职级时间)"
     fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder."),
               *PUBLICITY)
     periods = (("publicity_from", "publicity_to"),)
@@ -95,8 +100,9 @@ class RankPromoted(EventType):
                               "a change of ladder goes with a transfer (--rank)")
                 return
             if v.rank_index(new) <= v.rank_index(p.rank):
-                change.refuse(f, "bad_promotion", f"a promotion must be to a higher rank: the ledger holds {p.rank} "
-                              f"(since {p.rank_since}), and {new} is not higher")
+                change.refuse(f, "bad_promotion", _("a promotion must be to a higher rank: the ledger holds {rank} "
+                                                    "(since {since}), and {new} is not higher").format(
+                    rank=p.rank, since=p.rank_since, new=new))
                 return
         p.rank, p.rank_since = new, f.effective
 
@@ -105,6 +111,8 @@ class Transferred(EventType):
     name = "transferred"
     stored_as = "Transferred"
     precedence = 50
+    effective_label = "Date of the move (调动时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     unit_fields = ("to_unit",)
     fields = (
@@ -139,7 +147,8 @@ class Transferred(EventType):
         if change.validating and d.get("rank") and not moving and rank != p.rank \
                 and target.kind == state.units[p.unit].kind and v.ladder_of(rank) == v.ladder_of(p.rank) \
                 and v.rank_index(rank) > v.rank_index(p.rank):
-            change.refuse(f, "bad_transfer", f"a higher rank ({rank}) is a promotion, not a transfer: use promote")
+            change.refuse(f, "bad_transfer", _("a higher rank ({rank}) is a promotion, not a transfer: use promote").format(
+                rank=rank))
             return
         establishment = d.get("establishment") or p.establishment
         if moving:
@@ -168,6 +177,7 @@ class Separated(EventType):
     name = "separated"
     stored_as = "Separated"
     precedence = 130
+    effective_label = "Date the person leaves (离职时间: 退休、辞职、调出 …)"
     membership = True
     fields = (PERSON, Field("reason", required=True, choices=v.SEPARATION_REASONS,
                             help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他."))

@@ -10,6 +10,7 @@ from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON, PUBLICITY
 from ledger.model.events.selections import names_in, selection_of
+from ledger.model.i18n import _
 from ledger.model.state import PersonState, Post, SelectionStep
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ class PostAppointed(EventType):
     name = "post_appointed"
     stored_as = "PostAppointed"
     precedence = 80
+    effective_label = "Date of the appointment (任职时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     fields = (
         PERSON, POST,
@@ -60,7 +63,8 @@ class PostAppointed(EventType):
         post, section = f.data["post"], f.get("section")
         if post not in unit.post_quotas:
             known = "、".join(unit.post_quotas) or "none"
-            change.refuse(f, "unknown_post", f"{unit.name} has no post '{post}' (领导职数 set for: {known})")
+            change.refuse(f, "unknown_post", _("{unit} has no post '{post}' (领导职数 set for: {known})").format(
+                unit=unit.name, post=post, known=known))
             return
         if not change.section_ok(f, unit, section):
             return
@@ -68,7 +72,8 @@ class PostAppointed(EventType):
             return
         held = p.holds(post, section)
         if held is not None:
-            change.refuse(f, "already_holds", f"already holds {section or ''}{post} since {held.since}")
+            change.refuse(f, "already_holds", _("already holds {post} since {since}").format(
+                post=f"{section or ''}{post}", since=held.since))
             return
         if f.get("probation") and f.get("no_probation"):
             change.refuse(f, "bad_probation", "says both --probation and --no-probation")
@@ -106,6 +111,7 @@ class PostVacated(EventType):
     name = "post_vacated"
     stored_as = "PostVacated"
     precedence = 70
+    effective_label = "Date of the removal from the post (免职时间)"
     membership = True
     fields = (PERSON, POST, Field("section", help="Section (科室) of the post, when the person holds it in several.",
                                   form="name"))
@@ -119,8 +125,8 @@ class PostVacated(EventType):
         held = p.holds(f.data["post"], f.get("section"))
         if held is None:
             posts = "、".join(f"{x.section or ''}{x.post}" for x in p.posts) or "no post"
-            change.refuse(f, "post_not_held", f"does not hold {f.get('section') or ''}{f.data['post']} "
-                          f"on this date (holds: {posts})")
+            change.refuse(f, "post_not_held", _("does not hold {post} on this date (holds: {posts})").format(
+                post=f"{f.get('section') or ''}{f.data['post']}", posts=posts))
             return
         p.posts.remove(held)
         gone = p.vacated[1] if p.vacated is not None and p.vacated[0] == f.effective else ()
@@ -131,6 +137,8 @@ class ProbationEnded(EventType):
     name = "probation_ended"
     stored_as = "ProbationEnded"
     precedence = 75  # after the day's removals, before its appointments: a post freed by 不合格 can be filled
+    effective_label = "Date the probation ends (试用期满时间)"
+    raises_counts = True  # 超编/超职数 can arise
     membership = True
     fields = (
         PERSON, POST,

@@ -56,6 +56,7 @@ class ProfileRecorded(EventType):
     name = "profile_recorded"
     stored_as = "ProfileRecorded"
     precedence = 41  # after the day's hires: a profile may be recorded with the hire
+    effective_label = "Date the profile is true from (填表时间)"
     fields = (PERSON, *PROFILE_FIELDS)
     verb = Verb("profile", "person", "Record a person's profile (民族, 籍贯, 政治面貌, 入党时间, 参加工作时间, 身份证号 …); "
                 "the fields given replace those recorded before.",
@@ -99,6 +100,7 @@ class EducationRecorded(EventType):
     name = "education_recorded"
     stored_as = "EducationRecorded"
     precedence = 42
+    effective_label = "Date the education is recorded (登记时间; the month graduated is --graduated)"
     fields = (
         PERSON,
         Field("kind", required=True, choices=v.EDUCATION_KINDS, help="全日制 (full-time) or 在职 (in-service)."),
@@ -131,6 +133,7 @@ class TitleConferred(EventType):
     name = "title_conferred"
     stored_as = "TitleConferred"
     precedence = 43
+    effective_label = "Date the title is conferred (取得时间)"
     fields = (
         PERSON,
         Field("title", required=True, help="专业技术职务, e.g. 高级工程师, 馆员."),

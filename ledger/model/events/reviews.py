@@ -24,6 +24,7 @@ class ReviewRecorded(EventType):
     name = "review_recorded"
     stored_as = "ReviewRecorded"
     precedence = 36
+    effective_label = "Date of the review (民主评议时间)"
     about_person = False  # about the person when one is named (`subject`), else about the organisation
     fields = (
         Field("year", int, True, "The year whose selection work (or promotion) was reviewed.", minimum=1900, maximum=2100),

@@ -19,6 +19,7 @@ class SecondmentStarted(EventType):
     name = "secondment_started"
     stored_as = "SecondmentStarted"
     precedence = 100
+    effective_label = "First day of the secondment (交流、挂职、借调或学习开始时间)"
     fields = (
         PERSON,
         Field("host", required=True, help="Host organisation, e.g. 区委宣传部.", form="name"),
@@ -47,6 +48,7 @@ class SecondmentEnded(EventType):
     name = "secondment_ended"
     stored_as = "SecondmentEnded"
     precedence = 90
+    effective_label = "Date the person is back from the secondment (返回时间)"
     fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given).", form="name"))
     verb = Verb("return", "person", "Record the end of a secondment (the person is back at work).",
                 "ledger return P09 --effective 2022-12-31")

@@ -60,6 +60,7 @@ class SelectionStarted(EventType):
     name = "selection_started"
     stored_as = "SelectionStarted"
     precedence = 32
+    effective_label = "Date of the proposal (动议时间)"
     about_person = False
     unit_fields = ("unit",)
     fields = (
@@ -117,6 +118,7 @@ class RecommendationHeld(_Step):
     name = "recommendation_held"
     stored_as = "RecommendationHeld"
     precedence = 33
+    effective_label = "Date of the recommendation (民主推荐时间)"
     fields = (
         SELECTION,
         Field("participants", int, True, "How many took part in the 民主推荐 (会议推荐 and 谈话推荐)."),
@@ -147,6 +149,7 @@ class InspectionDone(_Step):
     name = "inspection_done"
     stored_as = "InspectionDone"
     precedence = 34
+    effective_label = "Date the inspection concluded (考察时间)"
     fields = (
         SELECTION,
         Field("candidates", required=True, help="Who was inspected (考察对象): ids or names, separated by 、 or commas."),
@@ -161,6 +164,7 @@ class DecisionMade(_Step):
     name = "decision_made"
     stored_as = "DecisionMade"
     precedence = 35
+    effective_label = "Date of the meeting that decided (讨论决定时间)"
     fields = (
         SELECTION,
         Field("present", int, True, "Members of the Party group (党组) present at the meeting."),

@@ -20,6 +20,7 @@ class UnitEstablished(EventType):
     name = "unit_established"
     stored_as = "UnitEstablished"
     precedence = 0
+    effective_label = "Date the unit is established (成立时间)"
     about_person = False
     unit_fields = ("unit",)
     fields = (
@@ -51,6 +52,7 @@ class SectionEstablished(EventType):
     name = "section_established"
     stored_as = "SectionEstablished"
     precedence = 10
+    effective_label = "Date the section is established (设立时间)"
     about_person = False
     unit_fields = ("unit",)
     fields = (UNIT, SECTION)
@@ -72,6 +74,7 @@ class SectionAbolished(EventType):
     name = "section_abolished"
     stored_as = "SectionAbolished"
     precedence = 140
+    effective_label = "Date the section is abolished (撤销时间)"
     about_person = False
     unit_fields = ("unit",)
     fields = (UNIT, SECTION)
@@ -98,6 +101,7 @@ class QuotaSet(EventType):
     name = "quota_set"
     stored_as = "QuotaSet"
     precedence = 20
+    effective_label = "Date the 编制 takes effect (核定时间)"
     about_person = False
     unit_fields = ("unit",)
     fields = (
@@ -119,6 +123,7 @@ class PostQuotaSet(EventType):
     name = "post_quota_set"
     stored_as = "PostQuotaSet"
     precedence = 30
+    effective_label = "Date the 领导职数 takes effect (核定时间)"
     about_person = False
     unit_fields = ("unit",)
     fields = (
