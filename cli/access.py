@@ -9,6 +9,9 @@ import click
 from cli.options import LedgerCommand, parse_moment_start_option
 from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
+from ledger.app import N_, _
+
+ROLES = (N_("clerk"), N_("auditor"))  # the roles' names, as the interface says them
 
 
 @click.group()
@@ -39,7 +42,8 @@ def enable(session: Session) -> None:
     from ledger.app import enable_access
 
     enable_access(session.app)
-    echo(f"Access log kept in {session.app.config.location}; every read of a person's file is logged from now on.")
+    echo(_("Access log kept in {store}; every read of a person's file is logged from now on.").format(
+        store=session.app.config.location))
 
 
 @access.command(cls=LedgerCommand)
@@ -57,7 +61,8 @@ def grant(session: Session, name: str, role: str) -> None:
     from ledger.app import grant_access
 
     grant_access(session.app, name, role)
-    echo(f"{name} is now a{'n' if role == 'auditor' else ''} {role} of {session.app.config.location}.")
+    said = _("{name} is now an auditor of {store}.") if role == "auditor" else _("{name} is now a clerk of {store}.")
+    echo(said.format(name=name, store=session.app.config.location))
 
 
 @access.command()
@@ -73,7 +78,8 @@ def revoke(session: Session, name: str) -> None:
     from ledger.app import revoke_access
 
     member = revoke_access(session.app, name)
-    echo(f"{name} is no longer a {member.role} of {session.app.config.location}.")
+    echo(_("{name} is no longer a {role} of {store}.").format(name=name, role=_(member.role),
+                                                             store=session.app.config.location))
 
 
 @access.command(name="list")
@@ -93,9 +99,9 @@ def list_(session: Session, as_json: bool) -> None:
         emit_json([m.as_json() for m in found])
         return
     if not found:
-        echo("Nobody but the owner has access (`ledger access grant NAME --as clerk|auditor`).")
+        echo(_("Nobody but the owner has access (`ledger access grant NAME --as clerk|auditor`)."))
         return
-    echo_table(["name", "as"], [[m.name, m.role] for m in found])
+    echo_table([_("Name"), _("Role")], [[m.name, _(m.role)] for m in found])
 
 
 @access.command(name="log")
@@ -120,7 +126,7 @@ def log(session: Session, person: str | None, actor: str | None, since: datetime
         emit_json([x.as_json() for x in lines])
         return
     if not lines:
-        echo("No reads logged.")
+        echo(_("No reads logged."))
         return
-    echo_table(["#", "at (UTC)", "reader", "read", "person", "via"],
-               [[x.seq, x.at[:19].replace("T", " "), x.actor, x.action, x.person or "(all)", x.detail] for x in lines])
+    echo_table(["#", _("At (UTC)"), _("Reader"), _("Read"), _("Person"), _("Via")],
+               [[x.seq, x.at[:19].replace("T", " "), x.actor, x.action, x.person or _("(all)"), x.detail] for x in lines])

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.check import warn_findings
+from cli.labels import event_label, field_label, value_text
 from cli.options import LedgerCommand
 from cli.output import echo
 from cli.session import Session
-from ledger.app import EVENT_TYPES, EventType
+from ledger.app import EVENT_TYPES, EventType, _, ngettext
 
 if TYPE_CHECKING:
     from ledger.app import Recorded
@@ -47,10 +48,12 @@ def report(done: Recorded, dry_run: bool) -> None:
     if dry_run:
         for f in done.facts:
             shown = fact_json(f)
-            detail = ", ".join(f"{k}={v}" for k, v in shown.items()
+            detail = ", ".join(f"{field_label(k)}={value_text(v)}" for k, v in shown.items()
                                if v is not None and k not in ("id", "event", "effective", "recorded", "actor"))
-            echo(f"would record {f.id}: {f.event} effective {f.effective}: {detail}")
-        echo(f"Dry run: {done.count} event{'s' if done.count != 1 else ''} validated, nothing written", err=True)
+            echo(_("would record {id}: {event} effective {effective}: {detail}").format(
+                id=f.id, event=event_label(f.event), effective=f.effective, detail=detail))
+        echo(ngettext("Dry run: {count} event validated, nothing written",
+                      "Dry run: {count} events validated, nothing written", done.count).format(count=done.count), err=True)
     else:
         for i in done.ids:
             echo(i)

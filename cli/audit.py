@@ -13,7 +13,7 @@ import orjson
 from cli.options import LedgerCommand, known_at_option, parse_date_option
 from cli.output import echo, echo_table, emit_json, json_option, paged
 from cli.session import Session
-from ledger.app import N_
+from ledger.app import N_, _
 
 if TYPE_CHECKING:
     from ledger.app import Verification
@@ -109,7 +109,7 @@ def verify(session: Session, digest: str | None, checkpoint_file: Path | None, p
         ledger verify --digest 5251b0c732c3fa618757d036e34b34d5a73e7eece88ff3d4db6431bccfdcb5f9
     """
     if digest is not None and (len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest)):
-        raise click.BadParameter("a digest is 64 hexadecimal characters (as `ledger digest` prints it)",
+        raise click.BadParameter(_("a digest is 64 hexadecimal characters (as `ledger digest` prints it)"),
                                  param_hint="--digest")
     if checkpoint_file is not None or public_key is not None:
         _verify_checkpoint(session, checkpoint_file, public_key, as_json)
@@ -126,15 +126,16 @@ def verify(session: Session, digest: str | None, checkpoint_file: Path | None, p
 def _verify_checkpoint(session: Session, checkpoint_file: Path | None, public_key: Path | None, as_json: bool) -> None:
     """`verify --checkpoint --public-key`: the signed prefix still there, or how it is not (exit 1)."""
     if checkpoint_file is None or public_key is None:
-        raise click.UsageError("--checkpoint and --public-key go together: a checkpoint proves something only "
-                               "with the key it was signed with")
+        raise click.UsageError(_("--checkpoint and --public-key go together: a checkpoint proves something only "
+                                 "with the key it was signed with"))
     from ledger.app import check_checkpoint, read_checkpoint
 
     found = check_checkpoint(session.queries.application, read_checkpoint(checkpoint_file), public_key)
     if as_json:
         emit_json(found.as_json())
     else:
-        echo(f"{'OK' if found.ok else 'FAILED (' + found.kind.replace('_', ' ') + ')'}: {found.message}")
+        said = _("OK: {message}") if found.ok else _("FAILED ({kind}): {message}")
+        echo(said.format(kind=found.kind.replace("_", " "), message=found.message))
     if not found.ok:
         raise click.exceptions.Exit(1)
 
@@ -189,8 +190,8 @@ def digest(session: Session, as_json: bool) -> None:
 
     result = session.queries.verify()
     if result.problem is not None:
-        raise LedgerError(f"the chain is broken, so there is no digest to note: {result.problem.message} "
-                          "(see `ledger verify`)")
+        raise LedgerError(_("the chain is broken, so there is no digest to note: {problem} (see `ledger verify`)").format(
+            problem=result.problem.message))
     if as_json:
         emit_json({"events": result.events, "head": result.head})
     else:
@@ -240,14 +241,14 @@ def keygen(size: str, signing: bool, output: Path | None) -> None:
     """
     if signing:
         if output is None:
-            raise click.UsageError("--signing needs -o NAME: the private key is written to a file, never printed")
+            raise click.UsageError(_("--signing needs -o NAME: the private key is written to a file, never printed"))
         from ledger.app import write_signing_keys
 
         private, public = write_signing_keys(output)
-        echo(f"Signing key written to {private} (mode 0600); public key to {public}.")
+        echo(_("Signing key written to {private} (mode 0600); public key to {public}.").format(private=private, public=public))
         return
     if output is not None:
-        raise click.UsageError("-o is for --signing keys; an encryption key is printed (store it yourself)")
+        raise click.UsageError(_("-o is for --signing keys; an encryption key is printed (store it yourself)"))
     from ledger.app import new_key
 
     echo(new_key(int(size)))
@@ -281,7 +282,8 @@ def checkpoint(session: Session, key_file: Path, output: Path, force: bool) -> N
         return tmp
 
     written = write_output(output, session.store, write, force)
-    echo(f"Checkpoint of events 1–{body['events']} (head {body['head']}) written to {written}")
+    echo(_("Checkpoint of events 1–{n} (head {head}) written to {path}").format(n=body["events"], head=body["head"],
+                                                                              path=written))
 
 
 @click.command()
@@ -308,11 +310,12 @@ def rekey(session: Session, new_key_file: Path | None) -> None:
         try:
             new_key = new_key_file.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as e:
-            raise click.BadParameter(f"cannot read {new_key_file}: {e}", param_hint="--new-key-file") from None
+            raise click.BadParameter(_("cannot read {path}: {error}").format(path=new_key_file, error=e),
+                                     param_hint="--new-key-file") from None
     else:
         new_key = os.environ.get("LEDGER_NEW_ENCRYPTION_KEY", "").strip()
     if not new_key:
-        raise click.UsageError("give the new key: --new-key-file PATH, or LEDGER_NEW_ENCRYPTION_KEY")
+        raise click.UsageError(_("give the new key: --new-key-file PATH, or LEDGER_NEW_ENCRYPTION_KEY"))
     rows, top = rekey_store(session.app, session.store, new_key)
-    echo(f"Re-encrypted {rows} stored rows under the new key; the derived tables hold events 1–{top} again. "
-         "Set LEDGER_ENCRYPTION_KEY to the new key: the old one no longer opens the store.")
+    echo(_("Re-encrypted {rows} stored rows under the new key; the derived tables hold events 1–{n} again. "
+           "Set LEDGER_ENCRYPTION_KEY to the new key: the old one no longer opens the store.").format(rows=rows, n=top))

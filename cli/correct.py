@@ -9,6 +9,7 @@ import click
 from cli.append import report
 from cli.options import LedgerCommand
 from cli.session import Session
+from ledger.app import _
 
 
 def changed_fields(tokens: tuple[str, ...]) -> dict[str, Any]:
@@ -20,7 +21,7 @@ def changed_fields(tokens: tuple[str, ...]) -> dict[str, Any]:
     while i < len(tokens):
         token = tokens[i]
         if not token.startswith("--") or len(token) == 2:
-            raise click.UsageError(f"expected --FIELD VALUE, got '{token}'")
+            raise click.UsageError(_("expected --FIELD VALUE, got '{token}'").format(token=token))
         name, eq, value = token[2:].partition("=")
         if eq:
             i += 1
@@ -30,10 +31,10 @@ def changed_fields(tokens: tuple[str, ...]) -> dict[str, Any]:
             value, i = True, i + 1
         key = name.replace("-", "_")
         if key in out:
-            raise click.UsageError(f"--{name} given twice")
+            raise click.UsageError(_("--{name} given twice").format(name=name))
         out[key] = value
     if not out:
-        raise click.UsageError("give at least one --FIELD VALUE to correct (e.g. --birth-date 1990-05-02)")
+        raise click.UsageError(_("give at least one --FIELD VALUE to correct (e.g. --birth-date 1990-05-02)"))
     return out
 
 

@@ -19,10 +19,12 @@ import click
 from cli.options import as_of_option, known_at_option
 from cli.output import echo, echo_table, emit_json, json_option
 from cli.session import Session
+from ledger.app import N_, _
 
 PERSON_PARAMS = ("person",)
 UNIT_PARAMS = ("unit", "to_unit", "parent")
-STATUS = {"active": "在岗", "seconded": "借调/交流", "left": "已离开", "assistant": "编外", "released": "编外（已解聘）"}
+STATUS = {"active": N_("active"), "seconded": N_("seconded or on exchange"), "left": N_("left"),
+          "assistant": N_("assistant (编外)"), "released": N_("assistant (编外), released")}
 
 
 def _resolver(kind: str, writing: bool) -> Any:
@@ -118,14 +120,14 @@ def find(session: Session, text: str, as_of: date | None, as_json: bool) -> None
         emit_json(found)
         return
     if not found["people"] and not found["units"]:
-        echo(f"未找到与“{text}”相符的人员或单位（{on}）")
+        echo(_("No person or unit matches “{text}” (on {date})").format(text=text, date=on))
         return
     for u in found["units"]:
-        echo(f"单位: {u['name']} ({u['unit']}, {u['kind']})")
+        echo(_("Unit: {name} ({code}, {kind})").format(name=u["name"], code=u["unit"], kind=u["kind"]))
     if found["people"]:
-        echo_table(["人员编号", "姓名", "单位", "科室", "职务", "职级", "状态"],
+        echo_table([_("Person"), _("Name"), _("Unit"), _("Section"), _("Posts"), _("Rank"), _("Status")],
                    [[p["person"], p["name"], p["unit_name"] or p["unit"], p["section"], "、".join(p["posts"]) or None,
-                     p["rank"], STATUS.get(p["status"], p["status"])] for p in found["people"]])
+                     p["rank"], _(STATUS[p["status"]]) if p["status"] in STATUS else p["status"]] for p in found["people"]])
 
 
 @click.command("list")
@@ -154,5 +156,6 @@ def org_list(session: Session, as_of: date | None, known_at: Any, as_json: bool)
         posts = sum(p["filled"] for p in u["posts"]), sum(p["quota"] for p in u["posts"])
         rows.append(["  " * u["depth"] + u["name"], u["unit"], u["kind"], staff,
                      f"{posts[0]}/{posts[1]}" if u["posts"] else None])
-    echo(f"单位 {on}" + (f"（截至记录时刻 {known_at.isoformat()}）" if known_at else ""))
-    echo_table(["单位", "代码", "类别", "编制 实有/核定", "领导职数 实有/核定"], rows)
+    echo(_("Units on {date}").format(date=on)
+         + (_(", as known at {moment}").format(moment=known_at.isoformat()) if known_at else ""))
+    echo_table([_("Unit"), _("Code"), _("Kind"), _("Establishment filled/quota"), _("Leading posts filled/quota")], rows)

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ledger.model.errors import StoreError
+from ledger.model.i18n import _
 from ledger.store import checkpoints
 
 if TYPE_CHECKING:
@@ -154,36 +155,40 @@ def check_checkpoint(app: PersonnelLedger, checkpoint: dict[str, Any], public_ke
     try:
         key.verify(base64.b64decode(str(checkpoint.get("signature", ""))), _signed_part(checkpoint))
     except (InvalidSignature, ValueError):
-        raise StoreError("the checkpoint is not signed by this public key (or was altered since it was signed): "
-                         "it proves nothing about the store") from None
+        raise StoreError(_("the checkpoint is not signed by this public key (or was altered since it was signed): "
+                           "it proves nothing about the store")) from None
     count, head = int(checkpoint["events"]), str(checkpoint["head"])
     found = app.verify(head, derived=False)
     if found.problem is not None and found.problem.kind in CHAIN_BREAKS:
-        return CheckpointCheck("tampered", f"the store's chain does not hold: {found.problem.message}",
+        return CheckpointCheck("tampered", _("the store's chain does not hold: {problem}").format(
+                                   problem=found.problem.message),
                                found.events, count)
     if found.digest_event == count:
         log = checkpoint.get("access_log")
         if isinstance(log, dict) and app.access_log.chain_at(int(log["lines"])) != log.get("head"):
-            return CheckpointCheck("access_log", f"the access log no longer holds the {log['lines']} signed lines "
-                                   "unchanged: lines were cut off its end or rewritten", found.events, count)
+            return CheckpointCheck("access_log", _("the access log no longer holds the {lines} signed lines unchanged: lines were cut off its end or "
+                                     "rewritten").format(lines=log["lines"]), found.events, count)
         more = found.events - count
-        return CheckpointCheck("ok", f"the store holds the signed {count} events unchanged"
-                               + (f", and {more} recorded since" if more else ""), found.events, count)
+        return CheckpointCheck("ok", (_("the store holds the signed {count} events unchanged, and {more} recorded since") if more
+                                       else _("the store holds the signed {count} events unchanged")).format(
+                                   count=count, more=more), found.events, count)
     if found.events < count:
         position, _top = app.timeline.current()
         evidence = found.problem is not None or position > found.events
         if evidence:
-            return CheckpointCheck("truncated", f"events {found.events + 1}–{count} were cut off the end: the store "
-                                   f"ends at event {found.events}, and its own records show it held more",
+            return CheckpointCheck("truncated", _("events {first}–{count} were cut off the end: the store ends at event {last}, and its own "
+                                     "records show it held more").format(first=found.events + 1, count=count,
+                                                                         last=found.events),
                                    found.events, count)
-        return CheckpointCheck("rolled_back", f"the store was rolled back to an older copy: it holds {found.events} "
-                               f"of the {count} signed events, and nothing in it shows the rest", found.events, count)
+        return CheckpointCheck("rolled_back", _("the store was rolled back to an older copy: it holds {held} of the {count} signed events, "
+                                 "and nothing in it shows the rest").format(held=found.events, count=count),
+                               found.events, count)
     identity = checkpoint.get("store", {}).get("identity")
     if identity and identity != _identity(app):
-        return CheckpointCheck("rewritten", "the store was rewritten from its first event (its identity is not the "
-                               "signed one), or it is another store", found.events, count)
-    return CheckpointCheck("rewritten", f"events up to {count} were rewritten with recomputed hashes: the chain at "
-                           f"event {count} is not the signed head", found.events, count)
+        return CheckpointCheck("rewritten", _("the store was rewritten from its first event (its identity is not the "
+                                 "signed one), or it is another store"), found.events, count)
+    return CheckpointCheck("rewritten", _("events up to {count} were rewritten with recomputed hashes: the chain at event {count} is not "
+                             "the signed head").format(count=count), found.events, count)
 
 
 def rekey_store(app: PersonnelLedger, store: str | None, new_key: str) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from ledger.fold.walk import retracted_ids
 from ledger.model.errors import Problem, Refused
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Draft, Fact
+from ledger.model.i18n import _
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
@@ -35,18 +36,19 @@ def correction_drafts(facts: list[Fact], target: int, changes: Mapping[str, Any]
     by_id = {f.id: f for f in facts}
     old = by_id.get(target)
     if old is None:
-        raise Refused([Problem("unknown_event", f"correct: no event {target} in the ledger")])
+        raise Refused([Problem("unknown_event", _("correct: no event {id} in the ledger").format(id=target))])
     if old.event == "retracted":
-        raise Refused([Problem("not_correctable", f"correct: event {target} is a retraction; retract it instead "
-                                                  "(its target then counts again)")])
+        raise Refused([Problem("not_correctable", _(
+            "correct: event {id} is a retraction; retract it instead (its target then counts again)").format(id=target))])
     retracted = retracted_ids(facts)
     gone = retracted.get(target)
     if gone is not None:
         later = gone.data.get("replacement")
         while later in retracted and retracted[later].data.get("replacement"):  # corrected more than once
             later = retracted[later].data["replacement"]
-        raise Refused([Problem("already_retracted", f"correct: event {target} was already retracted by event {gone.id}"
-                               + (f"; its correction is event {later}: correct that one" if later else ""))])
+        raise Refused([Problem("already_retracted", (_("correct: event {id} was already retracted by event {by}; its correction is event {later}: correct that one")
+                                                     if later else _("correct: event {id} was already retracted by event {by}"))
+                               .format(id=target, by=gone.id, later=later))])
     etype = EVENT_TYPES[old.event]
     fields = {k: v for k, v in old.as_json().items() if k not in _RECORDED and v is not None}
     problems: list[Problem] = []
@@ -55,12 +57,13 @@ def correction_drafts(facts: list[Fact], target: int, changes: Mapping[str, Any]
         name = raw_name.replace("-", "_")
         spec = etype.by_name.get(name)
         if spec is None:
-            problems.append(Problem("unknown_field", f"correct: event {target} is {old.event}, which has no field "
-                                    f"--{raw_name.replace('_', '-')} (fields: "
-                                    f"{', '.join('--' + f.name.replace('_', '-') for f in etype.all_fields)})"))
+            problems.append(Problem("unknown_field", _("correct: event {id} is {event}, which has no field --{field} (fields: {fields})").format(
+                id=target, event=old.event, field=raw_name.replace("_", "-"),
+                fields=", ".join("--" + f.name.replace("_", "-") for f in etype.all_fields))))
             continue
         if value is True and spec.kind is not bool:
-            problems.append(Problem("missing_value", f"correct: --{raw_name.replace('_', '-')} needs a value"))
+            problems.append(Problem("missing_value", _("correct: --{field} needs a value").format(
+                field=raw_name.replace("_", "-"))))
             continue
         value = None if value == "" else value  # an empty value clears an optional field
         if _shown(fields.get(name)) != _shown(value):
@@ -69,8 +72,9 @@ def correction_drafts(facts: list[Fact], target: int, changes: Mapping[str, Any]
     if problems:
         raise Refused(problems)
     if not changed:
-        raise Refused([Problem("no_change", f"correct: the values given are those event {target} already holds; "
-                                            "give at least one --FIELD VALUE that differs")])
+        raise Refused([Problem("no_change", _(
+            "correct: the values given are those event {id} already holds; give at least one --FIELD VALUE that differs"
+        ).format(id=target))])
     corrected = Draft(old.event, {k: v for k, v in fields.items() if v is not None})
     retraction = Draft("retracted", {"target": target, "reason": reason}, replaced_by=0)
     return [corrected, retraction]

@@ -11,11 +11,13 @@ Matching reads the folded state (everyone the ledger ever named, or on a date); 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
 from ledger.model.errors import NotFound, Problem, Refused, no_unit
+from ledger.model.i18n import _, ngettext
 from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import AssistantState, PersonState, State, roster_sort_key
 
@@ -98,14 +100,24 @@ def find(state: State, text: str, on: date | None = None) -> dict[str, Any]:
             "units": [{"unit": u.unit, "name": u.name, "kind": u.kind, "parent": u.parent} for u in units]}
 
 
-def _pick(found: list[tuple[str, str]], text: str, what: str, none: str) -> Resolved:
+def _ambiguous_people(n: int) -> str:
+    return ngettext("'{text}' names {count} person: {listed}; give the id",
+                    "'{text}' names {count} people: {listed}; give the id", n)
+
+
+def _ambiguous_units(n: int) -> str:
+    return ngettext("'{text}' names {count} unit: {listed}; give the id",
+                    "'{text}' names {count} units: {listed}; give the id", n)
+
+
+def _pick(found: list[tuple[str, str]], text: str, what: Callable[[int], str], none: str) -> Resolved:
     """One (id, description) found: used, and said; none: `NotFound(none)`; several: refused, listing them."""
     if len(found) == 1:
-        return Resolved(found[0][0], f"{text} → {found[0][0]}（{found[0][1]}）")
+        return Resolved(found[0][0], _("{text} → {id}（{what}）").format(text=text, id=found[0][0], what=found[0][1]))
     if not found:
         raise NotFound(none)
     listed = "; ".join(f"{i}（{d}）" for i, d in found)
-    raise Refused([Problem("ambiguous_name", f"'{text}' names {len(found)} {what}: {listed}; give the id")])
+    raise Refused([Problem("ambiguous_name", what(len(found)).format(text=text, count=len(found), listed=listed))])
 
 
 def resolve_person(state: State, text: str) -> Resolved:
@@ -114,8 +126,8 @@ def resolve_person(state: State, text: str) -> Resolved:
         return Resolved(text)
     key = name_key(text)  # the whole name: a part of one (a surname) is `ledger find`'s, never a command's subject
     found = [m for m in _everyone(state) if name_key(m.name) == key]
-    return _pick([(m.person, f"{m.name}，{m.where}") for m in found], text, "people",
-                 f"no person '{text}' in the ledger (no id, and no one of that name)")
+    return _pick([(m.person, f"{m.name}，{m.where}") for m in found], text, _ambiguous_people,
+                 _("no person '{text}' in the ledger (no id, and no one of that name)").format(text=text))
 
 
 def resolve_unit(state: State, text: str) -> Resolved:
@@ -126,7 +138,7 @@ def resolve_unit(state: State, text: str) -> Resolved:
     key = name_key(text)
     units = list(state.units.values())
     found = [u for u in units if name_key(u.name) == key] or [u for u in units if key and key in name_key(u.name)]
-    return _pick([(u.unit, u.name) for u in found], text, "units", no_unit(text, "any date", state.units))
+    return _pick([(u.unit, u.name) for u in found], text, _ambiguous_units, no_unit(text, "any date", state.units))
 
 
 def unit_tree(units: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ from ledger.app.subjects import (
 )
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
@@ -123,8 +124,8 @@ class Queries:
             return
         first = self.span()["first_recorded"]
         if first is not None and known_at < datetime.fromisoformat(first):
-            notice = (f"nothing was recorded by {known_at.isoformat()}: the ledger's first event was recorded at "
-                      f"{first}")
+            notice = _("nothing was recorded by {moment}: the ledger's first event was recorded at {first}").format(
+                moment=known_at.isoformat(), first=first)
             if notice not in self.application.notices:
                 self.application.notices.append(notice)
 

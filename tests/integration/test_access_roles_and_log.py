@@ -58,8 +58,8 @@ def bureau(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     owner = Ledger(url)
     owner.ok("import", str(path))
     clerk, auditor = new_pg_role("clerk"), new_pg_role("auditor")
-    assert "now a clerk" in owner.ok("access", "grant", clerk, "--as", "clerk").output
-    assert "now an auditor" in owner.ok("access", "grant", auditor, "--as", "auditor").output
+    assert "now a clerk" in owner.ok("--lang", "en", "access", "grant", clerk, "--as", "clerk").output
+    assert "now an auditor" in owner.ok("--lang", "en", "access", "grant", auditor, "--as", "auditor").output
     return {"owner": url, "clerk": clerk, "auditor": auditor, "schema": schema_of(url), "dir": str(path.parent)}
 
 

@@ -21,7 +21,7 @@ def test_find_a_person_by_name_initials_or_id(bureau, text):
     assert [p["person"] for p in found["people"]] == ["S04"]
     assert found["people"][0] == {"person": "S04", "name": "司马光", "unit": "SJ", "unit_name": "区市场监督管理局",
                                   "section": "法规科", "posts": [], "rank": "二级主任科员", "status": "active"}
-    table = bureau.ok("find", text, "--as-of", "2022-12-31").stdout
+    table = bureau.ok("find", text, "--as-of", "2022-12-31", "--lang", "zh").stdout
     assert "S04" in table and "司马光" in table and "二级主任科员" in table and "在岗" in table
 
 
@@ -37,7 +37,8 @@ def test_find_by_unit_lists_its_people_and_shows_who_left(bureau):
 
 def test_find_nothing_says_so(bureau):
     r = bureau.ok("find", "不存在的人")
-    assert "未找到" in r.stdout
+    assert "No person or unit matches “不存在的人”" in r.stdout
+    assert "未找到" in bureau.ok("find", "不存在的人", "--lang", "zh").stdout
 
 
 def test_a_name_where_an_id_is_asked_is_used_and_said(bureau):

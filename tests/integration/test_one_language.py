@@ -45,6 +45,9 @@ READERS = [
     ("check", "--as-of", "2022-12-31"),
     ("log",),
     ("units", "--as-of", "2022-05-31"),
+    ("find", "S05", "--as-of", "2022-05-31"),
+    ("find", "区审计局", "--as-of", "2022-05-31"),
+    ("org", "list", "--as-of", "2022-05-31"),
 ]
 
 
@@ -119,3 +122,28 @@ def test_an_unknown_language_is_a_usage_error(bureau: Ledger):
 
     r = bureau.runner.invoke(cli, ["--store", bureau.store, "--lang", "fr", "log"])
     assert r.exit_code == 2 and "not a language of the ledger" in r.output
+
+
+def test_find_nothing_and_a_dry_run_correction_speak_chinese(bureau: Ledger, monkeypatch):
+    monkeypatch.delenv("LEDGER_LANG")
+    from cli.main import cli
+
+    nothing = _run(bureau, "find", "不存在的人")
+    assert "未找到" in nothing and not ENGLISH_WORD.search(nothing), nothing
+    log = orjson.loads(_run(bureau, "log", "--json"))
+    promotion = next(e for e in log if e["event"] == "rank_promoted")
+    r = bureau.runner.invoke(cli, ["--store", bureau.store, "correct", str(promotion["id"]), "--effective",
+                                   "2022-03-02", "--reason", "日期误录", "--dry-run"], env={"LEDGER_ACTOR": "王文书"})
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("将记录第") and "试运行" in r.stderr and "未写入任何内容" in r.stderr
+    words = sorted(set(ENGLISH_WORD.findall(r.stdout + r.stderr)))
+    assert not words, f"English in `ledger correct --dry-run`: {words}\n{r.stdout}{r.stderr}"
+    assert orjson.loads(_run(bureau, "log", "--json")) == log  # a dry run writes nothing
+
+
+def test_a_name_said_and_a_name_refused_are_in_the_interface_language(bureau: Ledger, monkeypatch):
+    monkeypatch.delenv("LEDGER_LANG")
+    from cli.main import cli
+
+    r = bureau.runner.invoke(cli, ["--store", bureau.store, "history", "无此人"])
+    assert r.exit_code == 1 and "台账中没有“无此人”" in r.stderr and not ENGLISH_WORD.search(r.stderr), r.stderr
