@@ -22,7 +22,7 @@ from ledger.app import lrmx_bytes, parse_date
 from .base import ExportContext
 from .gbt9704 import FANGSONG, HEITI, SIZE_XIAO4, TEXT_WIDTH, OfficialDocument
 from .ooxml import cell_margins, off_grid, set_run_font
-from .registry import ExportOptionError
+from .registry import ExportOptionError, chosen_format
 
 FORMATS = ("lrmx", "docx")
 TITLE = "干部任免审批表"
@@ -163,9 +163,7 @@ class AppointmentForm:
 
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         path = Path(path)
-        fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
-        if fmt not in FORMATS:
-            raise ExportOptionError(f"appointment-form writes .lrmx or .docx (asked for '{fmt or path.name}')")
+        fmt = chosen_format(self.name, path, options.get("format"), FORMATS)
         if not options.get("person"):
             raise ExportOptionError("appointment-form needs --person PERSON")
         if options.get("redact"):

@@ -19,7 +19,7 @@ from ledger.app import Queries, parse_date
 
 from .base import ExportContext
 from .cells import neutral_csv
-from .registry import ExportOptionError
+from .registry import ExportOptionError, chosen_format
 
 
 def _date_option(options: dict[str, Any], name: str) -> date | None:
@@ -146,9 +146,7 @@ class ComplianceSnapshot:
             raise ExportOptionError("compliance-snapshot needs --as-of DATE")
         since = _date_option(options, "since")
         path = Path(path)
-        fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
-        if fmt not in self.formats:
-            raise ExportOptionError(f"compliance-snapshot writes {', '.join(self.formats)}, not '{fmt or path.name}'")
+        fmt = chosen_format(self.name, path, options.get("format"), self.formats)
         data = snapshot(context.queries, as_of, since, options.get("rules"))
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "json":

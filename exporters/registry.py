@@ -7,8 +7,10 @@ package becomes available by being installed, and `ledger export --list` shows w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import Any
 
 from ledger.app import LedgerError
@@ -31,6 +33,16 @@ class BrokenExporter(LedgerError):
 
 class ExportOptionError(LedgerError):
     """An exporter was given options it cannot work with (a missing year, an unsupported format, …)."""
+
+
+def chosen_format(what: str, path: Path, asked: str | None, formats: Sequence[str],
+                  error: type[LedgerError] = ExportOptionError) -> str:
+    """The format to write: `asked` (--format), else the output's suffix; refused with `error` unless `what`
+    writes it (one message for every exporter)."""
+    fmt = (asked or path.suffix.lstrip(".")).lower()
+    if fmt not in formats:
+        raise error(f"{what} writes {', '.join(formats)}: cannot write '{fmt or path.name}'")
+    return fmt
 
 
 @dataclass(frozen=True)

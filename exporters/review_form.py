@@ -15,7 +15,7 @@ from typing import Any
 from ledger.app import YearlyFigures
 
 from .base import ExportContext
-from .registry import ExportOptionError
+from .registry import ExportOptionError, chosen_format
 
 ANSWERS = ("满意", "基本满意", "不满意", "不了解")
 HEADERS = ("序号", "评议对象", "原职务（职级）", "现职务（职级）", "任职（晋升）时间", *ANSWERS)
@@ -84,9 +84,7 @@ class ReviewForm:
 
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         path = Path(path)
-        fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
-        if fmt not in FORMATS:
-            raise ExportOptionError(f"review-form writes {', '.join(FORMATS)}, not '{fmt or path.name}'")
+        fmt = chosen_format(self.name, path, options.get("format"), FORMATS)
         as_of: date | None = options.get("as_of")
         year = options.get("year") or (as_of.year if as_of else None)
         if year is None:

@@ -21,6 +21,7 @@ from ledger.app import LedgerError, ProgressFactory, Queries, RosterSheet, parse
 
 from .base import ExportContext
 from .cells import neutral_csv, neutralise_xlsx
+from .registry import chosen_format
 
 FORMATS = ("xlsx", "csv", "docx", "json")
 SHEET_TITLE = "花名册"
@@ -141,9 +142,7 @@ def export_roster(queries: Queries, path: Path, on: date, *, known_at: datetime 
                   progress_factory: ProgressFactory | None = None) -> Path:
     """Write the roster on `on` to `path` in `fmt` (default: the path's suffix). `progress_factory(total)` may return
     a context manager yielding a per-row callback (a progress bar); the CLI passes one for big rosters."""
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise LedgerError(f"roster: cannot write '{fmt or path.name}' (formats: {', '.join(FORMATS)})")
+    fmt = chosen_format("roster", path, fmt, FORMATS, LedgerError)
     if fmt == "json":
         path.write_bytes(orjson.dumps(queries.roster(on, known_at, unit), option=orjson.OPT_INDENT_2) + b"\n")
         return path
@@ -271,9 +270,7 @@ def _merge_header(table: Any, top: list[str]) -> None:
 def export_cadre_roster(queries: Queries, path: Path, on: date, *, known_at: datetime | None = None,
                         unit: str | None = None, fmt: str | None = None) -> Path:
     """The roster on `on` in the cadre layout, as .xlsx (one sheet per unit) or landscape .docx."""
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt not in ("xlsx", "docx"):
-        raise LedgerError(f"roster --layout cadre: cannot write '{fmt or path.name}' (formats: xlsx, docx)")
+    fmt = chosen_format("roster --layout cadre", path, fmt, ("xlsx", "docx"), LedgerError)
     sheets = queries.cadre_roster(on, known_at, unit)
     title = f"{sheets[0][0] if unit and sheets else '干部'}花名册（{on.isoformat()}）"
     if fmt == "xlsx":

@@ -26,7 +26,7 @@ from .base import ExportContext
 from .gbt9704 import OfficialDocument
 from .narrative import SECTIONS, Block, Narrative, read_narrative
 from .redaction import Piece, Redactor, T, Unit, mask_name  # noqa: F401 (mask_name: the masking rule, re-exported)
-from .registry import ExportOptionError
+from .registry import ExportOptionError, chosen_format
 from .report_wording import (
     compliance_paragraph,
     establishment_paragraph,
@@ -122,10 +122,7 @@ class YearlyReport:
 
     def export(self, context: ExportContext, path: Path, options: dict[str, Any]) -> Path:
         path = Path(path)
-        fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
-        if fmt not in FORMATS:
-            raise ExportOptionError(f"yearly-report writes {', '.join(FORMATS)} (asked for '{fmt or path.name}'); "
-                                    "give -o NAME.docx, NAME.json or NAME.pdf")
+        fmt = chosen_format(self.name, path, options.get("format"), FORMATS)
         as_of: date | None = options.get("as_of")
         year = options.get("year") or (as_of.year if as_of else None)
         if year is None:
