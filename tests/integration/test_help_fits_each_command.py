@@ -53,7 +53,7 @@ def test_override_is_offered_only_where_an_establishment_or_post_count_can_be_ex
 
 
 def test_choices_are_explained_by_the_option_they_belong_to():
-    by = {" ".join(path): {p.name: p.help for p in cmd.params} for path, cmd in LEAVES}
+    by = {" ".join(path): {p.name: p.help for p in cmd.params if isinstance(p, click.Option)} for path, cmd in LEAVES}
     assert "借调" in by["second"]["kind"] and "机关" not in by["second"]["kind"]
     assert "退休" not in by["retract"]["reason"] and "退休" in by["separate"]["reason"]
     assert "机关" in by["org unit"]["kind"] and "事业单位" in by["org unit"]["kind"]
