@@ -6,6 +6,7 @@ decode in bulk and carry exactly what a reader needs (id, type, effective date, 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -56,3 +57,13 @@ class Draft:
     # A retraction whose target is replaced by another draft of the same batch (its index in the batch): the
     # append fills in `replacement` with that draft's id once the batch's ids are known (`ledger correct`).
     replaced_by: int | None = field(default=None, compare=False)
+
+
+def fact_id(f: Fact) -> int:
+    """A fact's id: the key that lists of facts in recording order are searched by."""
+    return f.id
+
+
+def recorded_after(facts: list[Fact], position: int) -> list[Fact]:
+    """The facts recorded after event `position`, of `facts` in recording (id) order: a search, not a scan."""
+    return facts[bisect_right(facts, position, key=fact_id):]

@@ -285,8 +285,7 @@ class State:
 def roster_order(unit_position: int, post_levels: Iterable[str | None], rank: str, person: str) -> tuple:
     """The roster's order: unit by unit (in the order units were established), leaders first by their highest
     post level, then by rank, highest first, then by id. Every roster — folded or materialised — sorts by this."""
-    return (unit_position, -max((v.post_level_index(x) for x in post_levels), default=-1), v.rank_sort_key(rank),
-            person)
+    return (unit_position, -max(map(v.post_level_index, post_levels), default=-1), v.rank_sort_key(rank), person)
 
 
 def roster_sort_key(p: PersonState, state: State) -> tuple:

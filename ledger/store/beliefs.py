@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from ledger.fold.scope import STRUCTURE, TimelineIndex
-from ledger.model.facts import Fact
+from ledger.model.facts import Fact, fact_id
 
 OPEN = 2 ** 62  # recorded_to of a belief the ledger still holds
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -95,7 +95,7 @@ def history(facts: list[Fact], steps: list[Step], index: TimelineIndex, derive: 
                     subset.extend(f for f in index.by_subject.get(pid, ()) if f.id <= position)
             else:
                 theirs = facts_of(whom)
-                subset.extend(theirs[:bisect_left(theirs, position + 1, key=_id)])
+                subset.extend(theirs[:bisect_left(theirs, position + 1, key=fact_id)])
             rows, units = derive(subset, whom)
         believed: dict[str, set[tuple]] = {}
         for r in rows:
@@ -117,10 +117,6 @@ def _move(held: dict[tuple, int], believed: set[tuple], position: int) -> list[t
     for row in believed:
         held.setdefault(row, position)
     return closed
-
-
-def _id(f: Fact) -> int:
-    return f.id
 
 
 def _plan(facts: list[Fact], steps: list[Step], index: TimelineIndex, affected: Affected, people: set[str] | None,

@@ -57,22 +57,30 @@ class Sealer:
         digest = hashlib.blake2b(b"\x1f".join(parts), key=self._key, digest_size=4).digest()
         return int.from_bytes(digest, "big") & 0x7FFFFFFF
 
+    def _quick(self, row: Sequence[Any]) -> int | None:
+        """`seal` of a row whose doc (its bytes) is last and whose other columns are text, integers or dates (`str`
+        of each is what `seal` hashes), without `seal`'s per-column checks: the same bytes, at a third of the cost;
+        None for any other row."""
+        doc = row[-1]
+        if not isinstance(doc, bytes):
+            return None
+        data = "\x1f".join(map(str, row[:-1])).encode() + b"\x1f" + doc
+        return int.from_bytes(hashlib.blake2b(data, key=self._key, digest_size=4).digest(), "big") & 0x7FFFFFFF
+
     def sealed(self, rows: list[tuple]) -> list[tuple]:
-        """The rows with their seal appended. Rows as a writer makes them (text and integers, the doc's bytes last)
-        are hashed without `seal`'s per-column checks: the same bytes, at a third of the cost."""
-        blake2b, key, out = hashlib.blake2b, self._key, []
+        """The rows with their seal appended."""
+        out = []
         for r in rows:
-            if not isinstance(r[-1], bytes):
-                out.append((*r, self.seal(r)))
-                continue
-            data = "\x1f".join(map(str, r[:-1])).encode() + b"\x1f" + r[-1]
-            out.append((*r, int.from_bytes(blake2b(data, key=key, digest_size=4).digest(), "big") & 0x7FFFFFFF))
+            seal = self._quick(r)
+            out.append((*r, self.seal(r) if seal is None else seal))
         return out
 
     def check(self, rows: Sequence[Sequence[Any]]) -> None:
         """Each row's last column must be the seal of the others."""
         for r in rows:
-            if r[-1] != self.seal(r[:-1]):
+            body = r[:-1]
+            seal = self._quick(body)
+            if r[-1] != (self.seal(body) if seal is None else seal):
                 raise TimelineMismatch(f"a timeline row of {r[0]} does not match its seal (edited)")
 
 

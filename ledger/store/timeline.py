@@ -28,7 +28,7 @@ This module reads the stream through a `FactLog` and owns only its three tables 
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -40,14 +40,14 @@ from ledger.fold.walk import (  # the projection is the fold's own walk, with in
     Walker,
     counting_facts,
 )
-from ledger.model.facts import Fact
+from ledger.model.facts import Fact, recorded_after
 from ledger.model.state import roster_order
 from ledger.store import seals
 from ledger.store.beliefs import OPEN, Step, history, micros, steps_of
 from ledger.store.derived import DerivedTables, Tracking, first_difference
 from ledger.store.dialect import Dialect
 from ledger.store.fact_index import FactIndex
-from ledger.store.log import FactLog
+from ledger.store.log import FactLog, paused_gc
 from ledger.store.seals import Sealer, TimelineMismatch
 from ledger.store.unit_figures import UnitFigures
 
@@ -182,10 +182,6 @@ def _index_of(facts: list[Fact]) -> TimelineIndex:
 
 
 # --- the store side ---------------------------------------------------------------------------------------------
-def _id(f: Fact) -> int:
-    return f.id
-
-
 class Timeline:
     """The projection of one ledger: catch up from its stream, then answer as-of rosters by indexed queries."""
 
@@ -274,7 +270,7 @@ class Timeline:
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
             if pos < top:
-                new = facts[bisect_right(facts, pos, key=_id):]  # facts are in recording (id) order
+                new = recorded_after(facts, pos)
                 if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
                     self._replace(conn, facts, None)
                 else:
@@ -472,22 +468,27 @@ class Timeline:
         doc = self.log.codec.decode_doc
         return {r[0]: (r[1], doc(r[6])) for r in rows}
 
-    def people_on(self, on: date, kind: str, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:
+    def people_on(self, on: date, unit: str | None = None, at: int | None = None,
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The roster entries of the people and of the assistants (编外) on `on` (of `unit` alone, if given), as the
+        ledger held them after event `at` (None: now): one query for both."""
         d = self.dialect
         day = d.day_value(on)
         # The whole city: a plain scan beats walking the valid_from index (~half the rows, each a table look-up).
         start = d.unindexed("valid_from") if unit is None else "valid_from"
         held, believed = self._believed(at)
         sql = (f"SELECT {PEOPLE_COLUMNS}, seal FROM {d.table('timeline_people')} WHERE "
-               f"{start} <= {d.mark} AND valid_to > {d.mark} AND kind = {d.mark}{held}")
-        args: list[Any] = [day, day, kind, *believed]
+               f"{start} <= {d.mark} AND valid_to > {d.mark}{held}")
+        args: list[Any] = [day, day, *believed]
         if unit is not None:
             sql += f" AND unit = {d.mark}"
             args.append(unit)
-        rows = self.tables.connection().execute(sql, args).fetchall()
-        self.sealer.check(rows)
-        doc = self.log.codec.decode_doc
-        return [doc(r[7]) for r in rows]
+        with paused_gc():  # a whole city's rows are tens of thousands of dicts without cycles
+            rows = self.tables.connection().execute(sql, args).fetchall()
+            self.sealer.check(rows)
+            doc = self.log.codec.decode_doc
+            staff = [doc(r[7]) for r in rows if r[1] == "staff"]
+            return staff, [doc(r[7]) for r in rows if r[1] == "assistant"]
 
     def roster(self, on: date, unit: str | None = None, at: int | None = None,
                ) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
@@ -496,15 +497,16 @@ class Timeline:
         checked that they are `current`. `TimelineMismatch` when the rows do not agree with their seals."""
         seals.check_totals(self.tables.connection(), self.dialect, unit)
         units = self.units_on(on, at)
-        people = self.people_on(on, "staff", unit, at)
-
+        people, assistants = self.people_on(on, unit, at)
         def key(p: dict[str, Any]) -> tuple:
             u = units.get(p["unit"])
-            levels = u[1]["levels"] if u else {}
-            return roster_order(u[0] if u else 0, [levels.get(x["post"]) for x in p["posts"]], p["rank"], p["person"])
+            posts = p["posts"]
+            levels = [u[1]["levels"].get(x["post"]) for x in posts] if posts and u else ()
+            return roster_order(u[0] if u else 0, levels, p["rank"], p["person"])
 
-        people.sort(key=key)
-        assistants = sorted(self.people_on(on, "assistant", unit, at), key=lambda a: a["person"])
+        with paused_gc():
+            people.sort(key=key)
+        assistants.sort(key=lambda a: a["person"])
         return units, people, assistants
 
     def figures(self, on: date, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ import orjson
 
 from ledger.fold.scope import STRUCTURE, TimelineIndex, named_units
 from ledger.fold.walk import Walker, counting_facts
-from ledger.model.facts import Fact
+from ledger.model.facts import Fact, recorded_after
 from ledger.model.staffing import UnitTallies
 from ledger.store.beliefs import OPEN, Step, history, steps_of
 from ledger.store.derived import DerivedTables, Tracking, first_difference
@@ -211,7 +211,7 @@ class UnitFigures:
         top = facts[-1].id if facts else 0
         if pos >= top:
             return
-        new = [f for f in facts if f.id > pos]
+        new = recorded_after(facts, pos)
         if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
             self.replace(conn, facts, None, index, steps)
         else:
