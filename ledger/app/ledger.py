@@ -375,7 +375,8 @@ class PersonnelLedger(Application):
                 raise TimelineMismatch("recorded times do not rise with the stream")
         units, people, assistants = self.timeline.roster(on, unit, at)
         if unit is not None and unit not in units:
-            raise NotFound(no_unit(unit, on, sorted(units, key=lambda u: units[u][0])))
+            known = self.timeline.units_on(on, at)
+            raise NotFound(no_unit(unit, on, sorted(known, key=lambda u: known[u][0])))
         return {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None, "people": people,
                 "assistants": assistants}
 

@@ -125,6 +125,10 @@ class Dialect:
     def bulk_insert(self, conn: Any, table: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
         raise NotImplementedError
 
+    def analyze(self, conn: Any, tables: Sequence[str]) -> None:
+        """Refresh the planner's statistics of tables just filled in bulk (inside the writer's transaction), so
+        that their first readers get index look-ups rather than scans planned for an empty table."""
+
     def writers_turn(self) -> AbstractContextManager[None]:
         """Hold the store-wide writers' lock until the block ends: one clerk at a time, across processes.
 
@@ -364,6 +368,11 @@ class PostgresDialect(Dialect):
     def executemany(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with conn.cursor() as curs:  # psycopg's connection has no executemany of its own
             curs.executemany(sql, rows)
+
+    def analyze(self, conn: Any, tables: Sequence[str]) -> None:
+        # Autovacuum may be off (or not have come round yet); a role that does not own a table is skipped with a
+        # warning by the server, never refused.
+        conn.execute(f"ANALYZE {', '.join(self.table(t) for t in tables)}")
 
     def bulk_insert(self, conn: Any, table: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
         with conn.cursor() as curs, curs.copy(f"COPY {self.table(table)} FROM STDIN") as copy:

@@ -46,9 +46,11 @@ from ledger.store import seals
 from ledger.store.beliefs import OPEN, Step, history, micros, steps_of
 from ledger.store.derived import DerivedTables, Tracking, first_difference
 from ledger.store.dialect import Dialect
+from ledger.store.fact_index import TABLES as FACT_INDEX_TABLES
 from ledger.store.fact_index import FactIndex
 from ledger.store.log import FactLog, paused_gc
 from ledger.store.seals import Sealer, TimelineMismatch
+from ledger.store.unit_figures import TABLE as FIGURES_TABLE
 from ledger.store.unit_figures import UnitFigures
 
 OPEN_END = "9999-12-31"
@@ -263,7 +265,8 @@ class Timeline:
         transaction); returns the new position."""
         self.ensure()
         top = self.log.stream.top()
-        if self.position() >= top and self.fact_index.position() >= top and self.unit_figures.position() >= top:
+        low = min(self.position(), self.fact_index.position(), self.unit_figures.position())
+        if low >= top:
             return top
         facts = self.log.read()
         top = facts[-1].id if facts else top
@@ -278,7 +281,14 @@ class Timeline:
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts))  # same transaction
+            if low == 0 or len(recorded_after(facts, low)) > REBUILD_SHARE * len(facts):
+                self._analyze(conn)
         return top
+
+    def _analyze(self, conn: Any) -> None:
+        """The planner's statistics of every derived table, after they were filled in bulk."""
+        self.dialect.analyze(conn, ("timeline_people", "timeline_units", STEPS, seals.SEAL_TABLE, FIGURES_TABLE,
+                                    *FACT_INDEX_TABLES))
 
     def rebuild(self) -> int:
         """Derive every row again from the whole stream (one pass), the fact index too."""
@@ -294,6 +304,7 @@ class Timeline:
             self.unit_figures.ensure(conn)
             self.unit_figures.replace(conn, facts, None, self.log.scope_index(), self.steps(facts))
             self.unit_figures.tracking.move(conn, top)
+            self._analyze(conn)
         return top
 
     # --- checking (ledger verify) -------------------------------------------------------------------------------
@@ -455,12 +466,14 @@ class Timeline:
             return f" AND recorded_to = {d.mark}", [OPEN]
         return f" AND recorded_from <= {d.mark} AND recorded_to > {d.mark}", [at, at]
 
-    def units_on(self, on: date, at: int | None = None) -> dict[str, tuple[int, dict[str, Any]]]:
-        """Units existing on `on` (as the ledger held them after event `at`; None: now): code -> (order, {name,
-        kind, levels})."""
+    def units_on(self, on: date, at: int | None = None, unit: str | None = None) -> dict[str, tuple[int, dict[str, Any]]]:
+        """Units existing on `on` (`unit` alone, if given), as the ledger held them after event `at` (None: now):
+        code -> (order, {name, kind, levels})."""
         d = self.dialect
         day = d.day_value(on)
         held, args = self._believed(at)
+        if unit is not None:
+            held, args = f"{held} AND unit = {d.mark}", [*args, unit]
         rows = self.tables.connection().execute(
             f"SELECT {UNIT_COLUMNS}, seal FROM {d.table('timeline_units')} WHERE valid_from <= "
             f"{d.mark} AND valid_to > {d.mark}{held}", (day, day, *args)).fetchall()
@@ -492,11 +505,12 @@ class Timeline:
 
     def roster(self, on: date, unit: str | None = None, at: int | None = None,
                ) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
-        """Units on `on`, and the roster's people and assistants in the roster's order (`roster_order`), as the
-        rows hold them — as the ledger held them after event `at` (`known_position`; None: now); the caller has
-        checked that they are `current`. `TimelineMismatch` when the rows do not agree with their seals."""
+        """Units on `on` (`unit` alone, if given), and the roster's people and assistants in the roster's order
+        (`roster_order`), as the rows hold them — as the ledger held them after event `at` (`known_position`; None:
+        now); the caller has checked that they are `current`. `TimelineMismatch` when the rows do not agree with
+        their seals."""
         seals.check_totals(self.tables.connection(), self.dialect, unit)
-        units = self.units_on(on, at)
+        units = self.units_on(on, at, unit)
         people, assistants = self.people_on(on, unit, at)
         def key(p: dict[str, Any]) -> tuple:
             u = units.get(p["unit"])
