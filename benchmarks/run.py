@@ -4,6 +4,7 @@
     python benchmarks/run.py --people 100000 --store postgresql --pg-url postgresql://postgres@127.0.0.1:5432/test
 
     python benchmarks/run.py --people 20000 --json run.json && python benchmarks/run.py --markdown run.json
+    python benchmarks/run.py --markdown pg.json --versus sqlite.json   # PostgreSQL beside SQLite, figure by figure
 
 Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events in `TARGETS`):
 - `import`: `PersonnelLedger.append` of the whole city (parse, validate, record, save; one transaction) vs
@@ -353,14 +354,29 @@ def measure_web(run: Run, per_fold: float) -> None:
         run.add(r["key"], f"{r['figure']} (ms)", r["ms"], per_fold * 1000, "fold of the city on that date")
 
 
-def markdown(rows: list[Row]) -> str:
-    """The README's table of a run's rows."""
-    out = ["| figure | value | baseline | ratio | target | met |", "|---|---:|---:|---:|---|---|"]
+def markdown(rows: list[Row], versus: list[Row] | None = None) -> str:
+    """The README's table of a run's rows; with `versus` (another store's run of the same city), two more columns:
+    that run's value and this one's time against it (rates inverted, so that > 1× is always slower)."""
+    other = {r.key: r for r in versus or ()}
+    head, rule = "| figure | value | baseline | ratio | target | met |", "|---|---:|---:|---:|---|---|"
+    if versus is not None:
+        head, rule = head + " other store | × other |", rule + "---:|---:|"
+    out = [head, rule]
     for r in rows:
         target, ok = TARGETS.get(r.key, ("", None))
         met = "" if ok is None else ("yes" if ok(r.value, r.ratio) else "**no**")
-        out.append(f"| {r.figure} | {r.value:,.3f} | {r.baseline:,.3f} ({r.baseline_name}) | {r.ratio:.2f}× | {target} "
-                   f"| {met} |")
+        line = (f"| {r.figure} | {r.value:,.3f} | {r.baseline:,.3f} ({r.baseline_name}) | {r.ratio:.2f}× | {target} "
+                f"| {met} |")
+        if versus is not None:
+            o = other.get(r.key)
+            if o is None:
+                line += " | |"
+            elif max(o.value, r.value) < 0.01 or not (o.value and r.value):  # nothing to compare (an index built
+                # during the import)
+                line += f" {o.value:,.3f} | — |"
+            else:
+                line += f" {o.value:,.3f} | {(o.value / r.value if r.key == 'import' else r.value / o.value):.2f}× |"
+        out.append(line)
     return "\n".join(out)
 
 
@@ -378,9 +394,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--samples", type=int, default=100, help="random dates per roster figure")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
     ap.add_argument("--markdown", type=Path, metavar="JSON", help="print the table of a --json file and exit")
+    ap.add_argument("--versus", type=Path, metavar="JSON",
+                    help="with --markdown: another store's --json file of the same city, compared figure by figure")
     a = ap.parse_args(argv)
     if a.markdown:
-        print(markdown([Row(**r) for r in orjson.loads(a.markdown.read_bytes())]))
+        def rows_of(path: Path) -> list[Row]:
+            return [Row(**r) for r in orjson.loads(path.read_bytes())]
+
+        print(markdown(rows_of(a.markdown), rows_of(a.versus) if a.versus else None))
         return
     a.workdir.mkdir(parents=True, exist_ok=True)
     run = Run(a, *city_file(a.workdir, a.people, a.seed))
