@@ -41,11 +41,16 @@ def served_with(*args: str) -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        found = re.search(r"http://\S+/", line)
+        said = ""
+        found = None
+        for _ in range(3):  # the announcement, folded to $COLUMNS when set: the address may be on its second line
+            said += proc.stdout.readline() if proc.stdout else ""
+            found = re.search(r"http://\S+/", said)
+            if found is not None:
+                break
         if found is None:
             proc.kill()
-            raise AssertionError(f"ledger serve did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
+            raise AssertionError(f"ledger serve did not start: {said}{proc.stderr.read() if proc.stderr else ''}")
         yield found.group(0)
     finally:
         proc.terminate()

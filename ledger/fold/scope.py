@@ -86,7 +86,7 @@ class TimelineIndex:
         movers: set[str] = set()  # people whose membership of units the batch can change
         units: set[str] = set()
         for t in self._touched(new):
-            subject = own_subject(t)
+            subject = self._subject(t)  # a recorded retraction's is its target's
             if subject != STRUCTURE:
                 people.add(subject)
                 if changes_membership(t):
@@ -107,19 +107,26 @@ class TimelineIndex:
         return out
 
     def _touched(self, new: list[Fact]) -> Iterator[Fact]:
-        """The batch's facts, and the facts its retractions name (as target or replacement), recorded or not."""
+        """The batch's facts, and the facts its retractions name (as target or replacement), recorded or not — and
+        theirs in turn: retracting a retraction restores the fact that one retracted."""
         pending = {f.id: f for f in new}
+        seen = set(pending)
         for f in new:
             yield f
-            if f.event != "retracted":
-                continue
-            for key in ("target", "replacement"):
-                ref = f.data.get(key)
-                other = self.by_id.get(ref) if ref is not None else None
-                if other is None and ref is not None:
-                    other = pending.get(ref)
-                if other is not None:
-                    yield other
+            named = [f]
+            while named:
+                g = named.pop()
+                if g.event != "retracted":
+                    continue
+                for key in ("target", "replacement"):
+                    ref = g.data.get(key)
+                    other = self.by_id.get(ref) if ref is not None else None
+                    if other is None and ref is not None:
+                        other = pending.get(ref)
+                    if other is not None and other.id not in seen:
+                        seen.add(other.id)
+                        named.append(other)
+                        yield other
 
     def _replaced(self, people: set[str]) -> set[str]:
         """A retraction in scope may name a replacement about someone outside it: their timeline comes along."""

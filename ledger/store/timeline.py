@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -280,10 +280,20 @@ class Timeline:
                     self._replace(conn, facts, *self._affected(new))
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
-            self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts))  # same transaction
+            self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts),  # same transaction
+                                   lambda pid, day, after: self._units_since(conn, pid, day, after))
             if low == 0 or len(recorded_after(facts, low)) > REBUILD_SHARE * len(facts):
                 self._analyze(conn)
         return top
+
+    def _units_since(self, conn: Any, person: str, day: date, after: int) -> set[str]:
+        """The units the person (on the establishment or an assistant) belonged to on the day before `day` or later,
+        in the rows believed after event `after`: those still held and those closed since (this transaction has
+        already written the timeline's new beliefs)."""
+        d = self.dialect
+        return {r[0] for r in conn.execute(
+            f"SELECT DISTINCT unit FROM {d.table('timeline_people')} WHERE person = {d.mark} AND valid_to > {d.mark} "
+            f"AND recorded_to > {d.mark}", (person, d.day_value(day - timedelta(days=1)), after)).fetchall()}
 
     def _analyze(self, conn: Any) -> None:
         """The planner's statistics of every derived table, after they were filled in bulk."""

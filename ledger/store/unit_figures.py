@@ -22,7 +22,7 @@ share of the timeline, or for a store that never had the table, everything is de
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +39,8 @@ OPEN_END = "9999-12-31"
 REBUILD_SHARE = 0.2  # beyond this share of the timeline new, derive every unit again (one pass)
 FigureRow = tuple[str, int, str, str, bytes]  # unit, ord, valid_from, valid_to, doc
 TABLE = "timeline_unit_figures"
+# (person, day, position) -> the units the person belonged to on `day` or later, as the rows held after `position`
+UnitsSince = Callable[[str, date, int], set[str]]
 
 
 class _Figures:
@@ -203,9 +205,12 @@ class UnitFigures:
                      (self.tracking.name,))
         self._ready = False
 
-    def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step]) -> None:
+    def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
+             units_since: UnitsSince | None = None) -> None:
         """Inside the caller's transaction: take in the facts recorded since the position (`facts`: every fact,
-        recording order; `index`: the scope index of exactly those facts; `steps`: their recordings)."""
+        recording order; `index`: the scope index of exactly those facts; `steps`: their recordings). With
+        `units_since`, a person's new facts re-derive only the units they belonged to from the day before the
+        earliest of them on; without, every unit they ever belonged to."""
         self.ensure(conn)
         pos = self.tracking.position(conn, lock=True)
         top = facts[-1].id if facts else 0
@@ -215,21 +220,33 @@ class UnitFigures:
         if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
             self.replace(conn, facts, None, index, steps)
         else:
-            self.replace(conn, facts, self._affected(new, index), index, steps, pos)
+            since = None if units_since is None else (lambda pid, day: units_since(pid, day, pos))
+            self.replace(conn, facts, self._affected(new, index, since), index, steps, pos)
         self.tracking.move(conn, top)
 
     @staticmethod
-    def _affected(new: list[Fact], index: TimelineIndex) -> set[str]:
-        """The units whose figures the new facts can change: those they name (a retraction: its target's), and
-        every unit their people ever belonged to."""
+    def _affected(new: list[Fact], index: TimelineIndex,
+                  units_since: Callable[[str, date], set[str]] | None = None) -> set[str]:
+        """The units whose figures the new facts can change: those they name (a retraction: the fact it finally
+        retracts or restores), and the units of their people — every unit each ever belonged to, or, with
+        `units_since`, those each belonged to from the day before the earliest date the new facts change (a fact
+        changes a person's figures from its date on; a unit they had left by then keeps its figures)."""
         units: set[str] = set()
+        since: dict[str, date] = {}
         for f in new:
+            base: Fact | None = f
+            while base is not None and base.event == "retracted":
+                base = index.by_id.get(base.data["target"])
             subject = index.subject_of.get(f.id, STRUCTURE)
             if subject != STRUCTURE:
-                units |= index.person_units.get(subject, set())
-            target = index.by_id.get(f.data["target"]) if f.event == "retracted" else f
-            if target is not None:
-                units.update(named_units(target))
+                if units_since is None or base is None:
+                    units |= index.person_units.get(subject, set())
+                else:
+                    since[subject] = min(since.get(subject, base.effective), base.effective)
+            if base is not None:
+                units.update(named_units(base))
+        for pid, day in since.items():
+            units |= units_since(pid, day)  # type: ignore[misc]
         return units
 
     def replace(self, conn: Any, facts: list[Fact], units: set[str] | None, index: TimelineIndex,

@@ -81,6 +81,21 @@ def test_several_events_are_retracted_in_one_batch(bureau):
     assert (s04["rank"], s04["section"]) == ("三级主任科员", "法规科")
 
 
+def test_a_retraction_retracted_restores_the_event(bureau):
+    """Undoing a retraction is a retraction of it: the move counts again (the append validates only the part of the
+    timeline it can change, which must include the person the retracted retraction was about)."""
+    move = event_id(bureau, "S04", "transferred")
+
+    def section() -> str:
+        people = bureau.json("roster", "--as-of", "2022-12-31")["people"]
+        return next(p["section"] for p in people if p["person"] == "S04")
+
+    undo = int(bureau.ok("retract", str(move), "--reason", "entered too early").stdout.split()[0])
+    assert section() == "法规科"
+    bureau.ok("retract", str(undo), "--reason", "the move did happen")
+    assert section() == "稽查科"
+
+
 def test_dry_run_shows_what_would_be_recorded_and_the_warnings_and_writes_nothing(bureau):
     log = bureau.json("log")
     r = bureau("promote", "S05", "--rank", "四级主任科员", "--effective", "2021-06-01", "--dry-run")

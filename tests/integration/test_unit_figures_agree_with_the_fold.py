@@ -101,3 +101,33 @@ def test_an_encrypted_store_keeps_the_figures_encrypted(tmp_path, bureau_lines) 
         docs = [r[0] for r in conn.execute("SELECT doc FROM timeline_unit_figures")]
     assert docs and not any("区市场监督管理局".encode() in d or b'"headcount"' in d for d in docs)
     app.close()
+
+
+def test_a_move_undone_and_restored_gives_each_unit_its_figures_again(store: str, city) -> None:
+    """A transfer retracted long after it was recorded puts the person back in the unit they had left, from the
+    move's date on (a unit the new fact does not name); retracting the retraction moves them again. Appended one
+    at a time, each unit's figures still equal the fold, and `verify` finds the rows a rebuild would write."""
+    from ledger.model.errors import Refused
+    from ledger.model.facts import Draft
+
+    lines, _ = city
+    app = open_ledger(store)
+    q = Queries(app)
+    rng = random.Random(5)
+    app.append(drafts(lines), actor="generator")
+    moves = [f for f in app.facts() if f.event == "transferred" and f.data.get("to_unit")]
+    undone = []
+    for move in rng.sample(moves, len(moves)):
+        try:  # refused when later facts need the move (a post or a section of the new unit): try another
+            app.append([Draft("retracted", {"target": move.id, "reason": "recorded in error"})], actor="clerk")
+        except Refused:
+            continue
+        undone.append(app.facts()[-1])
+        assert_agree(q, rng, 4)
+        if len(undone) == 3:
+            break
+    assert len(undone) == 3, "no transfer of the city could be retracted"
+    app.append([Draft("retracted", {"target": undone[0].id, "reason": "the move did happen"})], actor="clerk")
+    assert_agree(q, rng, 6)
+    assert app.verify().derived == "current"
+    app.close()
