@@ -46,26 +46,27 @@ def parse_date(text: str | date) -> date:
         return text.date()
     if isinstance(text, date):
         return text
-    parts = date_parts(str(text))
-    if parts is None:
-        raise ValueError(f"'{text}' is not a date (expected YYYY-MM-DD; also {DATE_SPELLINGS[12:]})")
-    try:
-        return date(*parts)
-    except ValueError:
-        raise ImpossibleDate(f"'{text}' is not a real date") from None
+    return _calendar_day(text, False, f"a date (expected YYYY-MM-DD; also {DATE_SPELLINGS[12:]})", "date")
 
 
 def parse_month(text: str | date) -> date:
     """The first day of a month typed as a month (2022-09, 202209, 2022年9月), or a date itself (any spelling)."""
     if isinstance(text, date):
         return parse_date(text)
-    parts = date_parts(str(text), months=True)
+    return _calendar_day(text, True, "a month or a date (expected 2022-09, 202209, 2022年9月 or a date)",
+                         "month or date")
+
+
+def _calendar_day(text: str, months: bool, expected: str, what: str) -> date:
+    """The day `text` spells (a month's first day, with `months`); ValueError saying what was expected, or
+    `ImpossibleDate` for a day the calendar does not have."""
+    parts = date_parts(str(text), months=months)
     if parts is None:
-        raise ValueError(f"'{text}' is not a month or a date (expected 2022-09, 202209, 2022年9月 or a date)")
+        raise ValueError(f"'{text}' is not {expected}")
     try:
         return date(*parts)
     except ValueError:
-        raise ImpossibleDate(f"'{text}' is not a real month or date") from None
+        raise ImpossibleDate(f"'{text}' is not a real {what}") from None
 
 
 def parse_timestamp(text: str | datetime) -> datetime:
