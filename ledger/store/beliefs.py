@@ -20,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 
 from ledger.fold.scope import STRUCTURE, TimelineIndex
 from ledger.model.facts import Fact, fact_id
+from ledger.store.derived import derive_whole
 
 OPEN = 2 ** 62  # recorded_to of a belief the ledger still holds
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-REBUILD_SHARE = 0.2  # a step recording more than this share of the facts known then is derived whole
 
 Step = tuple[int, int, int, int]  # (first index in the facts, index after its last, position, recorded µs)
 # A derivation of facts for some people (None: everyone): (person rows, unit rows), as `timeline.derive` gives them
@@ -126,7 +126,7 @@ def _plan(facts: list[Fact], steps: list[Step], index: TimelineIndex, affected: 
     everyone) and whether it changes the units: (first, end, position, whom, structural)."""
     if people is None:
         for first, end, position, _rec in steps:
-            if first == 0 or end - first > REBUILD_SHARE * end:
+            if derive_whole(first, end - first, end):  # the first step, or one recording most of the facts
                 yield first, end, position, None, True
             else:
                 whom, structural = affected(facts[first:end])

@@ -13,6 +13,16 @@ from typing import Any
 
 from ledger.store.dialect import Dialect
 
+# Past this share of the facts new since a table's position, a writer derives the table whole (one pass, bulk
+# inserts) instead of person by person or unit by unit.
+REBUILD_SHARE = 0.2
+
+
+def derive_whole(position: int, new: int, known: int) -> bool:
+    """Whether a derived table at `position` (0: never written), with `new` of the `known` facts recorded since,
+    is derived whole again rather than caught up for what the new facts touch."""
+    return position == 0 or new > REBUILD_SHARE * known
+
 CHUNK = 500  # values per `IN (…)` list
 
 

@@ -44,7 +44,7 @@ from ledger.model.facts import Fact, recorded_after
 from ledger.model.state import roster_order
 from ledger.store import seals
 from ledger.store.beliefs import OPEN, Step, history, micros, steps_of
-from ledger.store.derived import DerivedTables, Tracking, first_difference
+from ledger.store.derived import DerivedTables, Tracking, derive_whole, first_difference
 from ledger.store.dialect import Dialect
 from ledger.store.fact_index import TABLES as FACT_INDEX_TABLES
 from ledger.store.fact_index import FactIndex
@@ -56,8 +56,6 @@ from ledger.store.unit_figures import UnitFigures
 OPEN_END = "9999-12-31"
 STEPS = "timeline_steps"  # each recording's last event and recorded time: a moment's position (ledger.store.beliefs)
 UNREADABLE = "<bytes that no longer decrypt or decode>"
-# When more than this share of the timeline is new, rebuild everything (one pass) instead of per person.
-REBUILD_SHARE = 0.2
 
 
 def _schema(d: Dialect) -> tuple[str, ...]:
@@ -274,7 +272,7 @@ class Timeline:
             pos = self.tracking.position(conn, lock=True)
             if pos < top:
                 new = recorded_after(facts, pos)
-                if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
+                if derive_whole(pos, len(new), len(facts)):
                     self._replace(conn, facts, None)
                 else:
                     self._replace(conn, facts, *self._affected(new))
@@ -282,7 +280,7 @@ class Timeline:
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts),  # same transaction
                                    lambda pid, day, after: self._units_since(conn, pid, day, after))
-            if low == 0 or len(recorded_after(facts, low)) > REBUILD_SHARE * len(facts):
+            if derive_whole(low, len(recorded_after(facts, low)), len(facts)):
                 self._analyze(conn)
         return top
 

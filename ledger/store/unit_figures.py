@@ -33,10 +33,9 @@ from ledger.fold.walk import Walker, counting_facts
 from ledger.model.facts import Fact, recorded_after
 from ledger.model.staffing import UnitTallies
 from ledger.store.beliefs import OPEN, Step, history, steps_of
-from ledger.store.derived import DerivedTables, Tracking, first_difference
+from ledger.store.derived import DerivedTables, Tracking, derive_whole, first_difference
 
 OPEN_END = "9999-12-31"
-REBUILD_SHARE = 0.2  # beyond this share of the timeline new, derive every unit again (one pass)
 FigureRow = tuple[str, int, str, str, bytes]  # unit, ord, valid_from, valid_to, doc
 TABLE = "timeline_unit_figures"
 # (person, day, position) -> the units the person belonged to on `day` or later, as the rows held after `position`
@@ -217,7 +216,7 @@ class UnitFigures:
         if pos >= top:
             return
         new = recorded_after(facts, pos)
-        if pos == 0 or len(new) > REBUILD_SHARE * len(facts):
+        if derive_whole(pos, len(new), len(facts)):
             self.replace(conn, facts, None, index, steps)
         else:
             since = None if units_since is None else (lambda pid, day: units_since(pid, day, pos))
