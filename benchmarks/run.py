@@ -15,7 +15,9 @@ Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events 
   `report_index_build`: the yearly report's fact index, built once;
 - `roster_unit`, `roster_city`: as-of rosters through the materialised timeline, median of N random dates, vs the
   fold's answer to the same question; `roster_known_at_unit`, `roster_known_at_city`: the same as the ledger
-  knew it at earlier moments; `append_one`: a single append at city scale;
+  knew it at earlier moments; `append_one`: a single append at city scale (in a process holding the city);
+- `append_fresh`, `append_fresh_rss`: a clerk's append as the CLI makes it, one fresh `ledger second …` process
+  per event, against `ledger --help` in the same run; its peak RSS;
 - `check_city`: `ledger check` of the whole city; `report_unit`: the yearly report of one unit, and `help`:
   `ledger --help` start-up (subprocesses, through the CLI);
 - `web_*`: the web view's pages and API answers through its ASGI app (`benchmarks/web_view.py`), medians after a
@@ -78,7 +80,9 @@ TARGETS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
     **{key: ("≤ 200 ms", lambda v, r: v <= 200) for key in (
         "web_org_page", "web_unit_page", "web_person_page", "web_api_units", "web_api_roster_unit", "web_api_history",
         "web_api_check_unit", "web_api_diff_unit")},
-    "help": ("≤ 6×", lambda v, r: r <= 6),
+    "help": ("≤ 4×", lambda v, r: r <= 4),
+    "append_fresh": ("≤ 2× ledger --help", lambda v, r: r <= 2),
+    "append_fresh_rss": ("≤ 120 MiB", lambda v, r: v <= 120),
 }
 
 
@@ -200,6 +204,16 @@ def in_child(*args: str) -> dict:
     return orjson.loads(r.stdout.strip().splitlines()[-1])
 
 
+def wall_rss(cmd: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """One run of a command: its wall time, its own peak RSS (MiB, from wait4: this child's alone) and exit code."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _pid, status, usage = os.wait4(p.pid, 0)
+    seconds = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, p.returncode
+
+
 def wall(cmd: list[str], n: int = 5, env: dict | None = None, ok: tuple[int, ...] = (0,)) -> float:
     """The median wall time of a command; an exit status outside `ok` raises."""
     times = []
@@ -223,6 +237,7 @@ class Run:
     store: str = ""
     events: int = 0
     rows: list[Row] = field(default_factory=list)
+    fresh_candidates: list[str] = field(default_factory=list)  # people for the fresh processes' appends
 
     def add(self, key: str, figure: str, value: float, baseline: float, baseline_name: str) -> None:
         self.rows.append(Row(key, figure, value, baseline, baseline_name))
@@ -334,6 +349,7 @@ def measure_cli(run: Run, units: list[str], per_fold: float) -> None:
     ledger_cmd = [str(beside) if beside.exists() else shutil.which("ledger") or "ledger"]
     help_s = wall([*ledger_cmd, "--help"], env=env)
     run.add("help", "ledger --help (s)", help_s, wall([sys.executable, "-c", "pass"]), "python -c pass")
+    measure_fresh_appends(run, ledger_cmd, env, help_s)
     check_s = wall([*ledger_cmd, "check", "--as-of", "2022-12-31", "--json"], n=1, env=env, ok=(0, 1))
     run.add("check_city", "compliance check of the city (s)", check_s, per_fold, "fold of the city on that date")
     out = run.args.workdir / "report.docx"
@@ -344,6 +360,28 @@ def measure_cli(run: Run, units: list[str], per_fold: float) -> None:
         run.add("report_unit", "yearly report, one unit (s)", report_s, help_s, "ledger --help")
     except subprocess.CalledProcessError as e:
         print(f"yearly report failed: {e.stderr[-500:]!r}", file=sys.stderr)
+
+
+def measure_fresh_appends(run: Run, ledger_cmd: list[str], env: dict, help_s: float) -> None:
+    """A clerk's append as the CLI makes it: a fresh `ledger second …` process per event, for people of the last
+    promotions (an append that is refused, because the person is gone or away that day, is not counted)."""
+    people = run.fresh_candidates
+    times, peaks = [], []
+    for pid in people:
+        cmd = [*ledger_cmd, "second", pid, "--host", "区委党校", "--kind", "学习", "--effective", "2025-06-02"]
+        seconds, rss, code = wall_rss(cmd, env)
+        if code == 0:
+            times.append(seconds)
+            peaks.append(rss)
+        if len(times) == 7:
+            break
+    if not times:
+        print("fresh appends: every candidate was refused", file=sys.stderr)
+        return
+    help_rss = wall_rss([*ledger_cmd, "--help"], env)[1]
+    run.add("append_fresh", "append one event in a fresh `ledger` process (median, s)", statistics.median(times),
+            help_s, "ledger --help")
+    run.add("append_fresh_rss", "its peak RSS (max, MiB)", max(peaks), help_rss, "ledger --help's peak RSS")
 
 
 def measure_web(run: Run, per_fold: float) -> None:
@@ -407,6 +445,8 @@ def main(argv: list[str] | None = None) -> None:
     run = Run(a, *city_file(a.workdir, a.people, a.seed))
     app = measure_import(run)
     singles = measure_single_appends(app)
+    run.fresh_candidates = list(dict.fromkeys(  # others than the single appends' people (seconded by now)
+        f.person for f in app.facts()[-6000:-2000] if f.event == "rank_promoted"))[:40]
     scan = measure_cold(run)
     units = measure_rosters(run, app, scan, singles)
     per_fold = next(r.baseline for r in run.rows if r.key == "roster_city")

@@ -29,6 +29,7 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSO
 from eventsourcing.utils import Environment
 
 from ledger.app.failures import explain_failure
+from ledger.fold.scope import TimelineIndex
 from ledger.fold.walk import batch_order, validate
 from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, no_unit
 from ledger.model.facts import Draft, Fact
@@ -41,9 +42,11 @@ from ledger.store.aggregate import LedgerStream, ledger_id, load_stream
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
 from ledger.store.crypto import check_stored_form, encryption_env
+from ledger.store.derived import derive_whole
 from ledger.store.dialect import READ_ONLY_SESSION, dialect_for, no_ledger
 from ledger.store.integrity import Break, Verification, seal_pending, verify
 from ledger.store.log import FactLog, paused_gc
+from ledger.store.scoped import Scope, read_scope
 from ledger.store.seals import TimelineMismatch
 from ledger.store.stream import EventStream
 from ledger.store.timeline import Timeline
@@ -81,6 +84,8 @@ class PersonnelLedger(Application):
         super().__init__(env=env)
         self.ledger_id: UUID = ledger_id()
         self._baseline: tuple[int, list[Problem]] | None = None
+        self._judged: tuple[list[Fact], TimelineIndex] | None = None  # what the last batch was validated against
+        self.scope: Scope | None = None  # the last batch's scope, when it was read through the fact index
         self.dialect = dialect_for(self.config)
         self.codec = Codec.of(self.mapper)
         self.stream = EventStream(self.dialect, self.recorder, self.ledger_id,
@@ -135,12 +140,28 @@ class PersonnelLedger(Application):
         return self.fact_log.read()
 
     # --- commands -------------------------------------------------------------------------------------------
-    def check(self, drafts: Sequence[Draft], actor: str | None = None) -> list[Fact]:
-        """Validate drafts against the whole timeline as if recorded now; raise `Refused` or return the facts."""
+    def check(self, drafts: Sequence[Draft], actor: str | None = None, whole: bool = False) -> list[Fact]:
+        """Validate drafts against the timeline as if recorded now; raise `Refused` or return the facts. The
+        timeline is the batch's scope read through the fact index where the derived tables are current (nothing is
+        written here), else (or `whole`) every recorded fact: both give the same answer."""
+        if not whole and self._scoped(len(drafts), catch_up=False):
+            top = self.fact_log.read_head()
+            return self._prepare(lambda new: read_scope(self.timeline.fact_index, new, top), None, top, drafts)
         facts = self.facts()
-        return self._prepare(facts, drafts)
+        return self._prepare(facts, self.fact_log.scope_index(), facts[-1].id if facts else 1, drafts)
 
-    def _prepare(self, facts: list[Fact], drafts: Sequence[Draft]) -> list[Fact]:
+    def judged_with(self, new: Sequence[Fact]) -> list[Fact]:
+        """The recorded facts the last checked batch `new` was judged with: its validation scope (`TimelineIndex.
+        scope`), or all that was read — what the compliance check at entry compares the batch against."""
+        if self._judged is None:
+            return self.facts()
+        facts, index = self._judged
+        return index.scope(new) or facts
+
+    def _prepare(self, facts: list[Fact] | Callable[[list[Fact]], Any], index: TimelineIndex | None, top: int,
+                 drafts: Sequence[Draft]) -> list[Fact]:
+        """The drafts as facts numbered after event `top`, validated against the recorded `facts` (every fact, with
+        their scope `index`) or against the scope a function reads for them (`ledger.store.scoped`)."""
         problems: list[Problem] = []
         new: list[tuple[Draft, dict[str, Any]]] = []
         for d in drafts:
@@ -150,7 +171,7 @@ class PersonnelLedger(Application):
                 new.append((d, fields))
         if problems:
             raise Refused(problems)
-        next_id = (facts[-1].id if facts else 1) + 1
+        next_id = max(top, 1) + 1
         drafted = [Fact(0, d.event, fields["effective"], fields) for d, fields in new]
         lines = {}
         for n, i in enumerate(batch_order(drafted)):
@@ -159,19 +180,30 @@ class PersonnelLedger(Application):
         for d, fields in new:  # a correction's retraction names the batch's corrected fact
             if d.replaced_by is not None:
                 fields["replacement"] = drafted[d.replaced_by].id
-        found = self._new_problems(facts, sorted(drafted, key=lambda f: f.id))
+        new = sorted(drafted, key=lambda f: f.id)
+        self.scope = None
+        if callable(facts):  # the batch's scope, read now that its facts are known
+            self.scope = facts(new)
+            facts, index = self.scope.facts, self.scope.index
+        assert index is not None
+        self._judged = (facts, index)
+        found = self._new_problems(facts, index, new, whole=self.scope is None)
         if found:
             raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
-        return sorted(drafted, key=lambda f: f.id)
+        return new
 
-    def _new_problems(self, facts: list[Fact], new: list[Fact]) -> list[Problem]:
+    def _new_problems(self, facts: list[Fact], index: TimelineIndex, new: list[Fact], whole: bool) -> list[Problem]:
         """Problems the batch would bring into the timeline (ledger.fold.scope: only the people and units it can
-        affect). The new facts are completed on the way (defaults that depend on the timeline filled in)."""
-        scope = self.fact_log.scope_index().scope(new)
+        affect). The new facts are completed on the way (defaults that depend on the timeline filled in). `whole`:
+        `facts` are every recorded fact (what the timeline already had is then kept for the next batch)."""
+        scope = index.scope(new)
         found = validate([*(facts if scope is None else scope), *new], completing=[f.id for f in new])
         if not found:  # the usual case: no need to know what the timeline already had
             return []
-        baseline = self._baseline_problems(facts) if scope is None else validate(scope)
+        if scope is None:
+            baseline = self._baseline_problems(facts) if whole else validate(facts)
+        else:
+            baseline = validate(scope)
         return [p for p in found if p not in baseline]
 
     def _baseline_problems(self, facts: list[Fact]) -> list[Problem]:
@@ -199,7 +231,7 @@ class PersonnelLedger(Application):
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
-            self._refresh_derived()
+            self._refresh_derived(self.scope)
         return ids
 
     def _append(self, drafts: Sequence[Draft], actor: str,
@@ -209,13 +241,18 @@ class PersonnelLedger(Application):
             if attempt:
                 _back_off(attempt)
             ledger = load_stream(self.repository, self.ledger_id)
-            facts = self.facts()
-            recorded_version = facts[-1].id if facts else 1
-            if ledger.version != recorded_version and not (ledger.version == 1 and not facts):
+            scoped = self._scoped(len(drafts))
+            facts: list[Fact] = [] if scoped else self.facts()
+            top = self.fact_log.read_head() if scoped else facts[-1].id if facts else 0
+            if ledger.version != max(top, 1) and not (ledger.version == 1 and not top):
                 continue  # someone appended between the two reads
-            new = self._prepare(facts, drafts)
+            if scoped:  # the facts the batch can touch, read through the fact index (ledger.store.scoped)
+                new = self._prepare(lambda new, top=top: read_scope(self.timeline.fact_index, new, top), None, top,
+                                    drafts)
+            else:
+                new = self._prepare(facts, self.fact_log.scope_index(), top, drafts)
             if vet is not None:
-                vet(self.fact_log.scope_index().scope(new) or facts, new)
+                vet(self.judged_with(new), new)
             stamp = LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
             for f in new:
                 ledger.record(f.event, actor=actor, timestamp=stamp, **f.data)
@@ -225,6 +262,24 @@ class PersonnelLedger(Application):
                 continue
             return [f.id for f in new]
         raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+
+    def _scoped(self, batch: int, catch_up: bool = True) -> bool:
+        """Whether a batch of `batch` drafts is validated against its scope read through the fact index, not the
+        whole stream: when the derived tables can be brought as far as the stream (in the writers' turn), the batch
+        is not most of the ledger (an import into an empty or small store reads it whole) and the process does not
+        hold every fact already."""
+        if self.fact_log.loaded:  # a long-lived process holding every fact already reads only what is new
+            return False
+        try:
+            position, top = self.timeline.current()
+            if derive_whole(position, batch, top):
+                return False
+            if position < top and catch_up:
+                self.timeline.catch_up()  # an earlier writer's refresh did not finish
+                position, top = self.timeline.current()
+        except Exception:  # the derived tables cannot be read or written here: validate against every fact
+            return False
+        return position == top and position > 0
 
     def session_role(self) -> tuple[str | None, bool, bool]:
         """(the PostgreSQL role this session logs in as, whether the store is under access control, whether the
@@ -267,11 +322,12 @@ class PersonnelLedger(Application):
             self._access_log = AccessLog(self.dialect, lambda sql, params: self.dialect.fetch(datastore, sql, params))
         return self._access_log
 
-    def _refresh_derived(self) -> None:
-        """Bring the derived tables up to the events just saved. The events are recorded whatever happens here: a
-        failure leaves the tables behind, which readers notice (they fold), and the next writer catches them up."""
+    def _refresh_derived(self, scope: Scope | None = None) -> None:
+        """Bring the derived tables up to the events just saved (with `scope`, the scope read for them). The events
+        are recorded whatever happens here: a failure leaves the tables behind, which readers notice (they fold),
+        and the next writer catches them up."""
         try:
-            self.timeline.catch_up()
+            self.timeline.catch_up(scope)
         except Exception as e:  # the append itself succeeded: say so, and how to repair the derived tables
             said = explain_failure(e, self.config.location)
             self.notices.append(f"the events were recorded, but the derived tables (timeline, report index) could "

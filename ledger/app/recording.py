@@ -53,7 +53,7 @@ def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None =
     vet = EntryFindings(rulebook_for(app), strict=strict)
     if dry_run:
         facts = app.check(drafts)
-        vet(app.facts(), facts)
+        vet(app.judged_with(facts), facts)
         return Recorded(len(drafts), [], vet.found, facts)
     ids = app.append(drafts, actor=actor, vet=vet)
     return Recorded(len(ids), ids, vet.found)

@@ -17,7 +17,8 @@ store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from typing import Protocol
 
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
@@ -79,25 +80,23 @@ class TimelineIndex:
                 self.unit_people.setdefault(unit, set()).add(subject)
                 self.person_units.setdefault(subject, set()).add(unit)
 
+    # --- the `Lookup` a scope is computed through (here: in memory) ---------------------------------------------
+    def recorded(self, ids: Iterable[int]) -> dict[int, Fact]:
+        return {i: self.by_id[i] for i in ids if i in self.by_id}
+
+    def subjects(self, ids: Iterable[int]) -> dict[int, str]:
+        return {i: self.subject_of[i] for i in ids if i in self.subject_of}
+
+    def units_of(self, people: Iterable[str]) -> set[str]:
+        return set().union(*(self.person_units.get(p, set()) for p in people))
+
+    def people_of(self, units: Iterable[str]) -> set[str]:
+        return set().union(*(self.unit_people.get(u, set()) for u in units))
+
     def scope(self, new: Iterable[Fact]) -> list[Fact] | None:
         """The recorded facts a batch's validation needs, or None when that is most of the timeline anyway."""
-        new = list(new)
-        people: set[str] = set()
-        movers: set[str] = set()  # people whose membership of units the batch can change
-        units: set[str] = set()
-        for t in self._touched(new):
-            subject = self._subject(t)  # a recorded retraction's is its target's
-            if subject != STRUCTURE:
-                people.add(subject)
-                if changes_membership(t):
-                    movers.add(subject)
-            if subject == STRUCTURE or changes_membership(t):
-                units.update(named_units(t))
-        for person in movers:
-            units |= self.person_units.get(person, set())
-        for unit in units:
-            people |= self.unit_people.get(unit, set())
-        people |= self._replaced(people)
+        people = validation_people(self, list(new))
+        people |= self.replaced(people)
         size = len(self.by_subject[STRUCTURE]) + sum(len(self.by_subject.get(p, ())) for p in people)
         if size > WHOLE_TIMELINE_SHARE * max(self.count, 1):
             return None
@@ -106,29 +105,7 @@ class TimelineIndex:
             out += self.by_subject.get(p, ())
         return out
 
-    def _touched(self, new: list[Fact]) -> Iterator[Fact]:
-        """The batch's facts, and the facts its retractions name (as target or replacement), recorded or not — and
-        theirs in turn: retracting a retraction restores the fact that one retracted."""
-        pending = {f.id: f for f in new}
-        seen = set(pending)
-        for f in new:
-            yield f
-            named = [f]
-            while named:
-                g = named.pop()
-                if g.event != "retracted":
-                    continue
-                for key in ("target", "replacement"):
-                    ref = g.data.get(key)
-                    other = self.by_id.get(ref) if ref is not None else None
-                    if other is None and ref is not None:
-                        other = pending.get(ref)
-                    if other is not None and other.id not in seen:
-                        seen.add(other.id)
-                        named.append(other)
-                        yield other
-
-    def _replaced(self, people: set[str]) -> set[str]:
+    def replaced(self, people: set[str]) -> set[str]:
         """A retraction in scope may name a replacement about someone outside it: their timeline comes along."""
         out: set[str] = set()
         for p in people:
@@ -137,3 +114,73 @@ class TimelineIndex:
                 if rep is not None and self.subject_of.get(rep, STRUCTURE) != STRUCTURE:
                     out.add(self.subject_of[rep])
         return out
+
+
+class Lookup(Protocol):
+    """What a scope is computed through: recorded facts by id, their subjects, and who belonged to which unit — kept
+    in memory (`TimelineIndex`) or in the store's fact index (`ledger.store.scoped`)."""
+
+    def recorded(self, ids: Iterable[int]) -> dict[int, Fact]: ...
+
+    def subjects(self, ids: Iterable[int]) -> dict[int, str]: ...
+
+    def units_of(self, people: Iterable[str]) -> set[str]: ...
+
+    def people_of(self, units: Iterable[str]) -> set[str]: ...
+
+
+def touched(lookup: Lookup, new: list[Fact]) -> list[tuple[Fact, str]]:
+    """The batch's facts, and the facts its retractions name (as target or replacement), recorded or not — and
+    theirs in turn: retracting a retraction restores the fact that one retracted. Each with its subject (a
+    retraction has its target's when that is recorded)."""
+    pending = {f.id: f for f in new}
+    seen = set(pending)
+    out: list[Fact] = []
+    named = list(reversed(new))
+    while named:
+        g = named.pop()
+        out.append(g)
+        if g.event != "retracted":
+            continue
+        refs = [r for r in (g.data.get("target"), g.data.get("replacement")) if r is not None]
+        found = lookup.recorded([r for r in refs if r not in pending])
+        for ref in refs:
+            other = found.get(ref) or pending.get(ref)
+            if other is not None and other.id not in seen:
+                seen.add(other.id)
+                named.append(other)
+    targets = lookup.subjects({f.data["target"] for f in out if f.event == "retracted"})
+    return [(f, targets.get(f.data["target"], STRUCTURE) if f.event == "retracted" else own_subject(f))
+            for f in out]
+
+
+def validation_people(lookup: Lookup, new: list[Fact]) -> set[str]:
+    """The people whose timelines a batch's validation needs (`TimelineIndex.scope`, before replacements): those
+    it names, and, where it changes who belongs to a unit or restructures one, everyone who ever belonged to the
+    units concerned (a mover's every unit)."""
+    people: set[str] = set()
+    movers: set[str] = set()  # people whose membership of units the batch can change
+    units: set[str] = set()
+    for t, subject in touched(lookup, new):
+        if subject != STRUCTURE:
+            people.add(subject)
+            if changes_membership(t):
+                movers.add(subject)
+        if subject == STRUCTURE or changes_membership(t):
+            units.update(named_units(t))
+    units |= lookup.units_of(movers)
+    return people | lookup.people_of(units)
+
+
+def derivation_people(lookup: Lookup, new: list[Fact]) -> set[str]:
+    """The people whose facts the derived tables need to take in `new` facts: those they name, and everyone who
+    ever belonged to a unit they name or their people ever belonged to (a unit's figures are derived from all its
+    people). A superset of `validation_people`: one read of them serves validation and the derived tables."""
+    people: set[str] = set()
+    units: set[str] = set()
+    for t, subject in touched(lookup, new):
+        if subject != STRUCTURE:
+            people.add(subject)
+        units.update(named_units(t))
+    units |= lookup.units_of(people)
+    return people | lookup.people_of(units)

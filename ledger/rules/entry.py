@@ -38,7 +38,12 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
         return []
     by_id = {f.id: f for f in recorded}
     touched: dict[date, tuple[set[str], set[str]]] = {}
+    since = date.max  # the earliest date the batch changes: a retraction's restored or withdrawn fact's
     for f in new:
+        base = f
+        while base.event == "retracted" and base.data["target"] in by_id:
+            base = by_id[base.data["target"]]
+        since = min(since, base.effective, f.effective)
         if f.event == "retracted" and f.data["target"] in by_id:
             f = by_id[f.data["target"]]
         units, persons = touched.setdefault(f.effective, (set(), set()))
@@ -49,10 +54,12 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
     # dates); on the batch's latest date, everything in the timeline given.
     dates: dict[date, Subjects | None] = {d: Subjects(frozenset(u), frozenset(p)) for d, (u, p) in touched.items()}
     dates[on or max(touched)] = None
-    before = {x.key for x in findings_on(recorded, rulebook, dates)}
+    # Facts effective before the batch's earliest date are judged against the same state with or without it: their
+    # findings cannot be the batch's, so they are not judged at all (a clerk's append judges its own day's facts).
+    before = {x.key for x in findings_on(recorded, rulebook, dates, since)}
     out: list[Finding] = []
     seen: set[tuple] = set()
-    for x in findings_on([*recorded, *new], rulebook, dates):
+    for x in findings_on([*recorded, *new], rulebook, dates, since):
         if x.key not in before and x.key not in seen:
             seen.add(x.key)
             out.append(x)

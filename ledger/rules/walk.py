@@ -161,10 +161,11 @@ def compliance_findings(facts: Iterable[Fact], rulebook: Rulebook, as_of: date, 
 
 
 def findings_on(facts: Iterable[Fact], rulebook: Rulebook,
-                dates: Iterable[date] | dict[date, Subjects | None]) -> list[Finding]:
-    """Every fact's findings (all time) and the state's findings on each of `dates`, in one walk. With a dict,
-    a date's state findings are only about the given units and persons (None: all of them)."""
+                dates: Iterable[date] | dict[date, Subjects | None], since: date = date.min) -> list[Finding]:
+    """The findings of every fact effective on `since` or later (default: all time) and the state's findings on
+    each of `dates`, in one walk. With a dict, a date's state findings are only about the given units and persons
+    (None: all of them)."""
     if not isinstance(dates, dict):
         dates = dict.fromkeys(dates)
-    return ComplianceWalk(rulebook, date.min, date.max).run(counting_facts(facts), dates)
+    return ComplianceWalk(rulebook, since, date.max).run(counting_facts(facts), dates)
 

@@ -42,6 +42,8 @@ def _schema(d: Dialect) -> tuple[str, ...]:
         f"CREATE INDEX IF NOT EXISTS report_subjects_subject ON {d.table('report_subjects')} (subject)",
         f"CREATE TABLE IF NOT EXISTS {d.table('report_unit_people')} (unit TEXT NOT NULL, person TEXT NOT NULL, "
         "PRIMARY KEY (unit, person))",
+        # A writer's scope asks which units a person ever belonged to (ledger.store.scoped).
+        f"CREATE INDEX IF NOT EXISTS report_unit_people_person ON {d.table('report_unit_people')} (person)",
         f"CREATE TABLE IF NOT EXISTS {d.table('report_names')} (fact_id {d.integer} PRIMARY KEY, name {d.blob} "
         "NOT NULL)",
     )
@@ -200,20 +202,33 @@ class FactIndex:
         return True
 
     # --- queries ----------------------------------------------------------------------------------------------
-    def fact_ids(self, subjects: Iterable[str]) -> list[int]:
-        """The ids of every fact about these subjects (people's ids, or STRUCTURE), retractions of them included."""
+    def fact_ids(self, subjects: Iterable[str], upto: int | None = None) -> list[int]:
+        """The ids of every fact about these subjects (people's ids, or STRUCTURE), retractions of them included
+        (up to event `upto`, if given)."""
         conn, out = self.tables.connection(), []
         for marks, chunk in self.tables.chunks(sorted(set(subjects))):
             out += [r[0] for r in conn.execute(f"SELECT fact_id FROM {self.dialect.table('report_subjects')} "
                                                f"WHERE subject IN ({marks})", chunk)]
-        return sorted(out)
+        return sorted(out) if upto is None else sorted(i for i in out if i <= upto)
+
+    def subjects(self, ids: Iterable[int]) -> dict[int, str]:
+        """The subject of each of these facts that the index holds."""
+        return dict(self._subjects_of(self.tables.connection(), sorted(set(ids))))
+
+    def units_of(self, people: Iterable[str]) -> set[str]:
+        """Every unit one of these people was ever named with."""
+        return self._pairs("unit", "person", people)
 
     def people_of(self, units: Iterable[str]) -> set[str]:
         """Every person ever named with one of these units."""
+        return self._pairs("person", "unit", units)
+
+    def _pairs(self, wanted: str, given: str, values: Iterable[str]) -> set[str]:
+        """The `wanted` column of the (unit, person) pairs whose `given` column is one of `values`."""
         conn, out = self.tables.connection(), set()
-        for marks, chunk in self.tables.chunks(sorted(set(units))):
-            out |= {r[0] for r in conn.execute(f"SELECT person FROM {self.dialect.table('report_unit_people')} "
-                                               f"WHERE unit IN ({marks})", chunk)}
+        for marks, chunk in self.tables.chunks(sorted(set(values))):
+            out |= {r[0] for r in conn.execute(f"SELECT {wanted} FROM {self.dialect.table('report_unit_people')} "
+                                               f"WHERE {given} IN ({marks})", chunk)}
         return out
 
     def recorded_person_names(self) -> list[str]:

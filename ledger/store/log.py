@@ -65,6 +65,16 @@ class FactLog:
                     facts.append(to_fact(version, name, raw))
         return facts
 
+    def read_head(self) -> int:
+        """The stream's last version, with the chain a new event links to, from its last row alone (no fact is read
+        into memory: a writer validating against its scope only); 0 for a new store."""
+        row = self.stream.last()
+        if row is None:
+            self.head = None
+            return 0
+        self.head = (row[0], self.codec.decode(row[2]).get("chain"))
+        return row[0]
+
     def chain_before(self, version: int) -> str | None:
         """The chain of the event before `version` (reading the stream if the log is behind it); None when the
         stream does not end there: the aggregate being saved is stale, and its save will meet a version conflict."""

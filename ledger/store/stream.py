@@ -87,6 +87,20 @@ class EventStream:
             raise
         return int(rows[0][0] or 0) if rows else 0
 
+    def last(self) -> StoredRow | None:
+        """The stream's last row (one indexed look-up): its version and stored bytes are the head a new event chains
+        onto. None for a new store."""
+        d = self.dialect
+        sql = (f"SELECT originator_version, topic, state FROM {self._events} WHERE originator_id = {d.mark} "
+               "ORDER BY originator_version DESC LIMIT 1")
+        try:
+            rows = d.fetch(self._datastore, sql, (self._key,))
+        except Exception as e:
+            if d.is_missing_table(e):
+                return None
+            raise
+        return (rows[0][0], rows[0][1], bytes(rows[0][2])) if rows else None
+
     def exists(self) -> bool:
         """Whether the store holds the ledger's tables (a read never creates them)."""
         d = self.dialect

@@ -40,7 +40,7 @@ from ledger.fold.walk import (  # the projection is the fold's own walk, with in
     Walker,
     counting_facts,
 )
-from ledger.model.facts import Fact, recorded_after
+from ledger.model.facts import Fact, fact_id, recorded_after
 from ledger.model.state import roster_order
 from ledger.store import seals
 from ledger.store.beliefs import OPEN, Step, history, micros, steps_of
@@ -49,6 +49,7 @@ from ledger.store.dialect import Dialect
 from ledger.store.fact_index import TABLES as FACT_INDEX_TABLES
 from ledger.store.fact_index import FactIndex
 from ledger.store.log import FactLog, paused_gc
+from ledger.store.scoped import Scope, read_scope
 from ledger.store.seals import Sealer, TimelineMismatch
 from ledger.store.unit_figures import TABLE as FIGURES_TABLE
 from ledger.store.unit_figures import UnitFigures
@@ -258,31 +259,50 @@ class Timeline:
         return position, self.log.stream.top()
 
     # --- catching up (writers only) -----------------------------------------------------------------------------
-    def catch_up(self) -> int:
+    def catch_up(self, scope: Scope | None = None) -> int:
         """Fold in every fact recorded since the tracking position, and index it for the yearly report (one
-        transaction); returns the new position."""
+        transaction); returns the new position. A few new facts are taken in with their scope alone, read through
+        the fact index (`ledger.store.scoped`) — or given: the scope a writer read for the batch it just recorded,
+        when nothing else was recorded since it was read; many (or a first derivation) with the whole stream."""
         self.ensure()
         top = self.log.stream.top()
         low = min(self.position(), self.fact_index.position(), self.unit_figures.position())
         if low >= top:
             return top
-        facts = self.log.read()
+        facts, index, steps = self._facts_since(low, top, scope)
+        known = top - 1  # every event but the stream's opening one is a fact
         top = facts[-1].id if facts else top
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
             if pos < top:
                 new = recorded_after(facts, pos)
-                if derive_whole(pos, len(new), len(facts)):
-                    self._replace(conn, facts, None)
+                if derive_whole(pos, len(new), known):
+                    self._replace(conn, facts, index, steps, None)
                 else:
-                    self._replace(conn, facts, *self._affected(new))
+                    self._replace(conn, facts, index, steps, *affected_by(index, new))
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
-            self.unit_figures.sync(conn, facts, self.log.scope_index(), self.steps(facts),  # same transaction
-                                   lambda pid, day, after: self._units_since(conn, pid, day, after))
-            if derive_whole(low, len(recorded_after(facts, low)), len(facts)):
+            self.unit_figures.sync(conn, facts, index, steps,  # same transaction
+                                   lambda pid, day, after: self._units_since(conn, pid, day, after), known)
+            if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
+
+    def _facts_since(self, low: int, top: int, scope: Scope | None) -> tuple[list[Fact], TimelineIndex, list[Step]]:
+        """The facts a catch-up from position `low` needs, their index and their recordings: with few new facts, the
+        new ones and their scope (every fact ever recorded about the people and units they touch); else (or when the
+        process holds every fact already) every fact.
+        A scope's recordings are cut at `low`: those before it are only read, never written again."""
+        if low and not self.log.loaded and self.fact_index.position() >= low:
+            new = list(self.log.codec.facts(self.log.stream.scan(low)))
+            if not derive_whole(low, len(new), top - 1):
+                if scope is None or not scope.serves(low, new):
+                    scope = read_scope(self.fact_index, new, low)
+                scope = scope.with_new(new)
+                cut = bisect_left(scope.facts, low + 1, key=fact_id)
+                return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut]))
+        facts = self.log.read()
+        return facts, self.log.scope_index(), self.steps(facts)
 
     def _units_since(self, conn: Any, person: str, day: date, after: int) -> set[str]:
         """The units the person (on the establishment or an assistant) belonged to on the day before `day` or later,
@@ -305,12 +325,13 @@ class Timeline:
         top = facts[-1].id if facts else 0
         with self.tables.writing() as conn:
             self.tracking.position(conn, lock=True)  # wait for, then exclude, other writers of the projection
-            self._replace(conn, facts, None)
+            index, steps = self.log.scope_index(), self.steps(facts)
+            self._replace(conn, facts, index, steps, None)
             self.tracking.move(conn, top)
             self.fact_index.reset(conn)
             self.fact_index.sync(conn, facts)
             self.unit_figures.ensure(conn)
-            self.unit_figures.replace(conn, facts, None, self.log.scope_index(), self.steps(facts))
+            self.unit_figures.replace(conn, facts, None, index, steps)
             self.unit_figures.tracking.move(conn, top)
             self._analyze(conn)
         return top
@@ -378,10 +399,6 @@ class Timeline:
                                        f"{d.table('timeline_units')}").fetchall())
         seals.check_totals(conn, d, None)
 
-    def _affected(self, new: list[Fact]) -> tuple[set[str], bool]:
-        """The people whose intervals the new facts can change, and whether they change the units' structure."""
-        return affected_by(self.log.scope_index(), new)
-
     def steps(self, facts: list[Fact]) -> list[Step]:
         """The recordings of `facts` (every fact, in id order), extended from those found by the last call."""
         if self._stepped > len(facts):
@@ -390,19 +407,20 @@ class Timeline:
         self._stepped = len(facts)
         return self._steps
 
-    def _replace(self, conn: Any, facts: list[Fact], people: set[str] | None, structural: bool = True) -> None:
+    def _replace(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
+                 people: set[str] | None, structural: bool = True) -> None:
         """Write the intervals of `people` (None: everyone) again, each belief with the recordings it held
-        through; the units' rows too when the structure changed; the recordings' times."""
+        through; the units' rows too when the structure changed; the recordings' times. `facts` hold every fact
+        (or, for some people, their scope: `_facts_since`), `index` is theirs, `steps` their recordings."""
         d = self.dialect
         touched: set[str] | None = None  # the units whose people rows change (None: all)
-        steps = self.steps(facts)
         structural = structural or people is None
+        pos = 0 if people is None else self.tracking.position(conn)
         if people is None:
-            rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected)
+            rows, units = history(facts, steps, index, derive, lambda new: affected_by(index, new))
         else:  # the beliefs still held, carried through the recordings since; closed ones never change
-            pos = self.tracking.position(conn)
             held, held_units = self._held(conn, people, structural)
-            rows, units = history(facts, steps, self.log.scope_index(), derive, self._affected, people,
+            rows, units = history(facts, steps, index, derive, lambda new: affected_by(index, new), people,
                                   after=pos, held=held, held_units=held_units)
         rows, units = _stored(rows), _stored(units)
         if people is None:  # every row again: the indexes are built after the insert, in one pass each
@@ -427,9 +445,11 @@ class Timeline:
             else:
                 conn.execute(f"DELETE FROM {d.table('timeline_units')} WHERE recorded_to = {d.mark}", (OPEN,))
             d.bulk_insert(conn, "timeline_units", 8, sealer.sealed(codec.encrypt_last(units)))
-        # The recordings' times: those from the one holding the first new fact on (it may have grown).
-        k = 0 if people is None else bisect_left([s[2] for s in steps], self.tracking.position(conn) + 1)
-        after = steps[k - 1][2] if k else 0
+        # The recordings' times: those after the position, and the one holding it if a new fact joined it (a
+        # scope's earlier recordings are cut short: they are never written again).
+        k = 0 if people is None else bisect_left([s[2] for s in steps], pos + 1)
+        grown = k < len(steps) and steps[k][0] < bisect_left(facts, pos + 1, key=fact_id)
+        after = pos - 1 if grown else pos
         conn.execute(f"DELETE FROM {d.table(STEPS)} WHERE position > {d.mark}", (after,))
         d.bulk_insert(conn, STEPS, 2, [(s[2], s[3]) for s in steps[k:]])
         seals.reseal(conn, d, None if touched is None else sorted(touched), self.tables.chunks, structural)

@@ -205,10 +205,11 @@ class UnitFigures:
         self._ready = False
 
     def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
-             units_since: UnitsSince | None = None) -> None:
+             units_since: UnitsSince | None = None, known: int | None = None) -> None:
         """Inside the caller's transaction: take in the facts recorded since the position (`facts`: every fact,
-        recording order; `index`: the scope index of exactly those facts; `steps`: their recordings). With
-        `units_since`, a person's new facts re-derive only the units they belonged to from the day before the
+        recording order, or the scope of those since (`Timeline._facts_since`); `index`: the scope index of exactly
+        those facts; `steps`: their recordings; `known`: how many facts the stream holds, if not all are given).
+        With `units_since`, a person's new facts re-derive only the units they belonged to from the day before the
         earliest of them on; without, every unit they ever belonged to."""
         self.ensure(conn)
         pos = self.tracking.position(conn, lock=True)
@@ -216,7 +217,7 @@ class UnitFigures:
         if pos >= top:
             return
         new = recorded_after(facts, pos)
-        if derive_whole(pos, len(new), len(facts)):
+        if derive_whole(pos, len(new), len(facts) if known is None else known):
             self.replace(conn, facts, None, index, steps)
         else:
             since = None if units_since is None else (lambda pid, day: units_since(pid, day, pos))

@@ -1,0 +1,88 @@
+"""A writer's scope read from the store: the facts a batch can touch, found through the fact index, never the stream.
+
+A recording (and a writer catching the derived tables up) needs every structure fact and the whole timeline of the
+people the batch can affect (`ledger.fold.scope`). Which people that is, is asked of the fact index
+(`ledger.store.fact_index`: facts by subject, people by unit) — the same `Lookup` the in-memory index answers —
+and their facts are then read by version. So the cost of a recording is its scope, whatever the stream's length.
+The fact index must be as far as the stream (`position`): the caller catches it up first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ledger.fold.scope import STRUCTURE, Lookup, TimelineIndex, derivation_people
+from ledger.model.facts import Fact
+from ledger.store.fact_index import FactIndex
+
+
+class IndexedLookup:
+    """The fact index as a scope's `Lookup` (recorded facts up to its position)."""
+
+    def __init__(self, index: FactIndex):
+        self.index = index
+
+    def recorded(self, ids: Iterable[int]) -> dict[int, Fact]:
+        return {f.id: f for f in self.index.read(sorted(set(ids)))}
+
+    def subjects(self, ids: Iterable[int]) -> dict[int, str]:
+        return self.index.subjects(ids)
+
+    def units_of(self, people: Iterable[str]) -> set[str]:
+        return self.index.units_of(people)
+
+    def people_of(self, units: Iterable[str]) -> set[str]:
+        return self.index.people_of(units)
+
+
+@dataclass
+class Scope:
+    """The recorded facts a batch can touch (every structure fact, the whole timeline of each person in scope),
+    in recording order, with their in-memory index; `position`: the last event recorded when they were read."""
+
+    facts: list[Fact]
+    index: TimelineIndex
+    position: int
+    covers: int = 0  # the last event of the batch whose scope this is (recorded after `position`)
+
+    def serves(self, position: int, new: list[Fact]) -> bool:
+        """Whether the scope can take in `new` facts, recorded after `position`: it was read at that position for a
+        batch that holds them all."""
+        return self.position == position and all(f.id <= self.covers for f in new)
+
+    def with_new(self, new: list[Fact]) -> Scope:
+        """The scope grown by facts recorded after it (each once, in recording order); its index is taken along
+        (the scope read for a batch's validation serves the derived tables' catch-up after it is recorded)."""
+        known = self.facts[-1].id if self.facts else 0
+        later = [f for f in new if f.id > known]
+        if len(later) == len(new):  # the usual case: only facts recorded since
+            facts = [*self.facts, *later]
+            self.index.sync(facts)
+            return Scope(facts, self.index, max(self.position, known if not later else later[-1].id))
+        ids = {f.id for f in self.facts}
+        facts = sorted([*self.facts, *(f for f in new if f.id not in ids)], key=lambda f: f.id)
+        index = TimelineIndex()
+        index.sync(facts)
+        return Scope(facts, index, max(self.position, facts[-1].id if facts else 0))
+
+
+def read_scope(index: FactIndex, new: list[Fact], position: int,
+               people_of: Callable[[Lookup, list[Fact]], set[str]] = derivation_people) -> Scope:
+    """The scope of `new` facts (recorded after `position`, or not yet recorded) as the fact index holds it, with
+    the people named as a replacement by a retraction in scope (their timelines come along, as in
+    `TimelineIndex.scope`)."""
+    lookup = IndexedLookup(index)
+    people = people_of(lookup, new)
+    facts = index.read(index.fact_ids([STRUCTURE, *people], upto=position))
+    more = people
+    while more:
+        replacements = {f.data["replacement"] for f in facts
+                        if f.event == "retracted" and f.data.get("replacement") is not None}
+        more = {s for s in lookup.subjects(replacements).values() if s != STRUCTURE} - people
+        if more:
+            people |= more
+            facts = sorted([*facts, *index.read(index.fact_ids(more, upto=position))], key=lambda f: f.id)
+    scoped = TimelineIndex()
+    scoped.sync(facts)
+    return Scope(facts, scoped, position, max((f.id for f in new), default=position))
