@@ -204,14 +204,19 @@ def in_child(*args: str) -> dict:
     return orjson.loads(r.stdout.strip().splitlines()[-1])
 
 
+# Started from a small process: a child's ru_maxrss keeps the high-water mark of the memory it was forked from (this
+# process holds a city), so the command is run and waited for by a fresh interpreter, which prints what wait4 says.
+_WAIT4 = ("import os, subprocess, sys, time; t = time.perf_counter(); "
+          "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+          "_, status, usage = os.wait4(p.pid, 0); "
+          "print(time.perf_counter() - t, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))")
+
+
 def wall_rss(cmd: list[str], env: dict | None = None) -> tuple[float, float, int]:
-    """One run of a command: its wall time, its own peak RSS (MiB, from wait4: this child's alone) and exit code."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _pid, status, usage = os.wait4(p.pid, 0)
-    seconds = time.perf_counter() - t
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, p.returncode
+    """One run of a command: its wall time, its own peak RSS (MiB) and its exit code."""
+    out = subprocess.run([sys.executable, "-c", _WAIT4, *cmd], capture_output=True, text=True, env=env, check=True)
+    seconds, rss, code = out.stdout.split()
+    return float(seconds), float(rss), int(code)
 
 
 def wall(cmd: list[str], n: int = 5, env: dict | None = None, ok: tuple[int, ...] = (0,)) -> float:

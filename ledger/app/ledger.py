@@ -84,7 +84,8 @@ class PersonnelLedger(Application):
         super().__init__(env=env)
         self.ledger_id: UUID = ledger_id()
         self._baseline: tuple[int, list[Problem]] | None = None
-        self._judged: tuple[list[Fact], TimelineIndex] | None = None  # what the last batch was validated against
+        # What the last batch was validated against: the facts read, their index, and (batch ids, its scope)
+        self._judged: tuple[list[Fact], TimelineIndex, tuple[list[int], list[Fact] | None] | None] | None = None
         self.scope: Scope | None = None  # the last batch's scope, when it was read through the fact index
         self.dialect = dialect_for(self.config)
         self.codec = Codec.of(self.mapper)
@@ -155,8 +156,10 @@ class PersonnelLedger(Application):
         scope`), or all that was read — what the compliance check at entry compares the batch against."""
         if self._judged is None:
             return self.facts()
-        facts, index = self._judged
-        return index.scope(new) or facts
+        facts, index, scope = self._judged
+        if scope is None or scope[0] != [f.id for f in new]:  # (the batch validated last: its scope is known)
+            scope = ([f.id for f in new], index.scope(new))
+        return scope[1] or facts
 
     def _prepare(self, facts: list[Fact] | Callable[[list[Fact]], Any], index: TimelineIndex | None, top: int,
                  drafts: Sequence[Draft]) -> list[Fact]:
@@ -186,7 +189,6 @@ class PersonnelLedger(Application):
             self.scope = facts(new)
             facts, index = self.scope.facts, self.scope.index
         assert index is not None
-        self._judged = (facts, index)
         found = self._new_problems(facts, index, new, whole=self.scope is None)
         if found:
             raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
@@ -197,6 +199,7 @@ class PersonnelLedger(Application):
         affect). The new facts are completed on the way (defaults that depend on the timeline filled in). `whole`:
         `facts` are every recorded fact (what the timeline already had is then kept for the next batch)."""
         scope = index.scope(new)
+        self._judged = (facts, index, ([f.id for f in new], scope))
         found = validate([*(facts if scope is None else scope), *new], completing=[f.id for f in new])
         if not found:  # the usual case: no need to know what the timeline already had
             return []

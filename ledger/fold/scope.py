@@ -94,8 +94,12 @@ class TimelineIndex:
         return set().union(*(self.unit_people.get(u, set()) for u in units))
 
     def scope(self, new: Iterable[Fact]) -> list[Fact] | None:
-        """The recorded facts a batch's validation needs, or None when that is most of the timeline anyway."""
-        people = validation_people(self, list(new))
+        """The recorded facts a batch's validation needs, or None when that is most of the timeline anyway (or the
+        batch outnumbers the timeline: validating all of it then costs less than finding the scope)."""
+        new = list(new)
+        if len(new) >= self.count:
+            return None
+        people = validation_people(self, new)
         people |= self.replaced(people)
         size = len(self.by_subject[STRUCTURE]) + sum(len(self.by_subject.get(p, ())) for p in people)
         if size > WHOLE_TIMELINE_SHARE * max(self.count, 1):

@@ -93,7 +93,10 @@ def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
         scheme = "women_senior"
     else:
         scheme = "women_workers" if p.establishment in params["women_workers_establishments"] else "women_cadres"
-    reached, age = retirement_date(p.birth_date, params["schemes"][scheme])
+    chosen = params["schemes"][scheme]
+    if on.year - p.birth_date.year < int(chosen["base_years"]):  # younger than the age before any raise: not due
+        return None
+    reached, age = retirement_date(p.birth_date, chosen)
     due = month_end(reached)
     if on <= due:
         return None
