@@ -423,6 +423,15 @@ def markdown(rows: list[Row], versus: list[Row] | None = None) -> str:
     return "\n".join(out)
 
 
+def compiled() -> None:
+    """The project's modules compiled to bytecode, as an installed program runs: the `ledger` processes measured
+    read it (where PYTHONDONTWRITEBYTECODE is set, they would otherwise compile every module at every start)."""
+    import compileall
+
+    for package in ("ledger", "cli", "exporters", "web"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_child":
@@ -447,6 +456,7 @@ def main(argv: list[str] | None = None) -> None:
         print(markdown(rows_of(a.markdown), rows_of(a.versus) if a.versus else None))
         return
     a.workdir.mkdir(parents=True, exist_ok=True)
+    compiled()
     run = Run(a, *city_file(a.workdir, a.people, a.seed))
     app = measure_import(run)
     singles = measure_single_appends(app)

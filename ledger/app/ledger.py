@@ -29,16 +29,14 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSO
 from eventsourcing.utils import Environment
 
 from ledger.app.failures import explain_failure
-from ledger.fold.scope import TimelineIndex
-from ledger.fold.walk import batch_order, validate
-from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, no_unit
+from ledger.app.validation import Judgement, ScopeReader, Validator
+from ledger.model.errors import LedgerError, NoLedger, NotFound, Refused, StoreError, no_unit
 from ledger.model.facts import Draft, Fact
-from ledger.model.parsing import parse_fields
 from ledger.model.state import State
 from ledger.read.roster import roster_view
 from ledger.store import access
 from ledger.store.access_log import AccessLog
-from ledger.store.aggregate import LedgerStream, ledger_id, load_stream
+from ledger.store.aggregate import LedgerStream, ledger_id, stream_at
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
 from ledger.store.crypto import check_stored_form, encryption_env
@@ -52,6 +50,7 @@ from ledger.store.stream import EventStream
 from ledger.store.timeline import Timeline
 
 MAX_ATTEMPTS = 50
+SNAPSHOT_INTERVAL = 200  # events between the stream's snapshots (evidence for `verify`)
 
 
 def _back_off(attempt: int) -> None:
@@ -72,21 +71,17 @@ class PersonnelLedger(Application):
     """An organisation's personnel ledger, on SQLite or PostgreSQL."""
 
     name = "PersonnelLedger"
-    snapshotting_intervals = {LedgerStream: 200}
-    # Keep the ledger aggregate in memory and fast-forward it from the store on each append (reading only the
-    # events since), instead of rebuilding it from the last snapshot: with several clerks appending at once, a
-    # slow load leaves a wide window for another append to slip in, and the loser retries.
-    env = {"AGGREGATE_CACHE_MAXSIZE": "1"}
+    # Snapshots are evidence for `verify` (one beyond the stream's last event shows events cut off the end), taken
+    # every SNAPSHOT_INTERVAL events by `save` itself from the saved aggregate; nothing is loaded from them (an
+    # append makes the aggregate at the version it read: `ledger.store.aggregate.stream_at`).
+    is_snapshotting_enabled = True
 
     def __init__(self, env: dict[str, str] | None = None, config: StoreConfig | None = None):
         # Without a configuration (not through `open_ledger`): the SQLite store the environment names.
         self.config = config or parse_store((env or {}).get("SQLITE_DBNAME"))
         super().__init__(env=env)
         self.ledger_id: UUID = ledger_id()
-        self._baseline: tuple[int, list[Problem]] | None = None
-        # What the last batch was validated against: the facts read, their index, and (batch ids, its scope)
-        self._judged: tuple[list[Fact], TimelineIndex, tuple[list[int], list[Fact] | None] | None] | None = None
-        self.scope: Scope | None = None  # the last batch's scope, when it was read through the fact index
+        self.validator = Validator()
         self.dialect = dialect_for(self.config)
         self.codec = Codec.of(self.mapper)
         self.stream = EventStream(self.dialect, self.recorder, self.ledger_id,
@@ -106,22 +101,6 @@ class PersonnelLedger(Application):
             factory.datastore.pool.kwargs["options"] = READ_ONLY_SESSION  # type: ignore[attr-defined]
         return factory
 
-    def _take_snapshots(self, processing_event: Any) -> None:
-        """At most one snapshot per save, taken from the saved aggregate itself.
-
-        eventsourcing takes one per multiple of the interval the save crossed, each rebuilt from the store: 5,000
-        reconstructions for a 1,000,000-event import (a quarter of its time). The ledger's state is tiny.
-        """
-        events = processing_event.events
-        if self.snapshots is None or not events:
-            return
-        interval = self.snapshotting_intervals.get(LedgerStream, 0) if self.snapshotting_intervals else 0
-        first, last = events[0].originator_version, events[-1].originator_version
-        aggregate = processing_event.aggregates.get(events[-1].originator_id)
-        if interval and aggregate is not None and last // interval > (first - 1) // interval:
-            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
-            self.snapshots.put([snapshot_class.take(aggregate)])
-
     def construct_mapper(self) -> Mapper:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=SealedMapper)
 
@@ -130,91 +109,43 @@ class PersonnelLedger(Application):
         transcoder.register(DateAsISO())
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Seal the ledger's pending events into the hash chain (ledger.store.integrity), then save as usual."""
+        """Seal the ledger's pending events into the hash chain (ledger.store.integrity), save as usual, and take a
+        snapshot when the save crossed a multiple of SNAPSHOT_INTERVAL (one, however many it crossed: eventsourcing's
+        own snapshotting would rebuild the aggregate from the store once per multiple)."""
+        crossed: list[LedgerStream] = []
         for obj in objs:
             if isinstance(obj, LedgerStream) and obj.pending_events:
                 seal_pending(obj.pending_events, self.fact_log, self.mapper)
-        return super().save(*objs, **kwargs)
+                first, last = obj.pending_events[0].originator_version, obj.pending_events[-1].originator_version
+                if last // SNAPSHOT_INTERVAL > (first - 1) // SNAPSHOT_INTERVAL:
+                    crossed.append(obj)
+        recordings = super().save(*objs, **kwargs)
+        if self.snapshots is not None and crossed:
+            self.snapshots.put([LedgerStream.Snapshot.take(obj) for obj in crossed])
+        return recordings
 
     def facts(self) -> list[Fact]:
         """Every recorded fact (retractions included), in recording order. Reads only what is new."""
         return self.fact_log.read()
 
     # --- commands -------------------------------------------------------------------------------------------
-    def check(self, drafts: Sequence[Draft], actor: str | None = None, whole: bool = False) -> list[Fact]:
-        """Validate drafts against the timeline as if recorded now; raise `Refused` or return the facts. The
-        timeline is the batch's scope read through the fact index where the derived tables are current (nothing is
-        written here), else (or `whole`) every recorded fact: both give the same answer."""
+    def judge(self, drafts: Sequence[Draft], whole: bool = False) -> Judgement:
+        """Validate drafts against the timeline as if recorded now (`ledger.app.validation`); raise `Refused` or
+        return the batch as it would be recorded. The timeline is the batch's scope read through the fact index
+        where the derived tables are current (nothing is written here), else (or `whole`) every recorded fact: both
+        give the same answer."""
         if not whole and self._scoped(len(drafts), catch_up=False):
             top = self.fact_log.read_head()
-            return self._prepare(lambda new: read_scope(self.timeline.fact_index, new, top), None, top, drafts)
+            return self.validator.judge(self._scope_reader(top), None, top, drafts)
         facts = self.facts()
-        return self._prepare(facts, self.fact_log.scope_index(), facts[-1].id if facts else 1, drafts)
+        return self.validator.judge(facts, self.fact_log.scope_index(), facts[-1].id if facts else 1, drafts)
 
-    def judged_with(self, new: Sequence[Fact]) -> list[Fact]:
-        """The recorded facts the last checked batch `new` was judged with: its validation scope (`TimelineIndex.
-        scope`), or all that was read — what the compliance check at entry compares the batch against."""
-        if self._judged is None:
-            return self.facts()
-        facts, index, scope = self._judged
-        if scope is None or scope[0] != [f.id for f in new]:  # (the batch validated last: its scope is known)
-            scope = ([f.id for f in new], index.scope(new))
-        return scope[1] or facts
+    def _scope_reader(self, top: int) -> ScopeReader:
+        """Reads a batch's scope through the fact index, the stream ending at event `top` (`ledger.store.scoped`)."""
+        def read(new: list[Fact]) -> Scope:
+            return read_scope(self.timeline.fact_index, new, top, self.timeline)
 
-    def _prepare(self, facts: list[Fact] | Callable[[list[Fact]], Any], index: TimelineIndex | None, top: int,
-                 drafts: Sequence[Draft]) -> list[Fact]:
-        """The drafts as facts numbered after event `top`, validated against the recorded `facts` (every fact, with
-        their scope `index`) or against the scope a function reads for them (`ledger.store.scoped`)."""
-        problems: list[Problem] = []
-        new: list[tuple[Draft, dict[str, Any]]] = []
-        for d in drafts:
-            fields, probs = (dict(d.parsed), []) if d.parsed is not None else parse_fields(d.event, d.fields)
-            problems += [Problem(p.code, p.message, d.line) for p in probs]
-            if not probs:
-                new.append((d, fields))
-        if problems:
-            raise Refused(problems)
-        next_id = max(top, 1) + 1
-        drafted = [Fact(0, d.event, fields["effective"], fields) for d, fields in new]
-        lines = {}
-        for n, i in enumerate(batch_order(drafted)):
-            drafted[i].id = next_id + n
-            lines[drafted[i].id] = new[i][0].line
-        for d, fields in new:  # a correction's retraction names the batch's corrected fact
-            if d.replaced_by is not None:
-                fields["replacement"] = drafted[d.replaced_by].id
-        new = sorted(drafted, key=lambda f: f.id)
-        self.scope = None
-        if callable(facts):  # the batch's scope, read now that its facts are known
-            self.scope = facts(new)
-            facts, index = self.scope.facts, self.scope.index
-        assert index is not None
-        found = self._new_problems(facts, index, new, whole=self.scope is None)
-        if found:
-            raise Refused([Problem(p.code, p.message, lines.get(p.event_id), p.event_id) for p in found])
-        return new
-
-    def _new_problems(self, facts: list[Fact], index: TimelineIndex, new: list[Fact], whole: bool) -> list[Problem]:
-        """Problems the batch would bring into the timeline (ledger.fold.scope: only the people and units it can
-        affect). The new facts are completed on the way (defaults that depend on the timeline filled in). `whole`:
-        `facts` are every recorded fact (what the timeline already had is then kept for the next batch)."""
-        scope = index.scope(new)
-        self._judged = (facts, index, ([f.id for f in new], scope))
-        found = validate([*(facts if scope is None else scope), *new], completing=[f.id for f in new])
-        if not found:  # the usual case: no need to know what the timeline already had
-            return []
-        if scope is None:
-            baseline = self._baseline_problems(facts) if whole else validate(facts)
-        else:
-            baseline = validate(scope)
-        return [p for p in found if p not in baseline]
-
-    def _baseline_problems(self, facts: list[Fact]) -> list[Problem]:
-        """Problems the recorded timeline already has (e.g. after a rule changed); a new fact is not blamed for them."""
-        top = facts[-1].id if facts else 0
-        if self._baseline is None or self._baseline[0] != top:
-            self._baseline = (top, validate(facts))
-        return self._baseline[1]
+        return read
 
     def append(self, drafts: Sequence[Draft], actor: str | None = None, progress: Callable[[int], None] | None = None,
                vet: Callable[[list[Fact], list[Fact]], None] | None = None) -> list[int]:
@@ -230,40 +161,39 @@ class PersonnelLedger(Application):
         actor = self.recording_actor(actor)  # (refused before anything is written)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
-            ids = self._append(drafts, actor, vet)
+            judgement = self._append(drafts, actor, vet)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
-            self._refresh_derived(self.scope)
-        return ids
+            self._refresh_derived(judgement.scope)
+        return [f.id for f in judgement.new]
 
     def _append(self, drafts: Sequence[Draft], actor: str,
-                vet: Callable[[list[Fact], list[Fact]], None] | None) -> list[int]:
+                vet: Callable[[list[Fact], list[Fact]], None] | None) -> Judgement:
         """`append`'s work, in the writers' turn: validate and save, retrying on a concurrent append."""
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 _back_off(attempt)
-            ledger = load_stream(self.repository, self.ledger_id)
             scoped = self._scoped(len(drafts))
             facts: list[Fact] = [] if scoped else self.facts()
-            top = self.fact_log.read_head() if scoped else facts[-1].id if facts else 0
-            if ledger.version != max(top, 1) and not (ledger.version == 1 and not top):
-                continue  # someone appended between the two reads
+            # The stream's last version, as read with the facts (or alone, for a scope): the aggregate is made at it,
+            # and its save refuses it if another append came since.
+            top = self.fact_log.read_head() if scoped else self.fact_log.head[0] if self.fact_log.head else 0
+            ledger = stream_at(top)
             if scoped:  # the facts the batch can touch, read through the fact index (ledger.store.scoped)
-                new = self._prepare(lambda new, top=top: read_scope(self.timeline.fact_index, new, top), None, top,
-                                    drafts)
+                judgement = self.validator.judge(self._scope_reader(top), None, top, drafts)
             else:
-                new = self._prepare(facts, self.fact_log.scope_index(), top, drafts)
+                judgement = self.validator.judge(facts, self.fact_log.scope_index(), top, drafts)
             if vet is not None:
-                vet(self.judged_with(new), new)
+                vet(judgement.compared_with, judgement.new)
             stamp = LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
-            for f in new:
+            for f in judgement.new:
                 ledger.record(f.event, actor=actor, timestamp=stamp, **f.data)
             try:
                 self.save(ledger)
             except IntegrityError:
                 continue
-            return [f.id for f in new]
+            return judgement
         raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
 
     def _scoped(self, batch: int, catch_up: bool = True) -> bool:

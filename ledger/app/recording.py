@@ -52,9 +52,9 @@ def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None =
     """
     vet = EntryFindings(rulebook_for(app), strict=strict)
     if dry_run:
-        facts = app.check(drafts)
-        vet(app.judged_with(facts), facts)
-        return Recorded(len(drafts), [], vet.found, facts)
+        judgement = app.judge(drafts)
+        vet(judgement.compared_with, judgement.new)
+        return Recorded(len(drafts), [], vet.found, judgement.new)
     ids = app.append(drafts, actor=actor, vet=vet)
     return Recorded(len(ids), ids, vet.found)
 
@@ -93,7 +93,7 @@ def import_opening_roster(app: PersonnelLedger, path: Path, on: date, *, unit: s
                            source=path.name, progress=bar)
     try:
         if dry_run:
-            app.check(plan.located.drafts)
+            app.judge(plan.located.drafts)
         else:
             plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
     except Refused as e:
@@ -126,7 +126,7 @@ def import_lrmx(app: PersonnelLedger, paths: Sequence[Path], *, person: str | No
     vet = None if dry_run else EntryFindings(rulebook_for(app), strict=strict)
     with reported_at_rows(plan.located):
         if dry_run:
-            app.check(plan.located.drafts)
+            app.judge(plan.located.drafts)
         elif plan.located.drafts:
             plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
     return plan, vet.found if vet is not None else []

@@ -18,6 +18,7 @@ store.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Protocol
 
 from ledger.model.events import EVENT_TYPES
@@ -87,10 +88,12 @@ class TimelineIndex:
     def subjects(self, ids: Iterable[int]) -> dict[int, str]:
         return {i: self.subject_of[i] for i in ids if i in self.subject_of}
 
-    def units_of(self, people: Iterable[str]) -> set[str]:
+    def units_of(self, people: Iterable[str], since: date | None = None) -> set[str]:
+        """Every unit one of these people ever belonged to (the index keeps no dates: `since` is not narrowed by)."""
         return set().union(*(self.person_units.get(p, set()) for p in people))
 
-    def people_of(self, units: Iterable[str]) -> set[str]:
+    def people_of(self, units: Iterable[str], since: date | None = None) -> set[str]:
+        """Everyone who ever belonged to one of these units (`since`, as in `units_of`, is a hint it cannot use)."""
         return set().union(*(self.unit_people.get(u, set()) for u in units))
 
     def scope(self, new: Iterable[Fact]) -> list[Fact] | None:
@@ -128,9 +131,11 @@ class Lookup(Protocol):
 
     def subjects(self, ids: Iterable[int]) -> dict[int, str]: ...
 
-    def units_of(self, people: Iterable[str]) -> set[str]: ...
+    def units_of(self, people: Iterable[str], since: date | None = None) -> set[str]:
+        """The units these people belonged to (on `since` or later, where the lookup can tell; else ever)."""
 
-    def people_of(self, units: Iterable[str]) -> set[str]: ...
+    def people_of(self, units: Iterable[str], since: date | None = None) -> set[str]:
+        """The people who belonged to these units (on `since` or later, where the lookup can tell; else ever)."""
 
 
 def touched(lookup: Lookup, new: list[Fact]) -> list[tuple[Fact, str]]:
@@ -177,14 +182,26 @@ def validation_people(lookup: Lookup, new: list[Fact]) -> set[str]:
 
 
 def derivation_people(lookup: Lookup, new: list[Fact]) -> set[str]:
-    """The people whose facts the derived tables need to take in `new` facts: those they name, and everyone who
-    ever belonged to a unit they name or their people ever belonged to (a unit's figures are derived from all its
-    people). A superset of `validation_people`: one read of them serves validation and the derived tables."""
+    """The people whose facts validation and the derived tables need to take in `new` facts: those they name, and
+    everyone who belonged, on the day before the earliest date the batch changes or later (`cut_day`), to a unit
+    they name or their people belonged to then. Nothing before that day changes: each unit's counts from then on
+    are those of exactly these people, so validating them, or deriving a unit's figures from that day on, finds
+    what the whole timeline would (`ledger.store.unit_figures` keeps the figures before it as they were). One read
+    of them serves validation (`TimelineIndex.scope` of what was read) and the derived tables."""
+    found = touched(lookup, new)
+    cut = cut_day([t for t, _subject in found])
     people: set[str] = set()
     units: set[str] = set()
-    for t, subject in touched(lookup, new):
+    for t, subject in found:
         if subject != STRUCTURE:
             people.add(subject)
         units.update(named_units(t))
-    units |= lookup.units_of(people)
-    return people | lookup.people_of(units)
+    units |= lookup.units_of(people, cut)
+    return people | lookup.people_of(units, cut)
+
+
+def cut_day(facts: Iterable[Fact]) -> date | None:
+    """The day before the earliest effective date among `facts` (a batch and the facts its retractions name): the
+    last day whose state the batch leaves as it was. None for no facts."""
+    earliest = min((f.effective for f in facts), default=None)
+    return None if earliest is None else earliest - timedelta(days=1)

@@ -46,6 +46,11 @@ def parse_date(text: str | date) -> date:
         return text.date()
     if isinstance(text, date):
         return text
+    if type(text) is str and len(text) == 10 and text[4] == "-" == text[7] and text.isascii():
+        try:  # the usual spelling (every line of an import file): read by the C parser
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # not digits, or no such day: said below as for any spelling
     return _calendar_day(text, False, f"a date (expected YYYY-MM-DD; also {DATE_SPELLINGS[12:]})", "date")
 
 

@@ -13,8 +13,9 @@ stores were written with (`ledger.domain:Ledger.Hired`, …), registered here so
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
@@ -68,23 +69,48 @@ def _stored_class(t: EventType) -> type[LedgerStream.Fact]:
     return type(t.stored_as, (LedgerStream.Fact,), namespace)
 
 
-STORED_CLASSES: dict[str, type[LedgerStream.Fact]] = {name: _stored_class(t) for name, t in EVENT_TYPES.items()}
+class _StoredClasses(dict[str, type[LedgerStream.Fact]]):
+    """The stored event classes by vocabulary name, each made (and its topic registered) when first asked for: a
+    clerk's command records one or two types, and making all of them costs more than its validation."""
+
+    def __missing__(self, name: str) -> type[LedgerStream.Fact]:
+        cls = _stored_class(EVENT_TYPES[name])
+        register_topic(f"{TOPIC_MODULE}:{cls.__qualname__}", cls)
+        self[name] = cls
+        return cls
+
+    def every(self) -> list[type[LedgerStream.Fact]]:
+        """Every stored class (what decoding stored events through eventsourcing's mapper needs)."""
+        return [self[name] for name in EVENT_TYPES]
+
+
+STORED_CLASSES = _StoredClasses()
 
 for _cls in (LedgerStream, LedgerStream.Opened):
     _cls.__module__ = TOPIC_MODULE
     _cls.__qualname__ = _cls.__qualname__.replace("LedgerStream", TOPIC_CLASS)
-for _cls in (LedgerStream, LedgerStream.Opened, *STORED_CLASSES.values()):
     register_topic(f"{TOPIC_MODULE}:{_cls.__qualname__}", _cls)
 
 # Stored topic -> vocabulary name (the stream's Opened event has none).
-TOPIC_NAMES: dict[str, str] = {f"{TOPIC_MODULE}:{cls.__qualname__}": name for name, cls in STORED_CLASSES.items()}
+TOPIC_NAMES: dict[str, str] = {f"{TOPIC_MODULE}:{TOPIC_CLASS}.{t.stored_as}": name for name, t in EVENT_TYPES.items()}
+
+
+def stream_at(version: int) -> LedgerStream:
+    """The ledger's aggregate at `version`, the stream's last (0: a store where nothing was recorded yet), without
+    reading or replaying a stored event: the aggregate holds nothing but its name and version, and an append needs
+    only the version, which the save checks against the store (a concurrent append meets a version conflict)."""
+    opened = LedgerStream(name="ledger")
+    if version == 0:
+        return opened
+    return cast(LedgerStream, replace(LedgerStream.Snapshot.take(opened), originator_version=version).mutate(None))
 
 
 def load_stream(repository: Any, stream_id: uuid.UUID) -> LedgerStream:
-    """The ledger's aggregate from eventsourcing's repository (fast-forwarded from its cache), or a new one for a
+    """The ledger's aggregate from eventsourcing's repository (replayed from its last snapshot), or a new one for a
     store where nothing was recorded yet."""
     from eventsourcing.application import AggregateNotFoundError
 
+    STORED_CLASSES.every()  # the repository decodes stored events of any type
     try:
         return repository.get(stream_id)
     except AggregateNotFoundError:

@@ -18,7 +18,7 @@ needs an auditor's noted digest (`verify --digest`): events cut off the end, or 
 someone who recomputed every later hash — the algorithm is public, so only a digest kept elsewhere (or the key)
 makes that evident.
 
-Snapshots (eventsourcing's snapshots table, every `snapshotting_intervals` events) are not chained: the ledger
+Snapshots (eventsourcing's snapshots table, every `SNAPSHOT_INTERVAL` events of `ledger.app.ledger`) are not chained: the ledger
 reads its facts from the events table only, and a snapshot holds nothing but the aggregate's name, version and
 timestamps. A forged snapshot can at most make the aggregate's version disagree with the stream, which `append`
 notices (it compares that version with the last stored fact) and answers by retrying, then refusing as busy: it

@@ -11,17 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from ledger.fold.scope import STRUCTURE, Lookup, TimelineIndex, derivation_people
 from ledger.model.facts import Fact
 from ledger.store.fact_index import FactIndex
 
 
-class IndexedLookup:
-    """The fact index as a scope's `Lookup` (recorded facts up to its position)."""
+class Members(Protocol):
+    """Who belonged to which unit on a day or later, as the materialised timeline held it after an event
+    (`ledger.store.timeline.Timeline`: its rows have dates, the fact index has none)."""
 
-    def __init__(self, index: FactIndex):
+    def units_of(self, people: Iterable[str], since: date, after: int) -> set[str]: ...
+
+    def people_of(self, units: Iterable[str], since: date, after: int) -> set[str]: ...
+
+
+class IndexedLookup:
+    """The fact index as a scope's `Lookup` (recorded facts up to `position`); with `members`, the people and units
+    of a day or later come from the materialised timeline."""
+
+    def __init__(self, index: FactIndex, members: Members | None = None, position: int = 0):
         self.index = index
+        self.members = members
+        self.position = position
 
     def recorded(self, ids: Iterable[int]) -> dict[int, Fact]:
         return {f.id: f for f in self.index.read(sorted(set(ids)))}
@@ -29,11 +43,15 @@ class IndexedLookup:
     def subjects(self, ids: Iterable[int]) -> dict[int, str]:
         return self.index.subjects(ids)
 
-    def units_of(self, people: Iterable[str]) -> set[str]:
-        return self.index.units_of(people)
+    def units_of(self, people: Iterable[str], since: date | None = None) -> set[str]:
+        if since is None or self.members is None:
+            return self.index.units_of(people)
+        return self.members.units_of(people, since, self.position)
 
-    def people_of(self, units: Iterable[str]) -> set[str]:
-        return self.index.people_of(units)
+    def people_of(self, units: Iterable[str], since: date | None = None) -> set[str]:
+        if since is None or self.members is None:
+            return self.index.people_of(units)
+        return self.members.people_of(units, since, self.position)
 
 
 @dataclass
@@ -67,12 +85,12 @@ class Scope:
         return Scope(facts, index, max(self.position, facts[-1].id if facts else 0))
 
 
-def read_scope(index: FactIndex, new: list[Fact], position: int,
+def read_scope(index: FactIndex, new: list[Fact], position: int, members: Members | None = None,
                people_of: Callable[[Lookup, list[Fact]], set[str]] = derivation_people) -> Scope:
-    """The scope of `new` facts (recorded after `position`, or not yet recorded) as the fact index holds it, with
-    the people named as a replacement by a retraction in scope (their timelines come along, as in
-    `TimelineIndex.scope`)."""
-    lookup = IndexedLookup(index)
+    """The scope of `new` facts (recorded after `position`, or not yet recorded) as the fact index (and, with
+    `members`, the materialised timeline) holds it, with the people named as a replacement by a retraction in
+    scope (their timelines come along, as in `TimelineIndex.scope`)."""
+    lookup = IndexedLookup(index, members, position)
     people = people_of(lookup, new)
     facts = index.read(index.fact_ids([STRUCTURE, *people], upto=position))
     more = people

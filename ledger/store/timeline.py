@@ -297,12 +297,31 @@ class Timeline:
             new = list(self.log.codec.facts(self.log.stream.scan(low)))
             if not derive_whole(low, len(new), top - 1):
                 if scope is None or not scope.serves(low, new):
-                    scope = read_scope(self.fact_index, new, low)
+                    scope = read_scope(self.fact_index, new, low, self)
                 scope = scope.with_new(new)
                 cut = bisect_left(scope.facts, low + 1, key=fact_id)
                 return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut]))
         facts = self.log.read()
         return facts, self.log.scope_index(), self.steps(facts)
+
+    # --- who belonged where (a writer's scope: ledger.store.scoped.Members) ----------------------------------------
+    def units_of(self, people: Iterable[str], since: date, after: int) -> set[str]:
+        """The units these people (on the establishment or assistants) belonged to on `since` or later, in the rows
+        believed after event `after` (still held, or closed since)."""
+        return self._pairs("unit", "person", people, since, after)
+
+    def people_of(self, units: Iterable[str], since: date, after: int) -> set[str]:
+        """The people (on the establishment or assistants) who belonged to these units on `since` or later, in the
+        rows believed after event `after`."""
+        return self._pairs("person", "unit", units, since, after)
+
+    def _pairs(self, wanted: str, given: str, values: Iterable[str], since: date, after: int) -> set[str]:
+        d, conn, out = self.dialect, self.tables.connection(), set()
+        for marks, chunk in self.tables.chunks(sorted(set(values))):
+            out |= {r[0] for r in conn.execute(
+                f"SELECT DISTINCT {wanted} FROM {d.table('timeline_people')} WHERE {given} IN ({marks}) AND "
+                f"valid_to > {d.mark} AND recorded_to > {d.mark}", [*chunk, d.day_value(since), after]).fetchall()}
+        return out
 
     def _units_since(self, conn: Any, person: str, day: date, after: int) -> set[str]:
         """The units the person (on the establishment or an assistant) belonged to on the day before `day` or later,

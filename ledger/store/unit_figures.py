@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from ledger.fold.scope import STRUCTURE, TimelineIndex, named_units
+from ledger.fold.scope import STRUCTURE, TimelineIndex, cut_day, named_units, touched
 from ledger.fold.walk import Walker, counting_facts
 from ledger.model.facts import Fact, recorded_after
 from ledger.model.staffing import UnitTallies
@@ -123,10 +123,35 @@ def decode_rows(rows: Iterable[tuple[Any, Any, Any]], decode: Any) -> list[tuple
     return [(str(a)[:10], str(b)[:10], decode(doc)) for a, b, doc in rows]
 
 
+def spliced(rows: list[FigureRow], believed: dict[str, dict[tuple, int]], cut: date) -> list[FigureRow]:
+    """Figure rows derived from the people who belonged to their units on `cut` or later, put together with the rows
+    believed until then: the believed rows before `cut`, and from the derived row holding `cut` on (its start
+    taken from the believed row holding `cut`: the two agree on that day, which nothing before it changed)."""
+    day = cut.isoformat()
+    out: list[FigureRow] = []
+    by_unit: dict[str, list[FigureRow]] = {}
+    for r in rows:
+        by_unit.setdefault(r[0], []).append(r)
+    for code, derived in by_unit.items():
+        held = sorted(believed.get(code, {}), key=lambda r: r[1])  # (ord, valid_from, valid_to, doc)
+        out += [(code, *r) for r in held if r[2] <= day]
+        holding = next((r for r in held if r[1] <= day < r[2]), None)
+        for r in sorted(derived, key=lambda r: r[2]):
+            if r[3] <= day:
+                continue
+            if holding is not None and r[2] <= day:
+                r = (code, r[1], holding[1], r[3], r[4])
+            out.append(r)
+    return out
+
+
 def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], units: set[str] | None,
-                   after: int = 0, held: dict[str, dict[tuple, int]] | None = None) -> list[tuple]:
+                   after: int = 0, held: dict[str, dict[tuple, int]] | None = None,
+                   cut: date | None = None) -> list[tuple]:
     """The figure rows of `units` (None: every unit), each with the recordings through which the ledger believed
-    it: (unit, ord, valid_from, valid_to, doc, recorded_from, recorded_to)."""
+    it: (unit, ord, valid_from, valid_to, doc, recorded_from, recorded_to). With `cut` (taking in recordings after
+    event `after` that change nothing before that day), `facts` need hold only the people who belonged to the
+    units on `cut` or later: the figures before it are kept as `held` believes them (`spliced`)."""
 
     known: dict[frozenset[str], list[Fact]] = {}
 
@@ -137,8 +162,14 @@ def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], u
             known[key] = sorted((f for pid in people for f in index.by_subject.get(pid, ())), key=lambda f: f.id)
         return known[key]
 
-    rows, _ = history(facts, steps, index, lambda subset, whom: (derive_figures(subset, whom), []),
-                      lambda new: (UnitFigures._affected(new, index), False), units, facts_of, after, held)
+    def derive(subset: list[Fact], whom: set[str] | None) -> tuple[list[FigureRow], list[tuple]]:
+        rows = derive_figures(subset, whom)
+        if cut is not None and held is not None:  # `held` is the beliefs as `history` moves them, step by step
+            rows = spliced(rows, held, cut)
+        return rows, []
+
+    rows, _ = history(facts, steps, index, derive, lambda new: (UnitFigures._affected(new, index), False), units,
+                      facts_of, after, held)
     return rows
 
 
@@ -221,7 +252,8 @@ class UnitFigures:
             self.replace(conn, facts, None, index, steps)
         else:
             since = None if units_since is None else (lambda pid, day: units_since(pid, day, pos))
-            self.replace(conn, facts, self._affected(new, index, since), index, steps, pos)
+            cut = cut_day(t for t, _subject in touched(index, new))
+            self.replace(conn, facts, self._affected(new, index, since), index, steps, pos, cut)
         self.tracking.move(conn, top)
 
     @staticmethod
@@ -250,10 +282,11 @@ class UnitFigures:
         return units
 
     def replace(self, conn: Any, facts: list[Fact], units: set[str] | None, index: TimelineIndex,
-                steps: list[Step], after: int = 0) -> None:
+                steps: list[Step], after: int = 0, cut: date | None = None) -> None:
         """Derive the rows of `units` (None: all) from `facts` (every fact), with the recordings through which the
         ledger believed each (ledger.store.beliefs), and put them in place of the old ones. For some units, only
-        the recordings after event `after` are derived: the beliefs closed before never change."""
+        the recordings after event `after` are derived: the beliefs closed before never change; with `cut`, from
+        that day on (`figure_history`: `facts` then need hold only who belonged to the units on `cut` or later)."""
         d = self.dialect
         if units is None:
             rows = _stored(figure_history(facts, index, steps, None))
@@ -266,7 +299,7 @@ class UnitFigures:
                         f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table(TABLE)} WHERE "
                         f"recorded_to = {d.mark} AND unit IN ({marks})", [OPEN, *chunk]).fetchall():
                     held[code][(int(ord_), str(start)[:10], str(end)[:10], decrypt(doc))] = int(since)
-            rows = _stored(figure_history(facts, index, steps, units, after, held))
+            rows = _stored(figure_history(facts, index, steps, units, after, held, cut))
             for marks, chunk in self.tables.chunks(sorted(units)):
                 conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE recorded_to = {d.mark} AND unit IN ({marks})",
                              [OPEN, *chunk])

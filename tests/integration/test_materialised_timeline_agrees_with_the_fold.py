@@ -132,7 +132,7 @@ def test_scoped_validation_refuses_exactly_what_validating_the_whole_city_refuse
         new = Fact(facts[-1].id + 1, event, typed["effective"], typed)
         full = sorted((p.code, p.message) for p in validate([*facts, new]) if p not in baseline)
         try:
-            app.check([Draft(event, fields)])
+            app.judge([Draft(event, fields)])
             scoped: list = []
         except Refused as e:
             scoped = sorted((p.code, p.message) for p in e.problems)

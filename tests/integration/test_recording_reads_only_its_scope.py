@@ -49,10 +49,11 @@ def outcome(app: PersonnelLedger, batch: list[Draft], whole: bool) -> tuple[Any,
     """What checking the batch gives: the facts as they would be recorded and the findings they introduce, or the
     problems that refuse it."""
     try:
-        new = app.check(batch, whole=whole)
+        judgement = app.judge(batch, whole=whole)
     except Refused as e:
         return "refused", sorted((p.code, p.message, p.line, p.event_id) for p in e.problems)
-    found = introduced_findings(app.judged_with(new), new, rulebook_for(app))
+    new = judgement.new
+    found = introduced_findings(judgement.compared_with, new, rulebook_for(app))
     return ("recorded", [(f.id, f.event, f.effective, f.data) for f in new],
             sorted((x.key, x.message) for x in found))
 
