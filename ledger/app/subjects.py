@@ -37,6 +37,24 @@ def subject_facts(app: PersonnelLedger, subjects: Iterable[str]) -> list[Fact]:
     return [f for f in facts if rows.subjects.get(f.id) in wanted]
 
 
+def facts_about(app: PersonnelLedger, event_id: int) -> list[Fact]:
+    """Every fact of the subject event `event_id` is about (its person's, or the structure's), retractions of them
+    included, and of the subjects its corrections' replacements are about: what tells whether it still counts and
+    what corrected it. Read through the fact index when it is complete, else every fact; none for no such event."""
+    index = app.timeline.fact_index
+    if not index.complete(app.stream.top()):
+        return app.facts()
+    subjects = set(index.subjects([event_id]).values())
+    facts = subject_facts(app, subjects) if subjects else []
+    while True:
+        replacements = {f.data["replacement"] for f in facts if f.event == "retracted" and f.data.get("replacement")}
+        more = set(index.subjects(replacements).values()) - subjects
+        if not more:
+            return facts
+        subjects |= more
+        facts = subject_facts(app, subjects)
+
+
 def named_state(app: PersonnelLedger, same_name: Callable[[str], bool] | None) -> State | None:
     """The state after every fact of the units and of the people recorded under a name `same_name` accepts (None:
     of no one), read through the fact index: a name is looked up at a city's scale as an id is. None when the

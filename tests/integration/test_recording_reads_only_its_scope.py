@@ -124,3 +124,46 @@ def test_appends_read_their_scope_and_leave_derived_tables_equal_to_the_events(c
         assert result.derived == "current"
     finally:
         app.close()
+
+
+def test_a_correction_reads_the_facts_of_its_event_and_says_what_the_whole_stream_would(city) -> None:
+    """`ledger correct N`: the event, whether and by what it was retracted and corrected, are found through the fact
+    index (the facts of its subject and of its corrections'); the batch, or the refusal, is the one every fact
+    gives — for events of every kind, retracted ones and retractions included."""
+    from ledger.app.corrections import correct, correction_drafts
+    from ledger.app.subjects import facts_about
+
+    make, _store, later = city
+    store = make()
+    app = open_ledger(store)
+    rng = random.Random(13)
+    try:
+        first = app.append(drafts([line for line in later if line["event"] == "rank_promoted"][:1]), actor="clerk")[0]
+        app.append(drafts([{"event": "retracted", "effective": "2024-06-30", "target": first, "reason": "录入错误"}]),
+                   actor="clerk")
+        top = app.stream.top()
+        targets = [first, top, *rng.sample(range(2, top), 40)]
+        answers = []
+        for target in targets:
+            answers.append(_drafted_from(facts_about(app, target), target, correction_drafts))
+            assert not app.fact_log.loaded
+        every = app.facts()
+        assert answers == [_drafted_from(every, t, correction_drafts) for t in targets]
+        assert {a[0] for a in answers} == {"drafts", "refused"}
+    finally:
+        app.close()
+    fresh = open_ledger(store)
+    try:
+        done = correct(fresh, targets[-1], {"basis": "区委组织部〔2024〕99号"}, "文号有误") \
+            if answers[-1][0] == "drafts" else None
+        assert not fresh.fact_log.loaded, "the correction read the whole stream"
+        assert done is None or len(done.ids) == 2
+    finally:
+        fresh.close()
+
+
+def _drafted_from(facts: list, target: int, correction_drafts) -> tuple:
+    try:
+        return "drafts", correction_drafts(facts, target, {"basis": "区委组织部〔2024〕99号"}, "文号有误")
+    except Refused as e:
+        return "refused", [(p.code, p.message) for p in e.problems]
