@@ -283,16 +283,16 @@ class Timeline:
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
-                                   lambda pid, day, after: self._units_since(conn, pid, day, after), known)
+                                   self._units_since, known)
             if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
 
     def _facts_since(self, low: int, top: int, scope: Scope | None) -> tuple[list[Fact], TimelineIndex, list[Step]]:
         """The facts a catch-up from position `low` needs, their index and their recordings: with few new facts, the
-        new ones and their scope (every fact ever recorded about the people and units they touch); else (or when the
-        process holds every fact already) every fact.
-        A scope's recordings are cut at `low`: those before it are only read, never written again."""
+        new ones and their scope (`ledger.store.scoped`: every fact of the people they name and of those in the
+        units they touch from the day before their earliest date on); else (or when the process holds every fact
+        already) every fact. A scope's recordings are cut at `low`: those before it are only read, never written."""
         if low and not self.log.loaded and self.fact_index.position() >= low:
             new = list(self.log.codec.facts(self.log.stream.scan(low)))
             if not derive_whole(low, len(new), top - 1):
@@ -323,14 +323,11 @@ class Timeline:
                 f"valid_to > {d.mark} AND recorded_to > {d.mark}", [*chunk, d.day_value(since), after]).fetchall()}
         return out
 
-    def _units_since(self, conn: Any, person: str, day: date, after: int) -> set[str]:
+    def _units_since(self, person: str, day: date, after: int) -> set[str]:
         """The units the person (on the establishment or an assistant) belonged to on the day before `day` or later,
-        in the rows believed after event `after`: those still held and those closed since (this transaction has
-        already written the timeline's new beliefs)."""
-        d = self.dialect
-        return {r[0] for r in conn.execute(
-            f"SELECT DISTINCT unit FROM {d.table('timeline_people')} WHERE person = {d.mark} AND valid_to > {d.mark} "
-            f"AND recorded_to > {d.mark}", (person, d.day_value(day - timedelta(days=1)), after)).fetchall()}
+        in the rows believed after event `after`: those still held and those closed since (read on the connection
+        of the catch-up's transaction, which has already written the timeline's new beliefs)."""
+        return self.units_of([person], day - timedelta(days=1), after)
 
     def _analyze(self, conn: Any) -> None:
         """The planner's statistics of every derived table, after they were filled in bulk."""
