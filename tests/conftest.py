@@ -2,6 +2,8 @@
 
 PostgreSQL tests run for real: they skip only when CI is unset and no server answers; under CI=true an
 unreachable server fails them. Each test run gets its own schema prefix, and every schema it made is dropped.
+Under pytest-xdist each worker is a session of its own: the prefix names the worker too (gw0, gw1, …), and each
+worker drops the schemas and roles it made.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 PG_DSN = dict(host=os.environ.get("LEDGER_TEST_PG_HOST", "127.0.0.1"), port=int(os.environ.get("LEDGER_TEST_PG_PORT", "5432")),
               dbname=os.environ.get("LEDGER_TEST_PG_DB", "test"), user=os.environ.get("LEDGER_TEST_PG_USER", "postgres"))
-RUN_ID = uuid.uuid4().hex[:8]
+# This run's (and, under xdist, this worker's: PYTEST_XDIST_WORKER) prefix of every schema and role it makes.
+RUN_ID = uuid.uuid4().hex[:8] + os.environ.get("PYTEST_XDIST_WORKER", "")
 _made_schemas: list[str] = []
 _made_roles: list[str] = []
 _pg_checked: list[bool] = []
@@ -66,6 +69,50 @@ def new_pg_role(name: str) -> str:
     role = f"r_{RUN_ID}_{name}"
     _made_roles.append(role)
     return role
+
+
+def _distributed(config: pytest.Config) -> bool:
+    """Whether pytest-xdist shares the tests out among workers (`-n N`, pyproject's addopts), in this process."""
+    return bool(getattr(config.option, "numprocesses", None)) or hasattr(config, "workerinput")
+
+
+TERMINAL_VARS = ("COLUMNS", "LINES")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """(xdist, in the controller) The terminal size the run was started with, for its workers: they start with
+    COLUMNS=80 and LINES=24 in their environment (GNU readline, loaded in the controller, exports them at the C
+    level, which the workers inherit), and the CLI folds its output to $COLUMNS."""
+    node.workerinput["terminal_env"] = {name: os.environ.get(name) for name in TERMINAL_VARS}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker: the environment's terminal size as the run's own, so that a worker runs what a single
+    process would (a module-scoped fixture, set up before the per-test `_no_ambient_ledger_env`, sees it)."""
+    given = getattr(config, "workerinput", {}).get("terminal_env")
+    for name, value in (given or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its worker's own hook adds them to the node ids)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist (`--dist loadgroup`): the tests marked `slow` (minutes each) first, so that they start at once on
+    separate workers while the others share out the rest; and the tests of a module that use one of its
+    module-scoped fixtures (a generated city, the demo store, a browser) kept on one worker, so that it is built
+    once, not once per worker. Every worker collects the same tests in the same order, as xdist requires."""
+    if not _distributed(config):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d[-1].scope == "module" for d in defs) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if isinstance(item, pytest.Function)
+                                                    else item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise as collected
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import orjson
+import pytest
 from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
@@ -79,6 +80,7 @@ def _worker(store: str, worker: int, people: list, units: list, n: int, start, r
     results.put((worker, recorded, refused))
 
 
+@pytest.mark.slow  # minutes: started first under xdist (tests/conftest.py)
 def test_four_processes_appending_to_shared_units_lose_nothing(store: str) -> None:
     app = open_ledger(store)
     app.append(city_drafts(units=6, people=400, years=4, seed=3), actor="setup")
