@@ -13,6 +13,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -214,14 +215,35 @@ def write_jsonl(tmp_path: Path):
     return write
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY", "COLUMNS", "NO_COLOR"):
+AMBIENT = ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY", "COLUMNS", "NO_COLOR")
+
+
+def _without_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in AMBIENT:
         monkeypatch.delenv(name, raising=False)
     # Tests that read the CLI's words read them in English (the msgids); tests of the default, Chinese interface
     # remove this (`monkeypatch.delenv("LEDGER_LANG")`). The language is the process's: put back after each test.
     monkeypatch.setenv("LEDGER_LANG", "en")
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _without_ambient_ledger_env(monkeypatch)
     yield
     from ledger.app import use_language
 
     use_language("en")
+
+
+@contextmanager
+def as_each_test_runs() -> Iterator[None]:
+    """For a module-scoped fixture (set up before the per-test `_no_ambient_ledger_env`): the environment each
+    test runs in, while it builds what the module's tests share."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_ambient_ledger_env(monkeypatch)
+        try:
+            yield
+        finally:
+            from ledger.app import use_language
+
+            use_language("en")
