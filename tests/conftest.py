@@ -102,15 +102,18 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its worker's own hook adds them to the node ids)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under xdist (`--dist loadgroup`): the tests marked `slow` (minutes each) first, so that they start at once on
-    separate workers while the others share out the rest; and the tests of a module that use one of its
-    module-scoped fixtures (a generated city, the demo store, a browser) kept on one worker, so that it is built
-    once, not once per worker. Every worker collects the same tests in the same order, as xdist requires."""
+    separate workers while the others share out the rest; and the tests of a module that share what one of its
+    module-scoped fixtures builds on disk or in a database (one that takes `tmp_path_factory`: the demo, a city's
+    store, a bureau the tests only read) kept on one worker, so that it is built once, not once per worker. (A
+    module-scoped fixture that only holds data, such as a generated city's lines, costs too little to keep its
+    tests together.) Every worker collects the same tests in the same order, as xdist requires."""
     if not _distributed(config):
         return
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(d[-1].scope == "module" for d in defs) and item.get_closest_marker("xdist_group") is None:
+        builds = any(d[-1].scope == "module" and "tmp_path_factory" in d[-1].argnames for d in defs)
+        if builds and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__ if isinstance(item, pytest.Function)
                                                     else item.nodeid.split("::")[0]))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise as collected
@@ -138,6 +141,29 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "ledger.sqlite3")
     return new_pg_url()
+
+
+def module_store(kind: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A new, empty store of `kind` ("sqlite" or "postgresql") for a module-scoped fixture: what `store` gives each
+    test, for a store the module's tests share (they only read it)."""
+    if kind == "sqlite":
+        return str(tmp_path_factory.mktemp("shared") / "ledger.sqlite3")
+    return new_pg_url()
+
+
+def copy_of_sqlite_store(source: str, folder: Path) -> str:
+    """A copy of a SQLite store a module built once, for a test that writes to it: the write-ahead log folded into
+    the file first (nothing of the store is left only in the log), the owner-only mode kept."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(source)) as conn:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0, f"{source} is still being written"
+    target = folder / Path(source).name
+    shutil.copy2(source, target)
+    return str(target)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.audit_bureau import opening, year_2022
-from tests.conftest import Ledger, as_each_test_runs, new_pg_url
+from tests.conftest import Ledger, as_each_test_runs, module_store
 
 
 @dataclass
@@ -37,11 +37,10 @@ def bureau(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
     from cli.main import cli
 
-    folder = tmp_path_factory.mktemp("bureau")
-    ledger = Ledger(str(folder / "ledger.sqlite3") if request.param == "sqlite" else new_pg_url())
+    ledger = Ledger(module_store(request.param, tmp_path_factory))
     ledger.cli = cli
     with as_each_test_runs():
-        lines = folder / "bureau.jsonl"
+        lines = tmp_path_factory.mktemp("lines") / "bureau.jsonl"
         lines.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in opening() + year_2022()))
         ledger.ok("import", str(lines))
         wrong = as_actor(ledger, "clerk2", "promote", "T02", "--rank", "四级调研员", "--effective", "2022-07-01")
