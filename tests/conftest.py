@@ -2,6 +2,8 @@
 
 PostgreSQL tests run for real: they skip only when CI is unset and no server answers; under CI=true an
 unreachable server fails them. Each test run gets its own schema prefix, and every schema it made is dropped.
+Under pytest-xdist each worker is a session of its own: the prefix names the worker too (gw0, gw1, …), and each
+worker drops the schemas and roles it made.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 PG_DSN = dict(host=os.environ.get("LEDGER_TEST_PG_HOST", "127.0.0.1"), port=int(os.environ.get("LEDGER_TEST_PG_PORT", "5432")),
               dbname=os.environ.get("LEDGER_TEST_PG_DB", "test"), user=os.environ.get("LEDGER_TEST_PG_USER", "postgres"))
-RUN_ID = uuid.uuid4().hex[:8]
+# This run's (and, under xdist, this worker's: PYTEST_XDIST_WORKER) prefix of every schema and role it makes.
+RUN_ID = uuid.uuid4().hex[:8] + os.environ.get("PYTEST_XDIST_WORKER", "")
 _made_schemas: list[str] = []
 _made_roles: list[str] = []
 _pg_checked: list[bool] = []
@@ -68,6 +72,53 @@ def new_pg_role(name: str) -> str:
     return role
 
 
+def _distributed(config: pytest.Config) -> bool:
+    """Whether pytest-xdist shares the tests out among workers (`-n N`, pyproject's addopts), in this process."""
+    return bool(getattr(config.option, "numprocesses", None)) or hasattr(config, "workerinput")
+
+
+TERMINAL_VARS = ("COLUMNS", "LINES")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """(xdist, in the controller) The terminal size the run was started with, for its workers: they start with
+    COLUMNS=80 and LINES=24 in their environment (GNU readline, loaded in the controller, exports them at the C
+    level, which the workers inherit), and the CLI folds its output to $COLUMNS."""
+    node.workerinput["terminal_env"] = {name: os.environ.get(name) for name in TERMINAL_VARS}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker: the environment's terminal size as the run's own, so that a worker runs what a single
+    process would (a module-scoped fixture, set up before the per-test `_no_ambient_ledger_env`, sees it)."""
+    given = getattr(config, "workerinput", {}).get("terminal_env")
+    for name, value in (given or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its worker's own hook adds them to the node ids)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist (`--dist loadgroup`): the tests marked `slow` (minutes each) first, so that they start at once on
+    separate workers while the others share out the rest; and the tests of a module that share what one of its
+    module-scoped fixtures builds on disk or in a database (one that takes `tmp_path_factory`: the demo, a city's
+    store, a bureau the tests only read) kept on one worker, so that it is built once, not once per worker. (A
+    module-scoped fixture that only holds data, such as a generated city's lines, costs too little to keep its
+    tests together.) Every worker collects the same tests in the same order, as xdist requires."""
+    if not _distributed(config):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        builds = any(d[-1].scope == "module" and "tmp_path_factory" in d[-1].argnames for d in defs)
+        if builds and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if isinstance(item, pytest.Function)
+                                                    else item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise as collected
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not _made_schemas or not _pg_available():
         return
@@ -90,6 +141,29 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "ledger.sqlite3")
     return new_pg_url()
+
+
+def module_store(kind: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A new, empty store of `kind` ("sqlite" or "postgresql") for a module-scoped fixture: what `store` gives each
+    test, for a store the module's tests share (they only read it)."""
+    if kind == "sqlite":
+        return str(tmp_path_factory.mktemp("shared") / "ledger.sqlite3")
+    return new_pg_url()
+
+
+def copy_of_sqlite_store(source: str, folder: Path) -> str:
+    """A copy of a SQLite store a module built once, for a test that writes to it: the write-ahead log folded into
+    the file first (nothing of the store is left only in the log), the owner-only mode kept."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(source)) as conn:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0, f"{source} is still being written"
+    target = folder / Path(source).name
+    shutil.copy2(source, target)
+    return str(target)
 
 
 @pytest.fixture
@@ -167,14 +241,35 @@ def write_jsonl(tmp_path: Path):
     return write
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY", "COLUMNS", "NO_COLOR"):
+AMBIENT = ("LEDGER_STORE", "LEDGER_ACTOR", "LEDGER_STRICT", "LEDGER_ENCRYPTION_KEY", "COLUMNS", "NO_COLOR")
+
+
+def _without_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in AMBIENT:
         monkeypatch.delenv(name, raising=False)
     # Tests that read the CLI's words read them in English (the msgids); tests of the default, Chinese interface
     # remove this (`monkeypatch.delenv("LEDGER_LANG")`). The language is the process's: put back after each test.
     monkeypatch.setenv("LEDGER_LANG", "en")
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_ledger_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _without_ambient_ledger_env(monkeypatch)
     yield
     from ledger.app import use_language
 
     use_language("en")
+
+
+@contextmanager
+def as_each_test_runs() -> Iterator[None]:
+    """For a module-scoped fixture (set up before the per-test `_no_ambient_ledger_env`): the environment each
+    test runs in, while it builds what the module's tests share."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_ambient_ledger_env(monkeypatch)
+        try:
+            yield
+        finally:
+            from ledger.app import use_language
+
+            use_language("en")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import orjson
+import pytest
 from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
@@ -79,6 +81,7 @@ def _worker(store: str, worker: int, people: list, units: list, n: int, start, r
     results.put((worker, recorded, refused))
 
 
+@pytest.mark.slow  # minutes: started first under xdist (tests/conftest.py)
 def test_four_processes_appending_to_shared_units_lose_nothing(store: str) -> None:
     app = open_ledger(store)
     app.append(city_drafts(units=6, people=400, years=4, seed=3), actor="setup")
@@ -94,9 +97,18 @@ def test_four_processes_appending_to_shared_units_lose_nothing(store: str) -> No
     t = time.perf_counter()
     for p in procs:
         p.start()
-    # A worker that dies shows its traceback on stderr; the wait only guards against a hang (each append now
-    # refreshes the bitemporal tables: 4 × 2,000 appends take minutes).
-    out = [results.get(timeout=2400) for _ in procs]
+    # A worker that dies shows its traceback on stderr, and fails the test at once (rather than after the whole
+    # wait, which only guards against a hang: each append refreshes the bitemporal tables, and 4 × 2,000 appends
+    # take minutes).
+    out = []
+    deadline = time.monotonic() + 2400
+    while len(out) < WORKERS:
+        try:
+            out.append(results.get(timeout=5))
+        except queue.Empty:
+            died = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            assert not died, f"a clerk process died (exit codes {died}): its traceback is on stderr"
+            assert time.monotonic() < deadline, "the clerk processes did not finish in 40 minutes"
     for p in procs:
         p.join(timeout=60)
         assert p.exitcode == 0

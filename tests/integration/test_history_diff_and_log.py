@@ -1,4 +1,5 @@
-"""history, diff and the log's filters on a bureau with a retraction and a back-dated event, through the real CLI."""
+"""history, diff and the log's filters on a bureau with a retraction and a back-dated event, through the real CLI
+(one bureau of each kind of store, built once: the tests only read it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.audit_bureau import opening, year_2022
-from tests.conftest import Ledger
+from tests.conftest import Ledger, as_each_test_runs, module_store
 
 
 @dataclass
@@ -29,21 +30,28 @@ def as_actor(ledger: Ledger, actor: str, *args: str) -> int:
     return ledger.json("log")[-1]["id"]
 
 
-@pytest.fixture
-def bureau(ledger: Ledger, write_jsonl) -> Bureau:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def bureau(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Bureau:
+    """One bureau per kind of store, shared by the module's tests: they only read it (history, diff, log)."""
+    import orjson
+
     from cli.main import cli
 
+    ledger = Ledger(module_store(request.param, tmp_path_factory))
     ledger.cli = cli
-    ledger.ok("import", str(write_jsonl(opening() + year_2022())))
-    wrong = as_actor(ledger, "clerk2", "promote", "T02", "--rank", "四级调研员", "--effective", "2022-07-01")
-    time.sleep(0.01)
-    moment = datetime.now(UTC)
-    time.sleep(0.01)
-    retraction = as_actor(ledger, "auditor", "retract", str(wrong), "--reason", "wrong person: meant T03")
-    backdated = as_actor(ledger, "clerk2", "promote", "T04", "--rank", "四级主任科员", "--effective", "2021-07-01",
-                         "--basis", "区统计党组〔2021〕7号")
-    moved = as_actor(ledger, "clerk2", "transfer", "T04", "--section", "综合科", "--effective", "2022-11-15")
-    released = as_actor(ledger, "tester", "release", "Z01", "--effective", "2022-12-31")
+    with as_each_test_runs():
+        lines = tmp_path_factory.mktemp("lines") / "bureau.jsonl"
+        lines.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in opening() + year_2022()))
+        ledger.ok("import", str(lines))
+        wrong = as_actor(ledger, "clerk2", "promote", "T02", "--rank", "四级调研员", "--effective", "2022-07-01")
+        time.sleep(0.01)
+        moment = datetime.now(UTC)
+        time.sleep(0.01)
+        retraction = as_actor(ledger, "auditor", "retract", str(wrong), "--reason", "wrong person: meant T03")
+        backdated = as_actor(ledger, "clerk2", "promote", "T04", "--rank", "四级主任科员", "--effective", "2021-07-01",
+                             "--basis", "区统计党组〔2021〕7号")
+        moved = as_actor(ledger, "clerk2", "transfer", "T04", "--section", "综合科", "--effective", "2022-11-15")
+        released = as_actor(ledger, "tester", "release", "Z01", "--effective", "2022-12-31")
     return Bureau(ledger, wrong, retraction, backdated, moved, released, moment)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from generate import generate
@@ -15,6 +16,7 @@ from ledger.app.queries import Queries
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Draft
 from ledger.read.roster import roster_view, unit_summary
+from tests.conftest import as_each_test_runs, copy_of_sqlite_store, module_store
 
 
 def drafts(lines: list[dict]) -> list[Draft]:
@@ -50,6 +52,17 @@ def moments(app: PersonnelLedger, rng: random.Random, count: int) -> list[dateti
 @pytest.fixture(scope="module")
 def city() -> tuple[list[dict], list[dict]]:
     return generate(units=10, people=600, years=6, seed=17)
+
+
+@pytest.fixture(scope="module")
+def city_store(city, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The city's lines recorded in one append, in a SQLite store: built once, copied by each test that writes."""
+    store = module_store("sqlite", tmp_path_factory)
+    with as_each_test_runs():
+        app = open_ledger(store)
+        app.append(drafts(city[0]), actor="generator")
+        app.close()
+    return store
 
 
 def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str, city) -> None:
@@ -88,10 +101,10 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
     assert reader.verify().derived == "current"
 
 
-def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(sqlite_store: str, city) -> None:
-    lines, corrections = city
-    app = open_ledger(sqlite_store)
-    app.append(drafts(lines), actor="generator")
+def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(city_store: str, city,
+                                                                            tmp_path: Path) -> None:
+    _, corrections = city
+    app = open_ledger(copy_of_sqlite_store(city_store, tmp_path))  # the lines recorded in one append
     before = max(f.recorded for f in app.facts())
     app.append(drafts(corrections), actor="clerk")
     retraction = next(f for f in app.facts() if f.event == "retracted")
@@ -120,16 +133,14 @@ def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(sq
     assert app.verify().derived == "current"
 
 
-def test_a_timeline_written_without_recorded_times_is_folded_around_until_the_next_write(sqlite_store: str,
-                                                                                          city) -> None:
+def test_a_timeline_written_without_recorded_times_is_folded_around_until_the_next_write(city_store: str, city,
+                                                                                          tmp_path: Path) -> None:
     """Tables an earlier version wrote (no recorded times): reads answer from the events and write nothing; the
     next recording derives them again, bitemporal."""
     import sqlite3
 
-    lines, corrections = city
-    app = open_ledger(sqlite_store)
-    app.append(drafts(lines), actor="generator")
-    app.close()
+    _, corrections = city
+    sqlite_store = copy_of_sqlite_store(city_store, tmp_path)  # the lines recorded in one append, the store closed
     with sqlite3.connect(sqlite_store) as conn:  # the people table as the previous version made it
         conn.execute("CREATE TABLE old AS SELECT person, kind, unit, valid_from, valid_to, doc, seal FROM "
                      "timeline_people")

@@ -4,6 +4,7 @@ a new schema at once all succeed."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -23,9 +24,15 @@ def run(store: str, *args: str):
     return CliRunner().invoke(cli, ["--store", store, *args], catch_exceptions=False)
 
 
+# The schemas other test sessions may make meanwhile (xdist's other workers, another checkout's run): each one's
+# `new_pg_url()`, t_<run id>_<n>, and PostgreSQL's per-session temporary schemas. A refused address is checked to
+# make no other schema: the names it gives (tj, WenLv, t_<this run>_xxx…_bureau_of_culture, …) are never of these.
+OTHER_SESSIONS = re.compile(r"t_[0-9a-f]{8}(gw\d+)?_\d+|pg_(toast_)?temp_\d+")
+
+
 def schemas() -> set[str]:
     with psycopg.connect(**PG_DSN) as conn:
-        return {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
+        return {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace") if not OTHER_SESSIONS.fullmatch(r[0])}
 
 
 @pytest.mark.parametrize("query,message", [

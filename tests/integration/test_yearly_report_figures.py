@@ -16,7 +16,7 @@ import pytest
 
 from ledger.app.ledger import open_ledger
 from ledger.model.facts import Draft
-from tests.conftest import Ledger
+from tests.conftest import Ledger, as_each_test_runs, module_store
 from tests.docx_reading import all_part_texts, open_docx, paragraph_after, visible_text
 
 PEOPLE = {  # person: (name, gender, birth, education, unit, section, establishment, rank, rank_since)
@@ -99,20 +99,23 @@ def _first_sitting() -> list[Draft]:
     ]
 
 
-@pytest.fixture
-def bureau(store: str) -> tuple[str, object]:
-    """The store after all sittings, and the moment between the first and the second."""
-    app = open_ledger(store)
-    app.append(_first_sitting(), actor="clerk")
-    first_known = app.facts()[-1].recorded
-    ids = {(f.person, f.effective.isoformat()): f.id for f in app.facts() if f.event == "rank_promoted"}
-    app.append([
-        Draft("rank_promoted", {"person": "S07", "rank": "四级主任科员", "effective": "2022-03-01", "note": "recorded late"}),
-        Draft("retracted", {"target": ids[("S08", "2022-02-01")], "reason": "wrong date"}),
-        Draft("rank_promoted", {"person": "S08", "rank": "二级主任科员", "effective": "2022-06-01"}),
-        Draft("retracted", {"target": ids[("S09", "2022-12-15")], "reason": "takes effect in January"}),
-        Draft("rank_promoted", {"person": "S09", "rank": "一级主任科员", "effective": "2023-01-05"}),
-    ], actor="reviewer")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def bureau(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, object]:
+    """The store after all sittings, and the moment between the first and the second: one of each kind of store,
+    shared by the tests that use it (they only export from it)."""
+    store = module_store(request.param, tmp_path_factory)
+    with as_each_test_runs():
+        app = open_ledger(store)
+        app.append(_first_sitting(), actor="clerk")
+        first_known = app.facts()[-1].recorded
+        ids = {(f.person, f.effective.isoformat()): f.id for f in app.facts() if f.event == "rank_promoted"}
+        app.append([
+            Draft("rank_promoted", {"person": "S07", "rank": "四级主任科员", "effective": "2022-03-01", "note": "recorded late"}),
+            Draft("retracted", {"target": ids[("S08", "2022-02-01")], "reason": "wrong date"}),
+            Draft("rank_promoted", {"person": "S08", "rank": "二级主任科员", "effective": "2022-06-01"}),
+            Draft("retracted", {"target": ids[("S09", "2022-12-15")], "reason": "takes effect in January"}),
+            Draft("rank_promoted", {"person": "S09", "rank": "一级主任科员", "effective": "2023-01-05"}),
+        ], actor="reviewer")
     return store, first_known
 
 
