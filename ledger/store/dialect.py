@@ -281,9 +281,9 @@ class SQLiteDialect(Dialect):
             curs.execute(f"SELECT originator_version, topic, state FROM {table} WHERE {where}",
                          (self.stream_key(stream_id), after))
             raw = curs.sqlite_cursor  # the sqlite3 cursor under eventsourcing's wrapper, which has no fetchmany
+            raw.row_factory = None  # plain (version, topic, state) tuples, not eventsourcing's `sqlite3.Row`s
             while rows := raw.fetchmany(PAGE):
-                for row in rows:
-                    yield row[0], row[1], row[2]
+                yield from rows
 
     def at_versions(self, datastore: Any, table: str, stream_id: UUID, versions: Sequence[int]) -> list[StoredRow]:
         sql = (f"SELECT originator_version, topic, state FROM {table} WHERE originator_id = ? "
