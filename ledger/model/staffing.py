@@ -167,10 +167,14 @@ def unit_staffing(state: State, unit_code: str, staff: list[PersonState] | None 
 Share = tuple[str, frozenset[str], str | None, bool]  # establishment, posts held, rank if no post, seconded
 
 
+NO_POSTS: frozenset[str] = frozenset()
+
+
 def _share(p: PersonState) -> Share:
-    """What one person adds to their unit's counts."""
-    posts = frozenset(x.post for x in p.posts)
-    return p.establishment, posts, None if posts else p.rank, bool(p.secondment)
+    """What one person adds to their unit's counts (most hold no post: one shared empty set, made once — a walk
+    counting a city's units asks this after every fact about a person)."""
+    posts = frozenset([x.post for x in p.posts]) if p.posts else NO_POSTS
+    return p.establishment, posts, None if posts else p.rank, p.secondment is not None
 
 
 class Tally:
@@ -186,12 +190,15 @@ class Tally:
     def add(self, share: Share, step: int) -> None:
         establishment, posts, rank, seconded = share
         self.on_type[establishment] += step
-        for post in posts:
-            self.holders[post] += step
+        if posts:
+            holders = self.holders
+            for post in posts:
+                holders[post] += step
         if rank is not None:
             self.ranks[rank] += step
         self.headcount += step
-        self.seconded += step if seconded else 0
+        if seconded:
+            self.seconded += step
 
     def staffing(self, unit: UnitState, assistants: int) -> UnitStaffing:
         on_type = self.on_type

@@ -7,7 +7,7 @@ which — recorded times rising with the stream — are the steps up to one posi
 
 Each interval row then carries `recorded_from ≤ P < recorded_to`: the steps during which the ledger believed it.
 A back-dated fact or a retraction closes the beliefs it changes at its step and opens the new ones; a row still
-believed has `recorded_to = OPEN`. `history` derives those rows with the fold's own walk (`timeline.derive` of the
+believed has `recorded_to = OPEN`. `history` derives those rows with the fold's own walk (`intervals.derive` of the
 facts known at each step), re-deriving at each step only the people (and, for a structure fact, the units) the
 step can change (`ledger.fold.scope`), so a million-event import that is one step costs one derivation.
 """
@@ -26,7 +26,7 @@ OPEN = 2 ** 62  # recorded_to of a belief the ledger still holds
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Step = tuple[int, int, int, int]  # (first index in the facts, index after its last, position, recorded µs)
-# A derivation of facts for some people (None: everyone): (person rows, unit rows), as `timeline.derive` gives them
+# A derivation of facts for some people (None: everyone): (person rows, unit rows), as `intervals.derive` gives them
 Derive = Callable[[list[Fact], set[str] | None], tuple[list[tuple], list[tuple]]]
 Affected = Callable[[list[Fact]], tuple[set[str], bool]]
 # The facts (structure facts aside) that rows of these keys derive from, in id order, each once
@@ -113,6 +113,9 @@ def history(facts: list[Fact], steps: list[Step], index: TimelineIndex, derive: 
 
 def _move(held: dict[tuple, int], believed: set[tuple], position: int) -> list[tuple[tuple, int]]:
     """Open the beliefs new at `position`; close those no longer held, and return them with their start."""
+    if not held:  # (a first derivation: every key's rows are new)
+        held.update(dict.fromkeys(believed, position))
+        return []
     closed = [(r, held.pop(r)) for r in [r for r in held if r not in believed]]
     for row in believed:
         held.setdefault(row, position)

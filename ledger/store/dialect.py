@@ -281,9 +281,9 @@ class SQLiteDialect(Dialect):
             curs.execute(f"SELECT originator_version, topic, state FROM {table} WHERE {where}",
                          (self.stream_key(stream_id), after))
             raw = curs.sqlite_cursor  # the sqlite3 cursor under eventsourcing's wrapper, which has no fetchmany
+            raw.row_factory = None  # plain (version, topic, state) tuples, not eventsourcing's `sqlite3.Row`s
             while rows := raw.fetchmany(PAGE):
-                for row in rows:
-                    yield row[0], row[1], row[2]
+                yield from rows
 
     def at_versions(self, datastore: Any, table: str, stream_id: UUID, versions: Sequence[int]) -> list[StoredRow]:
         sql = (f"SELECT originator_version, topic, state FROM {table} WHERE originator_id = ? "
@@ -405,12 +405,17 @@ class PostgresDialect(Dialect):
         sql = (f"SELECT originator_version, topic, state FROM {table} "
                "WHERE originator_id = %s AND originator_version > %s ORDER BY originator_version")
         with datastore.transaction(commit=False) as curs:
-            # A server-side cursor streams the rows in pages (a plain one would hold them all at once).
-            with curs.connection.cursor(name="ledger_facts") as rows:
-                rows.itersize = PAGE
+            # A server-side cursor streams the rows in pages (a plain one would hold them all at once), as plain
+            # tuples (eventsourcing's connections make a dict of each row).
+            from psycopg.rows import tuple_row
+
+            with curs.connection.cursor(name="ledger_facts", row_factory=tuple_row) as rows:
                 rows.execute(sql, (stream_id, after))
-                for row in rows:
-                    yield row["originator_version"], row["topic"], bytes(row["state"])
+                while page := rows.fetchmany(PAGE):
+                    if type(page[0][2]) is bytes:
+                        yield from page
+                    else:
+                        yield from ((v, t, bytes(s)) for v, t, s in page)
 
     def at_versions(self, datastore: Any, table: str, stream_id: UUID, versions: Sequence[int]) -> list[StoredRow]:
         # A join with the array: one primary-key look-up per version (`= ANY(...)` makes the planner scan the

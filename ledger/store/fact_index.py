@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.fold.scope import STRUCTURE, named_units, own_subject
+from ledger.fold.scope import STRUCTURE, TimelineIndex, named_units, own_subject
 from ledger.model.facts import Fact
 from ledger.store.derived import DerivedTables, Tracking, first_difference
 from ledger.store.dialect import Dialect
@@ -33,6 +33,8 @@ from ledger.store.log import FactLog, paused_gc
 
 READ_CACHE = 200_000  # decoded facts kept by `FactIndex.read` (~1 KB each)
 TABLES = ("report_subjects", "report_unit_people", "report_names")
+NAMED = ("hired", "assistant_engaged")  # the facts that record a person's name
+INDEXES = ("report_subjects_subject", "report_unit_people_person")  # (`_schema` makes them)
 
 
 def _schema(d: Dialect) -> tuple[str, ...]:
@@ -76,7 +78,7 @@ class IndexRows:
             subject = subjects[f.id] = own_subject(f)
             if subject != STRUCTURE:
                 rows.unit_people.update((unit, subject) for unit in named_units(f))
-                if f.event in ("hired", "assistant_engaged") and f.data.get("name"):
+                if f.event in NAMED and f.data.get("name"):
                     rows.names.append((f.id, f.data["name"]))
         return rows
 
@@ -138,18 +140,48 @@ class FactIndex:
 
     def _add(self, conn: Any, facts: Iterable[Fact]) -> int:
         rows = IndexRows.of(facts)
-        subjects, unit_people, names = rows.subjects, rows.unit_people, rows.names
         if rows.missing:
             found = dict(self._subjects_of(conn, [f.data["target"] for f in rows.missing]))
             for f in rows.missing:
-                subjects[f.id] = found.get(f.data["target"], STRUCTURE)
+                rows.subjects[f.id] = found.get(f.data["target"], STRUCTURE)
+        self._insert(conn, rows)
+        return rows.last
+
+    def fill(self, conn: Any, facts: list[Fact], index: TimelineIndex) -> None:
+        """Inside the caller's transaction, after `reset`: index every fact (`facts`, recording order) from their
+        scope index (the same subjects and units, found once for the timeline: `IndexRows.of` would walk the
+        facts again)."""
+        self._ensure(conn)
+        rows = IndexRows(dict(index.subject_of),
+                         {(unit, person) for unit, people in index.unit_people.items() for person in people},
+                         [(f.id, f.data["name"]) for f in facts if f.event in NAMED and f.data.get("name")])
+        d = self.dialect
+        rebuilt = d.creates_tables  # (a role granted access writes into the indexes the owner made)
+        if rebuilt:  # the empty tables filled in bulk, their indexes built after, in one pass each
+            for name in INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS {d.table(name)}")
+        self._insert(conn, rows, bulk=True)
+        if rebuilt:
+            for stmt in _schema(d):
+                conn.execute(stmt)
+        self.tracking.move(conn, facts[-1].id if facts else 0)
+
+    def _insert(self, conn: Any, rows: IndexRows, bulk: bool = False) -> None:
+        """Write the rows: into empty tables in bulk (`bulk`), else skipping those already there."""
+        d = self.dialect
+
+        def write(table: str, values: list[tuple]) -> None:
+            if bulk:
+                d.bulk_insert(conn, table, 2, values)
+            else:
+                d.executemany(conn, d.insert_or_ignore(table, 2), values)
+
+        subjects, unit_people, names = rows.subjects, rows.unit_people, rows.names
         # An encrypted store keeps the names encrypted here too.
         encoded = self.log.codec.encrypt_last([(i, n.encode()) for i, n in names])
-        d = self.dialect
-        d.executemany(conn, d.insert_or_ignore("report_subjects", 2), list(subjects.items()))
-        d.executemany(conn, d.insert_or_ignore("report_unit_people", 2), sorted(unit_people))
-        d.executemany(conn, d.insert_or_ignore("report_names", 2), encoded)
-        return rows.last
+        write("report_subjects", list(subjects.items()))
+        write("report_unit_people", sorted(unit_people))
+        write("report_names", encoded)
 
     def reset(self, conn: Any) -> None:
         """Empty the index and move its position back to the start (inside the caller's transaction)."""

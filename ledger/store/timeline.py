@@ -6,8 +6,8 @@ the roster entry itself (`doc`). Assistants (编外) have rows of kind 'assistan
 unit's structure per interval (name, order, post levels: what sorting a roster needs). An as-of roster is then
 one indexed range query instead of a fold of the whole stream.
 
-The rows are derived with the fold's own walk (`ledger.fold`), so they agree with the fold by construction;
-a test on a generated city checks it on many random dates. The tracking position (the last fact folded in)
+The rows are derived with the fold's own walk (`ledger.fold`, through `ledger.store.intervals`), so they agree with
+the fold by construction; a test on a generated city checks it on many random dates. The tracking position (the last fact folded in)
 is written in the same transaction as the rows. Writers catch it up after each append (SQLite has no
 subscriptions in eventsourcing 9.5, so it polls the stream's top version): only when facts were recorded since
 does it re-derive the intervals of the people those facts can change (ledger.fold.scope: a back-dated fact or a
@@ -36,10 +36,6 @@ from typing import Any
 import orjson
 
 from ledger.fold.scope import STRUCTURE, TimelineIndex
-from ledger.fold.walk import (  # the projection is the fold's own walk, with intervals recorded
-    Walker,
-    counting_facts,
-)
 from ledger.model.facts import Fact, fact_id, recorded_after
 from ledger.model.state import roster_order
 from ledger.store import seals
@@ -48,13 +44,13 @@ from ledger.store.derived import DerivedTables, Tracking, derive_whole, first_di
 from ledger.store.dialect import Dialect
 from ledger.store.fact_index import TABLES as FACT_INDEX_TABLES
 from ledger.store.fact_index import FactIndex
+from ledger.store.intervals import WholeWalks, derive
 from ledger.store.log import FactLog, paused_gc
 from ledger.store.scoped import Scope, read_scope
 from ledger.store.seals import Sealer, TimelineMismatch
 from ledger.store.unit_figures import TABLE as FIGURES_TABLE
 from ledger.store.unit_figures import UnitFigures
 
-OPEN_END = "9999-12-31"
 STEPS = "timeline_steps"  # each recording's last event and recorded time: a moment's position (ledger.store.beliefs)
 UNREADABLE = "<bytes that no longer decrypt or decode>"
 
@@ -87,8 +83,6 @@ def _index_names(d: Dialect) -> tuple[str, ...]:
 
 
 # --- deriving intervals from facts ------------------------------------------------------------------------------
-PersonRow = tuple[str, str, str, str, str, bytes]  # person, kind, unit, valid_from, valid_to, doc
-UnitRow = tuple[str, int, str, str, bytes]  # unit, ord, valid_from, valid_to, doc
 PEOPLE_COLUMNS = "person, kind, unit, valid_from, valid_to, recorded_from, recorded_to, doc"
 UNIT_COLUMNS = "unit, ord, valid_from, valid_to, recorded_from, recorded_to, doc"
 
@@ -96,62 +90,6 @@ UNIT_COLUMNS = "unit, ord, valid_from, valid_to, recorded_from, recorded_to, doc
 def _stored(rows: list[tuple]) -> list[tuple]:
     """`history`'s rows (…, doc, recorded_from, recorded_to) in the tables' column order (the doc last)."""
     return [(*r[:-3], r[-2], r[-1], r[-3]) for r in rows]
-
-
-def _unit_doc(u: Any) -> bytes:
-    return orjson.dumps({"name": u.name, "kind": u.kind, "levels": {p: q.level for p, q in u.post_quotas.items()}})
-
-
-def derive(facts: Iterable[Fact], people: set[str] | None = None) -> tuple[list[PersonRow], list[UnitRow]]:
-    """The intervals of `people` (None: everyone) and of every unit, from facts that include their timelines."""
-    walker = Walker()
-    state = walker.state
-    open_rows: dict[tuple[str, str], tuple[str, str, bytes]] = {}  # (person, kind) -> (unit, valid_from, doc)
-    out: list[PersonRow] = []
-    open_units: dict[str, tuple[int, str, bytes]] = {}
-    unit_rows: list[UnitRow] = []
-    order: dict[str, int] = {}
-
-    def close(key: tuple[str, str], day: str, new: tuple[str, bytes] | None) -> None:
-        cur = open_rows.get(key)
-        if cur is not None and new is not None and cur[0] == new[0] and cur[2] == new[1]:
-            return
-        if cur is not None:
-            if cur[1] < day:
-                out.append((key[0], key[1], cur[0], cur[1], day, cur[2]))
-            del open_rows[key]
-        if new is not None:
-            open_rows[key] = (new[0], day, new[1])
-
-    for f in counting_facts(facts):
-        walker.apply(f)
-        day = f.effective.isoformat()
-        pid = f.data.get("person")
-        if pid is not None:
-            if people is not None and pid not in people:
-                continue
-            p = state.people.get(pid)
-            close((pid, "staff"), day, (p.unit, orjson.dumps(p.roster_json())) if p is not None and p.left is None else None)
-            a = state.assistants.get(pid)
-            close((pid, "assistant"), day, (a.unit, orjson.dumps(a.roster_json())) if a is not None and a.left is None else None)
-        elif "unit" in f.data:
-            code = f.data["unit"]
-            u = state.units.get(code)
-            if u is None:
-                continue
-            order.setdefault(code, len(order))
-            doc = _unit_doc(u)
-            cur = open_units.get(code)
-            if cur is not None and cur[2] == doc:
-                continue
-            if cur is not None and cur[1] < day:
-                unit_rows.append((code, cur[0], cur[1], day, cur[2]))
-            open_units[code] = (order[code], day, doc)
-    for (pid, kind), (unit, start, doc) in open_rows.items():
-        out.append((pid, kind, unit, start, OPEN_END, doc))
-    for code, (ord_, start, doc) in open_units.items():
-        unit_rows.append((code, ord_, start, OPEN_END, doc))
-    return out, unit_rows
 
 
 def affected_by(index: TimelineIndex, new: list[Fact]) -> tuple[set[str], bool]:
@@ -272,18 +210,19 @@ class Timeline:
         facts, index, steps = self._facts_since(low, top, scope)
         known = top - 1  # every event but the stream's opening one is a fact
         top = facts[-1].id if facts else top
+        walks = WholeWalks(facts)  # a whole derivation of both tables: one walk
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
             if pos < top:
                 new = recorded_after(facts, pos)
                 if derive_whole(pos, len(new), known):
-                    self._replace(conn, facts, index, steps, None)
+                    self._replace(conn, facts, index, steps, None, walks=walks)
                 else:
                     self._replace(conn, facts, index, steps, *affected_by(index, new))
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
-                                   self._units_since, known)
+                                   self._units_since, known, walks)
             if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
@@ -342,12 +281,14 @@ class Timeline:
         with self.tables.writing() as conn:
             self.tracking.position(conn, lock=True)  # wait for, then exclude, other writers of the projection
             index, steps = self.log.scope_index(), self.steps(facts)
-            self._replace(conn, facts, index, steps, None)
+            walks = WholeWalks(facts)  # each whole derivation: one walk for the timeline and the figures
+            self._replace(conn, facts, index, steps, None, walks=walks)
             self.tracking.move(conn, top)
             self.fact_index.reset(conn)
-            self.fact_index.sync(conn, facts)
+            self.fact_index.fill(conn, facts, index)
             self.unit_figures.ensure(conn)
-            self.unit_figures.replace(conn, facts, None, index, steps)
+            self.unit_figures.replace(conn, facts, None, index, steps, walks=walks,  # the timeline's rows are written
+                                      units_since=self._units_since)
             self.unit_figures.tracking.move(conn, top)
             self._analyze(conn)
         return top
@@ -375,8 +316,8 @@ class Timeline:
     def differences(self, facts: list[Fact]) -> str | None:
         """The first difference between the stored rows (and the fact index) and those derived again from `facts`
         (every fact), or None when they agree."""
-        index = _index_of(facts)
-        rows, units = history(facts, steps_of(facts), index, derive, lambda new: affected_by(index, new))
+        index, walks = _index_of(facts), WholeWalks(facts)
+        rows, units = history(facts, steps_of(facts), index, walks.timeline, lambda new: affected_by(index, new))
         have_people, have_units = self.stored_rows()
         # Keyed by person, kind, start and first recording (units: code, start and first recording): one row each
         # in a true table.
@@ -400,7 +341,7 @@ class Timeline:
             f"SELECT position, recorded FROM {self.dialect.table(STEPS)}").fetchall()]
         if sorted(stored) != [(s[2], s[3]) for s in steps_of(facts)]:
             return f"{STEPS}: the recordings' times differ from the events'"
-        return self.fact_index.differences(facts) or self.unit_figures.differences(facts)
+        return self.fact_index.differences(facts) or self.unit_figures.differences(facts, walks)
 
     def sealed(self) -> bool:
         """Whether the rows carry seals (tables written by an earlier version do not, until re-derived)."""
@@ -424,16 +365,18 @@ class Timeline:
         return self._steps
 
     def _replace(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
-                 people: set[str] | None, structural: bool = True) -> None:
+                 people: set[str] | None, structural: bool = True, walks: WholeWalks | None = None) -> None:
         """Write the intervals of `people` (None: everyone) again, each belief with the recordings it held
         through; the units' rows too when the structure changed; the recordings' times. `facts` hold every fact
-        (or, for some people, their scope: `_facts_since`), `index` is theirs, `steps` their recordings."""
+        (or, for some people, their scope: `_facts_since`), `index` is theirs, `steps` their recordings; `walks`
+        the derivations this run shares with the unit figures' (every fact given)."""
         d = self.dialect
         touched: set[str] | None = None  # the units whose people rows change (None: all)
         structural = structural or people is None
         pos = 0 if people is None else self.tracking.position(conn)
         if people is None:
-            rows, units = history(facts, steps, index, derive, lambda new: affected_by(index, new))
+            derive_rows = walks.timeline if walks is not None else derive
+            rows, units = history(facts, steps, index, derive_rows, lambda new: affected_by(index, new))
         else:  # the beliefs still held, carried through the recordings since; closed ones never change
             held, held_units = self._held(conn, people, structural)
             rows, units = history(facts, steps, index, derive, lambda new: affected_by(index, new), people,

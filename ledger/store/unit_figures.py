@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from ledger.fold.scope import STRUCTURE, TimelineIndex, cut_day, named_units, touched
-from ledger.fold.walk import Walker, counting_facts
+from ledger.fold.walk import APPLIERS, Walker, counting_facts
 from ledger.model.facts import Fact, recorded_after
 from ledger.model.staffing import UnitTallies
 from ledger.store.beliefs import OPEN, Step, history, steps_of
@@ -40,13 +40,22 @@ FigureRow = tuple[str, int, str, str, bytes]  # unit, ord, valid_from, valid_to,
 TABLE = "timeline_unit_figures"
 # (person, day, position) -> the units the person belonged to on `day` or later, as the rows held after `position`
 UnitsSince = Callable[[str, date, int], set[str]]
+# (facts, units or None for all) -> the figure rows of those units (`derive_figures`, or a shared walk's)
+DeriveFigures = Callable[[list[Fact], "set[str] | None"], list[FigureRow]]
+
+
+class Walks(Protocol):
+    """Whole derivations shared with the timeline's (`ledger.store.intervals.WholeWalks`)."""
+
+    def figures(self, subset: list[Fact], units: set[str] | None) -> list[FigureRow]: ...
 
 
 class _Figures:
-    """One walk's figures: the per-unit membership beside the state, the units touched today, the open rows."""
+    """One walk's figures: the per-unit membership beside the state, the units touched today, the open rows. Its
+    walker may be shared with another derivation fed the same facts (`ledger.store.intervals.derive_all`)."""
 
-    def __init__(self, units: set[str] | None):
-        self.walker = Walker()
+    def __init__(self, units: set[str] | None, walker: Walker | None = None):
+        self.walker = walker if walker is not None else Walker()
         self.state = self.walker.state
         self.tallies = UnitTallies(self.state)
         self.assistants: dict[str, set[str]] = {}
@@ -56,29 +65,39 @@ class _Figures:
         self.open: dict[str, tuple[str, bytes]] = {}  # unit -> (valid_from, doc)
         self.rows: list[FigureRow] = []
 
-    def _units_of(self, pid: str) -> set[str]:
-        p, a = self.state.people.get(pid), self.state.assistants.get(pid)
-        return {x.unit for x in (p, a) if x is not None and x.left is None}
-
     def apply(self, f: Fact) -> None:
-        pid = f.person
+        """Walk `f` (a plain walk: `APPLIERS`) and take in the units it touched."""
+        pid = f.data.get("person")
+        state, change = self.state, self.walker.change
         if pid is None:
-            self.walker.apply(f)
+            APPLIERS[f.event](change, f)
             for code in named_units(f):
-                if code in self.state.units:
+                if code in state.units:
                     self.order.setdefault(code, len(self.order))
                 self.touched.add(code)
             return
-        before = self._units_of(pid)
-        self.walker.apply(f)
-        after = self._units_of(pid)
+        # The units the person is in (on the establishment, as an assistant) before and after the fact.
+        p, a = state.people.get(pid), state.assistants.get(pid)
+        staff = p.unit if p is not None and p.left is None else None
+        assisting = a.unit if a is not None and a.left is None else None
+        APPLIERS[f.event](change, f)
+        p, a = state.people.get(pid), state.assistants.get(pid)
+        staff_now = p.unit if p is not None and p.left is None else None
+        assisting_now = a.unit if a is not None and a.left is None else None
         self.tallies.place(pid)
-        for code in before - after:
-            self.assistants.get(code, set()).discard(pid)
-        a = self.state.assistants.get(pid)
-        if a is not None and a.left is None:
-            self.assistants.setdefault(a.unit, set()).add(pid)
-        self.touched |= before | after
+        touched = self.touched
+        for code in (staff, assisting):
+            if code is not None:
+                touched.add(code)
+                if code != staff_now and code != assisting_now:  # a unit left: no longer one of its assistants
+                    engaged = self.assistants.get(code)
+                    if engaged is not None:
+                        engaged.discard(pid)
+        if staff_now is not None:
+            touched.add(staff_now)
+        if assisting_now is not None:
+            touched.add(assisting_now)
+            self.assistants.setdefault(assisting_now, set()).add(pid)
 
     def close_day(self, day: date) -> None:
         """Count the touched units again (as they are at the end of `day`); a changed figure opens a new row."""
@@ -147,11 +166,22 @@ def spliced(rows: list[FigureRow], believed: dict[str, dict[tuple, int]], cut: d
 
 def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], units: set[str] | None,
                    after: int = 0, held: dict[str, dict[tuple, int]] | None = None,
+                   derive: DeriveFigures | None = None, units_since: UnitsSince | None = None,
                    cut: date | None = None) -> list[tuple]:
     """The figure rows of `units` (None: every unit), each with the recordings through which the ledger believed
-    it: (unit, ord, valid_from, valid_to, doc, recorded_from, recorded_to). With `cut` (taking in recordings after
-    event `after` that change nothing before that day), `facts` need hold only the people who belonged to the
-    units on `cut` or later: the figures before it are kept as `held` believes them (`spliced`)."""
+    it: (unit, ord, valid_from, valid_to, doc, recorded_from, recorded_to). `derive`: how a set of facts gives
+    the rows of some units (None: all) — `derive_figures`, or a walk shared with the timeline's rows. With
+    `units_since` (the timeline's rows, already written through the last recording), a recording re-derives only
+    the units its people belonged to from the day before its earliest date on (`UnitFigures._affected`). With `cut`
+    (taking in recordings after event `after` that change nothing before that day), `facts` need hold only the
+    people who belonged to the units on `cut` or later: the figures before it are kept as `held` believes them
+    (`spliced`)."""
+    derive_rows = derive if derive is not None else derive_figures
+
+    def affected(new: list[Fact]) -> tuple[set[str], bool]:
+        before = new[0].id - 1  # the recording's people's units, as the rows held before it (and since)
+        since = None if units_since is None else (lambda pid, day: units_since(pid, day, before))
+        return UnitFigures._affected(new, index, since), False
 
     known: dict[frozenset[str], list[Fact]] = {}
 
@@ -162,14 +192,13 @@ def figure_history(facts: list[Fact], index: TimelineIndex, steps: list[Step], u
             known[key] = sorted((f for pid in people for f in index.by_subject.get(pid, ())), key=lambda f: f.id)
         return known[key]
 
-    def derive(subset: list[Fact], whom: set[str] | None) -> tuple[list[FigureRow], list[tuple]]:
-        rows = derive_figures(subset, whom)
+    def rows_of(subset: list[Fact], whom: set[str] | None) -> tuple[list[FigureRow], list[tuple]]:
+        rows = derive_rows(subset, whom)
         if cut is not None and held is not None:  # `held` is the beliefs as `history` moves them, step by step
             rows = spliced(rows, held, cut)
         return rows, []
 
-    rows, _ = history(facts, steps, index, derive, lambda new: (UnitFigures._affected(new, index), False), units,
-                      facts_of, after, held)
+    rows, _ = history(facts, steps, index, rows_of, affected, units, facts_of, after, held)
     return rows
 
 
@@ -236,12 +265,13 @@ class UnitFigures:
         self._ready = False
 
     def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
-             units_since: UnitsSince | None = None, known: int | None = None) -> None:
+             units_since: UnitsSince | None = None, known: int | None = None, walks: Walks | None = None) -> None:
         """Inside the caller's transaction: take in the facts recorded since the position (`facts`: every fact,
         recording order, or the scope of those since (`Timeline._facts_since`); `index`: the scope index of exactly
         those facts; `steps`: their recordings; `known`: how many facts the stream holds, if not all are given).
         With `units_since`, a person's new facts re-derive only the units they belonged to from the day before the
-        earliest of them on; without, every unit they ever belonged to."""
+        earliest of them on; without, every unit they ever belonged to. `walks`: whole derivations shared with the
+        timeline's."""
         self.ensure(conn)
         pos = self.tracking.position(conn, lock=True)
         top = facts[-1].id if facts else 0
@@ -249,11 +279,11 @@ class UnitFigures:
             return
         new = recorded_after(facts, pos)
         if derive_whole(pos, len(new), len(facts) if known is None else known):
-            self.replace(conn, facts, None, index, steps)
+            self.replace(conn, facts, None, index, steps, walks=walks, units_since=units_since)
         else:
             since = None if units_since is None else (lambda pid, day: units_since(pid, day, pos))
             cut = cut_day(t for t, _subject in touched(index, new))
-            self.replace(conn, facts, self._affected(new, index, since), index, steps, pos, cut)
+            self.replace(conn, facts, self._affected(new, index, since), index, steps, pos, cut=cut)
         self.tracking.move(conn, top)
 
     @staticmethod
@@ -282,14 +312,18 @@ class UnitFigures:
         return units
 
     def replace(self, conn: Any, facts: list[Fact], units: set[str] | None, index: TimelineIndex,
-                steps: list[Step], after: int = 0, cut: date | None = None) -> None:
+                steps: list[Step], after: int = 0, walks: Walks | None = None,
+                units_since: UnitsSince | None = None, cut: date | None = None) -> None:
         """Derive the rows of `units` (None: all) from `facts` (every fact), with the recordings through which the
         ledger believed each (ledger.store.beliefs), and put them in place of the old ones. For some units, only
         the recordings after event `after` are derived: the beliefs closed before never change; with `cut`, from
-        that day on (`figure_history`: `facts` then need hold only who belonged to the units on `cut` or later)."""
+        that day on (`figure_history`: `facts` then need hold only who belonged to the units on `cut` or later).
+        `walks`: whole derivations shared with the timeline's; `units_since`: the timeline's rows of every
+        recording, already written (each later recording then re-derives fewer units: `figure_history`)."""
         d = self.dialect
         if units is None:
-            rows = _stored(figure_history(facts, index, steps, None))
+            rows = _stored(figure_history(facts, index, steps, None, derive=walks.figures if walks else None,
+                                          units_since=units_since))
             conn.execute(f"DELETE FROM {d.table(TABLE)}")
         else:
             held: dict[str, dict[tuple, int]] = {code: {} for code in units}
@@ -299,7 +333,7 @@ class UnitFigures:
                         f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table(TABLE)} WHERE "
                         f"recorded_to = {d.mark} AND unit IN ({marks})", [OPEN, *chunk]).fetchall():
                     held[code][(int(ord_), str(start)[:10], str(end)[:10], decrypt(doc))] = int(since)
-            rows = _stored(figure_history(facts, index, steps, units, after, held, cut))
+            rows = _stored(figure_history(facts, index, steps, units, after, held, cut=cut))
             for marks, chunk in self.tables.chunks(sorted(units)):
                 conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE recorded_to = {d.mark} AND unit IN ({marks})",
                              [OPEN, *chunk])
@@ -319,9 +353,10 @@ class UnitFigures:
         decode = self.codec.decode_doc
         return [decode(r[0]) for r in self.tables.connection().execute(sql, args).fetchall()]
 
-    def differences(self, facts: list[Fact]) -> str | None:
+    def differences(self, facts: list[Fact], walks: Walks | None = None) -> str | None:
         """The first difference between the stored rows and those derived again from `facts` (every fact), keyed
-        by unit and start (`ledger verify`); None when they agree."""
+        by unit and start (`ledger verify`); None when they agree. `walks`: whole derivations shared with the
+        timeline's check."""
         d = self.dialect
         try:
             stored = self.tables.connection().execute(
@@ -338,7 +373,8 @@ class UnitFigures:
         index = TimelineIndex()
         index.sync(facts)
         want = {(u, a, f"as known from event {rf}"): (o, b, rt, orjson.loads(doc))
-                for u, o, a, b, rf, rt, doc in _stored(figure_history(facts, index, steps_of(facts), None))}
+                for u, o, a, b, rf, rt, doc in _stored(figure_history(facts, index, steps_of(facts), None,
+                                                                      derive=walks.figures if walks else None))}
         found = first_difference(have, want)
         return None if found is None else f"{TABLE}: {found}"
 
