@@ -44,7 +44,7 @@ HOSTS = ("区委宣传部", "区信息中心", "市委组织部", "区政务服�
 EDU = ("大学本科", "大学本科", "大学本科", "硕士研究生", "大学专科")
 CS = v.CIVIL_SERVICE_RANKS
 MG = v.MANAGEMENT_GRADES
-# Years in the current rank before the next one (DOMAIN.md §2: 并行规定 第十二条); grades of institutions: 3.
+# Years in the current rank before the next one (docs/domain.md §2: 并行规定 第十二条); grades of institutions: 3.
 TENURE = {CS.index("二级调研员"): 3, CS.index("一级调研员"): 4}
 
 

@@ -307,7 +307,7 @@ class PersonnelLedger(Application):
         return self.fact_log.state(on, known_at)
 
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-        """The roster on `on` in the `ledger roster --json` shape (DESIGN.md §6).
+        """The roster on `on` in the `ledger roster --json` shape (docs/architecture.md §6).
 
         It is read from the materialised timeline (ledger.store.timeline) when its rows hold every event — as known
         at an earlier moment too, from the beliefs the rows record (ledger.store.beliefs); otherwise from the fold

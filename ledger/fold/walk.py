@@ -1,6 +1,6 @@
 """The fold: one pure function from facts to the state on a date, and the same walk with checks for validation.
 
-Bitemporal (DESIGN.md §2): `known_at` keeps only facts recorded by then, and honours only the retractions
+Bitemporal (docs/architecture.md §2): `known_at` keeps only facts recorded by then, and honours only the retractions
 recorded by then. Facts apply in effective-date order; on the same date, by kind (each event type's
 `precedence`: structure, then arrivals, changes and departures) and, within a kind, in recording order (the
 stream's). Ordering by kind first makes a day's outcome independent of the order a clerk happened to type its

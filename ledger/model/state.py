@@ -185,7 +185,7 @@ class PersonState:
         return None
 
     def roster_json(self) -> dict[str, Any]:
-        """The person as `ledger roster --json` shows them (DESIGN.md §6)."""
+        """The person as `ledger roster --json` shows them (docs/architecture.md §6)."""
         sec = self.secondment
         return {
             "person": self.person,

@@ -24,7 +24,7 @@ def unit_summary(state: State, unit_code: str) -> dict[str, Any]:
 
 
 def roster_view(state: State, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-    """A folded state as `ledger roster --json` shows it (DESIGN.md §6): staff by unit, leaders first; assistants apart."""
+    """A folded state as `ledger roster --json` shows it (docs/architecture.md §6): staff by unit, leaders first; assistants apart."""
     if unit is not None and unit not in state.units:
         raise NotFound(no_unit(unit, on, state.units))
     staff = sorted(state.staff(unit), key=lambda p: roster_sort_key(p, state))

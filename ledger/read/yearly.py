@@ -1,4 +1,4 @@
-"""The figures of the yearly 选人用人工作报告 (DOMAIN.md §5), counted from the ledger's facts.
+"""The figures of the yearly 选人用人工作报告 (docs/domain.md §5), counted from the ledger's facts.
 
 What it holds: for one unit and year Y, the 基本情况 figures as of Y-12-31 (编制 and 领导职数 against who fills
 them, non-leaders by rank, the subordinate 事业单位), the year's rank promotions and post appointments with the

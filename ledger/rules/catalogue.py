@@ -32,14 +32,14 @@ class RulesError(LedgerError):
 class RuleSpec:
     id: str
     title: str  # Chinese title, as an auditor names the offence
-    source: str  # the clause a finding cites (DOMAIN.md)
+    source: str  # the clause a finding cites (docs/domain.md)
     severity: str
     enabled: bool = True
     params: dict[str, Any] = field(default_factory=dict)
     on_when_set: bool = False  # off by default, and switched on by a rules file that gives it a parameter
 
 
-# 《公务员职务与职级并行规定》第十二条 (DOMAIN.md §2): years in the lower rank before each promotion, and the
+# 《公务员职务与职级并行规定》第十二条 (docs/domain.md §2): years in the lower rank before each promotion, and the
 # leadership-post level whose tenure counts as well ("2 years as 四级主任科员 or 乡科级副职").
 RANK_TENURE_YEARS: dict[str, int] = {
     "一级科员": 2, "四级主任科员": 3, "三级主任科员": 2, "二级主任科员": 2, "一级主任科员": 2,  # 四级主任科员: 第十二条(十)
@@ -49,7 +49,7 @@ RANK_TENURE_POST_EQUIVALENT: dict[str, str] = {
     "三级主任科员": "乡科级副职", "一级主任科员": "乡科级正职", "三级调研员": "县处级副职", "一级调研员": "县处级正职",
 }
 
-# DOMAIN.md §3: before a leadership post of a level, years at or above a rank, or in posts at or above a level.
+# docs/domain.md §3: before a leadership post of a level, years at or above a rank, or in posts at or above a level.
 POST_TENURE_REQUIREMENTS: dict[str, dict[str, Any]] = {
     "乡科级副职": {"years": 3, "rank_from": "一级科员"},
     "乡科级正职": {"years": 2, "post_from": "乡科级副职", "rank_from": "四级主任科员"},
@@ -59,7 +59,7 @@ POST_TENURE_REQUIREMENTS: dict[str, dict[str, Any]] = {
     "厅局级正职": {"years": 2, "post_from": "厅局级副职"},
 }
 
-# NPC Standing Committee decision of 2024-09-13, in force 2025-01-01 (DOMAIN.md §4): base age, the first birth
+# NPC Standing Committee decision of 2024-09-13, in force 2025-01-01 (docs/domain.md §4): base age, the first birth
 # month that retires later, months of birth per month of delay, and the most delay there is.
 RETIREMENT_SCHEMES: dict[str, dict[str, Any]] = {
     "men": {"base_years": 60, "raise_from": "1965-01", "birth_months_per_month": 4, "max_months": 36},
@@ -69,7 +69,7 @@ RETIREMENT_SCHEMES: dict[str, dict[str, Any]] = {
     "women_senior": {"base_years": 60, "raise_from": "1970-01", "birth_months_per_month": 4, "max_months": 0},
 }
 # Who retires under "women_senior": a post of this level or above, a rank or grade at or above one of these, or a
-# title of these grades (DOMAIN.md §4; configurable).
+# title of these grades (docs/domain.md §4; configurable).
 SENIOR_WOMEN: dict[str, Any] = {
     "post_level_from": "县处级副职",
     "ranks_from": ["四级调研员", "六级职员", "专业技术七级"],
@@ -80,7 +80,7 @@ SENIOR_WOMEN: dict[str, Any] = {
 # appraisal recorded, a year between two appraised years that has none does not count either (gaps_count).
 APPRAISALS_NOT_COUNTING = ["基本称职", "不称职"]
 
-# DOMAIN.md §2: the rank a 录用 recruit starts at, by education (canonical levels: vocabulary.EDUCATION_LEVELS).
+# docs/domain.md §2: the rank a 录用 recruit starts at, by education (canonical levels: vocabulary.EDUCATION_LEVELS).
 STARTING_RANKS: dict[str, str] = {
     "硕士研究生": "四级主任科员", "大学本科": "一级科员", "大专": "一级科员", "中专": "二级科员", "高中": "二级科员",
 }
@@ -123,7 +123,7 @@ CATALOGUE: tuple[RuleSpec, ...] = (
              params={"limits": []}, on_when_set=True),  # e.g. {name, ranks = [...], share = 0.6, of = "行政编制"}
     RuleSpec("ASSISTANT_CAP", "编外人员超过比例", "本地编外人员管理规定", "warning", enabled=False,
              params={"share": None, "max": None}, on_when_set=True),  # share of the unit's total 编制, or a fixed number
-    # The cadre's file: appraisals and the ways in (DOMAIN.md §2, §4).
+    # The cadre's file: appraisals and the ways in (docs/domain.md §2, §4).
     RuleSpec("PROMOTION_WHILE_UNFIT", "年度考核不称职期间晋升或提拔", "《公务员考核规定》(2020)；《公务员法》(定期考核结果的使用)",
              "warning", params={"grades": ["不称职"]}),
     RuleSpec("DISMISSAL_DUE", "连续两年年度考核不称职", "《公务员法》第88条", "warning",

@@ -11,7 +11,7 @@ from the events and finds equal.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -74,9 +74,7 @@ def candidates(rng: random.Random, later: list[dict], recorded: int) -> list[lis
     return out
 
 
-def line_date(line: dict):
-    from datetime import date
-
+def line_date(line: dict) -> date:
     return date.fromisoformat(line["effective"])
 
 

@@ -68,7 +68,7 @@ def _findings(ledger: Ledger) -> list[tuple]:
 def test_its_findings_are_those_of_a_new_store_with_the_same_facts(legacy: tuple[Ledger, dict], twin: Ledger) -> None:
     ledger, expected = legacy
     assert _findings(ledger) == _findings(twin)
-    # The rules the old code had find what they found then, but where a rule was corrected since (DOMAIN.md:
+    # The rules the old code had find what they found then, but where a rule was corrected since (docs/domain.md:
     # 四级主任科员 after 3 years as 一级科员, not 2): the old store's P16 is now promoted early.
     old = [(x["rule"], x["person"]) for x in expected["check"]["findings"]]
     assert [(r, p) for r, p, _u, _m in _findings(ledger) if (r, p) in old or r == "RANK_TENURE"] == \

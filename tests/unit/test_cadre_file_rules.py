@@ -1,4 +1,4 @@
-"""The rules that know the cadre's file, and the corrected facts of DOMAIN.md §2/§4, each at its boundary (pure
+"""The rules that know the cadre's file, and the corrected facts of docs/domain.md §2/§4, each at its boundary (pure
 functions of facts: no store)."""
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_a_promotion_while_the_latest_appraisal_is_unfit_is_a_finding():
     assert rules(fit, date(2020, 6, 1)) == []
 
 
-# --- the corrected facts of DOMAIN.md ----------------------------------------------------------------------------
+# --- the corrected facts of docs/domain.md ----------------------------------------------------------------------------
 @pytest.mark.parametrize(("on", "found"), [("2018-01-01", []), ("2017-12-31", ["RANK_TENURE"])])
 def test_fourth_grade_principal_staff_member_needs_three_years(on, found):
     timeline = facts(*unit(), hire("一级科员", "2015-01-01"), promoted("四级主任科员", on))
