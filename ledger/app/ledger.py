@@ -134,11 +134,17 @@ class PersonnelLedger(Application):
         return the batch as it would be recorded. The timeline is the batch's scope read through the fact index
         where the derived tables are current (nothing is written here), else (or `whole`) every recorded fact: both
         give the same answer."""
-        if not whole and self._scoped(len(drafts), catch_up=False):
+        return self._validated(drafts, not whole and self._scoped(len(drafts), catch_up=False))[0]
+
+    def _validated(self, drafts: Sequence[Draft], scoped: bool) -> tuple[Judgement, int]:
+        """The batch judged against its scope read through the fact index (`scoped`) or against every fact, and the
+        stream's last version as read with them (the aggregate an append saves is made at it)."""
+        if scoped:
             top = self.fact_log.read_head()
-            return self.validator.judge(self._scope_reader(top), None, top, drafts)
+            return self.validator.judge(self._scope_reader(top), None, top, drafts), top
         facts = self.facts()
-        return self.validator.judge(facts, self.fact_log.scope_index(), facts[-1].id if facts else 1, drafts)
+        top = self.fact_log.head[0] if self.fact_log.head else 0
+        return self.validator.judge(facts, self.fact_log.scope_index(), top, drafts), top
 
     def _scope_reader(self, top: int) -> ScopeReader:
         """Reads a batch's scope through the fact index, the stream ending at event `top` (`ledger.store.scoped`)."""
@@ -174,16 +180,8 @@ class PersonnelLedger(Application):
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 _back_off(attempt)
-            scoped = self._scoped(len(drafts))
-            facts: list[Fact] = [] if scoped else self.facts()
-            # The stream's last version, as read with the facts (or alone, for a scope): the aggregate is made at it,
-            # and its save refuses it if another append came since.
-            top = self.fact_log.read_head() if scoped else self.fact_log.head[0] if self.fact_log.head else 0
-            ledger = stream_at(top)
-            if scoped:  # the facts the batch can touch, read through the fact index (ledger.store.scoped)
-                judgement = self.validator.judge(self._scope_reader(top), None, top, drafts)
-            else:
-                judgement = self.validator.judge(facts, self.fact_log.scope_index(), top, drafts)
+            judgement, top = self._validated(drafts, self._scoped(len(drafts)))
+            ledger = stream_at(top)  # at the version read: its save is refused if another append came since
             if vet is not None:
                 vet(judgement.compared_with, judgement.new)
             stamp = LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
