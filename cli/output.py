@@ -124,20 +124,42 @@ def _columns() -> int | None:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrap: Sequence[int] = ()) -> str:
-    """A table (rich) with a header line, wrapped to the terminal; None shows as '-'. Only the columns listed in
+    """A table with a header line, wrapped to the terminal; None shows as '-'. Only the columns listed in
     `wrap` (free text; by default the last, the first listed getting the most room) are folded when the table is
-    too wide: ids and dates stay whole."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
+    too wide: ids and dates stay whole. Drawn by rich when a column folds or colour is on, else directly."""
     columns = _columns()
-    console = Console(width=columns or 100_000, force_terminal=_colour(), no_color=not _colour(),
-                      highlight=False, emoji=False, markup=False, file=io.StringIO(), legacy_windows=False)
     cells = [[("-" if c is None else printable(str(c), keep_lines=False)) for c in row] for row in rows]
     natural = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     foldable = [i for i in (wrap or [len(headers) - 1]) if i < len(headers)]
     fitted = _fit(natural, foldable, columns - 2 * len(headers)) if columns is not None else {}
+    if not fitted and not _colour():
+        return plain_table(headers, cells)
+    return _rich_table(headers, cells, fitted, columns)
+
+
+def plain_table(headers: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
+    """The table rich draws when nothing folds and nothing is coloured, written directly: a city's few thousand
+    findings take rich seconds to lay out (`tests/unit/test_plain_tables.py` holds the two equal)."""
+    from rich.cells import cell_len
+
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+
+    rule = "\u2500" * (sum(widths) + 2 * (len(widths) - 1))
+    return "\n".join([line(headers), rule, *(line(r) for r in cells)])
+
+
+def _rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], fitted: dict[int, int],
+                columns: int | None) -> str:
+    """The table drawn by rich: folding the `fitted` columns to their widths, the header bold on a terminal."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=columns or 100_000, force_terminal=_colour(), no_color=not _colour(),
+                      highlight=False, emoji=False, markup=False, file=io.StringIO(), legacy_windows=False)
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=False,
               padding=(0, 1, 0, 0))
     for i, h in enumerate(headers):
