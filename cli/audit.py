@@ -212,9 +212,9 @@ def rebuild(session: Session) -> None:
     Example:
         ledger rebuild && ledger verify
     """
-    from ledger.app import _
+    from ledger.app import _, rebuild_derived
 
-    top = session.app.rebuild()
+    top = rebuild_derived(session.app)
     echo(_("Rebuilt the derived tables from events 1–{n}").format(n=top))
 
 

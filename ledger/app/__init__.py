@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         import_opening_roster,
         record,
     )
+    from ledger.app.upkeep import rebuild_derived
     from ledger.io.lrmx import lrmx_bytes
     from ledger.io.roster_table import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
     from ledger.model.dates import YearMonth, parse_date, parse_timestamp
@@ -110,6 +111,7 @@ _LAZY = {
     "write_signing_keys": "ledger.app.checkpoint", "make_checkpoint": "ledger.app.checkpoint",
     "check_checkpoint": "ledger.app.checkpoint", "read_checkpoint": "ledger.app.checkpoint",
     "latest_checkpoint": "ledger.app.checkpoint", "rekey_store": "ledger.app.checkpoint",
+    "rebuild_derived": "ledger.app.upkeep",
 }
 
 
@@ -145,4 +147,5 @@ __all__ = [
     # access and proofs
     "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
     "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "rekey_store", "write_signing_keys",
+    "rebuild_derived",
 ]

@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ledger.app.upkeep import verify_ledger
 from ledger.model.errors import StoreError
 from ledger.model.i18n import _
 from ledger.store import checkpoints
@@ -91,7 +92,7 @@ def _identity(app: PersonnelLedger) -> str | None:
 def make_checkpoint(app: PersonnelLedger, key_file: Path) -> dict[str, Any]:
     """Sign the store's current prefix (after verifying its chain), keep a copy in the store, and return it."""
     key = _load(key_file, private=True)
-    found = app.verify(derived=False)
+    found = verify_ledger(app, derived=False)
     if found.problem is not None:
         raise StoreError(f"the store does not verify ({found.problem.message}): a checkpoint is not signed over it")
     body: dict[str, Any] = {
@@ -158,7 +159,7 @@ def check_checkpoint(app: PersonnelLedger, checkpoint: dict[str, Any], public_ke
         raise StoreError(_("the checkpoint is not signed by this public key (or was altered since it was signed): "
                            "it proves nothing about the store")) from None
     count, head = int(checkpoint["events"]), str(checkpoint["head"])
-    found = app.verify(head, derived=False)
+    found = verify_ledger(app, head, derived=False)
     if found.problem is not None and found.problem.kind in CHAIN_BREAKS:
         return CheckpointCheck("tampered", _("the store's chain does not hold: {problem}").format(
                                    problem=found.problem.message),
@@ -195,11 +196,12 @@ def rekey_store(app: PersonnelLedger, store: str | None, new_key: str) -> tuple[
     """Re-encrypt the store under `new_key` (one transaction), then derive its derived tables again under it;
     returns (rows re-encrypted, last event). The old key no longer opens the store."""
     from ledger.app.ledger import open_ledger
+    from ledger.app.upkeep import rebuild_derived, rekey
     from ledger.store.crypto import KEY_VAR
 
-    rows = app.rekey(new_key)
+    rows = rekey(app, new_key)
     fresh = open_ledger(store, extra_env={KEY_VAR: new_key.strip()})
     try:
-        return rows, fresh.rebuild()
+        return rows, rebuild_derived(fresh)
     finally:
         fresh.close()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ledger.app.recording import Recorded, record
-from ledger.app.subjects import facts_about
+from ledger.app.sources import facts_about, read_source
 from ledger.fold.walk import retracted_ids
 from ledger.model.errors import Problem, Refused
 from ledger.model.events import EVENT_TYPES
@@ -94,5 +94,5 @@ def correct(app: PersonnelLedger, target: int, changes: Mapping[str, Any], reaso
             actor: str | None = None, strict: bool = False, dry_run: bool = False) -> Recorded:
     """Retract event `target` and record its corrected form, as one batch validated as a whole (with `dry_run`,
     validate only). Returns the new ids: the corrected event's and the retraction's, in recording order."""
-    drafts = correction_drafts(facts_about(app, target), target, changes, reason)
+    drafts = correction_drafts(facts_about(read_source(app), target), target, changes, reason)
     return record(app, drafts, actor=actor, strict=strict, dry_run=dry_run)

@@ -30,10 +30,9 @@ from eventsourcing.utils import Environment
 
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
-from ledger.model.errors import LedgerError, NoLedger, NotFound, Refused, StoreError, no_unit
+from ledger.model.errors import LedgerError, NoLedger, Refused, StoreError
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
-from ledger.read.roster import roster_view
 from ledger.store import access
 from ledger.store.access_log import AccessLog
 from ledger.store.aggregate import LedgerStream, ledger_id, stream_at
@@ -42,10 +41,9 @@ from ledger.store.config import StoreConfig, parse_store
 from ledger.store.crypto import check_stored_form, encryption_env
 from ledger.store.derived import derive_whole
 from ledger.store.dialect import READ_ONLY_SESSION, dialect_for, no_ledger
-from ledger.store.integrity import Break, Verification, seal_pending, verify
+from ledger.store.integrity import seal_pending
 from ledger.store.log import FactLog, paused_gc
 from ledger.store.scoped import Scope, read_scope
-from ledger.store.seals import TimelineMismatch
 from ledger.store.stream import EventStream
 from ledger.store.timeline import Timeline
 
@@ -212,13 +210,15 @@ class PersonnelLedger(Application):
             return False
         return position == top and position > 0
 
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of one query, through eventsourcing's own connection to the store (the dialect's `fetch`)."""
+        return self.dialect.fetch(self.recorder.datastore, sql, params)  # type: ignore[attr-defined]
+
     def session_role(self) -> tuple[str | None, bool, bool]:
         """(the PostgreSQL role this session logs in as, whether the store is under access control, whether the
         role may append); (None, False, True) on SQLite. Asked once, through eventsourcing's connection."""
         if self._role is None:
-            datastore = self.recorder.datastore  # type: ignore[attr-defined]
-            self._role = access.session(self.dialect, self.events_table,
-                                        lambda sql, params: self.dialect.fetch(datastore, sql, params))
+            self._role = access.session(self.dialect, self.events_table, self.fetch)
         return self._role
 
     @property
@@ -249,8 +249,7 @@ class PersonnelLedger(Application):
     def access_log(self) -> AccessLog:
         """The store's access log (`ledger.store.access_log`): empty and not written unless the store keeps one."""
         if self._access_log is None:
-            datastore = self.recorder.datastore  # type: ignore[attr-defined]
-            self._access_log = AccessLog(self.dialect, lambda sql, params: self.dialect.fetch(datastore, sql, params))
+            self._access_log = AccessLog(self.dialect, self.fetch)
         return self._access_log
 
     def _refresh_derived(self, scope: Scope | None = None) -> None:
@@ -265,36 +264,6 @@ class PersonnelLedger(Application):
                                 f"not be brought up to date ({said or type(e).__name__}); reads answer from the "
                                 "events meanwhile; `ledger rebuild` re-derives them")
 
-    def rekey(self, new_key: str) -> int:
-        """Re-encrypt every stored event and snapshot under `new_key` in one transaction (`ledger.store.rekey`),
-        in the writers' turn; returns how many rows. The derived tables are then derived again by a ledger opened
-        with the new key (`open_ledger(..., extra_env={KEY_VAR: new_key})`, `rebuild`): the caller's."""
-        from eventsourcing.cryptography import AESCipher
-
-        from ledger.store.crypto import check_key
-        from ledger.store.rekey import rekey
-
-        if self.config.read_only:
-            raise StoreError(f"{self.config.location} is open for reading only")
-        if self.codec.cipher is None:
-            raise StoreError(f"{self.config.location} is not encrypted: there is no key to change (set "
-                             "LEDGER_ENCRYPTION_KEY to the store's key)")
-        check_key(new_key)
-        new = AESCipher(Environment(env={AESCipher.CIPHER_KEY: new_key.strip()}))
-        tables = [self.events_table]
-        if self.snapshots is not None:
-            tables.append(self.snapshots.recorder.events_table_name)  # type: ignore[attr-defined]
-        with self.dialect.writers_turn():
-            return rekey(self.dialect, tables, self.codec.cipher, new)
-
-    def rebuild(self) -> int:
-        """Derive the materialised timeline and the report's fact index again from the stream; returns the last
-        event they hold."""
-        if self.config.read_only:
-            raise StoreError(f"{self.config.location} is open for reading only")
-        with self.dialect.writers_turn():
-            return self.timeline.rebuild()
-
     # --- queries --------------------------------------------------------------------------------------------
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
         """The fold of every recorded fact on `on`, as known at `known_at`.
@@ -304,119 +273,12 @@ class PersonnelLedger(Application):
         """
         return self.fact_log.state(on, known_at)
 
-    def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
-        """The roster on `on` in the `ledger roster --json` shape (docs/architecture.md §6).
-
-        It is read from the materialised timeline (ledger.store.timeline) when its rows hold every event — as known
-        at an earlier moment too, from the beliefs the rows record (ledger.store.beliefs); otherwise from the fold
-        (the reference the timeline is tested against).
-        """
-        if self.derived_current():
-            try:
-                return self.timeline_roster(on, unit, known_at)
-            except LedgerError:
-                raise
-            except TimelineMismatch as e:  # rows removed, added or edited since a writer sealed them
-                self._derived_notice(str(e))
-            except Exception as e:  # a row that no longer decrypts or decodes: its bytes were changed
-                self._derived_notice(f"a row of the materialised timeline does not read ({type(e).__name__})")
-        return roster_view(self.state(on, known_at), on, known_at, unit)
-
-    def derived_current(self) -> bool:
-        """Whether the derived tables hold every recorded event (and nothing more): only then are they served."""
-        position, top = self.timeline.current()
-        if position != top:
-            self._derived_notice(f"the materialised timeline holds events 1–{position} of {top}" if position < top
-                                 else f"the materialised timeline claims event {position}, but the ledger ends at "
-                                      f"event {top}")
-        return position == top
-
-    def _derived_notice(self, what: str) -> None:
-        notice = f"{what}: answered from the events themselves (`ledger verify` checks the derived tables, " \
-                 "`ledger rebuild` re-derives them)"
-        if notice not in self.notices:
-            self.notices.append(notice)
-
     @property
     def timeline(self) -> Timeline:
         """The materialised timeline of this ledger (ledger.store.timeline), in the same store."""
         if self._timeline is None:
             self._timeline = Timeline(self.fact_log, self.dialect)
         return self._timeline
-
-    def known_position(self, known_at: datetime | None) -> int | None:
-        """None as known now; else the last event the ledger held at `known_at` (0: none), or -1 when the derived
-        tables cannot say (recorded times that do not rise with the stream: answer from the fold)."""
-        if known_at is None:
-            return None
-        at = self.timeline.known_position(known_at)
-        return -1 if at is None else at
-
-    def timeline_roster(self, on: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
-        """`roster(on, known_at, unit)` from the materialised timeline: indexed queries, no fold. `TimelineMismatch`
-        when recorded times do not rise with the stream (the rows cannot say what was known when)."""
-        at = None
-        if known_at is not None:
-            at = self.timeline.known_position(known_at)
-            if at is None:
-                raise TimelineMismatch("recorded times do not rise with the stream")
-        units, people, assistants = self.timeline.roster(on, unit, at)
-        if unit is not None and unit not in units:
-            known = self.timeline.units_on(on, at)
-            raise NotFound(no_unit(unit, on, sorted(known, key=lambda u: known[u][0])))
-        return {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None, "people": people,
-                "assistants": assistants}
-
-    def verify(self, digest: str | None = None, derived: bool = True) -> Verification:
-        """The stored stream checked against its hash chain (and against `digest`, a head digest noted earlier),
-        then, with `derived`, the derived tables derived again from it and compared (when they claim to be up to
-        date)."""
-        result = verify(self.stream, self.codec, digest)
-        if result.problem is None:  # the store's own protections: its guard triggers, its access log's chain
-            guard = access.guard_problem(self.dialect, self.events_table)
-            logged = self.access_log.verify()
-            forged = self._forged_actor()
-            if guard is not None:
-                result.problem = Break(None, "guard", guard)
-            elif forged is not None:
-                result.problem = forged
-            elif logged is not None:
-                result.problem = Break(None, "access_log", logged)
-        if result.problem is not None or not derived:
-            return result
-        position, top = self.timeline.current()
-        if position == 0:
-            result.derived = "absent" if top else None
-            return result
-        if position != top:
-            result.derived = (f"behind: they hold events 1–{position} of {top}; reads answer from the events until "
-                              "the next recording or `ledger rebuild`") if position < top else None
-            if position > top:
-                result.problem = Break(None, "derived", f"the derived tables claim event {position}, but the ledger "
-                                       f"ends at event {top}: events were removed, or the tables edited")
-            return result
-        found = self.timeline.differences(self.facts())
-        if found is not None:
-            result.problem = Break(None, "derived", f"a derived table differs from the events: {found}; "
-                                   "`ledger rebuild` derives them again from the events")
-        else:
-            result.derived = "current"
-        return result
-
-    def _forged_actor(self) -> Break | None:
-        """The first event whose actor is not the role the database stamped on its row (PostgreSQL under access
-        control: it catches an actor forged inside an encrypted payload, which the insert trigger cannot read)."""
-        datastore = self.recorder.datastore  # type: ignore[attr-defined]
-        stamped = access.recorded_by(self.dialect, self.events_table, self.dialect.stream_key(self.ledger_id),
-                                     lambda sql, params: self.dialect.fetch(datastore, sql, params))
-        if not stamped:
-            return None
-        for version, _topic, state in sorted(self.stream.at(sorted(stamped))):
-            actor = self.codec.decode(state).get("actor")
-            if actor is not None and actor != stamped[version]:
-                return Break(version, "actor", f"event {version} names {actor} as its actor, but the database "
-                             f"recorded it from the role {stamped[version]}")
-        return None
 
     def close(self) -> None:
         if self._timeline is not None:
@@ -429,15 +291,6 @@ class PersonnelLedger(Application):
             then()
         self.on_close.clear()
 
-    def history(self, person: str) -> list[Fact]:
-        """Every fact about a person (retracted ones included), and the retractions of them, in effective order."""
-        facts = self.facts()
-        mine = [f for f in facts if f.person == person]
-        if not mine:
-            raise NotFound(f"no person '{person}' in the ledger")
-        ids = {f.id for f in mine}
-        mine += [f for f in facts if f.event == "retracted" and f.data["target"] in ids]
-        return sorted(mine, key=lambda f: (f.effective, f.id))
 
 
 def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None,

@@ -20,15 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ledger.app.access import logged
 from ledger.app.names import Resolved, find, name_key, resolve_person, resolve_unit, unit_tree
 from ledger.app.rulebook import rulebook_for
-from ledger.app.subjects import (
-    ledger_span,
-    named_state,
-    person_facts,
-    person_history,
-    unit_facts,
-    unit_intervals,
-    unit_state,
-)
+from ledger.app.sources import Folded, ledger_span, person_history, read_source
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
 from ledger.model.i18n import _
@@ -36,7 +28,6 @@ from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
 from ledger.read.person_timeline import person_timeline
-from ledger.read.roster import roster_view, unit_summary
 from ledger.read.unit_series import unit_series
 from ledger.rules import Finding, Rulebook, compliance_findings
 
@@ -89,14 +80,21 @@ class Findings:
 class Queries:
     """The questions readers ask of one open ledger."""
 
-    def __init__(self, application: PersonnelLedger, reader: str | None = None, channel: str = "cli"):
+    def __init__(self, application: PersonnelLedger, reader: str | None = None, channel: str = "cli",
+                 prefer: str | None = None):
         """`reader`: who reads, as declared (PostgreSQL uses the session's role instead); `channel`: where the reads
-        come from (the CLI, the web view), as the access log records it."""
+        come from (the CLI, the web view), as the access log records it; `prefer="fold"`: answer from the events
+        even where the derived tables could (`ledger.app.sources`: the reference, which the tests compare)."""
         # Kept public for exporters written before the query API (`ExportContext.app`); readers use the methods.
         self.application = application
         self.reader = reader
         self.channel = channel
+        self.prefer = prefer
         self._reading = False
+
+    def source(self, known_at: datetime | None = None) -> Folded:
+        """Where the answers are read from (`ledger.app.sources.read_source`: the one place that chooses)."""
+        return read_source(self.application, known_at, self.prefer)
 
     @contextmanager
     def one_read(self, action: str, person: str | None = None) -> Iterator[None]:
@@ -137,12 +135,10 @@ class Queries:
     @logged("roster")
     def roster(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> dict[str, Any]:
         """Who is on the establishment on `on`, in the `ledger roster --json` shape: from the materialised timeline
-        (as known now or at a moment) when it holds every event; otherwise one unit as known at a moment from the
-        fold of the facts that can change it."""
+        (as known now or at a moment) when it holds every event; otherwise from the fold (one unit's: of the facts
+        that can change it)."""
         self._known_at(known_at)
-        if known_at is not None and unit is not None and not self.application.derived_current():
-            return roster_view(unit_state(self.application, unit, on, known_at), on, known_at, unit)
-        return self.application.roster(on, known_at, unit)
+        return self.source(known_at).roster(on, known_at, unit)
 
     def units(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> list[dict[str, Any]]:
         """Each unit's 编制 and 领导职数 against who fills them, its non-leaders by rank (`unit` alone, if given).
@@ -151,17 +147,7 @@ class Queries:
         known at an earlier moment too, from the beliefs their rows record; otherwise from the fold (the reference
         the figures are tested against)."""
         self._known_at(known_at)
-        at = self.application.known_position(known_at) if self.application.derived_current() else -1
-        if at is None or at >= 0:
-            figures = self.application.timeline.figures(on, unit, at)
-            if unit is not None and not figures:
-                known = [u["unit"] for u in self.application.timeline.figures(on, None, at)]
-                raise NotFound(no_unit(unit, on, known))
-            return figures
-        if unit is not None:
-            return [unit_summary(unit_state(self.application, unit, on, known_at), unit)]
-        state = self.state(on, known_at)
-        return [unit_summary(state, code) for code in self._unit_codes(state, on, unit)]
+        return self.source(known_at).figures(on, known_at, unit)
 
     @logged("roster_overview")
     def roster_overview(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterOverview:
@@ -169,11 +155,7 @@ class Queries:
         figures when they hold every event (as known now or at a moment); otherwise, as known at a moment, from one
         fold."""
         self._known_at(known_at)
-        if known_at is None or self.application.derived_current():
-            return RosterOverview(self.roster(on, known_at, unit), self.units(on, known_at, unit))
-        state = self.state(on, known_at)
-        roster = roster_view(state, on, known_at, unit)
-        return RosterOverview(roster, [unit_summary(state, code) for code in self._unit_codes(state, on, unit)])
+        return RosterOverview(*self.source(known_at).overview(on, known_at, unit))
 
     @logged("roster_sheet")
     def roster_sheet(self, on: date, known_at: datetime | None = None, unit: str | None = None) -> RosterSheet:
@@ -182,10 +164,7 @@ class Queries:
         self._known_at(known_at)
         from ledger.io.roster_table import HEADERS, roster_rows
 
-        if unit is None:
-            state = self.state(on, known_at)
-        else:
-            state = unit_state(self.application, unit, on, known_at)
+        state = self.state(on, known_at) if unit is None else self.source().unit_state(unit, on, known_at)
         return RosterSheet(HEADERS, roster_rows(state, unit), state.units[unit].name if unit else None)
 
     @logged("cadre_roster")
@@ -231,17 +210,12 @@ class Queries:
         ever named: what the shell completes."""
         if kind == "unit":
             return [(u.unit, u.name) for u in self._named_state(None).units.values()]
-        index = self.application.timeline.fact_index
-        if index.complete(self.application.stream.top()):
-            return list(dict(index.person_names()).items())
-        state = self.state()
-        return [(p.person, p.name) for p in (*state.people.values(), *state.assistants.values())]
+        return self.source().person_names()
 
     def _named_state(self, same_name: Callable[[str], bool] | None) -> State:
         """The units and the people recorded under the names `same_name` accepts, after every fact: through the fact
         index when it is current (a city is not folded for a name), else from the fold of everything."""
-        found = named_state(self.application, same_name)
-        return found if found is not None else self.state()
+        return self.source().named_state(same_name)
 
     def org_tree(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
         """`units(on)` in tree order, each with its `depth` (`ledger org list`): the same figures, not counted again."""
@@ -258,14 +232,14 @@ class Queries:
     def history(self, person: str, reveal: bool = False) -> list[dict[str, Any]]:
         """A person's events with their corrections, in the `ledger history --json` shape (read through the store's
         fact index: the person's facts only; 身份证号 masked unless `reveal`)."""
-        return history_entries(*person_history(self.application, person), reveal)
+        return history_entries(*person_history(self.source(), person), reveal)
 
     @logged("diff")
     def diff(self, start: date, end: date, unit: str | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """What changed after `start` up to and including `end`, in the `ledger diff --json` shape; for one unit,
         from the facts that can change it."""
         self._known_at(known_at)
-        facts = self.application.facts() if unit is None else unit_facts(self.application, unit)
+        facts = self.application.facts() if unit is None else self.source().unit_facts(unit)
         return diff(facts, start, end, unit, known_at)
 
     @logged("person_timeline", whose=True)
@@ -273,15 +247,13 @@ class Queries:
         """The person's unit and section, rank, posts and secondments as bars over time (`ledger.read.person_timeline`),
         read from the person's own facts (the store's fact index), as known at `known_at`."""
         self._known_at(known_at)
-        return person_timeline(person_facts(self.application, person), person, known_at)
+        return person_timeline(self.source().person_facts(person), person, known_at)
 
     def unit_series(self, unit: str, known_at: datetime | None = None) -> dict[str, Any]:
         """The unit's `units` figures on 31 December of each year (`ledger.read.unit_series`): as known now from the
         materialised figures; as known at `known_at`, derived from the facts that can change them."""
         self._known_at(known_at)
-        intervals = (self.application.timeline.figure_intervals(unit)
-                     if known_at is None and self.application.derived_current()
-                     else unit_intervals(self.application, unit, known_at))
+        intervals = self.source(known_at).figure_intervals(unit, known_at)
         if not intervals:
             known = [u["unit"] for u in self.units(date.today(), known_at)]
             raise NotFound(no_unit(unit, "any date", known))
@@ -305,7 +277,7 @@ class Queries:
         """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
         from ledger.read.resume import resume
 
-        return resume(person_facts(self.application, person), person, on)  # the person's own facts: no city walk
+        return resume(self.source().person_facts(person), person, on)  # the person's own facts: no city walk
 
     @logged("appointment_form", whose=True)
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
@@ -335,11 +307,12 @@ class Queries:
         if unit is None:
             facts = self.application.facts()
         else:  # the facts that can change the unit's findings: its structure, everyone who ever belonged to it
-            facts = unit_facts(self.application, unit)
+            source = self.source()
+            facts = source.unit_facts(unit)
             if known_at is None:
                 self.units(as_of, None, unit)  # there on that date, or NotFound
             else:
-                unit_state(self.application, unit, as_of, known_at, facts)
+                source.unit_state(unit, as_of, known_at, facts)
         if known_at is not None:
             facts = [f for f in facts if f.known_at(known_at)]
         return Findings(as_of, since, compliance_findings(facts, rulebook, as_of, since, unit), rulebook)
@@ -351,7 +324,7 @@ class Queries:
         self._known_at(known_at)
         from ledger.app.yearly import unit_yearly_figures
 
-        return unit_yearly_figures(self.application, year, unit, known_at, as_of=as_of)
+        return unit_yearly_figures(self.source(), year, unit, known_at, as_of=as_of)
 
     def selection(self, selection: str, known_at: datetime | None = None) -> dict[str, Any]:
         """One selection's path (动议 → … → 试用期满) with dates, in the `ledger selection show --json` shape;
@@ -368,13 +341,15 @@ class Queries:
         Findings about other units may come along: keep those of the report's units (`YearlyFigures.scope`)."""
         from ledger.app.yearly import unit_year_findings
 
-        return unit_year_findings(self.application, self.rulebook(rules_file), year, unit, as_of)
+        return unit_year_findings(self.source(), self.rulebook(rules_file), year, unit, as_of)
 
     # --- tamper evidence ---------------------------------------------------------------------------------------------
     def verify(self, digest: str | None = None, derived: bool = True) -> Verification:
         """The stored events checked against their hash chain (and, given, a head digest noted earlier); with
         `derived`, also the tables derived from them (the timeline, the report's index), derived again and compared."""
-        return self.application.verify(digest, derived)
+        from ledger.app.upkeep import verify_ledger
+
+        return verify_ledger(self.application, digest, derived)
 
     def latest_checkpoint(self) -> dict[str, Any] | None:
         """The last signed checkpoint kept in the store (`ledger checkpoint`), as written; None if none."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ledger.app.ledger import PersonnelLedger
+from ledger.app.sources import MATERIALISED, Folded
 from ledger.fold.scope import STRUCTURE
 from ledger.fold.walk import counting_facts, fold
 from ledger.model.facts import Fact
@@ -19,17 +19,14 @@ from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
 from ledger.rules import Finding, Rulebook, compliance_findings
 
 
-def scoped_facts(app: PersonnelLedger, unit: str | None, as_of: date,
+def scoped_facts(source: Folded, unit: str | None, as_of: date,
                  known_at: datetime | None = None) -> tuple[list[Fact], str] | None:
     """The facts the report of `unit` (None: the top unit) on `as_of` needs, and the unit; None when the unit
-    does not exist then (the full walk says why)."""
-    index = app.timeline.fact_index
-    if not index.complete(app.stream.top()):
-        if index.position():
-            app.notices.append("the yearly report's index of facts is behind the events or has rows removed or "
-                               "added: the report was counted from the events (`ledger verify`, `ledger rebuild`)")
-        return None  # nothing recorded, or the index cannot be trusted: the full walk answers
-    structure = index.read(index.fact_ids([STRUCTURE]))
+    does not exist then (the full walk says why), or when the answers come from the fold (the full walk answers:
+    the reference)."""
+    if source.kind != MATERIALISED:
+        return None
+    structure = source.facts_of([STRUCTURE])
     end = fold(counting_facts(structure, known_at), as_of)
     if unit is None:
         tops = end.top_units()
@@ -38,16 +35,17 @@ def scoped_facts(app: PersonnelLedger, unit: str | None, as_of: date,
         unit = tops[0].unit
     if unit not in end.units:
         return None
-    people = index.people_of(subtree(end, unit))
-    mine = index.read(index.fact_ids(people)) if people else []
+    people = source.people_of(subtree(end, unit))
+    mine = source.facts_of(people) if people else []
     facts = sorted([*structure, *mine], key=lambda f: f.id)
     return facts, unit
 
 
-def unit_yearly_figures(app: PersonnelLedger, year: int, unit: str | None = None,
+def unit_yearly_figures(source: Folded, year: int, unit: str | None = None,
                         known_at: datetime | None = None, as_of: date | None = None) -> YearlyFigures:
     """`ledger.read.yearly.yearly_figures` of one unit from the facts that can matter for it (see the module doc)."""
-    found = scoped_facts(app, unit, as_of or date(year, 12, 31), known_at)
+    app = source.app
+    found = scoped_facts(source, unit, as_of or date(year, 12, 31), known_at)
     if found is None:
         return yearly_figures(app.facts(), year, unit, known_at, as_of=as_of)  # the full walk's error
     facts, unit = found
@@ -61,12 +59,12 @@ def unit_yearly_figures(app: PersonnelLedger, year: int, unit: str | None = None
     return figures
 
 
-def unit_year_findings(app: PersonnelLedger, rulebook: Rulebook, year: int, unit: str | None = None,
+def unit_year_findings(source: Folded, rulebook: Rulebook, year: int, unit: str | None = None,
                        as_of: date | None = None) -> list[Finding]:
     """The compliance findings of `year` (the state on `as_of`, the facts since 1 January) from the facts that can
     matter for `unit` and the units under it — the yearly report's own checks, without walking a whole city. The
     findings about other units are left to the caller to drop (their people are not in the facts read)."""
     as_of = as_of or date(year, 12, 31)
-    found = scoped_facts(app, unit, as_of)
-    facts = found[0] if found is not None else app.facts()
+    found = scoped_facts(source, unit, as_of)
+    facts = found[0] if found is not None else source.app.facts()
     return compliance_findings(facts, rulebook, as_of, date(year, 1, 1))

@@ -35,7 +35,7 @@ def _moment(t: datetime | None) -> str | None:
 
 def history_entries(person_facts: Sequence[Fact], all_facts: Sequence[Fact],
                     reveal: bool = False) -> list[dict[str, Any]]:
-    """A person's events (as `PersonnelLedger.history` lists them) in the `ledger history --json` shape.
+    """A person's events (as `ledger.app.sources.person_history` lists them) in the `ledger history --json` shape.
 
     Each entry is the event's flat JSON plus `retracted`: null, or who took it out, when and why (`id`, `reason`,
     `actor`, `recorded`, `effective`, `replacement`); `retracted_by` keeps the retraction's id alone. A

@@ -25,6 +25,7 @@ import pytest
 from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
+from ledger.app.sources import read_source
 from ledger.fold.walk import validate
 from ledger.model.errors import Refused
 from ledger.model.facts import Draft
@@ -77,7 +78,7 @@ def _worker(store: str, worker: int, people: list, units: list, n: int, start, r
         except Refused as e:
             refused.append(f"{d.event}: {e.problems[0].code}")
         if i % 500 == 250:
-            app.roster(LATER)  # readers catch the timeline up while others write
+            read_source(app).roster(LATER)  # readers catch the timeline up while others write
     results.put((worker, recorded, refused))
 
 
@@ -125,9 +126,9 @@ def test_four_processes_appending_to_shared_units_lose_nothing(store: str) -> No
     assert {f.id for f in facts[before:]} == set(ids)
     assert validate(facts) == []
     for on in (LATER, LATER + timedelta(days=3), LATER + timedelta(days=200), date(2023, 6, 30)):
-        expected = fresh.roster(on, datetime(9999, 1, 1, tzinfo=UTC))
+        expected = read_source(fresh).roster(on, datetime(9999, 1, 1, tzinfo=UTC))
         expected["known_at"] = None
-        assert fresh.roster(on) == expected
+        assert read_source(fresh).roster(on) == expected
     print(f"{WORKERS}×{APPENDS} appends in {elapsed:.1f}s ({len(refusals)} hires refused: 编制 full)")
 
 

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from ledger.app.ledger import open_ledger
+from ledger.app.sources import read_source
 from ledger.model.facts import Draft
 from ledger.store.crypto import new_key
 from tests.audit_bureau import NAMES, opening, year_2022
@@ -61,7 +62,7 @@ def test_an_encrypted_sqlite_store_holds_no_name_in_its_file_or_wal(tmp_path: Pa
     wal = Path(f"{path}-wal")
     assert wal.exists() and wal.stat().st_size > 0  # the connection is open: the latest pages are in the WAL
     assert names_in(store_bytes(path)) == []
-    assert app.roster(__import__("datetime").date(2022, 12, 31))["people"][0]["name"] in NAMES
+    assert read_source(app).roster(__import__("datetime").date(2022, 12, 31))["people"][0]["name"] in NAMES
     app.close()
     assert names_in(store_bytes(path)) == []
 
@@ -89,7 +90,7 @@ def test_an_encrypted_postgresql_table_holds_no_name(pg_store: str):
     assert len(rows) == len(opening() + year_2022()) + 1
     assert names_in(b"".join(t.encode() + bytes(s) for t, s in rows)) == []
     reopened = open_ledger(pg_store, extra_env={"LEDGER_ENCRYPTION_KEY": key})
-    assert {p["name"] for p in reopened.roster(__import__("datetime").date(2021, 1, 1))["people"]} <= set(NAMES)
+    assert {p["name"] for p in read_source(reopened).roster(__import__("datetime").date(2021, 1, 1))["people"]} <= set(NAMES)
     reopened.close()
 
 

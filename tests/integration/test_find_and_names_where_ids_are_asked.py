@@ -101,7 +101,7 @@ def test_names_resolve_alike_when_the_derived_tables_are_behind(sqlite_ledger, w
     top = len(sqlite_ledger.json("log")) + 1
     Table(sqlite_ledger.store).run("UPDATE report_tracking SET position = ?", top - 1)
     folded = sqlite_ledger.ok("history", "司马光", "--json")
-    assert "index of facts is behind" in folded.stderr  # the fold answered
+    assert "answered from the events" in folded.stderr  # the fold answered
     assert folded.stdout == indexed.stdout and "司马光 → S04" in folded.stderr
     assert sqlite_ledger.ok("find", "司马光", "--json").stdout == completion
     r = sqlite_ledger("roster", "--unit", "区检验检测中心", "--as-of", "2022-12-31")

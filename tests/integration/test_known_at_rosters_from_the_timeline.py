@@ -13,6 +13,8 @@ from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.app.queries import Queries
+from ledger.app.sources import derived_current, read_source
+from ledger.app.upkeep import verify_ledger
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Draft
 from ledger.read.roster import roster_view, unit_summary
@@ -78,7 +80,7 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
 
     reader = open_ledger(store, read_only=True)
     queries = Queries(reader)
-    assert reader.derived_current()
+    assert derived_current(reader)
     rng = random.Random(3)
     units = list(app.state().units)
     checked, pairs = 0, moments(app, rng, 25)
@@ -86,7 +88,7 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
         for _ in range(3):
             on = date(2019, 1, 1) + timedelta(days=rng.randint(-30, 6 * 365 + 30))
             unit = rng.choice([None, None, *units])
-            got = answer(lambda: reader.roster(on, known_at, unit))  # noqa: B023
+            got = answer(lambda: read_source(reader).roster(on, known_at, unit))  # noqa: B023
             want = answer(lambda: roster_view(reader.state(on, known_at), on, known_at, unit))  # noqa: B023
             assert got == want, f"timeline and fold differ on {on} as known at {known_at} ({unit})"
             got = answer(lambda: queries.units(on, known_at, unit), False)  # noqa: B023
@@ -98,7 +100,7 @@ def test_known_at_rosters_equal_the_fold_before_and_after_corrections(store: str
     fallbacks = [n for n in reader.notices if not n.startswith("nothing was recorded by ")]
     assert fallbacks == [], fallbacks
     # The rows kept append by append are those derived again from every event in one pass.
-    assert reader.verify().derived == "current"
+    assert verify_ledger(reader).derived == "current"
 
 
 def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(city_store: str, city,
@@ -113,7 +115,7 @@ def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(ci
     person = target.person
 
     def rank(known_at: datetime | None) -> str | None:
-        people = app.roster(on, known_at)["people"]
+        people = read_source(app).roster(on, known_at)["people"]
         return next((p["rank"] for p in people if p["person"] == person), None)
 
     assert rank(before) != target.data["rank"]  # as known before the correction: not yet promoted that day
@@ -130,7 +132,7 @@ def test_a_correction_closes_the_old_belief_and_a_rebuild_gives_the_same_rows(ci
     incremental = rows()
     app.timeline.rebuild()
     assert rows() == incremental
-    assert app.verify().derived == "current"
+    assert verify_ledger(app).derived == "current"
 
 
 def test_a_timeline_written_without_recorded_times_is_folded_around_until_the_next_write(city_store: str, city,
@@ -148,15 +150,15 @@ def test_a_timeline_written_without_recorded_times_is_folded_around_until_the_ne
         conn.execute("ALTER TABLE old RENAME TO timeline_people")
     reader = open_ledger(sqlite_store, read_only=True)
     on, known_at = date(2022, 6, 30), max(f.recorded for f in reader.facts())
-    assert reader.roster(on, known_at) == roster_view(reader.state(on, known_at), on, known_at)
-    assert reader.roster(on)["people"] == roster_view(reader.state(on), on)["people"]
-    assert not reader.derived_current() and reader.notices
+    assert read_source(reader).roster(on, known_at) == roster_view(reader.state(on, known_at), on, known_at)
+    assert read_source(reader).roster(on)["people"] == roster_view(reader.state(on), on)["people"]
+    assert not derived_current(reader) and reader.notices
     with sqlite3.connect(sqlite_store) as conn:
         assert "recorded_from" not in {r[1] for r in conn.execute("PRAGMA table_info(timeline_people)")}
 
     writer = open_ledger(sqlite_store)
     writer.append(drafts(corrections), actor="clerk")
-    assert writer.derived_current() and writer.verify().derived == "current"
+    assert derived_current(writer) and verify_ledger(writer).derived == "current"
     fresh = open_ledger(sqlite_store, read_only=True)
-    assert fresh.roster(on, known_at) == roster_view(fresh.state(on, known_at), on, known_at)
+    assert read_source(fresh).roster(on, known_at) == roster_view(fresh.state(on, known_at), on, known_at)
     assert fresh.notices == []

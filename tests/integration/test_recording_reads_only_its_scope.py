@@ -19,6 +19,7 @@ from generate import generate
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
 from ledger.app.rulebook import rulebook_for
+from ledger.app.upkeep import verify_ledger
 from ledger.model.errors import Refused
 from ledger.model.facts import Draft
 from ledger.rules.entry import introduced_findings
@@ -117,7 +118,7 @@ def test_appends_read_their_scope_and_leave_derived_tables_equal_to_the_events(c
     assert written >= 5
     app = open_ledger(store, read_only=True)
     try:
-        result = app.verify()
+        result = verify_ledger(app)
         assert result.problem is None, result.problem
         assert result.derived == "current"
     finally:
@@ -129,7 +130,7 @@ def test_a_correction_reads_the_facts_of_its_event_and_says_what_the_whole_strea
     index (the facts of its subject and of its corrections'); the batch, or the refusal, is the one every fact
     gives — for events of every kind, retracted ones and retractions included."""
     from ledger.app.corrections import correct, correction_drafts
-    from ledger.app.subjects import facts_about
+    from ledger.app.sources import facts_about, read_source
 
     make, _store, later = city
     store = make()
@@ -143,7 +144,7 @@ def test_a_correction_reads_the_facts_of_its_event_and_says_what_the_whole_strea
         targets = [first, top, *rng.sample(range(2, top), 40)]
         answers = []
         for target in targets:
-            answers.append(_drafted_from(facts_about(app, target), target, correction_drafts))
+            answers.append(_drafted_from(facts_about(read_source(app), target), target, correction_drafts))
             assert not app.fact_log.loaded
         every = app.facts()
         assert answers == [_drafted_from(every, t, correction_drafts) for t in targets]

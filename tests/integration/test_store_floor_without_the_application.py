@@ -10,6 +10,8 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from ledger.app.ledger import PersonnelLedger, open_ledger
+from ledger.app.sources import read_source
+from ledger.app.upkeep import verify_ledger
 from ledger.model.facts import Draft
 from ledger.store.aggregate import ledger_id
 from ledger.store.codec import Codec
@@ -27,7 +29,7 @@ def test_a_bare_recorder_reads_folds_and_verifies_what_the_application_wrote(sto
     app.append([Draft(line.pop("event"), line) for line in opening()], actor="clerk")
     facts = [f.as_json() for f in app.facts()]
     on = max(f.effective for f in app.facts())
-    state, roster, head = app.state(on), app.roster(on), app.verify().head
+    state, roster, head = app.state(on), read_source(app).roster(on), verify_ledger(app).head
     app.close()
 
     config = parse_store(store)

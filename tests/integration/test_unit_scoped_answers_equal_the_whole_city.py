@@ -13,6 +13,7 @@ from generate import generate
 
 from ledger.app import Queries
 from ledger.app.ledger import open_ledger
+from ledger.app.sources import person_history, read_source
 from ledger.io.roster_table import roster_rows
 from ledger.read.history import diff, history_entries
 from ledger.read.roster import roster_view, unit_summary
@@ -82,4 +83,4 @@ def test_a_persons_history_equals_the_whole_stream_reading(city: Queries) -> Non
     assert corrected
     everyone = sorted({f.person for f in facts if f.person})
     for person in [*corrected[:10], *rng.sample(everyone, 20)]:
-        assert city.history(person) == history_entries(app.history(person), facts), person
+        assert city.history(person) == history_entries(person_history(read_source(app, prefer="fold"), person)[0], facts), person

@@ -12,6 +12,7 @@ import pytest
 from generate import generate
 
 from ledger.app.ledger import open_ledger
+from ledger.app.sources import read_source
 from ledger.app.yearly import scoped_facts, unit_yearly_figures
 from ledger.model.errors import NotFound
 from ledger.model.facts import Draft
@@ -44,7 +45,7 @@ def check(store: str, units: list[str | None], years: list[int]) -> int:
     for unit in units:
         for year in years:
             full = yearly_figures(full_facts, year, unit)
-            fast = unit_yearly_figures(app, year, unit)
+            fast = unit_yearly_figures(read_source(app), year, unit)
             assert_same(fast, full)
             busy += bool(full.promotions or full.appointments or full.secondments)
             assert not app.fact_log.loaded, "the fast path read the whole stream"
@@ -69,7 +70,7 @@ def test_fast_path_equals_full_walk(store: str, city) -> None:
 
     # The scope is a part of the city: the facts of one leaf unit are a fraction of the stream.
     cold = open_ledger(store)
-    facts, unit = scoped_facts(cold, leaves[0], date(years[-1], 12, 31))  # type: ignore[misc]
+    facts, unit = scoped_facts(read_source(cold), leaves[0], date(years[-1], 12, 31))  # type: ignore[misc]
     assert unit == leaves[0] and len(facts) < len(app.facts()) / 2
 
     # Clerks record corrections (back-dated entries, retractions and re-recordings): the index catches up on
@@ -83,10 +84,10 @@ def test_fast_path_equals_full_walk(store: str, city) -> None:
 def test_unknown_unit_and_empty_store(sqlite_store: str, city) -> None:
     app = open_ledger(sqlite_store)
     with pytest.raises(NotFound):
-        unit_yearly_figures(app, 2020, None)
+        unit_yearly_figures(read_source(app), 2020, None)
     app.append(drafts(city[0][:50]), actor="generator")
     with pytest.raises(NotFound, match="no unit 'NOPE'"):
-        unit_yearly_figures(open_ledger(sqlite_store), 2020, "NOPE")
+        unit_yearly_figures(read_source(open_ledger(sqlite_store)), 2020, "NOPE")
 
 
 def test_encrypted_store_keeps_names_encrypted_and_counts_the_same(tmp_path: Path, city) -> None:
@@ -99,7 +100,7 @@ def test_encrypted_store_keeps_names_encrypted_and_counts_the_same(tmp_path: Pat
     app.append(drafts(lines), actor="generator")
     year = max(f.effective for f in app.facts()).year - 1
     cold = open_ledger(str(path), extra_env=env)
-    fast = unit_yearly_figures(cold, year)
+    fast = unit_yearly_figures(read_source(cold), year)
     assert_same(fast, yearly_figures(app.facts(), year))
     assert fast.recorded_person_names
     app.close()
