@@ -376,12 +376,17 @@ class PersonnelLedger(Application):
             guard = access.guard_problem(self.dialect, self.events_table)
             logged = self.access_log.verify()
             forged = self._forged_actor()
+            from ledger.app.checkpoint import unsound_checkpoint
+
+            kept = unsound_checkpoint(self)
             if guard is not None:
                 result.problem = Break(None, "guard", guard)
             elif forged is not None:
                 result.problem = forged
             elif logged is not None:
                 result.problem = Break(None, "access_log", logged)
+            elif kept is not None:
+                result.problem = Break(None, "checkpoint", kept)
         if result.problem is not None or not derived:
             return result
         position, top = self.timeline.current()

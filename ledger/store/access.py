@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.model.errors import StoreError
-from ledger.store import checkpoints
+from ledger.store import checkpoints, guarded_writes
 from ledger.store.access_log import LOG_TABLE, log_schema
 from ledger.store.dialect import Dialect
 
@@ -128,6 +128,7 @@ END $$""")
     if derived:
         conn.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(derived)} TO {clerk}")
     conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {ev}, {log} FROM {clerk}, {auditor}")
+    guarded_writes.install(conn, d, events, [clerk, auditor])  # the log and checkpoints through functions only
     conn.execute(f"REVOKE CREATE ON SCHEMA {_ident(schema)} FROM PUBLIC")
 
 
