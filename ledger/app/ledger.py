@@ -44,6 +44,7 @@ from ledger.store.derived import derive_whole
 from ledger.store.dialect import READ_ONLY_SESSION, dialect_for, no_ledger
 from ledger.store.integrity import Break, Verification, seal_pending, verify
 from ledger.store.log import FactLog, paused_gc
+from ledger.store.row_rules import ForeignRow
 from ledger.store.scoped import Scope, read_scope
 from ledger.store.seals import TimelineMismatch
 from ledger.store.stream import EventStream
@@ -372,6 +373,12 @@ class PersonnelLedger(Application):
         then, with `derived`, the derived tables derived again from it and compared (when they claim to be up to
         date)."""
         result = verify(self.stream, self.codec, digest)
+        if result.problem is None:  # every row read as the ledger reads it: one it would not have written is named
+            try:
+                self.facts()
+            except ForeignRow as e:
+                result.problem = Break(e.version, "foreign", str(e).removesuffix("; `ledger verify` names it"))
+                result.events, result.head = max(0, (e.version or 1) - 1), None  # the chain holds; the row is not a fact
         if result.problem is None:  # the store's own protections: its guard triggers, its access log's chain
             guard = access.guard_problem(self.dialect, self.events_table)
             logged = self.access_log.verify()
