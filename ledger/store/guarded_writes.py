@@ -114,7 +114,6 @@ END $$"""
 def install(conn: Any, d: Dialect, events: str, groups: list[str]) -> None:
     """Make the functions, and let the group roles write the log and checkpoints through them only."""
     log, kept = d.table(LOG_TABLE), d.table(checkpoints.TABLE)
-    conn.execute(log_actor_sql(d))
     conn.execute(log_function_sql(d))
     conn.execute(checkpoint_function_sql(d, events))
     functions = (f"{d.table(LOG_FUNCTION)}(text, text, text), {d.table(checkpoints.KEEP_FUNCTION)}(text)")
