@@ -153,7 +153,8 @@ def _print_verification(result: Verification) -> None:
         where = (_("event {id}").format(id=result.problem.event_id) if result.problem.event_id is not None else
                  _("the derived tables") if result.problem.kind == "derived" else
                  _("the access log") if result.problem.kind == "access_log" else
-                 _("the store's guard") if result.problem.kind == "guard" else _("the stream"))
+                 _("the store's guard") if result.problem.kind == "guard" else
+                 _("the checkpoints kept in the store") if result.problem.kind == "checkpoint" else _("the stream"))
         echo(_("FAILED at {where}: {problem}").format(where=where, problem=result.problem.message))
         if result.events and result.head:
             echo(_("Events 1–{n} verify; their head digest is {head}.").format(n=result.events, head=result.head))

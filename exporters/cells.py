@@ -6,7 +6,8 @@ CSV and .xlsx our exporters write passes its cells through here (one place):
 - CSV: such text gets a leading apostrophe (`'=HYPERLINK(…)`), the convention spreadsheet programs show as text; text
   that already starts with apostrophes before one of those characters gets one more, so the ledger's own reader
   (`ledger.io.spreadsheets`), which takes one apostrophe off such text, reads back exactly what was written;
-- .xlsx: such text is stored as a text cell (never a formula) with Excel's "quote prefix" style, unchanged.
+- .xlsx: every text is stored as a text cell (never a formula), with Excel's "quote prefix" style when it starts like
+  one, unchanged: `exporters.xlsx` is the one writer of workbooks.
 """
 
 from __future__ import annotations
@@ -23,10 +24,3 @@ def neutral_csv(value: Any) -> Any:
     bare = value.lstrip("'")
     return "'" + value if bare[:1] in FORMULA_STARTS and bare else value
 
-
-def neutralise_xlsx(cell: Any) -> None:
-    """An openpyxl cell holding text that starts like a formula: stored as text, shown as text."""
-    value = cell.value
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        cell.data_type = "s"  # openpyxl took a leading = for a formula
-        cell.quotePrefix = True

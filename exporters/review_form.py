@@ -16,6 +16,7 @@ from ledger.app import YearlyFigures
 
 from .base import ExportContext
 from .registry import ExportOptionError, chosen_format
+from .xlsx import TextBook
 
 ANSWERS = ("满意", "基本满意", "不满意", "不了解")
 HEADERS = ("序号", "评议对象", "原职务（职级）", "现职务（职级）", "任职（晋升）时间", *ANSWERS)
@@ -51,17 +52,16 @@ def write_docx(f: YearlyFigures, path: Path) -> Path:
 
 
 def write_xlsx(f: YearlyFigures, path: Path) -> Path:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "民主评议表"
-    sheet.append([title(f)])
-    sheet.append([INSTRUCTION])
-    sheet.append(list(HEADERS))
+    book = TextBook()
+    out = book.add_sheet("民主评议表")
+    out.append([title(f)])
+    out.append([INSTRUCTION])
+    out.append(HEADERS)
     for row in form_rows(f):
-        sheet.append(row)
+        out.append(row)
+    sheet = out.sheet
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
@@ -70,11 +70,7 @@ def write_xlsx(f: YearlyFigures, path: Path) -> Path:
     for i, width in enumerate(WIDTHS_MM):
         sheet.column_dimensions[chr(ord("A") + i)].width = width / 2 + 4
     sheet.freeze_panes = "A4"
-    book.properties.title = title(f)
-    book.properties.creator = "personnel-ledger"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return book.save(path, title(f))
 
 
 class ReviewForm:

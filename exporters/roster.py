@@ -20,8 +20,9 @@ import orjson
 from ledger.app import LedgerError, ProgressFactory, Queries, RosterSheet, parse_date, parse_timestamp
 
 from .base import ExportContext
-from .cells import neutral_csv, neutralise_xlsx
+from .cells import neutral_csv
 from .registry import chosen_format
+from .xlsx import TextBook
 
 FORMATS = ("xlsx", "csv", "docx", "json")
 SHEET_TITLE = "花名册"
@@ -55,42 +56,31 @@ def write_csv(path: Path, sheet: RosterSheet, progress: Progress | None = None) 
 
 def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | None = None) -> Path:
     """One sheet, header row frozen and bold, dates as date cells (yyyy-mm-dd), ids and text as text."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    out = book.active
-    out.title = SHEET_TITLE
-    out.append(list(sheet.headers))
-    for cell in out[1]:
+    book = TextBook()
+    out = book.add_sheet(SHEET_TITLE)
+    out.append(sheet.headers)
+    for cell in out.sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(h) * 2 + 2 for h in sheet.headers]
     for row in sheet.rows:
-        out.append([None if c == "" else c for c in row])  # a blank is an empty cell, not an empty string
+        out.append(row)  # a blank is an empty cell, not an empty string
         for i, value in enumerate(row):
             widths[i] = max(widths[i], 12 if isinstance(value, date) else min(40, len(str(value)) * 2 + 2))
         if progress:
             progress(1)
-    for col in out.iter_cols(min_row=2):
+    for col in out.sheet.iter_cols(min_row=2):
         for cell in col:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str):
                 cell.number_format = "@"  # text: Excel must not turn 人员编号 0012 or 1985.10 into numbers
-                neutralise_xlsx(cell)
     for i, w in enumerate(widths, start=1):
-        out.column_dimensions[get_column_letter(i)].width = w
-    out.freeze_panes = "A2"
-    return _save_book(book, path, title)
-
-
-def _save_book(book: Any, path: Path, title: str) -> Path:
-    book.properties.title = title
-    book.properties.creator = "personnel-ledger"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+        out.sheet.column_dimensions[get_column_letter(i)].width = w
+    out.sheet.freeze_panes = "A2"
+    return book.save(path, title)
 
 
 def _month(value: Any) -> str:
@@ -200,26 +190,25 @@ def _cadre_header_cells() -> list[tuple[str, int, int, int, int]]:
 
 
 def write_cadre_xlsx(path: Path, sheets: list[tuple[str, list[list[str]]]], title: str) -> Path:
-    """One sheet per unit, named after it, under the two-row header (merged as bureaus draw it); text cells."""
-    from openpyxl import Workbook
+    """One sheet per unit, named after it (made a safe sheet title), under the two-row header (merged as bureaus draw
+    it); text cells."""
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
-    book.remove(book.active)
+    book = TextBook()
     for unit_name, rows in sheets or [(SHEET_TITLE, [])]:
-        out = book.create_sheet(unit_name[:31])
+        out = book.add_sheet(unit_name)
         for label, r1, c1, r2, c2 in _cadre_header_cells():
             cell = out.cell(r1, c1, label)
             cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", vertical="center")
             if (r1, c1) != (r2, c2):
-                out.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+                out.sheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
         for row in rows:
-            out.append([None if c == "" else c for c in row])
-        for col in out.iter_cols(min_row=3):
+            out.append(row)
+        for col in out.sheet.iter_cols(min_row=3):
             for cell in col:
                 cell.number_format = "@"  # 1985.10 must stay text, not become the number 1985.1
-        out.freeze_panes = "B3"
-    return _save_book(book, path, title)
+        out.sheet.freeze_panes = "B3"
+    return book.save(path, title)
 
 
 def write_cadre_docx(path: Path, sheets: list[tuple[str, list[list[str]]]], title: str, on: date) -> Path:

@@ -38,7 +38,7 @@ from ledger.store import checkpoints
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
 
-FORMAT = "personnel-ledger/checkpoint/v1"
+FORMAT = checkpoints.FORMAT
 CHAIN_BREAKS = ("changed", "deleted", "inserted", "reordered", "unchained", "no_stream")
 
 
@@ -114,9 +114,51 @@ def make_checkpoint(app: PersonnelLedger, key_file: Path) -> dict[str, Any]:
 
 
 def latest_checkpoint(app: PersonnelLedger) -> dict[str, Any] | None:
-    """The last checkpoint kept in the store (unchecked: check it with the public key kept elsewhere)."""
-    text = checkpoints.latest(app.dialect)
-    return orjson.loads(text) if text else None
+    """The last checkpoint kept in the store that is sound (signed by the key it names, over this store's chain):
+    still to be checked with the public key kept elsewhere. A line that is not one is skipped (`verify` names it)."""
+    for _seq, text in checkpoints.kept(app.dialect):
+        body = _parsed(text)
+        if body is not None and kept_problem(app, body) is None:
+            return body
+    return None
+
+
+def _parsed(text: str) -> dict[str, Any] | None:
+    try:
+        body = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def kept_problem(app: PersonnelLedger, body: dict[str, Any]) -> str | None:
+    """Why a checkpoint kept in the store is not one `ledger checkpoint` wrote over this store (None: it is)."""
+    if body.get("format") != FORMAT or not isinstance(body.get("events"), int) or body["events"] < 1:
+        return f"it is not a checkpoint ({FORMAT})"
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(str(body.get("public_key", "")), validate=True))
+        key.verify(base64.b64decode(str(body.get("signature", "")), validate=True), _signed_part(body))
+    except (InvalidSignature, ValueError):
+        return "it is not signed by the key it names"
+    rows = list(app.stream.at([body["events"]]))
+    try:
+        chain = app.codec.decode(rows[0][2]).get("chain") if rows else None
+    except Exception:
+        chain = None
+    if chain is None or chain != body.get("head"):
+        return f"its head is not the chain this store holds at event {body['events']}"
+    return None
+
+
+def unsound_checkpoint(app: PersonnelLedger) -> str | None:
+    """The first checkpoint kept in the store that is not sound, named (for `ledger verify`), or None."""
+    for seq, text in reversed(checkpoints.kept(app.dialect)):
+        body = _parsed(text)
+        why = "it is not JSON" if body is None else kept_problem(app, body)
+        if why is not None:
+            return (f"checkpoint {seq} kept in the store does not hold ({why}): it was inserted into the table "
+                    "directly, or the events were rewritten since it was signed")
+    return None
 
 
 @dataclass(frozen=True)

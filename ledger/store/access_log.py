@@ -25,6 +25,9 @@ from ledger.store.dialect import Dialect, _key
 LOG_TABLE = "access_log"
 GENESIS = hashlib.sha256(b"personnel-ledger/access-log/v1").hexdigest()
 COLUMNS = "seq, at, actor, action, person, detail, chain"
+LOG_FUNCTION = "ledger_log_read"  # PostgreSQL under access control: the only way roles add a line
+CAP = 2**62  # a line number above this is not one the ledger wrote (and the next after it would not fit)
+_HEX = frozenset("0123456789abcdef")
 
 
 def log_schema(d: Dialect) -> tuple[str, ...]:
@@ -70,6 +73,7 @@ class AccessLog:
         self._conn: Any = None
         self._writer: Any = None
         self._enabled: bool | None = None
+        self._function: bool | None = None  # PostgreSQL: whether lines go through LOG_FUNCTION
 
     def _connection(self) -> Any:
         if self._conn is None:
@@ -132,8 +136,15 @@ class AccessLog:
     def _insert(self, conn: Any, table: str, at: str, actor: str, action: str, person: str | None,
                 detail: str | None) -> int:
         d = self.dialect
-        last = conn.execute(f"SELECT seq, chain FROM {table} ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+        if d.config.kind == "postgresql":
+            if self._function is None:
+                from ledger.store.guarded_writes import installed
+
+                self._function = installed(conn, d)
+            if self._function:  # the database numbers, stamps and chains the line, as the session's role
+                return int(conn.execute(f"SELECT {d.table(LOG_FUNCTION)}({d.marks(3)})",
+                                        (action, person, detail)).fetchone()[0])
+        seq, prev = last_line(conn, table)
         chain = link(prev, seq, at, actor, action, person, detail)
         conn.execute(f"INSERT INTO {table} ({COLUMNS}) VALUES ({d.marks(7)})",
                      (seq, at, actor, action, person, detail, chain))
@@ -183,13 +194,46 @@ class AccessLog:
         self._conn = self._writer = None
 
 
+def well_formed_chain(chain: Any) -> bool:
+    return isinstance(chain, str) and len(chain) == 64 and set(chain) <= _HEX
+
+
+def last_line(conn: Any, table: str) -> tuple[int, str]:
+    """(number of the next line, chain it follows): after the highest plausible number, from the last line whose
+    chain the ledger could have written — so a malformed line (inserted into the table by hand) never stops the
+    next read from being logged; `verify_lines` names it."""
+    rows = conn.execute(f"SELECT seq, chain FROM {table} WHERE seq BETWEEN 1 AND {CAP} ORDER BY seq DESC LIMIT 1000"
+                        ).fetchall()
+    prev = next((str(c) for _s, c in rows if well_formed_chain(c)), GENESIS)
+    return (int(rows[0][0]) + 1 if rows else 1), prev
+
+
+def malformed(line: Line) -> str | None:
+    """Why a line cannot be one the ledger wrote (None: it could be)."""
+    if not isinstance(line.seq, int) or not 1 <= line.seq <= CAP:
+        return f"its number {str(line.seq)[:40]} is out of range"
+    if not well_formed_chain(line.chain):
+        return "its chain is not a SHA-256 hash"
+    if not all(isinstance(v, str) for v in (line.at, line.actor, line.action)) or not all(
+            v is None or isinstance(v, str) for v in (line.person, line.detail)):
+        return "a field is not text"
+    return None
+
+
 def verify_lines(lines: Sequence[Line]) -> str | None:
     prev, expected = GENESIS, 1
     for line in lines:
-        if line.seq != expected:
-            return (f"access-log line {expected} is missing (the log goes on at line {line.seq}): lines were deleted"
-                    if line.seq > expected else f"access-log line {line.seq} is out of order")
-        if link(prev, line.seq, line.at, line.actor, line.action, line.person, line.detail) != line.chain:
+        why = malformed(line)
+        if why is not None:
+            return (f"access-log line {str(line.seq)[:40]} is malformed ({why}): it was not written by the ledger but "
+                    "inserted into the table directly")
+        if line.seq < expected:
+            return f"access-log line {line.seq} is out of order"
+        if line.seq > expected:
+            return (f"access-log line {expected} is missing (the log goes on at line {line.seq}): lines were deleted, "
+                    f"or line {line.seq} was inserted into the table directly")
+        linked = link(prev, line.seq, line.at, line.actor, line.action, line.person, line.detail) == line.chain
+        if not linked:
             return f"access-log line {line.seq} was changed since it was written (it no longer matches its chain)"
         prev, expected = line.chain, expected + 1
     return None

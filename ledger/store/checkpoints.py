@@ -2,7 +2,9 @@
 
 A checkpoint proves something only against a public key kept elsewhere (`ledger.app.checkpoint` signs and checks
 them); the store keeps a copy so that reports can name the last one. Append-only like the access log: its triggers
-refuse UPDATE and DELETE, and nothing here rewrites a line.
+refuse UPDATE and DELETE, and nothing here rewrites a line. On PostgreSQL under access control, roles keep one only
+through `ledger_keep_checkpoint` (`ledger.store.guarded_writes`), and a reader takes the last one that is signed
+by the key it names over the store's own chain (`ledger.app.checkpoint.latest_checkpoint`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 from ledger.store.dialect import Dialect
 
 TABLE = "checkpoints"
+FORMAT = "personnel-ledger/checkpoint/v1"
+KEEP_FUNCTION = "ledger_keep_checkpoint"  # PostgreSQL under access control: the only way roles keep one
 
 
 def schema(d: Dialect) -> tuple[str, ...]:
@@ -25,6 +29,14 @@ def keep(d: Dialect, body: str) -> None:
         if d.creates_tables:
             for stmt in schema(d):
                 conn.execute(stmt)
+        if d.config.kind == "postgresql":
+            from ledger.store.guarded_writes import installed
+
+            if installed(conn, d):  # the database checks the checkpoint's shape (and its head) before keeping it
+                with d.transaction(conn):
+                    conn.execute("SET TRANSACTION READ WRITE")
+                    conn.execute(f"SELECT {d.table(KEEP_FUNCTION)}({d.mark})", (body,))
+                return
         with d.transaction(conn):
             row = conn.execute(f"SELECT MAX(seq) FROM {d.table(TABLE)}").fetchone()
             conn.execute(f"INSERT INTO {d.table(TABLE)} VALUES ({d.marks(2)})", (int(row[0] or 0) + 1, body))
@@ -44,3 +56,17 @@ def latest(d: Dialect) -> str | None:
     finally:
         conn.close()
     return str(row[0]) if row else None
+
+
+def kept(d: Dialect, limit: int = 100) -> list[tuple[int, str]]:
+    """The last `limit` checkpoints kept in the store, newest first, as (line, JSON text); none without a table."""
+    conn: Any = d.connect()
+    try:
+        rows = conn.execute(f"SELECT seq, body FROM {d.table(TABLE)} ORDER BY seq DESC LIMIT {int(limit)}").fetchall()
+    except Exception as e:
+        if d.is_missing_table(e):
+            return []
+        raise
+    finally:
+        conn.close()
+    return [(int(s), str(b)) for s, b in rows]

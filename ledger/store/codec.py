@@ -22,6 +22,7 @@ from ledger.model.facts import Fact
 from ledger.store.aggregate import TOPIC_NAMES
 from ledger.store.decoding import fact_reader
 from ledger.store.dialect import StoredRow
+from ledger.store.row_rules import MAX_STORED_BYTES, check, check_shape
 
 # Per event type, the fields stored as {"_type_": "date_iso", "_data_": ISO}: the fast read converts just these.
 DATE_FIELDS: dict[str, tuple[str, ...]] = {name: t.date_fields for name, t in EVENT_TYPES.items()}
@@ -149,8 +150,10 @@ class Codec:
         read = self.fact_reader()
         for version, topic, state in rows:
             name = TOPIC_NAMES.get(topic)
-            if name is not None:
-                yield read(version, name, state)
+            if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
+                check(version, topic, state)
+                continue
+            yield check_shape(read(version, name, state))
 
     def effective(self, state: bytes) -> str:
         """A stored fact's effective date (ISO), read from the JSON's text where it can be, without decoding."""

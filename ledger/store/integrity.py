@@ -41,6 +41,7 @@ from eventsourcing.utils import get_topic
 
 from ledger.store.codec import Codec, SealedMapper
 from ledger.store.log import FactLog
+from ledger.store.row_rules import foreign
 from ledger.store.stream import EventStream, Row
 
 CHAIN_FIELD = "chain"
@@ -141,7 +142,7 @@ class Break:
     """The first place the chain does not hold: the event (stream version) and what is wrong with it."""
 
     event_id: int | None
-    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot | derived | guard | actor | access_log
+    kind: str  # changed | deleted | inserted | reordered | unchained | no_stream | snapshot | derived | guard | actor | access_log | foreign | checkpoint
     message: str
 
 
@@ -209,6 +210,10 @@ def verify_rows(rows: Callable[[], Iterable[Row]], decode: Decode, digest: str |
             result.events, result.head = moved - 1, None
             return result
         positions.append(row.position)
+        why = foreign(v, row.topic, len(row.state))
+        if why is not None:
+            result.problem = Break(v, "foreign", why)
+            return result
         if state is None:
             result.problem = Break(v, "changed", f"event {v}: its stored bytes were changed (they no longer decode "
                                    "with this store's key and format)")

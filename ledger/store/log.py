@@ -19,6 +19,7 @@ from ledger.model.facts import Fact
 from ledger.model.state import State
 from ledger.store.aggregate import TOPIC_NAMES
 from ledger.store.codec import EFFECTIVE_MARK, Codec, to_fact
+from ledger.store.row_rules import MAX_STORED_BYTES, check, check_shape, unreadable
 from ledger.store.stream import EventStream
 
 
@@ -61,8 +62,13 @@ class FactLog:
             for version, topic, state in self.stream.scan(after):
                 last = (version, state)
                 name = names.get(topic)
-                if name is not None:  # None: the stream's opening event, which is no fact
-                    facts.append(read(version, name, state))
+                if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
+                    check(version, topic, state)
+                    continue
+                try:
+                    facts.append(check_shape(read(version, name, state)))
+                except (KeyError, TypeError, ValueError, AttributeError) as e:
+                    raise unreadable(version, name, e) from None
         if last is not None:  # the head: the last row's version and chain (the typed decoders skip the chain)
             self.head = (last[0], self.codec.decode(last[1]).get("chain"))
         return facts
@@ -74,6 +80,7 @@ class FactLog:
         if row is None:
             self.head = None
             return 0
+        check(row[0], row[1], row[2])  # a writer never chains onto a row it would not have written
         self.head = (row[0], self.codec.decode(row[2]).get("chain"))
         return row[0]
 
@@ -116,7 +123,8 @@ class FactLog:
         clear, skip = codec.cipher is None and codec.compressor is None, len(EFFECTIVE_MARK)
         for version, topic, state in self.stream.scan(0):
             name = names.get(topic)
-            if name is None:  # the stream's opening event
+            if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
+                check(version, topic, state)
                 continue
             if name == "retracted":
                 retractions.append(to_fact(version, name, codec.decode(state)))
