@@ -173,7 +173,7 @@ class AppointmentForm:
         values = context.queries.appointment_form(
             options["person"], on, proposed_post=options.get("proposed_post"),
             proposed_removal=options.get("proposed_removal"), reason=options.get("reason"), actor=context.actor,
-            reveal=bool(options.get("show_id_number")))
+            reveal=bool(options.get("show_id_number")), filled_by=options.get("filled_by"))
         if fmt == "lrmx":
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(lrmx_bytes(values))

@@ -30,11 +30,11 @@ from eventsourcing.utils import Environment
 
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
-from ledger.model.errors import LedgerError, NoLedger, NotFound, Refused, StoreError, no_unit
+from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, no_unit
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
 from ledger.read.roster import roster_view
-from ledger.store import access
+from ledger.store import access, blobs
 from ledger.store.access_log import AccessLog
 from ledger.store.aggregate import LedgerStream, ledger_id, stream_at
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
@@ -165,6 +165,7 @@ class PersonnelLedger(Application):
         if not drafts:
             return []
         actor = self.recording_actor(actor)  # (refused before anything is written)
+        self._images_kept(drafts)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
             judgement = self._append(drafts, actor, vet)
@@ -173,6 +174,15 @@ class PersonnelLedger(Application):
         with paused_gc():
             self._refresh_derived(judgement.scope)
         return [f.id for f in judgement.new]
+
+    def _images_kept(self, drafts: Sequence[Draft]) -> None:
+        """A photo may be recorded only once its image is kept (`ledger.app.photos`): an event naming an image the
+        store lacks would break `verify`."""
+        named = {str(d.fields.get("sha256")) for d in drafts if d.event == "photo_recorded" and d.fields.get("sha256")}
+        missing = sorted(named - blobs.kept(self.dialect)) if named else []
+        if missing:
+            raise Refused([Problem("missing_image", f"the photo's image {key} is not kept in the store: record a "
+                                   "photo with `ledger photo PERSON --file IMAGE` (or from a form)") for key in missing])
 
     def _append(self, drafts: Sequence[Draft], actor: str,
                 vet: Callable[[list[Fact], list[Fact]], None] | None) -> Judgement:
@@ -376,12 +386,16 @@ class PersonnelLedger(Application):
             guard = access.guard_problem(self.dialect, self.events_table)
             logged = self.access_log.verify()
             forged = self._forged_actor()
+            images = blobs.problem(self.dialect, self.codec, ((f.id, f.data["sha256"]) for f in self.facts()
+                                                               if f.event == "photo_recorded" and f.get("sha256")))
             if guard is not None:
                 result.problem = Break(None, "guard", guard)
             elif forged is not None:
                 result.problem = forged
             elif logged is not None:
                 result.problem = Break(None, "access_log", logged)
+            elif images is not None:
+                result.problem = Break(None, "blobs", images)
         if result.problem is not None or not derived:
             return result
         position, top = self.timeline.current()
