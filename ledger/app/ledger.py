@@ -166,6 +166,7 @@ class PersonnelLedger(Application):
             return []
         actor = self.recording_actor(actor)  # (refused before anything is written)
         self._images_kept(drafts)
+        self._id_numbers_unique(drafts)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
             judgement = self._append(drafts, actor, vet)
@@ -183,6 +184,38 @@ class PersonnelLedger(Application):
         if missing:
             raise Refused([Problem("missing_image", f"the photo's image {key} is not kept in the store: record a "
                                    "photo with `ledger photo PERSON --file IMAGE` (or from a form)") for key in missing])
+
+    def _id_numbers_unique(self, drafts: Sequence[Draft]) -> None:
+        """A 身份证号 is one person's: a profile giving another person a number the ledger holds for someone (their
+        latest profile that gives one, not retracted) is refused, naming that person. Read over every fact, not the
+        batch's scope: the holder may be anywhere in the city."""
+        from ledger.model.identity import IdNumber, mask_id_number
+
+        asked: dict[str, str] = {}
+        for d in drafts:
+            if d.event == "profile_recorded" and d.fields.get("id_number"):
+                try:
+                    asked[IdNumber.parse(d.fields["id_number"])] = str(d.fields.get("person"))
+                except ValueError:
+                    continue  # the parser refuses it, with its reason
+        if not asked:
+            return
+        facts = self.facts()
+        retracted = {f.data["target"] for f in facts if f.event == "retracted"}
+        held: dict[str, tuple[date, int, str]] = {}  # person -> (effective, id, number) of their latest
+        for f in facts:
+            if f.event == "profile_recorded" and f.get("id_number") and f.id not in retracted:
+                key = (f.effective, f.id, str(f.data["id_number"]))
+                if f.data["person"] not in held or key > held[f.data["person"]]:
+                    held[str(f.data["person"])] = key
+        problems = []
+        for person, (_, event_id, number) in held.items():
+            other = asked.get(number)
+            if other is not None and other != person:
+                problems.append(Problem("id_number_taken", f"{other}: the 身份证号 {mask_id_number(number)} is "
+                                        f"{person}'s (event {event_id}); one number, one person"))
+        if problems:
+            raise Refused(problems)
 
     def _append(self, drafts: Sequence[Draft], actor: str,
                 vet: Callable[[list[Fact], list[Fact]], None] | None) -> Judgement:

@@ -301,11 +301,16 @@ class Queries:
         return cadre_view(self.state(on), person, on, reveal)
 
     @logged("resume", whose=True)
-    def resume(self, person: str, on: date) -> Resume:
-        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
+    def resume(self, person: str, on: date, known_at: datetime | None = None) -> Resume:
+        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`);
+        with `known_at`, as the ledger knew it then (facts and retractions recorded by that moment)."""
         from ledger.read.resume import resume
 
-        return resume(person_facts(self.application, person), person, on)  # the person's own facts: no city walk
+        self._known_at(known_at)
+        facts = person_facts(self.application, person)  # the person's own facts: no city walk
+        if known_at is not None:
+            facts = [f for f in facts if f.known_at(known_at)]
+        return resume(facts, person, on)
 
     @logged("appointment_form", whose=True)
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,

@@ -168,7 +168,8 @@ def _draft_appraisals(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> N
 
 def _draft_career(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
     """The 简历's lines from before the person's hire (a line running into it ends where the ledger's begin)."""
-    hired = month_of(p.joined)
+    # The ledger's own 简历 begins at the hire, or at an earlier 任现职务时间 (`since`) of a post held since then.
+    hired = min([month_of(p.joined), *(month_of(x.since) for x in p.posts if x.since < p.joined)])
     known = {(x.start, x.end, x.text) for x in p.file.career}
     left_out = 0
     for line in form.career:
