@@ -146,3 +146,32 @@ def test_a_file_that_is_no_photo_is_refused(sqlite_ledger: Ledger, tmp_path: Pat
     r = sqlite_ledger("photo", "Z1", "--file", str(tmp_path / "x.gif"), "--effective", "2023-01-01")
     assert r.exit_code == 1 and "x.gif" in r.output and "JPEG or PNG" in r.output
     assert sqlite_ledger.event_count() == before
+
+
+def test_the_filler_comes_from_the_stores_settings(sqlite_ledger: Ledger, tmp_path: Path) -> None:
+    sqlite_ledger.ok("import", str(SAMPLES / "staffing.jsonl"))
+    (Path(sqlite_ledger.store).parent / "ledger.toml").write_text('[form]\nfilled_by = "孙文静"\n', encoding="utf-8")
+    out = tmp_path / "z.lrmx"
+    sqlite_ledger.ok("export", "appointment-form", "--person", "Z1", "--as-of", "2023-03-15", "-o", str(out))
+    assert elements(out)["TianBiaoRen"] == "孙文静"
+    sqlite_ledger.ok("export", "appointment-form", "--person", "Z1", "--as-of", "2023-03-15", "--filled-by", "钱敏",
+                     "-o", str(out), "--force")
+    assert elements(out)["TianBiaoRen"] == "钱敏"
+
+
+def test_a_photo_in_an_encrypted_store_is_encrypted_and_comes_back(tmp_path: Path) -> None:
+    from ledger.store.crypto import new_key
+
+    ledger = Ledger(str(tmp_path / "ledger.sqlite3"))
+    env = {"LEDGER_ENCRYPTION_KEY": new_key()}
+    ledger.ok("import", str(SAMPLES / "staffing.jsonl"), env=env)
+    ledger.ok("import-lrmx", str(SAMPLES / "周雨桐.lrmx"), env=env)
+    image = base64.b64decode(str(elements(SAMPLES / "周雨桐.lrmx")["ZhaoPian"]))
+    conn = sqlite3.connect(ledger.store)
+    (body,) = conn.execute("SELECT body FROM blobs").fetchone()
+    conn.close()
+    assert bytes(body) != image and image[16:24] not in bytes(body)  # not kept in the clear
+    ledger.ok("verify", env=env)
+    out = tmp_path / "z.lrmx"
+    ledger.ok("export", "appointment-form", "--person", "Z1", "--as-of", "2023-03-15", "-o", str(out), env=env)
+    assert base64.b64decode(str(elements(out)["ZhaoPian"])) == image
