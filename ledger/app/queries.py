@@ -312,6 +312,16 @@ class Queries:
             facts = [f for f in facts if f.known_at(known_at)]
         return resume(facts, person, on)
 
+    def photo(self, sha256: str) -> str | None:
+        """A photo's image (base64) by the key its `photo_recorded` names; None when not kept. Reached from a
+        person's file (`cadre_file`), whose read is the one logged."""
+        import base64
+
+        from ledger.app.photos import photo_bytes
+
+        image = photo_bytes(self.application, sha256)
+        return base64.b64encode(image).decode() if image else None
+
     @logged("appointment_form", whose=True)
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
                          proposed_removal: str | None = None, reason: str | None = None, actor: str | None = None,
