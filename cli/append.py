@@ -8,6 +8,7 @@ place (the event types' declarations in `ledger.model`).
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -32,6 +33,12 @@ def record_one(t: EventType, **kwargs: Any) -> None:
 
     session = click.get_current_context().find_object(Session)
     dry_run = kwargs.pop("dry_run", False)
+    attached = kwargs.pop("attachment_file", None)
+    if attached is not None:  # a photo: the image checked (and, for real, kept) before its event is judged
+        from ledger.app import keep_photo, photo_fields
+
+        data = attached.read_bytes()
+        kwargs.update(photo_fields(data, attached.name) if dry_run else keep_photo(session.app, data, attached.name))
     fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
     subjects = fields.pop(t.verb.argument)
     drafts = [Draft(t.name, {t.verb.argument: s, **fields})
@@ -82,6 +89,10 @@ def event_command(t: EventType) -> click.Command:
         else:
             params.append(click.Option([opt, spec.name], required=spec.required,
                                        metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help))
+    if getattr(t, "attachment", None):  # the fields are read from a file the command is given
+        params.append(click.Option(["--file", "attachment_file"], metavar="IMAGE",
+                                   type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                                   help="The image (JPEG or PNG, at most 2 MB): its fields are read from it."))
     params.append(dry_run_option())
     prints = ("Several EVENT_IDs are retracted in one batch, all or nothing; prints the new events' ids, one a line."
               if many else "Prints the new event's id.")

@@ -51,6 +51,8 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("--proposed-post", metavar="TEXT", help="拟任职务 (appointment-form).")
 @click.option("--proposed-removal", metavar="TEXT", help="拟免职务 (appointment-form).")
 @click.option("--reason", metavar="TEXT", help="任免理由 (appointment-form).")
+@click.option("--filled-by", "filled_by", metavar="NAME",
+              help="填表人 (appointment-form)  [default: the store's [form] filled_by, else the actor]")
 @click.option("--show-id-number", "show_id_number", is_flag=True,
               help="Print 身份证号 in full (masked otherwise; never with --redact).")
 @force_option

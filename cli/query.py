@@ -256,9 +256,10 @@ def log(session: Session, as_json: bool, reveal: bool, **filters: Any) -> None:
 @click.command()
 @click.argument("person")
 @as_of_option
+@known_at_option
 @json_option
 @click.pass_obj
-def resume(session: Session, person: str, as_of: date | None, as_json: bool) -> None:
+def resume(session: Session, person: str, as_of: date | None, known_at: datetime | None, as_json: bool) -> None:
     """Show a person's 简历 as the ledger writes it for the 干部任免审批表.
 
     The lines recorded from before the ledger (`ledger career`) come first; then one line per stretch in which
@@ -269,8 +270,9 @@ def resume(session: Session, person: str, as_of: date | None, as_json: bool) -> 
     Example:
         ledger resume P13 --as-of 2022-12-31
         ledger resume P13 --json
+        ledger resume P13 --as-of 2022-12-31 --known-at 2023-01-05
     """
-    found = session.queries.resume(person, as_of or date.today())
+    found = session.queries.resume(person, as_of or date.today(), known_at)
     if as_json:
         emit_json(found.as_json())
         return

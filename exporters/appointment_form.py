@@ -9,28 +9,38 @@ this exporter and `ledger import-lrmx`); this module lays them out. The 身份�
 
 from __future__ import annotations
 
+import base64
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ledger.app import lrmx_bytes, parse_date
 
 from .base import ExportContext
-from .gbt9704 import FANGSONG, HEITI, SIZE_XIAO4, TEXT_WIDTH, OfficialDocument
-from .ooxml import cell_margins, off_grid, set_run_font
+from .gbt9704 import FANGSONG, HEITI, SIZE_2, SIZE_XIAO4, TEXT_WIDTH, OfficialDocument
+from .ooxml import cell_margins, exact_lines, off_grid, set_run_font
 from .registry import ExportOptionError, chosen_format
 
 FORMATS = ("lrmx", "docx")
 TITLE = "干部任免审批表"
-GRID_MM = (19, 21, 19, 23, 21, 23, 30)  # seven columns across the 156 mm text block
+GRID_MM = (19, 21, 19, 23, 21, 23, 30)  # seven columns across the 156 mm table
+# The form's page, as the editor prints it: A4 front and back, narrower margins than a 公文, no page numbers.
+MARGINS_MM = (18, 15, 27, 27)  # top, bottom, left, right
+PAGE_TEXT_MM = 297 - 18 - 15  # 264 mm of height on each side
+TITLE_MM = 14  # the title's line (2号, exactly)
 ROW_MM = 13  # the front's ordinary rows
-RESUME_MM = 98  # the 简历's tall cell: the rest of the page
+FRONT_ROWS = 9
+RESUME_MM = PAGE_TEXT_MM - TITLE_MM - FRONT_ROWS * ROW_MM - 10  # the 简历's tall cell: the rest of the front
 FAMILY_ROWS = 6
 FAMILY_HEADERS = ("称谓", "姓名", "出生年月", "政治面貌", "工作单位及职务")
+BACK_MM = {"奖惩": 40, "考核": 18, "理由": 24, "family": 10, "boxes": 30}  # the back's rows
+PHOTO_MM = (26, 48)  # the photo's largest width and height in its cell (four rows of 13 mm)
 
 
 def _month(text: str) -> str:
@@ -95,7 +105,9 @@ def _front(doc: OfficialDocument, v: dict[str, str]) -> None:
         for i in range(0, 6, 2):
             t.put(row, i, pairs[i], label=True)
             t.put(row, i + 1, pairs[i + 1])
-    t.put(0, 6, "照片" if not v.get("ZhaoPian") else "", to=(3, 6))
+    photo = t.put(0, 6, "照片" if not v.get("ZhaoPian") else "", to=(3, 6))
+    if v.get("ZhaoPian"):
+        _photo(photo, base64.b64decode(v["ZhaoPian"]))
     t.put(3, 0, "专业技\n术职务", label=True)
     t.put(3, 1, v["ZhuanYeJiShuZhiWu"], to=(3, 2))
     t.put(3, 3, "熟悉专业\n有何专长", label=True)
@@ -115,15 +127,26 @@ def _front(doc: OfficialDocument, v: dict[str, str]) -> None:
         t.put(row, 2, v[element], to=(row, 6), left=True)
     t.put(9, 0, "简\n\n\n\n历", label=True)
     t.put(9, 1, v["JianLi"].replace("\r\n", "\n"), to=(9, 6), left=True)
-    for row in range(9):
+    for row in range(FRONT_ROWS):
         t.height(row, ROW_MM)
-    t.height(9, RESUME_MM, at_least=True)
+    t.height(FRONT_ROWS, RESUME_MM, at_least=True)  # a 简历 longer than the cell is never clipped
 
 
-def _back(doc: OfficialDocument, v: dict[str, str]) -> None:
-    t = FormTable(doc, 5 + FAMILY_ROWS + 1 + 2, (19, 16, 21, 21, 21, 58))
-    rows = (("奖惩\n情况", v["JiangChengQingKuang"], 22), ("年度考\n核结果", v["NianDuKaoHeJieGuo"], 16),
-            ("任免\n理由", v["RenMianLiYou"], 22))
+def _photo(cell: Any, data: bytes) -> None:
+    """The photo, as large as its cell allows, keeping its proportions (python-docx reads JPEG and PNG headers)."""
+    from docx.image.image import Image
+
+    image = Image.from_blob(data)
+    width = min(PHOTO_MM[0], PHOTO_MM[1] * image.px_width / image.px_height)
+    run = cell.paragraphs[0].add_run()
+    run.add_picture(io.BytesIO(data), width=Mm(width))
+
+
+def _back(doc: OfficialDocument, v: dict[str, Any]) -> None:
+    rows = (("奖惩\n情况", v["JiangChengQingKuang"], BACK_MM["奖惩"]),
+            ("年度考\n核结果", v["NianDuKaoHeJieGuo"], BACK_MM["考核"]),
+            ("任免\n理由", v["RenMianLiYou"], BACK_MM["理由"]))
+    t = FormTable(doc, len(rows) + 1 + FAMILY_ROWS + 3, (19, 16, 21, 21, 21, 58))
     for row, (label, text, mm) in enumerate(rows):
         t.put(row, 0, label, label=True)
         t.put(row, 1, text, to=(row, 5), left=True)
@@ -132,24 +155,71 @@ def _back(doc: OfficialDocument, v: dict[str, str]) -> None:
     t.put(first, 0, "家庭\n主要\n成员\n及重\n要社\n会关\n系", to=(first + FAMILY_ROWS, 0), label=True)
     for i, h in enumerate(FAMILY_HEADERS, start=1):
         t.put(first, i, h, label=True)
+    members = list(v.get("JiaTingChengYuan") or [])
+    for n, member in enumerate(members[:FAMILY_ROWS], start=first + 1):
+        for i, tag in enumerate(("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao", "GongZuoDanWeiJiZhiWu"),
+                                start=1):
+            t.put(n, i, member.get(tag, ""), left=i == 5)
     for row in range(first, first + FAMILY_ROWS + 1):
-        t.height(row, 9)
+        t.height(row, BACK_MM["family"])
     tail = first + FAMILY_ROWS + 1
     for row, (label, text) in enumerate((("呈报\n单位", f"{v['ChengBaoDanWei']}\n\n（盖章）    年  月  日"),
                                          ("审批机\n关意见", "\n\n（盖章）    年  月  日"),
                                          ("行政机关\n任免意见", "\n\n（盖章）    年  月  日")), start=tail):
         t.put(row, 0, label, label=True)
         t.put(row, 1, text, to=(row, 5))
-        t.height(row, 24)
-    doc.paragraph(f"计算年龄时间：{_day(v['JiSuanNianLingShiJian'])}    填表时间：{_day(v['TianBiaoShiJian'])}    "
-                  f"填表人：{v['TianBiaoRen']}", indent=False)
+        t.height(row, BACK_MM["boxes"])
+    p = doc.paragraph(f"计算年龄时间：{_day(v['JiSuanNianLingShiJian'])}    填表时间：{_day(v['TianBiaoShiJian'])}    "
+                      f"填表人：{v['TianBiaoRen']}", indent=False)
+    off_grid(p)
+    for run in p.runs:
+        set_run_font(run, FANGSONG, SIZE_XIAO4)
 
 
-def write_docx(path: Path, values: dict[str, str]) -> Path:
+def back_height_mm() -> float:
+    """The back's rows and its last line: what must fit in PAGE_TEXT_MM (checked by the tests)."""
+    return (BACK_MM["奖惩"] + BACK_MM["考核"] + BACK_MM["理由"] + (FAMILY_ROWS + 1) * BACK_MM["family"]
+            + 3 * BACK_MM["boxes"] + 8)
+
+
+def _form_page(doc: OfficialDocument) -> None:
+    """The form's own page: its margins, and no page numbers (a form is not a 公文)."""
+    section = doc.doc.sections[0]
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (Mm(x) for x in MARGINS_MM)
+    doc.doc.settings.odd_and_even_pages_header_footer = False
+    for footer in (section.footer, section.even_page_footer):
+        for p in footer.paragraphs:
+            for child in [c for c in p._p if c.tag != qn("w:pPr")]:
+                p._p.remove(child)  # the page number's runs and field
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is not None:
+        section._sectPr.remove(grid)  # no line grid: the rows' own heights lay the form out
+
+
+def _title(doc: OfficialDocument) -> None:
+    p = doc.doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    off_grid(p)
+    exact_lines(p, Mm(TITLE_MM))
+    set_run_font(p.add_run(TITLE), HEITI, SIZE_2)
+
+
+def _page_break(doc: OfficialDocument) -> None:
+    """A break between front and back in a paragraph of almost no height, so that the front's table keeps its page."""
+    p = doc.doc.add_paragraph()
+    off_grid(p)
+    exact_lines(p, Pt(1))
+    run = p.add_run()
+    set_run_font(run, FANGSONG, Pt(1))
+    run.add_break(WD_BREAK.PAGE)
+
+
+def write_docx(path: Path, values: dict[str, Any]) -> Path:
     doc = OfficialDocument()
-    doc.title(TITLE)
+    _form_page(doc)
+    _title(doc)
     _front(doc, values)
-    doc.doc.add_page_break()
+    _page_break(doc)
     _back(doc, values)
     doc.set_properties(f"{TITLE}（{values['XingMing']}）", subject=TITLE)
     return doc.save(path)
@@ -173,7 +243,7 @@ class AppointmentForm:
         values = context.queries.appointment_form(
             options["person"], on, proposed_post=options.get("proposed_post"),
             proposed_removal=options.get("proposed_removal"), reason=options.get("reason"), actor=context.actor,
-            reveal=bool(options.get("show_id_number")))
+            reveal=bool(options.get("show_id_number")), filled_by=options.get("filled_by"))
         if fmt == "lrmx":
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(lrmx_bytes(values))

@@ -42,7 +42,8 @@ async def unit(request: Request) -> Response:
 async def person(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at")
     known_at = p.moment("known_at")
-    view = await request.app.state.reader.ask(views.person_view, request.path_params["person"], known_at)
+    view = await request.app.state.reader.ask(views.person_view, request.path_params["person"], known_at,
+                                              p.date("as_of"))
     return render(request, "person.html", view, as_of=p.date("as_of"), known_at=known_at)
 
 

@@ -86,26 +86,42 @@ def unit_view(q: Queries, unit: str, known_at: datetime | None, year: int | None
             "latest": series["points"][-1] if series["points"] else None}
 
 
-def person_view(q: Queries, person: str, known_at: datetime | None) -> dict[str, Any]:
+def person_view(q: Queries, person: str, known_at: datetime | None, on: date | None = None) -> dict[str, Any]:
     """A person's bars and every event about them, each with its recorded time and actor; a retracted one with
-    the retraction's reason; with `known_at`, which of them the ledger did not know yet."""
+    the retraction's reason; with `known_at`, which of them the ledger did not know yet. And the whole file as of
+    the page's date (today by default): profile, education, titles, family, photo, 奖惩, 考核 and the 简历."""
+    on = on or date.today()
     with q.one_read("person_page", person):  # one line in the access log for the page
         timeline = q.person_timeline(person, known_at)
         events = q.history(person)
-        resume = _resume(q, person)
+        resume = _resume(q, person, on)
+        file, photo = _file(q, person, on)
     for e in events:
         e["unknown_then"] = bool(known_at and e["recorded"] and datetime.fromisoformat(e["recorded"]) > known_at)
         e["details"] = {k: v for k, v in e.items() if v is not None and k not in EVENT_FRAME}
-    return {"timeline": timeline, "events": events, "span": q.span(), "resume": resume}
+    return {"timeline": timeline, "events": events, "span": q.span(), "resume": resume, "file": file,
+            "photo": photo, "on": on.isoformat()}
 
 
-def _resume(q: Queries, person: str) -> list[str]:
-    """The 简历 the ledger writes for the person as of today (none for someone never on the establishment, such as an
+def _resume(q: Queries, person: str, on: date) -> list[str]:
+    """The 简历 the ledger writes for the person on `on` (none for someone never on the establishment, such as an
     assistant)."""
     try:
-        return q.resume(person, date.today()).rendered()
+        return q.resume(person, on).rendered()
     except NotFound:
         return []
+
+
+def _file(q: Queries, person: str, on: date) -> tuple[dict[str, Any] | None, str | None]:
+    """The cadre's file on `on` (the 身份证号 masked) and its photo as a data URL (None: no file, no photo)."""
+    try:
+        file = q.cadre_file(person, on)
+    except NotFound:
+        return None, None
+    if not file["photo"]:
+        return file, None
+    image = q.photo(file["photo"]["sha256"])
+    return file, f"data:{file['photo']['media_type']};base64,{image}" if image else None
 
 
 # What every event has (shown in their own columns), as against what its type has (its details).

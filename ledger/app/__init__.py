@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
     from ledger.app.outputs import check_output, write_output
+    from ledger.app.photos import keep_photo, photo_fields
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import (
         ProgressFactory,
@@ -94,6 +95,7 @@ _LAZY = {
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
     "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
+    "keep_photo": "ledger.app.photos", "photo_fields": "ledger.app.photos",
     "CADRE_HEADER": "ledger.io.roster_table", "CADRE_GROUPS": "ledger.io.roster_table",
     "cadre_subheaders": "ledger.io.roster_table",
     "YearlyFigures": "ledger.read.yearly", "WAYS_IN": "ledger.read.yearly", "WAYS_OUT": "ledger.read.yearly",
@@ -137,6 +139,7 @@ __all__ = [
     "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
+    "keep_photo", "photo_fields",
     # the yearly report's ways in and out, and the post levels its sentences are ordered by
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",

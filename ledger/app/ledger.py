@@ -28,6 +28,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment
 
+from ledger.app.drafts_checks import check_drafts
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
 from ledger.model.errors import LedgerError, NoLedger, Refused, StoreError
@@ -163,6 +164,7 @@ class PersonnelLedger(Application):
         if not drafts:
             return []
         actor = self.recording_actor(actor)  # (refused before anything is written)
+        check_drafts(self, drafts)  # what needs more than the batch's scope (images kept, 身份证号 unique)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
             judgement = self._append(drafts, actor, vet)

@@ -273,23 +273,46 @@ class Queries:
         return cadre_view(self.state(on), person, on, reveal)
 
     @logged("resume", whose=True)
-    def resume(self, person: str, on: date) -> Resume:
-        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
+    def resume(self, person: str, on: date, known_at: datetime | None = None) -> Resume:
+        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`);
+        with `known_at`, as the ledger knew it then (facts and retractions recorded by that moment)."""
         from ledger.read.resume import resume
 
-        return resume(self.source().person_facts(person), person, on)  # the person's own facts: no city walk
+        self._known_at(known_at)
+        facts = self.source().person_facts(person)  # the person's own facts: no city walk
+        if known_at is not None:
+            facts = [f for f in facts if f.known_at(known_at)]
+        return resume(facts, person, on)
+
+    def photo(self, sha256: str) -> str | None:
+        """A photo's image (base64) by the key its `photo_recorded` names; None when not kept. Reached from a
+        person's file (`cadre_file`), whose read is the one logged."""
+        import base64
+
+        from ledger.app.photos import photo_bytes
+
+        image = photo_bytes(self.application, sha256)
+        return base64.b64encode(image).decode() if image else None
 
     @logged("appointment_form", whose=True)
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,
                          proposed_removal: str | None = None, reason: str | None = None, actor: str | None = None,
-                         reveal: bool = False) -> dict[str, str]:
-        """The 干部任免审批表 of `person` on `on`: each element of the .lrmx form and its text (`ledger.io.lrmx`);
-        the 身份证号 masked unless `reveal`."""
+                         reveal: bool = False, filled_by: str | None = None) -> dict[str, Any]:
+        """The 干部任免审批表 of `person` on `on`: each element of the .lrmx form and its text (`ledger.io.lrmx`),
+        the family as items and the photo as base64; the 身份证号 masked unless `reveal`. 填表人 is `filled_by`,
+        else `[form] filled_by` of the store's ledger.toml, else `actor`."""
+        import base64
+
+        from ledger.app.photos import photo_bytes
         from ledger.io.lrmx import form_values
 
         file = self.cadre_file(person, on, reveal)
+        image = photo_bytes(self.application, file["photo"]["sha256"]) if file["photo"] else None
+        settings = self.rulebook().settings.get("form", {}) if filled_by is None else {}
         return form_values(file, self.resume(person, on).rendered(), on, proposed_post=proposed_post,
-                           proposed_removal=proposed_removal, reason=reason, actor=actor)
+                           proposed_removal=proposed_removal, reason=reason, actor=actor,
+                           filled_by=filled_by or settings.get("filled_by"),
+                           photo=base64.b64encode(image).decode() if image else "")
 
     # --- compliance and figures ------------------------------------------------------------------------------------
     def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:

@@ -105,7 +105,8 @@ def import_lrmx(app: PersonnelLedger, paths: Sequence[Path], *, person: str | No
                 effective: date | None = None, actor: str | None = None, strict: bool = False,
                 dry_run: bool = False) -> tuple[LrmxPlan, list[Finding]]:
     """Record what 干部任免审批表 forms (.lrmx) add to the files of people already in the ledger (profile,
-    education, title, 简历 lines from before the ledger), all forms as one batch, all or nothing."""
+    education, title, 简历 lines from before the ledger, family, photo, 奖惩, 考核), all forms as one batch, all or
+    nothing."""
     from ledger.io.lrmx import read_lrmx
     from ledger.io.lrmx_plan import plan_lrmx
 
@@ -128,5 +129,9 @@ def import_lrmx(app: PersonnelLedger, paths: Sequence[Path], *, person: str | No
         if dry_run:
             app.judge(plan.located.drafts)
         elif plan.located.drafts:
+            from ledger.app.photos import keep_photo
+
+            for key, data in plan.images.items():  # the photos' images first: their events name them
+                keep_photo(app, data, key)
             plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
     return plan, vet.found if vet is not None else []

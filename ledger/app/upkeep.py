@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from eventsourcing.utils import Environment
 
 from ledger.model.errors import StoreError
-from ledger.store import access
+from ledger.store import access, blobs
 from ledger.store.integrity import Break, Verification, verify
 from ledger.store.row_rules import ForeignRow
 
@@ -38,6 +38,8 @@ def verify_ledger(app: PersonnelLedger, digest: str | None = None, derived: bool
         logged = app.access_log.verify()
         forged = _forged_actor(app)
         kept = unsound_checkpoint(app)
+        images = blobs.problem(app.dialect, app.codec, ((f.id, f.data["sha256"]) for f in app.facts()
+                                                        if f.event == "photo_recorded" and f.get("sha256")))
         if guard is not None:
             result.problem = Break(None, "guard", guard)
         elif forged is not None:
@@ -46,6 +48,8 @@ def verify_ledger(app: PersonnelLedger, digest: str | None = None, derived: bool
             result.problem = Break(None, "access_log", logged)
         elif kept is not None:
             result.problem = Break(None, "checkpoint", kept)
+        elif images is not None:
+            result.problem = Break(None, "blobs", images)
     if result.problem is not None or not derived:
         return result
     position, top = app.timeline.current()

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ledger.io.images import image_fields
 from ledger.io.lrmx import Form, title_grade
 from ledger.io.spreadsheets import Located
-from ledger.model.dates import month_of
+from ledger.model.dates import month_of, month_start
 from ledger.model.errors import Problem, Refused
 from ledger.model.identity import mask_id_number
 from ledger.model.state import PersonState, State
@@ -27,6 +28,7 @@ class LrmxPlan:
     matched: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, person, name, facts drafted)
     notes: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)  # photos to keep before the drafts are appended
 
 
 def _who(p: PersonState) -> str:
@@ -104,11 +106,70 @@ def _draft(plan: LrmxPlan, form: Form, p: PersonState, on: date, problems: list[
             plan.notes.append(f"{source}: the grade of the title {form.title} is not recorded (give it with "
                               "`ledger confer`)")
     _draft_career(plan, form, p, on)
+    _draft_family(plan, form, p, on)
+    _draft_photo(plan, form, p, on)
+    _draft_merits(plan, form, p, on)
+    _draft_appraisals(plan, form, p, on)
+
+
+def _draft_family(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
+    """Members the file lacks, or whose 出生年月, 政治面貌 or 工作单位及职务 the form says otherwise (a later record
+    replaces the earlier)."""
+    for m in form.family:
+        held = p.file.family.get((m["relation"], m["member"]))
+        if held is not None and (held.born, held.party, held.work) == (m["born"], m["party"], m["work"]):
+            continue
+        plan.located.add("family_member_recorded", {"person": p.person, **m, "effective": on}, form.source)
+
+
+def _draft_photo(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
+    if form.photo is None:
+        return
+    fields = image_fields(form.photo, f"{form.source}, ZhaoPian")
+    if p.file.photo is not None and p.file.photo.sha256 == fields["sha256"]:
+        return
+    plan.images[str(fields["sha256"])] = form.photo
+    plan.located.add("photo_recorded", {"person": p.person, **fields, "effective": on}, form.source)
+
+
+def _draft_merits(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
+    """奖惩: a dated sentence from the person's hire on takes effect in its month (the form prints that month
+    back); an earlier one, or one without a month the ledger can read, is kept as written, effective `on`."""
+    held = {(e.undated, e.text, None if e.undated else month_of(e.on), e.basis)
+            for e in (*p.file.awards, *p.file.disciplines)}
+    hired = month_of(p.joined)
+    for m in form.merits:
+        event = "award_recorded" if m["kind"] == "award" else "discipline_recorded"
+        if m["month"] is not None and m["month"] >= hired:
+            key = (False, m["text"], m["month"], m["basis"])
+            draft = {"person": p.person, "text": m["text"], "effective": max(month_start(m["month"]), p.joined)}
+            if m["basis"]:
+                draft["basis"] = m["basis"]
+        else:
+            text = m.get("written") or m["text"]
+            key = (True, text, None, None)
+            draft = {"person": p.person, "text": text, "undated": True, "effective": on}
+        if key not in held:
+            held.add(key)
+            plan.located.add(event, draft, form.source)
+
+
+def _draft_appraisals(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
+    """年度考核: each year the file lacks; a year the ledger holds with another grade is named, not recorded."""
+    for year, grade in form.appraisals:
+        held = p.file.appraisals.get(year)
+        if held is None:
+            plan.located.add("appraised", {"person": p.person, "year": year, "grade": grade, "effective": on},
+                             form.source)
+        elif held.grade != grade:
+            plan.notes.append(f"{form.source}: NianDuKaoHeJieGuo says {year}年度{grade}, and the ledger holds "
+                              f"{held.grade} (event {held.event_id}); not recorded (retract the ledger's to correct it)")
 
 
 def _draft_career(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
     """The 简历's lines from before the person's hire (a line running into it ends where the ledger's begin)."""
-    hired = month_of(p.joined)
+    # The ledger's own 简历 begins at the hire, or at an earlier 任现职务时间 (`since`) of a post held since then.
+    hired = min([month_of(p.joined), *(month_of(x.since) for x in p.posts if x.since < p.joined)])
     known = {(x.start, x.end, x.text) for x in p.file.career}
     left_out = 0
     for line in form.career:

@@ -93,6 +93,31 @@ class Entry:
     text: str
     basis: str | None
     event_id: int
+    undated: bool = False  # a form's sentence without a month, kept as written
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """A member of the family or an important social relation (家庭主要成员及重要社会关系)."""
+
+    relation: str  # 称谓
+    name: str
+    born: str | None  # YYYY-MM
+    party: str | None  # 政治面貌
+    work: str | None  # 工作单位及职务
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The file's photo: the image is kept once by its SHA-256 in the store's blob table; this is what the event says."""
+
+    sha256: str
+    media_type: str
+    size: int
+    width: int
+    height: int
+    event_id: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +143,8 @@ class CadreFile:
     awards: list[Entry] = field(default_factory=list)
     disciplines: list[Entry] = field(default_factory=list)
     career: list[CareerLine] = field(default_factory=list)
+    family: dict[tuple[str, str], FamilyMember] = field(default_factory=dict)  # (relation, name) -> member
+    photo: Photo | None = None
 
     def highest_education(self, kind: str | None = None) -> Education | None:
         """The highest education recorded (of one kind, 全日制 or 在职, if given); the later of equals."""

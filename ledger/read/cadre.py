@@ -53,6 +53,13 @@ def cadre_view(state: State, person: str, on: date, reveal: bool = False) -> dic
         "fulltime": _education(f.highest_education("全日制")), "inservice": _education(f.highest_education("在职")),
         "titles": [{"title": t.title, "grade": t.grade, "conferred": t.conferred.isoformat()} for t in f.titles],
         "appraisals": [{"year": y, "grade": a.grade} for y, a in sorted(f.appraisals.items())],
-        "awards": [{"on": x.on.isoformat(), "text": x.text, "basis": x.basis} for x in f.awards],
-        "disciplines": [{"on": x.on.isoformat(), "text": x.text, "basis": x.basis} for x in f.disciplines],
+        "awards": [{"on": x.on.isoformat(), "text": x.text, "basis": x.basis, "undated": x.undated}
+                   for x in f.awards],
+        "disciplines": [{"on": x.on.isoformat(), "text": x.text, "basis": x.basis, "undated": x.undated}
+                        for x in f.disciplines],
+        "family": [{"relation": m.relation, "member": m.name, "born": m.born, "party": m.party, "work": m.work}
+                   for m in f.family.values()],
+        "photo": None if f.photo is None else {"sha256": f.photo.sha256, "media_type": f.photo.media_type,
+                                               "size": f.photo.size, "width": f.photo.width,
+                                               "height": f.photo.height},
     }

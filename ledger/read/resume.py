@@ -99,7 +99,10 @@ def resume(facts: Iterable[Fact], person: str, on: date) -> Resume:
             current.end = month_of(day)
             current = None
         if text is not None and current is None:
-            current = ResumeLine(month_of(day), None, text, "ledger")
+            start = month_of(day)
+            if not lines and here is not None and here.posts:  # the opening: a post held since before (`since`)
+                start = min([start, *(month_of(x.since) for x in here.posts)])
+            current = ResumeLine(start, None, text, "ledger")
             lines.append(current)
         _secondments(here, current, seconded, day)
     p = state.people.get(person)
@@ -123,9 +126,16 @@ def _secondments(p: PersonState | None, current: ResumeLine | None, seconded: di
 
 
 def _career_lines(p: PersonState, ledger_lines: list[ResumeLine]) -> list[ResumeLine]:
-    """The lines from before the ledger, by month; one without an end runs until the ledger's first line."""
+    """The lines from before the ledger, by month; one without an end runs until the ledger's first line. They
+    never overlap the ledger's own: a line from the ledger's first month on is the ledger's to say (left out), and
+    one running past it ends there."""
     first = ledger_lines[0].start if ledger_lines else None
     out = []
     for x in sorted(p.file.career, key=lambda x: (x.start, x.end or "9999-99", x.event_id)):
-        out.append(ResumeLine(x.start, x.end or first, x.text, "career"))
+        if first is not None and x.start >= first:
+            continue
+        end = x.end or first
+        if first is not None and end is not None and end > first:
+            end = first
+        out.append(ResumeLine(x.start, end, x.text, "career"))
     return out

@@ -20,8 +20,9 @@ from ledger.model.errors import LedgerError
 SEVERITIES = ("error", "warning", "info")
 RULES_FILE = "ledger.toml"  # looked for beside a SQLite store
 # Tables of the rules file that are the bureau's settings, not rules: `[report]` (主送机关 `to`, 发文机关署名
-# `signed_by` of the yearly report). Their keys are each reader's to check.
-SETTINGS_TABLES = ("report",)
+# `signed_by` of the yearly report), `[form]` (填表人 `filled_by` of the 干部任免审批表). Their keys are each
+# reader's to check.
+SETTINGS_TABLES = ("report", "form")
 
 
 class RulesError(LedgerError):

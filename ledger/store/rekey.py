@@ -25,6 +25,22 @@ def _rekey_table(conn: Any, d: Dialect, table: str, old: Any, new: Any) -> int:
     return len(again)
 
 
+def _rekey_images(conn: Any, d: Dialect, old: Any, new: Any) -> int:
+    """The photos' images (`ledger.store.blobs`), encrypted with the store's key like the events."""
+    try:
+        conn.execute("SAVEPOINT images")
+        rows = conn.execute(f"SELECT sha256, body FROM {d.table('blobs')}").fetchall()
+        conn.execute("RELEASE SAVEPOINT images")
+    except Exception as e:  # a store that never kept an image
+        if not d.is_missing_table(e):
+            raise
+        conn.execute("ROLLBACK TO SAVEPOINT images")
+        return 0
+    d.executemany(conn, f"UPDATE {d.table('blobs')} SET body = {d.mark} WHERE sha256 = {d.mark}",
+                  [(new.encrypt(old.decrypt(bytes(r[1]))), r[0]) for r in rows])
+    return 0  # rows of the stream only are counted
+
+
 def rekey(d: Dialect, tables: Sequence[str], old: Any, new: Any) -> int:
     """Re-encrypt the payloads of `tables` (eventsourcing's events and snapshots tables) from cipher `old` to `new`,
     in one transaction; returns how many rows. A store under access control has its guard lifted for that
@@ -40,6 +56,7 @@ def rekey(d: Dialect, tables: Sequence[str], old: Any, new: Any) -> int:
             count = sum(_rekey_table(conn, d, t, old, new) for t in tables)
             if guarded:
                 conn.execute(f"ALTER TABLE {d.table(tables[0])} ENABLE TRIGGER {GUARD}")
+            count += _rekey_images(conn, d, old, new)
             for tracking in TRACKING:
                 try:
                     conn.execute("SAVEPOINT tracking")

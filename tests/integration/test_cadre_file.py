@@ -131,7 +131,7 @@ def test_the_form_written_as_lrmx_reads_back_with_the_same_values(ledger, tmp_pa
     assert v["JianLi"].split("\r\n") == ["2010.08--2017.12  区发改局科员", "2018.01--         区商务局办公室一级科员"]
     assert v["NianDuKaoHeJieGuo"] == "2019年度称职；2020年度优秀；2021年度称职"
     assert (v["NiRenZhiWu"], v["RenMianLiYou"], v["JiSuanNianLingShiJian"], v["Version"]) == \
-        ("外贸科科长", "工作需要", "20221231", "3")
+        ("外贸科科长", "工作需要", "20221231", "3.2.1.0")
     assert form.profile["id_number"] == ID and form.career[0] == {"from_month": "2010-08", "to_month": "2017-12",
                                                                  "text": "区发改局科员"}
     # without --show-id-number the number is masked; --redact is refused
