@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ledger.app.kept_checkpoints import FORMAT, kept_problem, parsed, signed_part
 from ledger.app.upkeep import verify_ledger
 from ledger.model.errors import StoreError
 from ledger.model.i18n import _
@@ -38,7 +39,6 @@ from ledger.store import checkpoints
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
 
-FORMAT = checkpoints.FORMAT
 CHAIN_BREAKS = ("changed", "deleted", "inserted", "reordered", "unchained", "no_stream")
 
 
@@ -78,10 +78,6 @@ def _load(path: Path, private: bool) -> Any:
     return key
 
 
-def _signed_part(checkpoint: dict[str, Any]) -> bytes:
-    return orjson.dumps({k: v for k, v in checkpoint.items() if k != "signature"}, option=orjson.OPT_SORT_KEYS)
-
-
 def _identity(app: PersonnelLedger) -> str | None:
     """The store's identity: the chain of its opening event."""
     for _version, _topic, state in app.stream.at([1]):
@@ -107,7 +103,7 @@ def make_checkpoint(app: PersonnelLedger, key_file: Path) -> dict[str, Any]:
     log = app.access_log.head()
     if log is not None:  # the access log's prefix too: lines cut off its end are evident against it
         body["access_log"] = {"lines": log[0], "head": log[1]}
-    body["signature"] = base64.b64encode(key.sign(_signed_part(body))).decode()
+    body["signature"] = base64.b64encode(key.sign(signed_part(body))).decode()
     if not app.config.read_only:
         checkpoints.keep(app.dialect, orjson.dumps(body).decode())
     return body
@@ -117,47 +113,9 @@ def latest_checkpoint(app: PersonnelLedger) -> dict[str, Any] | None:
     """The last checkpoint kept in the store that is sound (signed by the key it names, over this store's chain):
     still to be checked with the public key kept elsewhere. A line that is not one is skipped (`verify` names it)."""
     for _seq, text in checkpoints.kept(app.dialect):
-        body = _parsed(text)
+        body = parsed(text)
         if body is not None and kept_problem(app, body) is None:
             return body
-    return None
-
-
-def _parsed(text: str) -> dict[str, Any] | None:
-    try:
-        body = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def kept_problem(app: PersonnelLedger, body: dict[str, Any]) -> str | None:
-    """Why a checkpoint kept in the store is not one `ledger checkpoint` wrote over this store (None: it is)."""
-    if body.get("format") != FORMAT or not isinstance(body.get("events"), int) or body["events"] < 1:
-        return f"it is not a checkpoint ({FORMAT})"
-    try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(str(body.get("public_key", "")), validate=True))
-        key.verify(base64.b64decode(str(body.get("signature", "")), validate=True), _signed_part(body))
-    except (InvalidSignature, ValueError):
-        return "it is not signed by the key it names"
-    rows = list(app.stream.at([body["events"]]))
-    try:
-        chain = app.codec.decode(rows[0][2]).get("chain") if rows else None
-    except Exception:
-        chain = None
-    if chain is None or chain != body.get("head"):
-        return f"its head is not the chain this store holds at event {body['events']}"
-    return None
-
-
-def unsound_checkpoint(app: PersonnelLedger) -> str | None:
-    """The first checkpoint kept in the store that is not sound, named (for `ledger verify`), or None."""
-    for seq, text in reversed(checkpoints.kept(app.dialect)):
-        body = _parsed(text)
-        why = "it is not JSON" if body is None else kept_problem(app, body)
-        if why is not None:
-            return (f"checkpoint {seq} kept in the store does not hold ({why}): it was inserted into the table "
-                    "directly, or the events were rewritten since it was signed")
     return None
 
 
@@ -196,7 +154,7 @@ def check_checkpoint(app: PersonnelLedger, checkpoint: dict[str, Any], public_ke
     checkpoint is not signed by the key."""
     key = _load(public_key, private=False)
     try:
-        key.verify(base64.b64decode(str(checkpoint.get("signature", ""))), _signed_part(checkpoint))
+        key.verify(base64.b64decode(str(checkpoint.get("signature", ""))), signed_part(checkpoint))
     except (InvalidSignature, ValueError):
         raise StoreError(_("the checkpoint is not signed by this public key (or was altered since it was signed): "
                            "it proves nothing about the store")) from None

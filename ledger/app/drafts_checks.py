@@ -3,34 +3,30 @@ be kept in the store, and a 身份证号 belongs to one person across the whole 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from ledger.model.errors import Problem, Refused
-from ledger.model.facts import Draft
-from ledger.store import blobs
-
-if TYPE_CHECKING:
-    from ledger.app.ledger import PersonnelLedger
+from ledger.model.facts import Draft, Fact
 
 
-def check_drafts(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
-    """Refuse the batch (nothing written) when a photo's image is not kept or a 身份证号 is another person's."""
-    images_kept(app, drafts)
-    id_numbers_unique(app, drafts)
+def check_drafts(drafts: Sequence[Draft], kept: Callable[[], set[str]], facts: Callable[[], list[Fact]]) -> None:
+    """Refuse the batch (nothing written) when a photo's image is not among those `kept` in the store, or a
+    身份证号 is another person's in the recorded `facts` (each read only when the batch needs it)."""
+    images_kept(drafts, kept)
+    id_numbers_unique(drafts, facts)
 
 
-def images_kept(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
+def images_kept(drafts: Sequence[Draft], kept: Callable[[], set[str]]) -> None:
     """A photo may be recorded only once its image is kept (`ledger.app.photos`): an event naming an image the
     store lacks would break `verify`."""
     named = {str(d.fields.get("sha256")) for d in drafts if d.event == "photo_recorded" and d.fields.get("sha256")}
-    missing = sorted(named - blobs.kept(app.dialect)) if named else []
+    missing = sorted(named - kept()) if named else []
     if missing:
         raise Refused([Problem("missing_image", f"the photo's image {key} is not kept in the store: record a "
                                "photo with `ledger photo PERSON --file IMAGE` (or from a form)") for key in missing])
 
-def id_numbers_unique(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
+def id_numbers_unique(drafts: Sequence[Draft], recorded: Callable[[], list[Fact]]) -> None:
     """A 身份证号 is one person's: a profile giving another person a number the ledger holds for someone (their
     latest profile that gives one, not retracted) is refused, naming that person. Read over every fact, not the
     batch's scope: the holder may be anywhere in the city."""
@@ -45,7 +41,7 @@ def id_numbers_unique(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
                 continue  # the parser refuses it, with its reason
     if not asked:
         return
-    facts = app.facts()
+    facts = recorded()
     retracted = {f.data["target"] for f in facts if f.event == "retracted"}
     held: dict[str, tuple[date, int, str]] = {}  # person -> (effective, id, number) of their latest
     for f in facts:

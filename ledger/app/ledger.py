@@ -34,7 +34,7 @@ from ledger.app.validation import Judgement, ScopeReader, Validator
 from ledger.model.errors import LedgerError, NoLedger, Refused, StoreError
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
-from ledger.store import access
+from ledger.store import access, blobs
 from ledger.store.access_log import AccessLog
 from ledger.store.aggregate import LedgerStream, ledger_id, stream_at
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
@@ -164,7 +164,8 @@ class PersonnelLedger(Application):
         if not drafts:
             return []
         actor = self.recording_actor(actor)  # (refused before anything is written)
-        check_drafts(self, drafts)  # what needs more than the batch's scope (images kept, 身份证号 unique)
+        # What needs more than the batch's scope: the photos' images kept, 身份证号 unique across the ledger.
+        check_drafts(drafts, lambda: blobs.kept(self.dialect), self.facts)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
             judgement = self._append(drafts, actor, vet)

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from eventsourcing.utils import Environment
 
+from ledger.app.kept_checkpoints import unsound_checkpoint
 from ledger.model.errors import StoreError
 from ledger.store import access, blobs
+from ledger.store.guard_definitions import guard_problem
 from ledger.store.integrity import Break, Verification, verify
 from ledger.store.row_rules import ForeignRow
 
@@ -24,8 +26,6 @@ def verify_ledger(app: PersonnelLedger, digest: str | None = None, derived: bool
     """The stored stream checked against its hash chain (and against `digest`, a head digest noted earlier), then
     the store's own protections (its guard triggers, forged actors, its access log's chain), then, with `derived`,
     the derived tables derived again from the events and compared (when they claim to be up to date)."""
-    from ledger.app.checkpoint import unsound_checkpoint
-
     result = verify(app.stream, app.codec, digest)
     if result.problem is None:  # every row read as the ledger reads it: one it would not have written is named
         try:
@@ -34,7 +34,7 @@ def verify_ledger(app: PersonnelLedger, digest: str | None = None, derived: bool
             result.problem = Break(e.version, "foreign", str(e).removesuffix("; `ledger verify` names it"))
             result.events, result.head = max(0, (e.version or 1) - 1), None  # the chain holds; the row is not a fact
     if result.problem is None:  # the store's own protections: guards, actors, access log, kept checkpoints
-        guard = access.guard_problem(app.dialect, app.events_table)
+        guard = guard_problem(app.dialect, app.events_table)
         logged = app.access_log.verify()
         forged = _forged_actor(app)
         kept = unsound_checkpoint(app)

@@ -3,7 +3,7 @@
 A store under access control (`install`, run by the schema's owner; `ledger access grant` runs it) has:
 
 - a guard on the events table: triggers that refuse UPDATE, DELETE and TRUNCATE for every role, the owner
-  included (disabling them is a deliberate act, which `guard_problem` reports to `ledger verify`);
+  included (disabling them is a deliberate act, which `guard_presence` reports to `ledger verify`);
 - the actor checked by the database: a trigger on insert sets the row's `recorded_by` column to the session's
   role (`current_user`), and refuses an event whose declared actor (in a plain store's JSON) is another name;
 - two group roles per schema, `<schema>_clerk` (read; append through eventsourcing's insert function; keep the
@@ -255,28 +255,26 @@ def session(d: Dialect, events: str, fetch: Fetch) -> tuple[str | None, bool, bo
 
 
 
-def guard_problem(d: Dialect, events: str) -> str | None:
-    """What is wrong with the guard of a store under access control: a trigger disabled or dropped (None: all
-    well, or the store was never put under access control)."""
+def guard_presence(d: Dialect, events: str) -> tuple[str | None, bool]:
+    """What is wrong with the presence of a store's guards — a trigger disabled or dropped — and whether the store
+    has guards at all (never put under access control: none, and nothing wrong). Whether the guards present are
+    defined as the ledger defines them is `ledger.store.guard_definitions.guard_problem`'s."""
     if d.config.kind != "postgresql":
-        return _sqlite_guard_problem(d)
+        return _sqlite_guard_presence(d)
     with d.connect() as conn:
         rows = dict(conn.execute("SELECT t.tgname, t.tgenabled FROM pg_trigger t WHERE t.tgrelid = ANY(ARRAY["
                                  "to_regclass(%s), to_regclass(%s)]) AND NOT t.tgisinternal",
                                  (d.table(events), d.table(LOG_TABLE))).fetchall())
     if not rows:
-        return None
+        return None, False
     for name in (GUARD, GUARD_TRUNCATE, STAMP, LOG_GUARD, LOG_GUARD_TRUNCATE, LOG_STAMP):
         state = rows.get(name)
         if state is None:
-            return f"the trigger {name} was dropped: the store no longer refuses rewrites by itself"
+            return f"the trigger {name} was dropped: the store no longer refuses rewrites by itself", True
         if state == "D":
             return (f"the trigger {name} is disabled: someone turned off the store's refusal of rewrites "
-                    "(ALTER TABLE … ENABLE TRIGGER restores it; `ledger access grant` reinstalls it)")
-    from ledger.store import guard_definitions  # present and enabled: defined as the ledger defines them?
-
-    with d.connect() as conn:
-        return guard_definitions.pg_problem(conn, d, events)
+                    "(ALTER TABLE … ENABLE TRIGGER restores it; `ledger access grant` reinstalls it)"), True
+    return None, True
 
 
 SQLITE_LOG_TRIGGERS = ("ledger_log_refuse_update", "ledger_log_refuse_delete")
@@ -296,7 +294,7 @@ def recorded_by(d: Dialect, events: str, stream_key: Any, fetch: Fetch) -> dict[
     return {int(v): str(r) for v, r in rows}
 
 
-def _sqlite_guard_problem(d: Dialect) -> str | None:
+def _sqlite_guard_presence(d: Dialect) -> tuple[str | None, bool]:
     """A SQLite store's access log without its triggers (dropped): its lines could be edited unseen until then."""
     conn = d.connect()
     try:
@@ -305,14 +303,8 @@ def _sqlite_guard_problem(d: Dialect) -> str | None:
     finally:
         conn.close()
     if LOG_TABLE not in names:
-        return None
+        return None, False
     for trigger in SQLITE_LOG_TRIGGERS:
         if trigger not in names:
-            return f"the trigger {trigger} was dropped: the access log no longer refuses edits by itself"
-    from ledger.store import guard_definitions  # present: defined as the ledger defines them?
-
-    conn = d.connect()
-    try:
-        return guard_definitions.sqlite_problem(conn)
-    finally:
-        conn.close()
+            return f"the trigger {trigger} was dropped: the access log no longer refuses edits by itself", True
+    return None, True

@@ -138,8 +138,6 @@ class AccessLog:
         d = self.dialect
         if d.config.kind == "postgresql":
             if self._function is None:
-                from ledger.store.guarded_writes import installed
-
                 self._function = installed(conn, d)
             if self._function:  # the database numbers, stamps and chains the line, as the session's role
                 return int(conn.execute(f"SELECT {d.table(LOG_FUNCTION)}({d.marks(3)})",
@@ -237,3 +235,10 @@ def verify_lines(lines: Sequence[Line]) -> str | None:
             return f"access-log line {line.seq} was changed since it was written (it no longer matches its chain)"
         prev, expected = line.chain, expected + 1
     return None
+
+
+def installed(conn: Any, d: Dialect) -> bool:
+    """Whether this store writes its log through `ledger_log_read` (a store put under access control since)."""
+    row = conn.execute("SELECT to_regprocedure(%s) IS NOT NULL",
+                       (f"{d.table(LOG_FUNCTION)}(text, text, text)",)).fetchone()
+    return bool(row[0])

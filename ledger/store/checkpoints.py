@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.store.access_log import installed
 from ledger.store.dialect import Dialect
 
 TABLE = "checkpoints"
@@ -30,8 +31,6 @@ def keep(d: Dialect, body: str) -> None:
             for stmt in schema(d):
                 conn.execute(stmt)
         if d.config.kind == "postgresql":
-            from ledger.store.guarded_writes import installed
-
             if installed(conn, d):  # the database checks the checkpoint's shape (and its head) before keeping it
                 with d.transaction(conn):
                     conn.execute("SET TRANSACTION READ WRITE")

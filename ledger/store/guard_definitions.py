@@ -98,3 +98,17 @@ def sqlite_problem(conn: Any) -> str | None:
             return (f"the trigger {name} was replaced by another definition (its SQL no longer hashes to the "
                     "ledger's): the access log may no longer refuse edits; drop it and run `ledger access enable`")
     return None
+
+
+def guard_problem(d: Dialect, events: str) -> str | None:
+    """What is wrong with the guards of a store under access control: one dropped or disabled
+    (`access.guard_presence`), else one present but not defined as the ledger defines it (None: all well, or the
+    store was never put under access control)."""
+    found, guarded = access.guard_presence(d, events)
+    if found is not None or not guarded:
+        return found
+    conn: Any = d.connect()
+    try:
+        return pg_problem(conn, d, events) if d.config.kind == "postgresql" else sqlite_problem(conn)
+    finally:
+        conn.close()

@@ -123,8 +123,3 @@ def install(conn: Any, d: Dialect, events: str, groups: list[str]) -> None:
         conn.execute(f"GRANT EXECUTE ON FUNCTION {functions} TO {group}")
 
 
-def installed(conn: Any, d: Dialect) -> bool:
-    """Whether this store writes its log through `ledger_log_read` (a store put under access control since)."""
-    row = conn.execute("SELECT to_regprocedure(%s) IS NOT NULL",
-                       (f"{d.table(LOG_FUNCTION)}(text, text, text)",)).fetchone()
-    return bool(row[0])
