@@ -46,7 +46,8 @@ CHANGES = (  # the diff's keys (ledger.app.DIFF_KEYS)
     NP_("change", "assistants_engaged"), NP_("change", "assistants_released"),
 )
 
-SEVERITIES = (NP_("severity", "error"), NP_("severity", "warning"), NP_("severity", "info"))
+SEVERITIES = (NP_("severity", "error"), NP_("severity", "warning"), NP_("severity", "info"),
+              NP_("severity", "notice"))
 
 
 def event_label(name: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -86,12 +86,18 @@ def year_findings(context: ExportContext, f: YearlyFigures, rules: Any = None) -
     return [x for x in found if x.unit in f.scope]
 
 
+def breaches(findings: list[Finding]) -> list[Finding]:
+    """The findings the report may call problems: never a notice (an incomplete record, docs/domain.md §7)."""
+    return [x for x in findings if x.severity != "notice"]
+
+
 @dataclass(frozen=True)
 class Checks:
     """The ledger's own checks of the report's year: what they found, and which rules they judged."""
 
     findings: list[Finding]
     judged: set[str]
+    notices: list[Finding] = field(default_factory=list)  # incomplete records: no area is called clean over them
 
 
 def judged_rules(rulebook: Any, as_of: date) -> set[str]:
@@ -135,7 +141,8 @@ class YearlyReport:
         figures = context.queries.yearly_figures(year, options.get("unit"), options.get("known_at"), as_of=as_of)
         rulebook = context.queries.rulebook(options.get("rules"))
         head = letterhead(figures, options, rulebook.settings.get("report", {}), figures.parent is None)
-        findings = year_findings(context, figures, options.get("rules"))
+        checked = year_findings(context, figures, options.get("rules"))
+        findings, notices = breaches(checked), [x for x in checked if x.severity == "notice"]
         if findings:
             rules = "; ".join(dict.fromkeys(f"{x.rule} {x.title}" for x in findings))
             context.warnings.append(f"the {year} report states {len(findings)} open finding(s) of the ledger's own "
@@ -143,7 +150,7 @@ class YearlyReport:
                                     f"`ledger check --as-of {figures.as_of}`")
         if fmt == "json":
             return _write_json(path, figures, head, findings)
-        checks = Checks(findings, judged_rules(rulebook, figures.as_of))
+        checks = Checks(findings, judged_rules(rulebook, figures.as_of), notices)
         r = redactor_for(figures, bool(options.get("redact")), bool(options.get("redact_hosts")))
         if soffice is None:
             return render(figures, narrative, r, path, head, checks)
@@ -195,7 +202,7 @@ def render(f: YearlyFigures, narrative: Narrative, r: Redactor, path: Path, head
     doc.heading1("一、基本情况")
     doc.paragraph(r.join(establishment_paragraph(f), mask_figures=True))
     doc.paragraph(r.join(institutions_paragraph(f), mask_figures=True))
-    doc.paragraph(promotions_paragraph(f, r, clean=not checks.findings))
+    doc.paragraph(promotions_paragraph(f, r, clean=not (checks.findings or checks.notices)))
     doc.paragraph(ways_paragraph(f, r))
     doc.paragraph(compliance_paragraph(checks.findings, r, checks.judged))
 
