@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from exporters.yearly_report import TO_PLACEHOLDER, letterhead
-from tests.compliance_bureau import bureau, ev, history, load, person
+from tests.compliance_bureau import bureau, history, load, person
 
 
 def report(ledger, tmp_path: Path, *args: str) -> tuple[list[str], str]:
