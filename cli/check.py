@@ -23,12 +23,23 @@ rules_option = click.option("--rules", "rules_file", metavar="FILE", type=click.
 
 
 def warn_findings(findings: Sequence[Finding]) -> None:
-    """Print the findings a recording introduced, one line each, on stderr (the recording itself succeeded)."""
-    from ledger.app import _
+    """Print the findings a recording introduced, one line each, on stderr (the recording itself succeeded); the
+    notices (incomplete records) in one line, `ledger check` lists them."""
+    from ledger.app import _, ngettext
 
+    notices: dict[str, int] = {}
     for x in findings:
+        if x.notice:
+            notices[x.title] = notices.get(x.title, 0) + 1
+            continue
         echo(_("Warning: {rule} {title}: {message} [{source}]").format(rule=x.rule, title=x.title, message=x.message,
                                                                        source=x.source), err=True)
+    if notices:
+        n = sum(notices.values())
+        what = "、".join(f"{title} {k}" for title, k in notices.items())
+        echo(ngettext("Notice: {n} incomplete record ({what}); `ledger check` lists it",
+                      "Notice: {n} incomplete records ({what}); `ledger check` lists them", n).format(n=n, what=what),
+             err=True)
 
 
 @click.command("check")
@@ -50,7 +61,9 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
     from --since to --as-of: rank tenure, skipped ranks, post tenure, promotion in probation or within a
     year, short or missing publicity, publicity outside decision → appointment, a decision without two
     thirds of the members (and a 提拔 without its selection's steps, from the date a rules file sets). Each
-    finding names its clause. Exit status: 0 no findings, 1 findings, 2 bad input.
+    finding names its clause. Notices (an incomplete record: a 提拔 or 职级晋升 without its publicity entered, a
+    post held from before the ledger without its 任现职务时间) are listed apart and are not findings. Exit status:
+    0 no findings (notices only, or nothing), 1 findings, 2 bad input.
 
     \b
     Example:
@@ -76,7 +89,7 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
     else:
         with paged():
             _print_findings(result)
-    if result.findings:
+    if result.breaches:
         click.get_current_context().exit(1)
 
 
@@ -84,27 +97,38 @@ _PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2} [^:：]*(: |：)")  # "date who: " —
 
 
 def _print_findings(result: Findings) -> None:
-    from cli.labels import severity_label
     from ledger.app import RULE_IDS, _, ngettext
 
     on, rulebook = result.as_of, result.rulebook
     origin = _("; rules from {file}").format(file=rulebook.origin) if rulebook.origin else ""
     echo(_("Compliance on {date} (state on {date}; facts effective {since} – {date}{origin})").format(
         date=on, since=result.since, origin=origin))
-    if not result.findings:
+    breaches, notices = result.breaches, result.notices
+    if not breaches:
         echo(_("No findings."))
-        return
+    else:
+        _table(breaches, _("Finding"))
+        echo("\n" + _("Clauses:"))
+        counts = result.summary()
+        for rule in sorted(counts, key=RULE_IDS.index):
+            spec = rulebook[rule]
+            echo(f"  {rule} {spec.title} ({counts[rule]}): {spec.source}")
+        n = len(breaches)
+        echo("\n" + ngettext("{n} finding.", "{n} findings.", n).format(n=n))
+    if notices:
+        echo("\n" + _("Notices (incomplete records, not findings):"))
+        _table(notices, _("Notice"))
+        n = len(notices)
+        echo("\n" + ngettext("{n} notice.", "{n} notices.", n).format(n=n))
+
+
+def _table(findings: Sequence[Finding], heading: str) -> None:
+    from cli.labels import severity_label
+    from ledger.app import RULE_IDS, _
+
     rows = []
-    for x in sorted(result.findings, key=lambda x: (RULE_IDS.index(x.rule), x.unit or "", x.since or date.min)):
+    for x in sorted(findings, key=lambda x: (RULE_IDS.index(x.rule), x.unit or "", x.since or date.min)):
         who = f"{x.person} {x.name}" if x.person else "-"
         rows.append([x.rule, severity_label(x.severity), x.unit, who, x.since, x.event_id,
                      _PREFIX.sub("", x.message, count=1)])
-    echo_table([_("Rule"), _("Severity"), _("Unit"), _("Who"), _("Since"), _("Event"), _("Finding")], rows,
-               wrap=(3, 6))
-    echo("\n" + _("Clauses:"))
-    counts = result.summary()
-    for rule in sorted(counts, key=RULE_IDS.index):
-        spec = rulebook[rule]
-        echo(f"  {rule} {spec.title} ({counts[rule]}): {spec.source}")
-    n = len(result.findings)
-    echo("\n" + ngettext("{n} finding.", "{n} findings.", n).format(n=n))
+    echo_table([_("Rule"), _("Severity"), _("Unit"), _("Who"), _("Since"), _("Event"), heading], rows, wrap=(3, 6))

@@ -47,6 +47,8 @@ def _parse_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", callback=_parse_pairs,
               help="An option for a third-party exporter (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="With --list: print JSON.")
+@click.option("--include-rank-promotions", is_flag=True,
+              help="review-form: also list the year's 职级晋升 (the 评议 covers the 新选拔任用的领导干部 only).")
 @click.option("--person", metavar="PERSON", help="The person the document is about (appointment-form).")
 @click.option("--proposed-post", metavar="TEXT", help="拟任职务 (appointment-form).")
 @click.option("--proposed-removal", metavar="TEXT", help="拟免职务 (appointment-form).")

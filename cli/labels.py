@@ -11,7 +11,8 @@ EVENTS = (
     NP_("event", "unit_established"), NP_("event", "section_established"), NP_("event", "section_abolished"),
     NP_("event", "quota_set"), NP_("event", "post_quota_set"), NP_("event", "selection_started"),
     NP_("event", "recommendation_held"), NP_("event", "inspection_done"), NP_("event", "decision_made"),
-    NP_("event", "review_recorded"), NP_("event", "hired"), NP_("event", "profile_recorded"),
+    NP_("event", "review_recorded"), NP_("event", "rectification_recorded"),
+    NP_("event", "hired"), NP_("event", "profile_recorded"),
     NP_("event", "education_recorded"), NP_("event", "title_conferred"), NP_("event", "career_recorded"),
     NP_("event", "appraised"), NP_("event", "award_recorded"), NP_("event", "discipline_recorded"),
     NP_("event", "transferred"), NP_("event", "rank_promoted"), NP_("event", "post_vacated"),
@@ -21,7 +22,7 @@ EVENTS = (
 )
 
 FIELDS = (
-    NP_("field", "basically_satisfied"), NP_("field", "basis"), NP_("field", "birth_date"),
+    NP_("field", "answers"), NP_("field", "basically_satisfied"), NP_("field", "basis"), NP_("field", "birth_date"),
     NP_("field", "birthplace"), NP_("field", "candidates"), NP_("field", "chosen"), NP_("field", "conclusion"),
     NP_("field", "count"), NP_("field", "degree"), NP_("field", "dissatisfied"), NP_("field", "education"),
     NP_("field", "effective"), NP_("field", "establishment"), NP_("field", "ethnicity"), NP_("field", "from_month"),
@@ -46,7 +47,8 @@ CHANGES = (  # the diff's keys (ledger.app.DIFF_KEYS)
     NP_("change", "assistants_engaged"), NP_("change", "assistants_released"),
 )
 
-SEVERITIES = (NP_("severity", "error"), NP_("severity", "warning"), NP_("severity", "info"))
+SEVERITIES = (NP_("severity", "error"), NP_("severity", "warning"), NP_("severity", "info"),
+              NP_("severity", "notice"))
 
 
 def event_label(name: str) -> str:

@@ -52,7 +52,7 @@ def snapshot(queries: Queries, as_of: date, since: date | None = None,
                    "checkpoint": queries.latest_checkpoint()},  # the last signed checkpoint, if one was written
         "rules": result.rulebook.origin,
         "units": units,
-        "findings": [x.as_json() for x in result.findings],
+        "findings": [x.as_json() for x in result.breaches],  # notices (incomplete records) are no findings
         "summary": result.summary(),
     }
 

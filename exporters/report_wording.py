@@ -28,6 +28,9 @@ COMPLIANCE_AREAS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("试用期", ("PROBATION_OPEN", "PROMOTION_IN_PROBATION"), "试用期满的干部均已按期考核"),
     ("编制和职数", ("STAFF_OVER_QUOTA", "POST_OVER_QUOTA"), "年末无超编、超职数配备情况"),
 )
+# The notices (incomplete records) that keep an area from being called clean: the record cannot show it.
+AREA_NOTICES: dict[str, tuple[str, ...]] = {"任前公示": ("PUBLICITY_MISSING",)}
+REVIEW = "评议"  # what a rectification of the 评议 answers (ledger.model.events.rectifications.REVIEW)
 
 
 def self_reference(name: str) -> str:
@@ -150,6 +153,23 @@ def education_clause(f: YearlyFigures, r: Redactor) -> str:
     return known + "，" + r.join([T("另有"), N(missing), T("名学历未登记")], MASK)
 
 
+def year_count_pieces(f: YearlyFigures) -> list[Piece]:
+    """The year's one count, as 一、基本情况 gives it: 提拔任用领导干部 = the 提拔 and 任命 to leadership posts
+    (appointments, each kind counted apart), and 晋升职级 apart: 2022年全年提拔任用领导干部2名（提拔1名、任命1名）、
+    晋升职级3名."""
+    out: list[Piece] = [T(f"{f.year}年全年")]
+    kinds = [(verb, sum(1 for a in f.appointments if a.verb == verb)) for verb in (PROMOTION, APPOINTMENT)]
+    total = sum(n for _verb, n in kinds)
+    if total:
+        out += [T("提拔任用领导干部"), N(total), T("名（")]
+        for i, (verb, k) in enumerate(x for x in kinds if x[1]):
+            out += [T(("、" if i else "") + verb), N(k), T("名")]
+        out.append(T("）"))
+    if f.promotions:
+        out += [T("、" if total else ""), T("晋升职级"), N(len(f.promotions)), T("名")]
+    return out
+
+
 def practice_paragraph(f: YearlyFigures, r: Redactor) -> str:
     """The data paragraph opening 二、主要做法: who was promoted (age, gender, education) and who went out; its
     counts are masked in the publishable twin as those of 一、基本情况 are."""
@@ -157,11 +177,11 @@ def practice_paragraph(f: YearlyFigures, r: Redactor) -> str:
     if n:
         cohorts = [[T(k), N(c), T("名")] for k, c in f.cohorts().items()]
         genders = [[T("男性" if g == "男" else "女性"), N(c), T("名")] for g, c in f.genders().items()]
-        text = (r.join([T(f"{f.year}年全年提拔任用干部"), N(n), T("名，其中80后、90后干部占"),
+        text = (r.join([*year_count_pieces(f), T("，以上"), N(n), T("人中80后、90后干部占"),
                         N(f.share_born_after(1980) or 0), T("%（")], MASK)
                 + r.clauses(cohorts, MASK) + "）；" + r.clauses(genders, MASK) + "；" + education_clause(f, r) + "。")
     else:
-        text = f"{f.year}年全年未提拔任用干部。"
+        text = f"{f.year}年全年未提拔任用领导干部，未晋升职级。"
     if not f.secondments:
         return text + "全年未派出干部外出交流学习、挂职或借调。"
     by_verb: dict[str, list] = {}
@@ -202,28 +222,48 @@ def reviews_paragraph(f: YearlyFigures, r: Redactor) -> str | None:
         pieces += [T(("；对" if overall is not None else "中，对") + f"{year}年新提拔任用的"), N(len(people)),
                    T("名干部逐一评议，满意和基本满意率合计为"), N(_rate(approving, total)), T("%，最低为"),
                    N(_rate(lowest.approving, lowest.total)), T("%")]
-    return r.join([*pieces, T("。评议结果已向干部本人反馈，对评议中反映的问题逐项整改。")], MASK)
+    # 反馈 and 整改 only as recorded (rectification_recorded answering the 评议): docs/domain.md §8
+    answered = [x for x in f.rectifications if x.answers == REVIEW and x.year == year]
+    return r.join([*pieces, T("。")], MASK) + "".join(_rectified(x, r) for x in answered)
 
 
-def compliance_paragraph(findings: Sequence[Finding], r: Redactor, judged: set[str]) -> str:
+def date_text(d: Any) -> str:
+    """2023年1月20日: a date as the report's sentences write it."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _rectified(x: Any, r: Redactor) -> str:
+    """One recorded 整改/反馈, in its own words with its date: 2023年1月20日，评议结果已向干部本人反馈。"""
+    text = r.text(x.text).rstrip("。；;.")
+    return f"{date_text(x.effective)}，{text}。"
+
+
+def compliance_paragraph(findings: Sequence[Finding], r: Redactor, judged: set[str], notices: Sequence[Finding] = (),
+                         rectifications: Sequence[Any] = (), year: int | None = None) -> str:
     """What the ledger's own checks say of the year: each area clean or what is open in it, then the rest. An
-    area is called clean only when every rule of it was `judged` (a rule switched off proves nothing)."""
+    area is called clean only when every rule of it was `judged` (a rule switched off proves nothing) and no
+    record of it is incomplete (a notice: `AREA_NOTICES`); a notice is never called a problem. 整改 is said only
+    where recorded (`rectification_recorded` naming the rule, for the year), each in its own words and date."""
     by_rule: dict[str, list[Finding]] = {}
     for x in findings:
         by_rule.setdefault(x.rule, []).append(x)
+    incomplete = {x.rule for x in notices}
     clauses, named = [], set()
     for area, rules, clean in COMPLIANCE_AREAS:
         named |= set(rules)
         open_ = [(by_rule[rule][0].title, len(by_rule[rule])) for rule in rules if rule in by_rule]
         if open_:
             clauses.append(f"{area}方面存在" + _titled(open_, r))
-        elif set(rules) <= judged:
+        elif set(rules) <= judged and not incomplete & set(AREA_NOTICES.get(area, ())):
             clauses.append(clean)
     rest = [(items[0].title, len(items)) for rule, items in by_rule.items() if rule not in named]
     if rest:
         clauses.append("另有" + _titled(rest, r))
-    text = "经人事台账核查：" + "；".join(clauses) + "。"
-    return text + ("以上问题正在整改。" if findings else "")
+    text = "经人事台账核查：" + "；".join(clauses) + "。" if clauses else ""
+    rectified = [x for x in rectifications if x.answers in by_rule and (year is None or x.year == year)]
+    for x in rectified:
+        text += f"针对{by_rule[x.answers][0].title}问题，" + _rectified(x, r)
+    return text
 
 
 def _titled(items: list[tuple[str, int]], r: Redactor) -> str:

@@ -25,11 +25,12 @@ FORMATS = ("docx", "xlsx")
 INSTRUCTION = "请在相应栏内划“√”，每一评议对象只选一项；不记名填写。"
 
 
-def form_rows(f: YearlyFigures) -> list[list[str]]:
-    """The form's lines: the whole work first, then the year's 提拔 and 职级晋升 by date."""
+def form_rows(f: YearlyFigures, include_rank_promotions: bool = False) -> list[list[str]]:
+    """The form's lines: the whole work first, then the year's 新选拔任用的领导干部 (提拔, first leadership posts)
+    by date, and its 职级晋升 only when asked (`--include-rank-promotions`)."""
     rows = [["一", f"{f.year}年度选人用人工作总体情况", "", "", "", "", "", "", ""]]
-    for n, s in enumerate(f.review_subjects(), start=1):
-        kind = "晋升" if s.kind == "职级晋升" else "提拔"
+    for n, s in enumerate(f.review_subjects(include_rank_promotions), start=1):
+        kind = {"职级晋升": "晋升"}.get(s.kind, s.kind)
         rows.append([str(n), s.name, s.before, s.after, f"{s.effective.year}.{s.effective.month:02d}（{kind}）",
                      "", "", "", ""])
     return rows
@@ -39,19 +40,19 @@ def title(f: YearlyFigures) -> str:
     return f"{f.name}{f.year}年度选人用人工作民主评议表"
 
 
-def write_docx(f: YearlyFigures, path: Path) -> Path:
+def write_docx(f: YearlyFigures, path: Path, include_rank_promotions: bool = False) -> Path:
     from .gbt9704 import SIZE_XIAO4, OfficialDocument
 
     doc = OfficialDocument()
     doc.landscape()
     doc.title(title(f))
     doc.paragraph(INSTRUCTION, indent=False)
-    doc.table(HEADERS, form_rows(f), widths_mm=WIDTHS_MM, size=SIZE_XIAO4)
+    doc.table(HEADERS, form_rows(f, include_rank_promotions), widths_mm=WIDTHS_MM, size=SIZE_XIAO4)
     doc.set_properties(title(f), subject="民主评议表", keywords=f"一报告两评议 {f.year}")
     return doc.save(path)
 
 
-def write_xlsx(f: YearlyFigures, path: Path) -> Path:
+def write_xlsx(f: YearlyFigures, path: Path, include_rank_promotions: bool = False) -> Path:
     from openpyxl.styles import Alignment, Font
 
     book = TextBook()
@@ -59,7 +60,7 @@ def write_xlsx(f: YearlyFigures, path: Path) -> Path:
     out.append([title(f)])
     out.append([INSTRUCTION])
     out.append(HEADERS)
-    for row in form_rows(f):
+    for row in form_rows(f, include_rank_promotions):
         out.append(row)
     sheet = out.sheet
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
@@ -86,7 +87,8 @@ class ReviewForm:
         if year is None:
             raise ExportOptionError("review-form needs --year Y (the year whose selection work is reviewed)")
         figures = context.queries.yearly_figures(int(year), options.get("unit"), options.get("known_at"), as_of=as_of)
-        return write_docx(figures, path) if fmt == "docx" else write_xlsx(figures, path)
+        ranks = bool(options.get("include_rank_promotions"))
+        return write_docx(figures, path, ranks) if fmt == "docx" else write_xlsx(figures, path, ranks)
 
 
 exporter = ReviewForm()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,18 +56,43 @@ class Letterhead:
         return f"{self.dated.year}年{self.dated.month}月{self.dated.day}日"
 
 
-def letterhead(f: YearlyFigures, options: dict[str, Any], settings: dict[str, Any], top: bool) -> Letterhead:
+TO_PLACEHOLDER = "【待填写：主送机关】"
+# A top unit's name that starts with its level of government (区文化和旅游局) reports to that level's 组织部; a
+# name starting with 市场 (市场监督管理局) is no 市's.
+LEVEL_PREFIXES = ("区", "县", "市")
+NOT_A_LEVEL = ("市场",)
+
+
+def derived_addressee(f: YearlyFigures, top: bool) -> str | None:
+    """The 主送机关 the unit's name gives: 区委组织部 for a top unit named 区…, 县委组织部, 市委组织部; None when the
+    name does not say (a unit under another reports to it, which only a clerk can name)."""
+    if not top or f.name.startswith(NOT_A_LEVEL):
+        return None
+    prefix = next((p for p in LEVEL_PREFIXES if f.name.startswith(p)), None)
+    return f"{prefix}委组织部" if prefix else None
+
+
+def letterhead(f: YearlyFigures, options: dict[str, Any], settings: dict[str, Any], top: bool,
+               warnings: list[str] | None = None, today: date | None = None) -> Letterhead:
     """`--to`, `--signed-by`, `--date`, else the store's `[report]` settings (its `signed_by` is the top unit's:
-    a unit under it signs with its own name), else what the unit's name gives."""
-    prefix = next((p for p in ("区", "县", "市") if f.name.startswith(p)), "")
-    to = options.get("to") or settings.get("to") or f"{prefix}委组织部"
+    a unit under it signs with its own name), else what the unit's name gives. Where nothing gives the 主送机关 it
+    is left 【待填写：主送机关】, and a report dated today more than a year after its year is warned about."""
+    warnings = warnings if warnings is not None else []
+    to = options.get("to") or settings.get("to") or derived_addressee(f, top)
+    if not to:
+        to = TO_PLACEHOLDER
+        warnings.append(f"the {f.year} report of {f.name} has no 主送机关: give --to, or `to` under [report] in "
+                        f"ledger.toml; it says {TO_PLACEHOLDER}")
     signed_by = options.get("signed_by") or (settings.get("signed_by") if top else None) or \
         (f"中共{f.name}党组" if f.kind == "机关" else f.name)
-    dated = options.get("date") or date.today()
+    given = options.get("date")
     try:
-        dated = parse_date(dated)
+        dated = parse_date(given) if given else (today or date.today())
     except ValueError as e:
         raise ExportOptionError(f"yearly-report: --date: {e}") from None
+    if not given and dated > date(f.year + 1, 12, 31):
+        warnings.append(f"the {f.year} report is dated today ({dated}), more than a year after {f.year}: give "
+                        f"--date (成文日期)")
     return Letterhead(str(to), str(signed_by), dated)
 
 
@@ -86,12 +111,18 @@ def year_findings(context: ExportContext, f: YearlyFigures, rules: Any = None) -
     return [x for x in found if x.unit in f.scope]
 
 
+def breaches(findings: list[Finding]) -> list[Finding]:
+    """The findings the report may call problems: never a notice (an incomplete record, docs/domain.md §7)."""
+    return [x for x in findings if x.severity != "notice"]
+
+
 @dataclass(frozen=True)
 class Checks:
     """The ledger's own checks of the report's year: what they found, and which rules they judged."""
 
     findings: list[Finding]
     judged: set[str]
+    notices: list[Finding] = field(default_factory=list)  # incomplete records: no area is called clean over them
 
 
 def judged_rules(rulebook: Any, as_of: date) -> set[str]:
@@ -134,8 +165,10 @@ class YearlyReport:
         narrative = read_narrative(options["narrative"]) if options.get("narrative") else Narrative()
         figures = context.queries.yearly_figures(year, options.get("unit"), options.get("known_at"), as_of=as_of)
         rulebook = context.queries.rulebook(options.get("rules"))
-        head = letterhead(figures, options, rulebook.settings.get("report", {}), figures.parent is None)
-        findings = year_findings(context, figures, options.get("rules"))
+        head = letterhead(figures, options, rulebook.settings.get("report", {}), figures.parent is None,
+                          context.warnings)
+        checked = year_findings(context, figures, options.get("rules"))
+        findings, notices = breaches(checked), [x for x in checked if x.severity == "notice"]
         if findings:
             rules = "; ".join(dict.fromkeys(f"{x.rule} {x.title}" for x in findings))
             context.warnings.append(f"the {year} report states {len(findings)} open finding(s) of the ledger's own "
@@ -143,7 +176,7 @@ class YearlyReport:
                                     f"`ledger check --as-of {figures.as_of}`")
         if fmt == "json":
             return _write_json(path, figures, head, findings)
-        checks = Checks(findings, judged_rules(rulebook, figures.as_of))
+        checks = Checks(findings, judged_rules(rulebook, figures.as_of), notices)
         r = redactor_for(figures, bool(options.get("redact")), bool(options.get("redact_hosts")))
         if soffice is None:
             return render(figures, narrative, r, path, head, checks)
@@ -195,9 +228,11 @@ def render(f: YearlyFigures, narrative: Narrative, r: Redactor, path: Path, head
     doc.heading1("一、基本情况")
     doc.paragraph(r.join(establishment_paragraph(f), mask_figures=True))
     doc.paragraph(r.join(institutions_paragraph(f), mask_figures=True))
-    doc.paragraph(promotions_paragraph(f, r, clean=not checks.findings))
+    doc.paragraph(promotions_paragraph(f, r, clean=not (checks.findings or checks.notices)))
     doc.paragraph(ways_paragraph(f, r))
-    doc.paragraph(compliance_paragraph(checks.findings, r, checks.judged))
+    compliance = compliance_paragraph(checks.findings, r, checks.judged, checks.notices, f.rectifications, f.year)
+    if compliance:
+        doc.paragraph(compliance)
 
     for i, section in enumerate(SECTIONS, start=1):
         doc.heading1(f"{CN_ORDINALS[i]}、{section}")

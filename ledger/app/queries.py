@@ -64,17 +64,28 @@ class Findings:
     findings: list[Finding]
     rulebook: Rulebook
 
+    @property
+    def breaches(self) -> list[Finding]:
+        """The findings that are breaches of a rule (not notices)."""
+        return [x for x in self.findings if not x.notice]
+
+    @property
+    def notices(self) -> list[Finding]:
+        """The incomplete records (severity notice): asked for, never counted as findings."""
+        return [x for x in self.findings if x.notice]
+
     def summary(self) -> dict[str, int]:
-        """How many findings each rule has, in the order they were found."""
+        """How many breaches each rule has, in the order they were found."""
         counts: dict[str, int] = {}
-        for x in self.findings:
+        for x in self.breaches:
             counts[x.rule] = counts.get(x.rule, 0) + 1
         return counts
 
     def as_json(self) -> dict[str, Any]:
-        """The `ledger check --json` shape (a contract)."""
+        """The `ledger check --json` shape (a contract): the breaches under `findings`, the notices apart."""
         return {"as_of": self.as_of.isoformat(), "since": self.since.isoformat(),
-                "findings": [x.as_json() for x in self.findings], "summary": self.summary()}
+                "findings": [x.as_json() for x in self.breaches], "summary": self.summary(),
+                "notices": [x.as_json() for x in self.notices]}
 
 
 class Queries:

@@ -52,6 +52,10 @@ class Post:
     previous_posts: tuple[Post, ...] = ()
     previous_rank: tuple[str, date] | None = None
     selection: str | None = None  # the selection (选拔任用) the appointment concluded
+    # Held from before (期初, or the post of a 转任/调任 arrival: ledger.model.opening): no 提拔 and no probation;
+    # `since_unknown` when its 任现职务时间 was not given (`since` is then only the day the ledger saw it).
+    opening: bool = False
+    since_unknown: bool = False
 
 
 @dataclass(frozen=True)

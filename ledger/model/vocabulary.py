@@ -115,7 +115,7 @@ def establishment_mismatch(rank: str, establishment: str) -> str | None:
 
 
 # --- the cadre's file (干部档案): closed lists of its facts -----------------------------------------------------------
-APPRAISAL_GRADES: tuple[str, ...] = ("优秀", "称职", "基本称职", "不称职")  # 年度考核, best first
+APPRAISAL_GRADES: tuple[str, ...] = ("优秀", "称职", "基本称职", "不称职", "不定等次")  # 年度考核, best first; 不定等次: not graded (《公务员考核规定》)
 EDUCATION_KINDS: tuple[str, ...] = ("全日制", "在职")
 TITLE_GRADES: tuple[str, ...] = ("正高", "副高", "中级", "初级")  # 专业技术职务的级别
 

@@ -10,14 +10,15 @@ wording (exporters).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
 
 from ledger.fold.walk import Walker
 from ledger.model import vocabulary as v
-from ledger.model.appointments import HEAD_LEVEL_SUFFIX, RANK_LEVEL, appointment_kind  # noqa: F401 (re-exported)
+from ledger.model.appointments import APPOINTMENT, HEAD_LEVEL_SUFFIX, RANK_LEVEL, appointment_kind  # noqa: F401
 from ledger.model.facts import Fact
+from ledger.model.opening import arrived_with, on_opening
 from ledger.model.state import PersonState, Post, State, UnitState
 
 
@@ -170,7 +171,8 @@ class _Noting:
 
     def hired(self, f: Fact, before: dict[str, _Held], after: State) -> None:
         person = self._in_scope(f, after)
-        opening = f.effective == self.opening or (f.get("note") or "").startswith(OPENING_NOTE)
+        opening = f.effective == self.opening or (f.get("note") or "").startswith(OPENING_NOTE) or \
+            (person is not None and on_opening(after, person, f.effective))
         if person is not None and not opening:
             way = WAY_IN.get(f.data["mode"], f.data["mode"])
             self.changes.ways_in.append(Movement(person.person, person.name, way, f.effective, f.id))
@@ -199,14 +201,20 @@ class _Noting:
 
     def promoted(self, f: Fact, before: dict[str, _Held], after: State) -> None:
         person = self._in_scope(f, after)
-        if person is not None:
+        if person is not None and not on_opening(after, person, f.effective):  # the opening is no act of the year
             self.changes.promotions.append(Promotion(person.person, person.name, person.unit, f.data["rank"],
                                                      before[person.person].rank, f.effective, f.id))
 
     def appointed(self, f: Fact, before: dict[str, _Held], after: State) -> None:
+        """An appointment of the year; none for a post of the opening, and the post of a 转任/调任 arrival is a
+        任命, never a 提拔 (whether it was one elsewhere is not this ledger's fact: docs/domain.md §7)."""
         person = self._in_scope(f, after)
-        if person is not None:
-            self.changes.appointments.append(_appointment(f, before[person.person], after, person, self.report_unit))
+        if person is None or on_opening(after, person, f.effective):
+            return
+        appointment = _appointment(f, before[person.person], after, person, self.report_unit)
+        if arrived_with(person, f.effective):
+            appointment = replace(appointment, verb=APPOINTMENT)
+        self.changes.appointments.append(appointment)
 
     def seconded(self, f: Fact, before: dict[str, _Held], after: State) -> None:
         person = self._in_scope(f, after)

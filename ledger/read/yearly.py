@@ -23,6 +23,7 @@ from ledger.fold.walk import counting_facts, fold_ordered
 from ledger.model import vocabulary as v
 from ledger.model.appointments import PROMOTION
 from ledger.model.errors import NotFound, no_unit
+from ledger.model.events.rectifications import REVIEW
 from ledger.model.events.reviews import ANSWERS
 from ledger.model.facts import Fact
 from ledger.model.state import PersonState, State
@@ -40,6 +41,7 @@ from ledger.read.year_changes import (
 )
 
 SECTION_LEVELS = ("乡科级正职", "乡科级副职")  # 科级领导职数
+FIRST_POST = "任命"  # a 评议表 line for a first leadership post that is no 提拔 (四级主任科员 → 副科长)
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,24 @@ class ReviewResult:
 
 
 @dataclass(frozen=True)
+class Rectification:
+    """A 整改 or 反馈 on record (`rectification_recorded`): what it answers (a rule id, or 评议), for which year."""
+
+    year: int
+    answers: str
+    text: str
+    person: str | None
+    effective: date
+    fact_id: int
+
+
+@dataclass(frozen=True)
 class ReviewSubject:
     """A line of the year's 评议表: a cadre newly promoted (提拔 to a post, or 职级晋升), from what to what."""
 
     person: str
     name: str
-    kind: str  # 提拔 or 职级晋升
+    kind: str  # 提拔, 任命 (a first leadership post) or 职级晋升
     before: str  # the post or rank held before
     after: str  # the post (with its section and unit) or rank reached
     effective: date
@@ -118,6 +132,8 @@ class YearlyFigures:
     ways_out: list[Movement] = field(default_factory=list)  # 退休, 调出, 辞职 … in the year
     reviews: list[ReviewResult] = field(default_factory=list)  # the 评议 of the year before, recorded by as_of
     scope: list[str] = field(default_factory=list)  # the unit and every unit under it
+    # 整改/反馈 on record answering the year's findings, or last year's 评议 (the report says them only from these)
+    rectifications: list[Rectification] = field(default_factory=list)
     parent: str | None = None  # the unit above the one reported on (None: the organisation's top unit)
 
     def ways(self, movements: list[Movement], order: tuple[str, ...]) -> list[tuple[str, list[Movement]]]:
@@ -159,18 +175,23 @@ class YearlyFigures:
             "secondments": [{"person": x.person, "name": x.name, "host": x.host, "kind": x.kind,
                              "effective": day(x.effective), "until": day(x.until) if x.until else None}
                             for x in self.secondments],
+            "rectifications": [{"year": x.year, "answers": x.answers, "text": x.text, "person": x.person,
+                                "effective": day(x.effective), "event_id": x.fact_id} for x in self.rectifications],
             "reviews": [{"year": x.year, "person": x.person, "name": x.name, **x.counts,
                          "approving_percent": round(100 * x.approving / x.total, 1) if x.total else None}
                         for x in self.reviews],
         }
 
-    def review_subjects(self) -> list[ReviewSubject]:
-        """The year's newly promoted cadres, as the 评议表 lists them: 提拔s to a post and 职级晋升s, by date."""
-        out = [ReviewSubject(a.person, a.name, PROMOTION, a.previous_post_name or a.previous_rank or "",
+    def review_subjects(self, include_rank_promotions: bool = False) -> list[ReviewSubject]:
+        """The year's 新选拔任用的领导干部, as the 评议表 lists them (docs/domain.md §8): each 提拔, and each first
+        leadership post (a 任命 of someone who held none the day before), by date; the 职级晋升s only when asked."""
+        out = [ReviewSubject(a.person, a.name, PROMOTION if a.verb == PROMOTION else FIRST_POST,
+                             a.previous_post_name or a.previous_rank or "",
                              f"{a.unit_name if a.unit != self.unit else ''}{a.section or ''}{a.post}", a.effective)
-               for a in self.appointments if a.verb == PROMOTION]
-        out += [ReviewSubject(p.person, p.name, "职级晋升", p.previous_rank or "", p.rank, p.effective)
-                for p in self.promotions]
+               for a in self.appointments if a.verb == PROMOTION or a.previous_post is None]
+        if include_rank_promotions:
+            out += [ReviewSubject(p.person, p.name, "职级晋升", p.previous_rank or "", p.rank, p.effective)
+                    for p in self.promotions]
         return sorted(out, key=lambda x: (x.effective, x.kind != PROMOTION, x.person))
 
     @property
@@ -275,6 +296,7 @@ def yearly_figures(facts: Iterable[Fact], year: int, unit: str | None = None,
         ways_in=changes.ways_in, ways_out=changes.ways_out,
         reviews=_reviews(counting, year - 1, as_of, end, everyone, scope),
         scope=scope,
+        rectifications=_rectifications(counting, year, end, everyone, scope),
         parent=me.parent if me.parent in end.units else None,
     )
 
@@ -308,6 +330,25 @@ def _reviews(counting: list[Fact], year: int, as_of: date, end: State, everyone:
         out.append(ReviewResult(year, pid, p.name if p is not None else None, {k: f.data[k] for k in ANSWERS},
                                 f.effective))
     return sorted(out, key=lambda r: (r.person is not None, r.effective))
+
+
+def _rectifications(counting: list[Fact], year: int, end: State, everyone: State,
+                    scope: list[str]) -> list[Rectification]:
+    """The 整改/反馈 on record answering `year`'s findings or `year - 1`'s 评议 (what the report of `year` states),
+    whenever recorded: the organisation's, and those about people of the report's units; by date."""
+    out = []
+    for f in counting:
+        if f.event != "rectification_recorded":
+            continue
+        d = f.data
+        if not (d["year"] == year or (d["year"] == year - 1 and d["answers"] == REVIEW)):
+            continue
+        pid = d.get("person")
+        p = end.people.get(pid or "") or everyone.people.get(pid or "")
+        if pid is not None and (p is None or p.unit not in scope):
+            continue
+        out.append(Rectification(d["year"], d["answers"], d["text"], pid, f.effective, f.id))
+    return sorted(out, key=lambda x: (x.effective, x.fact_id))
 
 
 def _report_unit(end: State, unit: str | None, as_of: date) -> str:
@@ -346,5 +387,5 @@ def _recorded_names(facts: list[Fact]) -> tuple[list[str], list[str], list[str]]
 
 # The figures' parts are defined beside what counts them; a reader of the figures imports them from here.
 __all__ = ["SECTION_LEVELS", "WAYS_IN", "WAYS_OUT", "Appointment", "Engagement", "InstitutionFigure", "Movement",
-           "PostFigure", "Promotion", "ReviewResult", "ReviewSubject", "Secondment", "YearlyFigures", "subtree",
-           "yearly_figures"]
+           "PostFigure", "Promotion", "Rectification", "ReviewResult", "ReviewSubject", "Secondment", "YearlyFigures",
+           "subtree", "yearly_figures"]

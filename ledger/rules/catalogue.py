@@ -17,7 +17,11 @@ from typing import Any
 
 from ledger.model.errors import LedgerError
 
-SEVERITIES = ("error", "warning", "info")
+# error and warning are breaches; a notice is an incomplete record (a publicity not entered, an opening post
+# without its 任现职务时间): `ledger check` lists it apart, it never counts as a finding of the yearly report and
+# never makes `check` fail (docs/domain.md §7).
+SEVERITIES = ("error", "warning", "info", "notice")
+NOTICE = "notice"
 RULES_FILE = "ledger.toml"  # looked for beside a SQLite store
 # Tables of the rules file that are the bureau's settings, not rules: `[report]` (主送机关 `to`, 发文机关署名
 # `signed_by` of the yearly report), `[form]` (填表人 `filled_by` of the 干部任免审批表). Their keys are each
@@ -40,10 +44,11 @@ class RuleSpec:
     on_when_set: bool = False  # off by default, and switched on by a rules file that gives it a parameter
 
 
-# 《公务员职务与职级并行规定》第十二条 (docs/domain.md §2): years in the lower rank before each promotion, and the
-# leadership-post level whose tenure counts as well ("2 years as 四级主任科员 or 乡科级副职").
+# 《公务员职务与职级并行规定》第十八条 (docs/domain.md §2): years in the lower rank before each promotion, and the
+# leadership-post level whose tenure counts as well ("2 years as 四级主任科员 or 乡科级副职"). 四级主任科员: 2 years
+# as 一级科员 (第十八条(十), as three verbatim reprints quote it; the 3 years are the 乡科级副职 post's, §3).
 RANK_TENURE_YEARS: dict[str, int] = {
-    "一级科员": 2, "四级主任科员": 3, "三级主任科员": 2, "二级主任科员": 2, "一级主任科员": 2,  # 四级主任科员: 第十二条(十)
+    "一级科员": 2, "四级主任科员": 2, "三级主任科员": 2, "二级主任科员": 2, "一级主任科员": 2,
     "四级调研员": 2, "三级调研员": 2, "二级调研员": 2, "一级调研员": 3, "二级巡视员": 4,
 }
 RANK_TENURE_POST_EQUIVALENT: dict[str, str] = {
@@ -66,7 +71,7 @@ RETIREMENT_SCHEMES: dict[str, dict[str, Any]] = {
     "men": {"base_years": 60, "raise_from": "1965-01", "birth_months_per_month": 4, "max_months": 36},
     "women_cadres": {"base_years": 55, "raise_from": "1970-01", "birth_months_per_month": 4, "max_months": 36},
     "women_workers": {"base_years": 50, "raise_from": "1975-01", "birth_months_per_month": 2, "max_months": 60},
-    # 人社部发〔2015〕14号: women at 县处级 or above, or holding a 副高+ title, retire at 60 (no raise set for them).
+    # 组通字〔2015〕14号 (中组部, 人社部): women at 县处级 or above, or holding a 副高+ title, retire at 60 (no raise set for them).
     "women_senior": {"base_years": 60, "raise_from": "1970-01", "birth_months_per_month": 4, "max_months": 0},
 }
 # Who retires under "women_senior": a post of this level or above, a rank or grade at or above one of these, or a
@@ -77,9 +82,14 @@ SENIOR_WOMEN: dict[str, Any] = {
     "title_grades": ["正高", "副高"],
 }
 
-# 《公务员考核规定》(2020): a 基本称职 or 不称职 year does not count toward rank or post tenure. Once a person has any
-# appraisal recorded, a year between two appraised years that has none does not count either (gaps_count).
-APPRAISALS_NOT_COUNTING = ["基本称职", "不称职"]
+# 《公务员考核规定》(2020), 并行规定 第十九条: a 基本称职, 不称职 or 不定等次 year does not count toward rank or post
+# tenure. Once a person has any appraisal recorded, a year between two appraised years that has none does not
+# count either (gaps_count).
+APPRAISALS_NOT_COUNTING = ["基本称职", "不称职", "不定等次"]
+# 并行规定 第十九条; 《公务员考核规定》第十九条(一): each year appraised 优秀 in the lower rank shortens the tenure a
+# rank promotion needs by half a year (national, docs/domain.md §2).
+EXCELLENT_GRADE = "优秀"
+EXCELLENT_SHORTENS_YEARS = 0.5
 
 # docs/domain.md §2: the rank a 录用 recruit starts at, by education (canonical levels: vocabulary.EDUCATION_LEVELS).
 STARTING_RANKS: dict[str, str] = {
@@ -89,8 +99,10 @@ STARTING_RANKS: dict[str, str] = {
 CATALOGUE: tuple[RuleSpec, ...] = (
     RuleSpec("STAFF_OVER_QUOTA", "超编", "《地方各级人民政府机构设置和编制管理条例》第6条、第26条(四)", "error"),
     RuleSpec("POST_OVER_QUOTA", "超职数配备", "《地方各级人民政府机构设置和编制管理条例》第26条(五)；《公务员法》第43条", "error"),
-    RuleSpec("RANK_TENURE", "晋升职级任职年限不足", "《公务员职务与职级并行规定》第十二条", "warning", params={
+    RuleSpec("RANK_TENURE", "晋升职级任职年限不足", "《公务员职务与职级并行规定》第十八条、第十九条", "warning", params={
         "years": RANK_TENURE_YEARS,
+        "excellent": EXCELLENT_GRADE,
+        "excellent_shortens_years": EXCELLENT_SHORTENS_YEARS,
         "post_equivalent": RANK_TENURE_POST_EQUIVALENT,
         "probation_modes": ["录用"],  # a new recruit's tenure counts from the end of probation
         "probation_years": 1,
@@ -110,10 +122,15 @@ CATALOGUE: tuple[RuleSpec, ...] = (
     RuleSpec("PROMOTION_WITHIN_YEAR", "一年内再次提拔", "《党政领导干部选拔任用工作条例》(破格提拔)", "warning",
              params={"years": 1}),
     RuleSpec("PUBLICITY_SHORT", "任前公示不足5个工作日",
-             "《党政领导干部选拔任用工作条例》(任前公示)；职级晋升：《公务员职务与职级并行规定》(晋升职级公示)", "warning",
+             "《党政领导干部选拔任用工作条例》(任前公示)；职级晋升：《公务员职务与职级并行规定》第二十条(四)", "warning",
              params={"working_days": 5}),
+    # Incomplete records (severity notice, docs/domain.md §7): asked for, never reported as a problem.
+    RuleSpec("PUBLICITY_MISSING", "未录入任前公示",
+             "《党政领导干部选拔任用工作条例》(任前公示)；职级晋升：《公务员职务与职级并行规定》第二十条(四)", NOTICE),
+    RuleSpec("OPENING_SINCE_MISSING", "期初任职未录入任现职务时间", "台账期初记录(docs/domain.md §7)", NOTICE),
     RuleSpec("RETIREMENT_OVERDUE", "超过法定退休年龄仍在职",
-             "《公务员法》第92条；全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024)", "error", params={
+             "《公务员法》第92条；全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》(2024)；"
+             "处级女干部：组通字〔2015〕14号", "error", params={
                  "schemes": RETIREMENT_SCHEMES,
                  "women_workers_establishments": ["工勤编制"],
                  "senior_women": SENIOR_WOMEN,
@@ -129,6 +146,10 @@ CATALOGUE: tuple[RuleSpec, ...] = (
              "warning", params={"grades": ["不称职"]}),
     RuleSpec("DISMISSAL_DUE", "连续两年年度考核不称职", "《公务员法》第88条", "warning",
              params={"grade": "不称职", "years_in_a_row": 2}),
+    # A 不称职 year means one rank level down (降低一个职级层次任职); grace_days: how long after the appraisal takes
+    # effect the demotion may follow before this is a finding (0: at once; configurable, no national figure).
+    RuleSpec("UNFIT_NOT_DEMOTED", "年度考核不称职未降低职级", "《公务员职务与职级并行规定》第二十二条(二)", "warning",
+             params={"grade": "不称职", "grace_days": 0, "ladders": ["civil_service"]}),
     RuleSpec("TRANSFER_IN_RANK", "调任未进入领导职务或四级调研员以上职级", "《公务员法》第70条", "warning",
              params={"modes": ["调任"], "rank_from": "四级调研员", "ladders": ["civil_service"]}),
     RuleSpec("RECRUIT_RANK", "录用定级高于学历对应职级", "《公务员法》第23条；《公务员职务与职级并行规定》(新录用公务员定级)",

@@ -77,5 +77,6 @@ class EntryFindings:
 
     def __call__(self, recorded: Sequence[Fact], new: Sequence[Fact]) -> None:
         self.found = introduced_findings(recorded, new, self.rulebook)
-        if self.found and self.strict:
-            raise FindingsRefused(self.found)
+        breaches = [x for x in self.found if not x.notice]  # a notice asks for a record; it refuses nothing
+        if breaches and self.strict:
+            raise FindingsRefused(breaches)

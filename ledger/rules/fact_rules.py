@@ -13,6 +13,7 @@ from ledger.model import vocabulary as v
 from ledger.model.appointments import PROMOTION, appointment_kind
 from ledger.model.facts import Fact
 from ledger.model.i18n import _
+from ledger.model.opening import held_from_before, on_opening
 from ledger.model.state import PersonState, State
 from ledger.rules.history import Career
 from ledger.rules.periods import add_years, span_text, tenure_due, working_days
@@ -23,14 +24,17 @@ Params = dict[str, Any]
 
 def judged_promotion(f: Fact, p: PersonState, career: Career, state: State) -> Promotion | None:
     """The promotion or appointment the fact makes, or None when it is not one to judge: an appointment that
-    records a post held from before (任现职务时间 earlier than the fact) or a post the person already holds."""
+    records a post held from before (任现职务时间 earlier than the fact) or a post the person already holds. A fact
+    of the opening, or a post taken with a 转任/调任 arrival, is marked `opening` (docs/domain.md §7)."""
     if f.event != "post_appointed":
-        return Promotion(f, p, career)
+        return Promotion(f, p, career, opening=on_opening(state, p, f.effective))
     since = f.get("since")
     if since is not None and since < f.effective:
         return None
     if p.holds(f.data["post"], f.get("section")) is not None:
         return None
+    if held_from_before(state, p, f.effective):
+        return Promotion(f, p, career, opening=True)
     unit = state.units.get(p.unit)
     level = unit.post_level(f.data["post"]) if unit is not None else None
     raises = level is not None and v.post_level_index(level) > career.top_level
@@ -78,12 +82,21 @@ def _excluded_text(excluded: dict[int, str], start: date, end: date) -> str:
     return _(", not counting {years}").format(years="、".join(years)) if years else ""
 
 
-@fact_rule("RANK_TENURE", "rank_promoted")
-def rank_tenure(promotion: Promotion, params: Params) -> str | None:
-    f, p, career = promotion.fact, promotion.person, promotion.career
-    new, old = f.data["rank"], p.rank
+def excellent_years(p: PersonState, start: date, before: date, params: Params) -> list[int]:
+    """The years appraised 优秀 (`excellent`) from `start`'s year, decided before `before`: each shortens the tenure
+    a rank promotion needs by `excellent_shortens_years` (并行规定 第十九条)."""
+    grade = params["excellent"]
+    return sorted(y for y, a in p.file.appraisals.items()
+                  if a.grade == grade and start.year <= y and a.effective <= before)
+
+
+def rank_tenure_due(p: PersonState, career: Career, new: str, params: Params, before: date
+                    ) -> tuple[date, date, str, dict[int, str], list[int]] | None:
+    """When `p` has served the tenure the rank `new` needs (第十八条, shortened by 优秀 years, 第十九条; 基本称职,
+    不称职 and 不定等次 years not counting): (due, counted from, why from then, years not counting, 优秀 years);
+    None when the table has no tenure for it or the rank was held from before for an unknown time."""
     years = params["years"].get(new)
-    if _rank_step(promotion) != 1 or years is None:
+    if years is None or (not career.promoted and career.rank_since_unknown):
         return None
     start, why = p.rank_since, ""
     if not career.promoted and career.mode in params["probation_modes"]:
@@ -91,7 +104,20 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
         why = _(" (a new recruit: from the end of probation, {mode} {hired})").format(mode=career.mode,
                                                                                        hired=career.hire_rank_since)
     excluded = not_counting(p, params)
-    due = tenure_due(start, years, set(excluded))
+    excellent = [y for y in excellent_years(p, start, before, params) if y not in excluded]
+    needed = max(years - params["excellent_shortens_years"] * len(excellent), 0)
+    return tenure_due(start, needed, set(excluded)), start, why, excluded, excellent
+
+
+@fact_rule("RANK_TENURE", "rank_promoted")
+def rank_tenure(promotion: Promotion, params: Params) -> str | None:
+    f, p, career = promotion.fact, promotion.person, promotion.career
+    new, old = f.data["rank"], p.rank
+    years = params["years"].get(new)
+    found = rank_tenure_due(p, career, new, params, f.effective) if _rank_step(promotion) == 1 else None
+    if found is None or years is None:
+        return None
+    due, start, why, excluded, excellent = found
     if due <= f.effective:
         return None
     level = params["post_equivalent"].get(new)
@@ -99,10 +125,12 @@ def rank_tenure(promotion: Promotion, params: Params) -> str | None:
             career.days_in_posts(level, f.effective, set(excluded)) >= _days_of_years(f.effective, years):
         return None
     alt = _(" or {level}").format(level=level) if level else ""
+    shortened = _(", less half a year for each 优秀 year ({years})").format(
+        years="、".join(str(y) for y in excellent)) if excellent else ""
     return _("{who}: promoted {old} → {new} with {span} as {old} since {start}{why}; needs {years} years as "
              "{old}{alt}{excluded} (eligible from {due})").format(
         who=promotion.who, old=old, new=new, span=span_text(start, f.effective), start=start, why=why,
-        years=years, alt=alt, excluded=_excluded_text(excluded, start, due), due=due)
+        years=years, alt=alt, excluded=_excluded_text(excluded, start, due) + shortened, due=due)
 
 
 def _days_of_years(on: date, years: int) -> int:
@@ -155,7 +183,7 @@ def promotion_in_probation(promotion: Promotion, params: Params) -> str | None:
     f, career = promotion.fact, promotion.career
     what = (_("rank promotion to {rank}").format(rank=f.data["rank"]) if promotion.is_rank
             else _("appointment as {post}").format(post=promotion.post))
-    if career.mode in params["probation_modes"] and not career.promoted:
+    if career.mode in params["probation_modes"] and not career.promoted and not career.rank_since_unknown:
         end = add_years(career.hire_rank_since, params["probation_years"])
         if career.hire_rank_since <= f.effective < end:
             return _("{who}: {what} during a new recruit's probation ({mode} {hired}, probation until {end})"
@@ -177,20 +205,37 @@ def _publicised(promotion: Promotion) -> str:
     return _("the appointment as {post}").format(post=promotion.post)
 
 
+def _needs_publicity(promotion: Promotion) -> bool:
+    """A 提拔 or a rank promotion (职级晋升) is publicised; a 任命 at the level held is not judged for it."""
+    return promotion.is_rank or promotion.kind == PROMOTION
+
+
+@fact_rule("PUBLICITY_MISSING", "rank_promoted", "post_appointed")
+def publicity_missing(promotion: Promotion, params: Params) -> str | None:
+    """An incomplete record, not a breach: a 提拔 or 职级晋升 whose publicity is not entered, or only half of it."""
+    f = promotion.fact
+    start, end = f.get("publicity_from"), f.get("publicity_to")
+    if not _needs_publicity(promotion) or (start is not None and end is not None):
+        return None
+    if start is None and end is None:
+        return _("{who}: no publicity (任前公示) entered for {what}: enter its dates (--publicity-from, "
+                 "--publicity-to)").format(who=promotion.who, what=_publicised(promotion))
+    return _("{who}: the publicity of {what} is entered incompletely (from {start} to {end})").format(
+        who=promotion.who, what=_publicised(promotion), start=start or "?", end=end or "?")
+
+
 @fact_rule("PUBLICITY_SHORT", "rank_promoted", "post_appointed")
 def publicity_short(promotion: Promotion, params: Params) -> str | None:
+    """A publicity on record that ran fewer working days than needed (a missing one is PUBLICITY_MISSING's)."""
     f = promotion.fact
     start, end = f.get("publicity_from"), f.get("publicity_to")
     need = params["working_days"]
     what = _publicised(promotion)
-    if start is None and end is None:
-        if promotion.kind != PROMOTION:
-            return None
-        return _("{who}: no publicity (任前公示) recorded for {what}; needs {need} working days").format(
-            who=promotion.who, what=what, need=need)
-    if start is None or end is None or end < start:
+    if start is None or end is None:
+        return None
+    if end < start:
         return _("{who}: publicity of {what} is incomplete (from {start} to {end}); needs {need} working days").format(
-            who=promotion.who, what=what, start=start or "?", end=end or "?", need=need)
+            who=promotion.who, what=what, start=start, end=end, need=need)
     days, fallback = working_days(start, end)
     if days >= need:
         return None

@@ -27,6 +27,11 @@ class Finding:
     name: str | None = None  # the person's name, for a clerk's table
     key: tuple = field(default=(), compare=False)  # identity across dates and timelines, for entry warnings
 
+    @property
+    def notice(self) -> bool:
+        """An incomplete record (severity `notice`), not a breach: listed apart, never a report's problem."""
+        return self.severity == "notice"
+
     def as_json(self) -> dict[str, Any]:
         """The `ledger check --json` form (a contract: exactly these keys)."""
         return {"rule": self.rule, "title": self.title, "severity": self.severity, "unit": self.unit,

@@ -12,6 +12,7 @@ from datetime import date
 
 from ledger.model import vocabulary as v
 from ledger.model.facts import Fact
+from ledger.model.opening import ARRIVAL_MODES, held_from_before
 from ledger.model.staffing import Staffing
 from ledger.model.state import PersonState, State
 from ledger.rules.periods import days_outside
@@ -45,6 +46,9 @@ class Career:
     posts: list[PostSpan] = field(default_factory=list)
     last_post_promotion: date | None = None  # `since` of the post that raised their highest level last
     top_level: int = -1  # index of the highest post level ever held (vocabulary.post_level_index)
+    # The hire recorded a rank held from before (期初, a 转任/调任 arrival) without its 任现职级时间: how long it
+    # was held is not known, so no tenure or new-recruit probation is judged from it (docs/domain.md §7).
+    rank_since_unknown: bool = False
 
     def days_in_posts(self, level: str, on: date, excluded: set[int] | frozenset[int] = frozenset()) -> int:
         """Days (overlaps merged) spent before `on` in posts of `level` or higher, the `excluded` years (年度 that
@@ -94,7 +98,11 @@ class Careers:
             held = state.people.get(f.data["person"])
             if held is None or held.left is not None:  # a hire of someone on establishment changes nothing
                 since = f.get("rank_since") or f.effective
-                self._of[f.data["person"]] = Career(since, f.data["mode"], [(f.data["rank"], since)])
+                unit = state.units.get(f.data["unit"])
+                from_before = (unit is not None and unit.established == f.effective) or f.data["mode"] in ARRIVAL_MODES
+                unknown = from_before and f.get("rank_since") is None
+                self._of[f.data["person"]] = Career(since, f.data["mode"], [(f.data["rank"], date.min if unknown
+                                                                             else since)], rank_since_unknown=unknown)
             return
         note = _NOTES.get(f.event)
         if note is None:
@@ -122,13 +130,15 @@ def _appointed(career: Career, p: PersonState, f: Fact, state: State) -> None:
     level = unit.post_level(f.data["post"]) if unit is not None else None
     if level is None or p.holds(f.data["post"], f.get("section")) is not None:
         return
-    since = f.get("since") or f.effective
+    opening = held_from_before(state, p, f.effective)
+    unknown = opening and f.get("since") is None  # held from before, since when not known: no tenure is short
+    since = f.get("since") or (date.min if unknown else f.effective)
     career.posts.append(PostSpan(level, since, None, f.data["post"], f.get("section"), f.effective,
-                                 bool(f.get("probation"))))
+                                 bool(f.get("probation")) and not opening))
     index = v.post_level_index(level)
     if index > career.top_level:
         career.top_level = index
-        career.last_post_promotion = since
+        career.last_post_promotion = None if unknown else since
 
 
 def _vacated(career: Career, p: PersonState, f: Fact, state: State) -> None:

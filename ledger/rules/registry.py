@@ -41,6 +41,7 @@ class Promotion:
     new_level: str | None = None  # an appointment's post level, when it is higher than any post held before
     kind: str | None = None  # an appointment's 提拔 or 任命 (ledger.model.appointments); None for a rank promotion
     selection: SelectionState | None = None  # the selection (选拔任用) the appointment names, as recorded so far
+    opening: bool = False  # records what was held before (期初, a 转任/调任 arrival's post): ledger.model.opening
 
     @property
     def is_rank(self) -> bool:
@@ -97,23 +98,26 @@ class Registration:
     kind: Kind
     judge: Callable[..., Any]
     events: tuple[str, ...] = ()  # a fact rule: the event types it judges
+    opening: bool = False  # a fact rule that also judges the opening's facts (most judge only the ledger's acts)
 
 
 REGISTERED: dict[str, Registration] = {}
 
 
-def _register(rule: str, kind: Kind, events: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+def _register(rule: str, kind: Kind, events: tuple[str, ...] = (), opening: bool = False
+              ) -> Callable[[Callable], Callable]:
     def register(judge: Callable) -> Callable:
         if rule in REGISTERED:
             raise ValueError(f"rule {rule} is registered twice ({REGISTERED[rule].judge.__name__}, {judge.__name__})")
-        REGISTERED[rule] = Registration(rule, kind, judge, events)
+        REGISTERED[rule] = Registration(rule, kind, judge, events, opening)
         return judge
     return register
 
 
-def fact_rule(rule: str, *events: str) -> Callable[[Callable], Callable]:
-    """Register a fact rule for promotions and appointments of the given event types."""
-    return _register(rule, "fact", events)
+def fact_rule(rule: str, *events: str, opening: bool = False) -> Callable[[Callable], Callable]:
+    """Register a fact rule for promotions and appointments of the given event types; `opening`: it judges the
+    opening's facts too (docs/domain.md §7: the others never do)."""
+    return _register(rule, "fact", events, opening)
 
 
 def unit_rule(rule: str) -> Callable[[Callable], Callable]:

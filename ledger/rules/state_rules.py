@@ -100,15 +100,19 @@ def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
     due = month_end(reached)
     if on <= due:
         return None
-    return Breach(_("{on} {person} {name} (born {born}): reached the statutory retirement age {age} on {reached} "
-                    "and is still on the establishment").format(on=on, person=p.person, name=p.name,
-                                                                 born=p.birth_date, age=age, reached=reached),
+    if scheme == "women_senior":  # a policy age (组通字〔2015〕14号), not the statutory one
+        message = _("{on} {person} {name} (born {born}): reached on {reached} the retirement age {age} of women at "
+                    "县处级 or above or with a senior title, and is still on the establishment")
+    else:
+        message = _("{on} {person} {name} (born {born}): reached the statutory retirement age {age} on {reached} "
+                    "and is still on the establishment")
+    return Breach(message.format(on=on, person=p.person, name=p.name, born=p.birth_date, age=age, reached=reached),
                   due + timedelta(days=1), p.hired_event)
 
 
 def _senior(p: PersonState, senior: Params) -> bool:
     """At 县处级 or above (a post of that level, or a rank or grade at or above one named), or holding a senior
-    title (副高 and up): the women who retire at 60 (人社部发〔2015〕14号)."""
+    title (副高 and up): the women who retire at 60 (组通字〔2015〕14号: a policy age, not the statutory one)."""
     lowest = v.post_level_index(senior["post_level_from"])
     if any(v.post_level_index(x.level) >= lowest for x in p.posts):
         return True
@@ -158,8 +162,8 @@ def dismissal_due(on: date, p: PersonState, params: Params) -> Breach | None:
 def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
     """A post still held on probation (试用期) past its year and the grace days, with no 试用期满 recorded."""
     for post in p.posts:
-        if not post.probation or post.probation_ended is not None:
-            continue
+        if not post.probation or post.probation_ended is not None or post.opening:
+            continue  # a post held from before (期初, an arrival's) starts no probation here
         last = add_years(post.effective, params["years"]) - timedelta(days=1)  # the probation's last day
         due = last + timedelta(days=int(params["grace_days"]))
         if on > due:
@@ -168,3 +172,38 @@ def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
                 on=on, person=p.person, name=p.name, post=f"{post.section or ''}{post.post}",
                 appointed=post.effective, last=last), due + timedelta(days=1), post.event_id)
     return None
+
+
+@person_rule("UNFIT_NOT_DEMOTED")
+def unfit_not_demoted(on: date, p: PersonState, params: Params) -> Breach | None:
+    """The latest appraisal is 不称职 and the rank has not changed since it took effect (plus the grace days): one
+    rank level down is due (并行规定 第二十二条(二)); a demotion is recorded as a transfer to the lower rank."""
+    grades = p.file.appraisals
+    if not grades or v.ladder_of(p.rank) not in params["ladders"]:
+        return None
+    year = max(grades)
+    a = grades[year]
+    if a.grade != params["grade"] or p.rank_since >= a.effective:
+        return None
+    due = a.effective + timedelta(days=int(params["grace_days"]))
+    if on < due:
+        return None
+    return Breach(_("{on} {person} {name}: appraised {grade} for {year} ({decided}) and still {rank} (since {since}); "
+                    "one rank level down is due").format(on=on, person=p.person, name=p.name, grade=a.grade,
+                                                          year=year, decided=a.effective, rank=p.rank,
+                                                          since=p.rank_since), due, a.event_id, key=(year,))
+
+
+@person_rule("OPENING_SINCE_MISSING")
+def opening_since_missing(on: date, p: PersonState, params: Params) -> Breach | None:
+    """A notice: a post held from before the ledger (期初, or a 转任/调任 arrival's) recorded without its 任现职务时间,
+    so its tenure is not known (docs/domain.md §7)."""
+    missing = [x for x in p.posts if x.since_unknown]
+    if not missing:
+        return None
+    posts = "、".join(f"{x.section or ''}{x.post}" for x in missing)
+    return Breach(_("{person} {name}: {posts} held from before {joined} without 任现职务时间 (since): record it with "
+                    "`ledger correct {event} --since DATE --reason …`").format(person=p.person, name=p.name, posts=posts,
+                                                                 event=missing[0].event_id,
+                                                                 joined=missing[0].effective),
+                  missing[0].effective, missing[0].event_id)

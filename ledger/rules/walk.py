@@ -110,6 +110,8 @@ class ComplianceWalk:
         if promotion is None:
             return
         for r in rules:
+            if promotion.opening and not r.opening:
+                continue  # the opening state is no act of the ledger's (docs/domain.md §7)
             message = r.judge(promotion, self.rulebook[r.rule].params)
             if message is not None:
                 self._found(r.rule, Breach(message, f.effective, f.id), p.unit, p)

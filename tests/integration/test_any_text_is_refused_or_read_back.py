@@ -67,6 +67,8 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "probation_ended": ev("probation_ended", DAY, person="T01", post="局长", result="合格"),
     "review_recorded": ev("review_recorded", DAY, year=2021, satisfied=30, basically_satisfied=2, dissatisfied=0,
                           not_known=1),
+    "rectification_recorded": ev("rectification_recorded", DAY, year=2021, answers="评议",
+                                 text="评议结果已向干部本人反馈"),
 }
 BASE = [*opening(), ev("section_established", "2021-01-01", unit="TJ", section="档案科"),
         ev("secondment_started", "2021-06-01", person="T02", host="区委党校", kind="学习"),

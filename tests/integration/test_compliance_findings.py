@@ -37,7 +37,7 @@ def test_bureau_findings_are_exactly_the_four_breaches_each_with_its_clause(ledg
     assert set(by_rule["RANK_TENURE"]) == {"rule", "title", "severity", "unit", "person", "event_id", "message", "source"}
     assert by_rule["POST_OVER_QUOTA"]["unit"] == "NJ" and "副局长" in by_rule["POST_OVER_QUOTA"]["message"]
     assert "since 2022-06-01" in by_rule["POST_OVER_QUOTA"]["message"]
-    assert by_rule["RANK_TENURE"]["source"] == "《公务员职务与职级并行规定》第十二条"
+    assert by_rule["RANK_TENURE"]["source"] == "《公务员职务与职级并行规定》第十八条、第十九条"
     assert by_rule["RANK_TENURE"]["title"] == "晋升职级任职年限不足"
     assert "eligible from 2022-09-01" in by_rule["RANK_TENURE"]["message"]
     assert "4 working day(s)" in by_rule["PUBLICITY_SHORT"]["message"]
@@ -75,7 +75,7 @@ def test_human_table_names_who_what_since_and_clause(sqlite_ledger, write_jsonl)
     assert r.exit_code == 1
     out = r.stdout
     assert "C1 吴桐" in out and "2022-08-31" in out and "L2 钱守业" in out
-    assert "RANK_TENURE 晋升职级任职年限不足 (1): 《公务员职务与职级并行规定》第十二条" in out
+    assert "RANK_TENURE 晋升职级任职年限不足 (1): 《公务员职务与职级并行规定》第十八条、第十九条" in out
     assert "4 findings." in out
 
 
@@ -99,8 +99,8 @@ def test_rank_tenure_exactly_two_years_passes(sqlite_ledger, write_jsonl, promot
 
 
 @pytest.mark.parametrize(("promoted", "expected"), [
-    ("2024-02-29", [("RANK_TENURE", "R")]),  # tenure counts from the end of probation (2021-03-01): 3 years
-    ("2024-03-01", []),
+    ("2023-02-28", [("RANK_TENURE", "R")]),  # tenure counts from the end of probation (2021-03-01): 2 years
+    ("2023-03-01", []),  # 一级科员 → 四级主任科员 needs 2 years (第十八条(十)), not 3
 ])
 def test_new_recruit_tenure_counts_from_end_of_probation(sqlite_ledger, write_jsonl, promoted, expected):
     load(sqlite_ledger, write_jsonl, bureau(person("R", "新", "一级科员", "2020-03-01", mode="录用", effective="2020-03-01"),

@@ -74,7 +74,7 @@ def test_snapshot_docx_reads_back(sqlite_ledger, write_jsonl, tmp_path):
     assert "共发现4项问题" in text
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "副局长" in cells and "（超出1）" in cells
-    assert "晋升职级任职年限不足" in cells and "《公务员职务与职级并行规定》第十二条" in cells
+    assert "晋升职级任职年限不足" in cells and "《公务员职务与职级并行规定》第十八条、第十九条" in cells
     assert doc.core_properties.title.endswith("合规快照（2022年12月31日）")  # one line in the properties
 
 

@@ -20,7 +20,7 @@ def test_under_tenured_promotion_is_recorded_with_a_warning(ledger, write_jsonl)
     assert r.exit_code == 0, r.output
     assert r.stdout.strip().isdigit()
     assert "Warning: RANK_TENURE 晋升职级任职年限不足" in r.stderr
-    assert "《公务员职务与职级并行规定》第十二条" in r.stderr
+    assert "《公务员职务与职级并行规定》第十八条、第十九条" in r.stderr
     assert ledger.event_count() == before + 1
 
 
@@ -40,8 +40,16 @@ def test_strict_refuses_and_writes_nothing(ledger, write_jsonl, how):
 
 def test_strict_accepts_a_clean_fact(sqlite_ledger, write_jsonl):
     opened(sqlite_ledger, write_jsonl)
-    r = sqlite_ledger("--strict", "promote", "A", "--rank", "三级主任科员", "--effective", "2023-09-01")
+    r = sqlite_ledger("--strict", "promote", "A", "--rank", "三级主任科员", "--effective", "2023-09-01",
+                      "--publicity-from", "2023-08-21", "--publicity-to", "2023-08-25")
     assert r.exit_code == 0 and r.stderr == ""
+
+
+def test_strict_records_a_promotion_whose_publicity_is_not_entered_with_a_notice(sqlite_ledger, write_jsonl):
+    opened(sqlite_ledger, write_jsonl)
+    r = sqlite_ledger("--strict", "promote", "A", "--rank", "三级主任科员", "--effective", "2023-09-01")
+    assert r.exit_code == 0, r.output
+    assert "Warning" not in r.stderr and "Notice: 1 incomplete record (未录入任前公示 1)" in r.stderr
 
 
 def test_existing_findings_are_not_blamed_on_new_facts(sqlite_ledger, write_jsonl):

@@ -86,7 +86,7 @@ def test_report_figures_agree_with_the_roster_on_31_december(demo: Path) -> None
 
 def test_practice_paragraph_counts_cohorts_gender_education_and_secondments(demo: Path) -> None:
     practice = paragraph_after(open_docx(demo / REPORT), "二、主要做法")[0]
-    assert practice == ("2022年全年提拔任用干部5名，其中80后、90后干部占100%（80后3名、90后2名）；男性3名、女性2名；"
+    assert practice == ("2022年全年提拔任用领导干部2名（提拔1名、任命1名）、晋升职级3名，以上5人中80后、90后干部占100%（80后3名、90后2名）；男性3名、女性2名；"
                         "硕士研究生2名、大学本科3名。全年派出2名同志前往区委宣传部、区信息中心等部门交流学习，拓宽思路、提升技能。")
 
 
@@ -195,7 +195,7 @@ def test_redacted_twin_masks_names_and_basic_figures(demo: Path) -> None:
     assert basics[3] == "全年无新进人员，减少人员*名（退休*名：**同志）。"
     # The counts of 二 are masked as those of 一 are; the cohort labels and the hosts (no --redact-hosts) stay.
     assert paragraph_after(doc, "二、主要做法")[0] == (
-        "2022年全年提拔任用干部*名，其中80后、90后干部占***%（80后*名、90后*名）；男性*名、女性*名；"
+        "2022年全年提拔任用领导干部*名（提拔*名、任命*名）、晋升职级*名，以上*人中80后、90后干部占***%（80后*名、90后*名）；男性*名、女性*名；"
         "硕士研究生*名、大学本科*名。全年派出*名同志前往区委宣传部、区信息中心等部门交流学习，拓宽思路、提升技能。")
     assert ps[-2] == "中共区**局党组"
     assert len(ps) == len(texts(open_docx(demo / REPORT)))

@@ -141,7 +141,7 @@ def test_basic_figures_count_late_and_corrected_facts_once(bureau, tmp_path: Pat
     assert doc.paragraphs[0].text == "区市场监督管理局2022年选人用人工作报告"
     assert paragraph_after(doc, "一、基本情况", 3) == BASICS
     assert paragraph_after(doc, "二、主要做法")[0] == (
-        "2022年全年提拔任用干部5名，其中80后、90后干部占80%（70后1名、80后2名、90后2名）；男性3名、女性2名；"
+        "2022年全年提拔任用领导干部2名（提拔1名、任命1名）、晋升职级3名，以上5人中80后、90后干部占80%（70后1名、80后2名、90后2名）；男性3名、女性2名；"
         "硕士研究生2名、大学本科2名、大专1名。"
         "全年派出1名同志前往区委组织部交流学习，派出1名同志前往市市场监管局挂职锻炼，拓宽思路、提升技能。")
 

@@ -91,14 +91,16 @@ def test_a_same_level_appointment_needs_no_selection_steps() -> None:
     assert _rules(_check(lateral, rulebook=on), "SELECTION_STEPS", "PUBLICITY_SHORT") == []  # 四级主任科员 → 副科长: 任命
 
 
-def test_publicity_short_reports_a_missing_publicity_for_a_tiba_and_cites_the_rank_rules() -> None:
+def test_a_missing_publicity_is_a_notice_and_a_short_one_a_finding_citing_the_rank_rules() -> None:
     found = _check(_timeline(_appoint(start=None, end=None)))
-    x = next(f for f in found if f.rule == "PUBLICITY_SHORT")
-    assert "no publicity (任前公示) recorded for the 提拔 as 工程科科长" in x.message
+    assert not any(f.rule == "PUBLICITY_SHORT" for f in found)
+    x = next(f for f in found if f.rule == "PUBLICITY_MISSING")
+    assert "no publicity (任前公示) entered for the 提拔 as 工程科科长" in x.message and x.severity == "notice"
     rank = _check(_timeline(ev("rank_promoted", "2023-06-01", person="K3", rank="三级主任科员",
                                publicity_from="2023-05-22", publicity_to="2023-05-25")))
     x = next(f for f in rank if f.rule == "PUBLICITY_SHORT")
     assert "职级晋升, 《公务员职务与职级并行规定》" in x.message and "4 working day(s); needs 5" in x.message
     assert "《公务员职务与职级并行规定》" in x.source
-    assert not any(f.rule == "PUBLICITY_SHORT" for f in _check(_timeline(ev(
-        "rank_promoted", "2023-06-01", person="K3", rank="三级主任科员"))))  # no publicity on a rank: not judged
+    missing = _check(_timeline(ev("rank_promoted", "2023-06-01", person="K3", rank="三级主任科员")))
+    assert not any(f.rule == "PUBLICITY_SHORT" for f in missing)  # none entered: not short, but incomplete
+    assert [f.severity for f in missing if f.rule == "PUBLICITY_MISSING"] == ["notice"]

@@ -27,7 +27,7 @@ class Appraised(EventType):
     fields = (
         PERSON,
         Field("year", int, True, "The year appraised (考核年度), e.g. 2021.", minimum=1900, maximum=2100),
-        Field("grade", required=True, choices=v.APPRAISAL_GRADES, help="优秀, 称职, 基本称职 or 不称职."),
+        Field("grade", required=True, choices=v.APPRAISAL_GRADES, help="优秀, 称职, 基本称职, 不称职 or 不定等次 (a year not graded, e.g. long sick leave)."),
     )
     verb = Verb("appraise", "person", "Record a person's annual appraisal (年度考核); effective when its result was "
                 "decided, usually early the next year.",

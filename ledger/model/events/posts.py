@@ -11,6 +11,7 @@ from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON, PUBLICITY
 from ledger.model.events.selections import names_in, selection_of
 from ledger.model.i18n import _
+from ledger.model.opening import held_from_before
 from ledger.model.state import PersonState, Post, SelectionStep
 
 if TYPE_CHECKING:
@@ -44,12 +45,14 @@ class PostAppointed(EventType):
 
     def complete(self, change: Change, f: Fact) -> None:
         """A 提拔 starts a one-year probation unless it says why not (`no_probation`); a record of a post held
-        from before (`since` earlier than the fact) starts nothing."""
+        from before (`since` earlier than the fact, the opening, a 转任/调任 arrival's post) starts nothing."""
         p = change.state.people.get(f.data["person"])
         unit = change.state.units.get(p.unit) if p is not None else None
         if unit is None or f.get("probation") is not None or f.get("no_probation"):
             return
         if f.get("since") is not None and f.data["since"] < f.effective:
+            return
+        if held_from_before(change.state, p, f.effective):
             return
         held = (unit.post_level(x.post) for x in p.held_before(f.effective))  # the day's 免职 apply first
         if appointment_kind(unit.post_level(f.data["post"]), held, p.rank) == PROMOTION:
@@ -80,9 +83,11 @@ class PostAppointed(EventType):
             return
         if f.get("selection") and not self._concludes(change, f, p):
             return
+        opening = held_from_before(change.state, p, f.effective)
         p.posts.append(Post(post, section, f.get("since") or f.effective, f.effective, f.id, bool(f.get("probation")),
                             unit.post_level(post), previous_posts=p.held_before(f.effective),
-                            previous_rank=(p.rank, p.rank_since), selection=f.get("selection")))
+                            previous_rank=(p.rank, p.rank_since), selection=f.get("selection"), opening=opening,
+                            since_unknown=opening and f.get("since") is None))
         change.raise_count(f, unit.unit, "post", post)
 
     @staticmethod
