@@ -22,7 +22,7 @@ HOSTILE_UNIT = "=SUM(1+1)局"
 HOSTILE_SECTION = "@cmd"
 HOSTILE_POST = "+科长"
 HOSTILE = (HOSTILE_NAME, HOSTILE_UNIT, HOSTILE_SECTION, HOSTILE_POST, "-2+3")
-OPTIONS = {"roster": ("--as-of", "2022-12-31"), "review-form": ("--year", "2022")}
+OPTIONS = {"roster": ("--as-of", "2022-12-31"), "review-form": ("--year", "2022", "--include-rank-promotions")}
 
 
 def _lines() -> list[dict]:
