@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from web import views
+from web.names import person_id, search, unit_code
 from web.params import Params
 from web.render import page_url, render
 
@@ -27,7 +28,7 @@ from web.render import page_url, render
 async def organisation(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "unit")
     on, known_at = p.day("as_of", date.today()), p.moment("known_at")
-    view = await request.app.state.reader.ask(views.org_view, on, known_at, p.text("unit"))
+    view = await request.app.state.reader.ask(views.org_view, on, known_at, await unit_code(request, p.text("unit")))
     return render(request, "organisation.html", view, as_of=on, known_at=known_at)
 
 
@@ -35,25 +36,35 @@ async def unit(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "year")
     known_at = p.moment("known_at")
     year = p.year("year", 0) or None
-    view = await request.app.state.reader.ask(views.unit_view, request.path_params["unit"], known_at, year)
+    code = await unit_code(request, request.path_params["unit"])
+    if code != request.path_params["unit"]:  # a name or another case: to the unit's own address
+        return RedirectResponse(page_url(f"/unit/{quote(code, safe='')}", **p.values), status_code=303)
+    view = await request.app.state.reader.ask(views.unit_view, code, known_at, year)
     return render(request, "unit.html", view, as_of=p.date("as_of"), known_at=known_at)
 
 
 async def person(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at")
     known_at = p.moment("known_at")
-    view = await request.app.state.reader.ask(views.person_view, request.path_params["person"], known_at)
+    who = await person_id(request, request.path_params["person"])
+    if who != request.path_params["person"]:  # a name, initials or another case: to the person's own address
+        return RedirectResponse(page_url(f"/person/{quote(who, safe='')}", **p.values), status_code=303)
+    view = await request.app.state.reader.ask(views.person_view, who, known_at)
     return render(request, "person.html", view, as_of=p.date("as_of"), known_at=known_at)
 
 
 async def find_person(request: Request) -> Response:
-    """The search box: to the person's page (an unknown id is that page's 404)."""
+    """The search box: an id (any case), a name or pinyin initials — to the person's page when it names one
+    person, else a page listing everyone it may mean."""
     p = Params(request.query_params, "person", "as_of", "known_at")
     who = p.text("person")
     if not who:
         return RedirectResponse("/", status_code=303)
     keep = {k: v for k, v in p.values.items() if k != "person"}
-    return RedirectResponse(page_url(f"/person/{quote(who, safe='')}", **keep), status_code=303)
+    found = await request.app.state.reader.ask(search, who)
+    if found["person"] is not None:
+        return RedirectResponse(page_url(f"/person/{quote(found['person'], safe='')}", **keep), status_code=303)
+    return render(request, "search.html", found, as_of=p.date("as_of"), known_at=p.moment("known_at"))
 
 
 async def diff(request: Request) -> Response:
@@ -66,8 +77,9 @@ async def diff(request: Request) -> Response:
     else:
         start, end = diff_range(p)
     known_at = p.moment("known_at")
-    view = await request.app.state.reader.ask(views.diff_view, start, end, p.text("unit"), known_at)
-    return render(request, "diff.html", view, as_of=on, known_at=known_at, start=start, end=end, unit=p.text("unit"))
+    unit = await unit_code(request, p.text("unit"))
+    view = await request.app.state.reader.ask(views.diff_view, start, end, unit, known_at)
+    return render(request, "diff.html", view, as_of=on, known_at=known_at, start=start, end=end, unit=unit)
 
 
 async def check(request: Request) -> Response:
@@ -76,8 +88,9 @@ async def check(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "since", "unit", "known_at")
     on, since = check_dates(p)
     known_at = p.moment("known_at")
-    view = await request.app.state.reader.ask(views.check_view, on, since, p.text("unit"), known_at)
-    return render(request, "check.html", view, as_of=on, known_at=known_at, since=since, unit=p.text("unit"))
+    unit = await unit_code(request, p.text("unit"))
+    view = await request.app.state.reader.ask(views.check_view, on, since, unit, known_at)
+    return render(request, "check.html", view, as_of=on, known_at=known_at, since=since, unit=unit)
 
 
 async def verify(request: Request) -> Response:

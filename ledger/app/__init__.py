@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
+    from ledger.app.names import typed_as_id
     from ledger.app.outputs import check_output, write_output
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
     from ledger.app.recording import (
@@ -102,7 +103,7 @@ _LAZY = {
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
     "correct": "ledger.app.corrections",
-    "ID_PATTERN": "ledger.model.parsing",
+    "ID_PATTERN": "ledger.model.parsing", "typed_as_id": "ledger.app.names",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
     "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
@@ -139,7 +140,7 @@ __all__ = [
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",
     # corrections in one step; ids as typed (a name where an id is asked is looked up)
-    "ID_PATTERN", "correct", "open_trial",
+    "ID_PATTERN", "correct", "open_trial", "typed_as_id",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
     # access and proofs

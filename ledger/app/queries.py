@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.app.access import logged
-from ledger.app.names import Resolved, find, name_key, resolve_person, resolve_unit, unit_tree
+from ledger.app.names import (
+    Resolved,
+    find,
+    name_key,
+    pinyin_key,
+    resolve_person,
+    resolve_unit,
+    typed_as_id,
+    unit_tree,
+)
 from ledger.app.rulebook import rulebook_for
 from ledger.app.subjects import (
     ledger_span,
@@ -32,7 +41,6 @@ from ledger.app.subjects import (
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
 from ledger.model.i18n import _
-from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
 from ledger.read.person_timeline import person_timeline
@@ -215,16 +223,19 @@ class Queries:
         return find(self.state(on), text, on)
 
     def resolve_person(self, text: str) -> Resolved:
-        """The id of the person a clerk typed (a name: the one person ever recorded under it; an id: itself).
-        Several people of that name are `Refused`, listing them; none is `NotFound`."""
-        if ID_PATTERN.fullmatch(text):
+        """The id of the person a clerk typed: an id (any case), a name (the one person ever recorded under it), or
+        its pinyin initials (`lx`); an upper-case id is itself, unread. Several matches are `Refused`, listing
+        them; none is `NotFound`."""
+        if typed_as_id(text):
             return Resolved(text)
         key = name_key(text)
-        return resolve_person(self._named_state(lambda name: name_key(name) == key), text)
+        return resolve_person(self._named_state(lambda name: name_key(name) == key or pinyin_key(name, key),
+                                                lambda person: person.lower() == key), text)
 
     def resolve_unit(self, text: str) -> Resolved:
-        """The code of the unit a clerk typed (its name, or its code), as `resolve_person` does for people."""
-        return resolve_unit(self._named_state(None), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+        """The code of the unit a clerk typed (its code in any case, its name, or its pinyin initials), as
+        `resolve_person` does for people."""
+        return resolve_unit(self._named_state(None), text) if not typed_as_id(text) else Resolved(text)
 
     def known_ids(self, kind: str) -> list[tuple[str, str]]:
         """Every person's id and name ("person": assistants too) or every unit's code and name ("unit") the ledger
@@ -237,10 +248,12 @@ class Queries:
         state = self.state()
         return [(p.person, p.name) for p in (*state.people.values(), *state.assistants.values())]
 
-    def _named_state(self, same_name: Callable[[str], bool] | None) -> State:
-        """The units and the people recorded under the names `same_name` accepts, after every fact: through the fact
-        index when it is current (a city is not folded for a name), else from the fold of everything."""
-        found = named_state(self.application, same_name)
+    def _named_state(self, same_name: Callable[[str], bool] | None,
+                     same_id: Callable[[str], bool] | None = None) -> State:
+        """The units and the people recorded under the names `same_name` accepts (or with the ids `same_id` does),
+        after every fact: through the fact index when it is current (a city is not folded for a name), else from
+        the fold of everything."""
+        found = named_state(self.application, same_name, same_id)
         return found if found is not None else self.state()
 
     def org_tree(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:

@@ -55,14 +55,16 @@ def facts_about(app: PersonnelLedger, event_id: int) -> list[Fact]:
         facts = subject_facts(app, subjects)
 
 
-def named_state(app: PersonnelLedger, same_name: Callable[[str], bool] | None) -> State | None:
+def named_state(app: PersonnelLedger, same_name: Callable[[str], bool] | None,
+                same_id: Callable[[str], bool] | None = None) -> State | None:
     """The state after every fact of the units and of the people recorded under a name `same_name` accepts (None:
     of no one), read through the fact index: a name is looked up at a city's scale as an id is. None when the
     index is behind (the caller folds everything)."""
     index = app.timeline.fact_index
     if not index.complete(app.stream.top()):
         return None
-    people = {p for p, name in index.person_names() if same_name(name)} if same_name is not None else set()
+    people = ({p for p, name in index.person_names() if same_name(name) or (same_id is not None and same_id(p))}
+              if same_name is not None else set())
     return fold(subject_facts(app, [STRUCTURE, *sorted(people)]))
 
 
