@@ -4,7 +4,7 @@ the options `ledger export` would pass, into a temporary folder, and sent as the
 
     /download/roster.xlsx?as_of=D[&known_at=T][&unit=U]            ledger roster --as-of D … --format xlsx -o …
     /download/yearly-report.docx?year=Y[&unit=U][&known_at=T]      ledger export yearly-report --year Y …
-    /download/compliance-snapshot.docx?as_of=D                     ledger export compliance-snapshot --as-of D …
+    /download/compliance-snapshot.docx?as_of=D[&known_at=T][&since=D0]  ledger export compliance-snapshot --as-of D …
 """
 
 from __future__ import annotations
@@ -63,9 +63,11 @@ async def yearly_report(request: Request) -> Response:
 
 
 async def compliance_snapshot(request: Request) -> Response:
-    p = Params(request.query_params, "as_of")
+    p = Params(request.query_params, "as_of", "known_at", "since")
     on = p.day("as_of", date.today())
-    return await _send(request, "compliance-snapshot", "docx", {"as_of": on}, f"{on.isoformat()}合规快照.docx")
+    return await _send(request, "compliance-snapshot", "docx",
+                       {"as_of": on, "known_at": p.moment("known_at"), "since": p.date("since")},
+                       f"{on.isoformat()}合规快照.docx")
 
 
 ROUTES = [

@@ -12,24 +12,36 @@ shows (`as_of`, `known_at`, the unit …), so a view can be linked and reproduce
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ledger.app import NotFound
 from web import views
 from web.names import person_id, search, unit_code
 from web.params import Params
 from web.render import page_url, render
 
 
+async def _moment(request: Request, known_at: datetime | None) -> dict[str, Any] | None:
+    """The recording a known-at page is as of (the banner's label and steps), or None as known now."""
+    return None if known_at is None else await request.app.state.reader.ask(views.moment_view, known_at)
+
+
+def _not_yet(request: Request, moment: dict[str, Any], what: str, **page: Any) -> Response:
+    """A page asked for a moment before its subject was recorded: a note, with the ways on (not a 404)."""
+    return render(request, "not_yet.html", {"what": what}, moment=moment, **page)
+
+
 async def organisation(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "unit")
     on, known_at = p.day("as_of", date.today()), p.moment("known_at")
     view = await request.app.state.reader.ask(views.org_view, on, known_at, await unit_code(request, p.text("unit")))
-    return render(request, "organisation.html", view, as_of=on, known_at=known_at)
+    return render(request, "organisation.html", view, as_of=on, known_at=known_at, moment=view["moment"])
 
 
 async def unit(request: Request) -> Response:
@@ -39,8 +51,11 @@ async def unit(request: Request) -> Response:
     code = await unit_code(request, request.path_params["unit"])
     if code != request.path_params["unit"]:  # a name or another case: to the unit's own address
         return RedirectResponse(page_url(f"/unit/{quote(code, safe='')}", **p.values), status_code=303)
+    moment = await _moment(request, known_at)
+    if moment and moment["before_first"]:
+        return _not_yet(request, moment, "台账尚无任何记录", as_of=p.date("as_of"), known_at=known_at)
     view = await request.app.state.reader.ask(views.unit_view, code, known_at, year)
-    return render(request, "unit.html", view, as_of=p.date("as_of"), known_at=known_at)
+    return render(request, "unit.html", view, as_of=p.date("as_of"), known_at=known_at, moment=moment)
 
 
 async def person(request: Request) -> Response:
@@ -49,8 +64,16 @@ async def person(request: Request) -> Response:
     who = await person_id(request, request.path_params["person"])
     if who != request.path_params["person"]:  # a name, initials or another case: to the person's own address
         return RedirectResponse(page_url(f"/person/{quote(who, safe='')}", **p.values), status_code=303)
-    view = await request.app.state.reader.ask(views.person_view, who, known_at)
-    return render(request, "person.html", view, as_of=p.date("as_of"), known_at=known_at)
+    moment = await _moment(request, known_at)
+    if moment and moment["before_first"]:
+        return _not_yet(request, moment, "台账尚无任何记录", as_of=p.date("as_of"), known_at=known_at)
+    try:
+        view = await request.app.state.reader.ask(views.person_view, who, known_at)
+    except NotFound:
+        if moment is None:
+            raise
+        return _not_yet(request, moment, f"台账此时尚未记录 {who}", as_of=p.date("as_of"), known_at=known_at)
+    return render(request, "person.html", view, as_of=p.date("as_of"), known_at=known_at, moment=moment)
 
 
 async def find_person(request: Request) -> Response:
@@ -79,7 +102,8 @@ async def diff(request: Request) -> Response:
     known_at = p.moment("known_at")
     unit = await unit_code(request, p.text("unit"))
     view = await request.app.state.reader.ask(views.diff_view, start, end, unit, known_at)
-    return render(request, "diff.html", view, as_of=on, known_at=known_at, start=start, end=end, unit=unit)
+    return render(request, "diff.html", view, as_of=on, known_at=known_at, start=start, end=end, unit=unit,
+                  moment=await _moment(request, known_at))
 
 
 async def check(request: Request) -> Response:
@@ -90,13 +114,16 @@ async def check(request: Request) -> Response:
     known_at = p.moment("known_at")
     unit = await unit_code(request, p.text("unit"))
     view = await request.app.state.reader.ask(views.check_view, on, since, unit, known_at)
-    return render(request, "check.html", view, as_of=on, known_at=known_at, since=since, unit=unit)
+    return render(request, "check.html", view, as_of=on, known_at=known_at, since=since, unit=unit,
+                  moment=await _moment(request, known_at))
 
 
 async def verify(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at")
     view = await request.app.state.reader.ask(views.verify_view)
-    return render(request, "verify.html", view, as_of=p.date("as_of"), known_at=p.moment("known_at"))
+    known_at = p.moment("known_at")
+    return render(request, "verify.html", view, as_of=p.date("as_of"), known_at=known_at,
+                  moment=await _moment(request, known_at))
 
 
 ROUTES = [

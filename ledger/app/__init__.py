@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         N_,
         NP_,
         _,
+        in_language,
         language,
         ngettext,
         pgettext,
@@ -87,7 +88,7 @@ _LAZY = {
     "check_demo_folder": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "_": "ledger.model.i18n", "N_": "ledger.model.i18n", "ngettext": "ledger.model.i18n",
-    "pgettext": "ledger.model.i18n", "NP_": "ledger.model.i18n",
+    "pgettext": "ledger.model.i18n", "in_language": "ledger.model.i18n", "NP_": "ledger.model.i18n",
     "use_language": "ledger.model.i18n", "language": "ledger.model.i18n",
     "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
@@ -134,6 +135,7 @@ __all__ = [
     "parse_date", "parse_timestamp", "record",
     # the interface's language (gettext catalogues)
     "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
+    "in_language",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
     # the yearly report's ways in and out, and the post levels its sentences are ordered by

@@ -10,7 +10,7 @@ What may be *recorded* is not here: that is the application's (`PersonnelLedger.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +28,7 @@ from ledger.app.names import (
     typed_as_id,
     unit_tree,
 )
+from ledger.app.recordings import Recording, number_of, recordings, what_was_recorded
 from ledger.app.rulebook import rulebook_for
 from ledger.app.subjects import (
     ledger_span,
@@ -300,6 +301,19 @@ class Queries:
             raise NotFound(no_unit(unit, "any date", known))
         return unit_series(intervals, unit, known_at)
 
+    def recordings(self) -> list[Recording]:
+        """Every recording (one batch, one moment), in order: what known-at steps through."""
+        return recordings(self.application)
+
+    def recording_numbers(self, ids: Iterable[int]) -> dict[int, int | None]:
+        """The number of the recording (1 = the first) that holds each event id: `log` and `history` show it."""
+        found = recordings(self.application)
+        return {i: number_of(found, i) for i in ids}
+
+    def what_was_recorded(self, recording: Recording) -> dict[str, Any]:
+        """A recording with who made it and its events by type (`ledger.app.recordings`)."""
+        return what_was_recorded(self.application, recording)
+
     def span(self) -> dict[str, Any]:
         """The first and last recorded fact's effective date and recorded time, and the number of stored events."""
         return ledger_span(self.application)
@@ -314,11 +328,13 @@ class Queries:
         return cadre_view(self.state(on), person, on, reveal)
 
     @logged("resume", whose=True)
-    def resume(self, person: str, on: date) -> Resume:
-        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`)."""
+    def resume(self, person: str, on: date, known_at: datetime | None = None) -> Resume:
+        """The person's 简历 on `on`: lines from before the ledger, then the ledger's own (`ledger.read.resume`); with
+        `known_at`, of the facts (and retractions) recorded by then."""
         from ledger.read.resume import resume
 
-        return resume(person_facts(self.application, person), person, on)  # the person's own facts: no city walk
+        facts = person_facts(self.application, person)  # the person's own facts: no city walk
+        return resume([f for f in facts if f.known_at(known_at)], person, on)
 
     @logged("appointment_form", whose=True)
     def appointment_form(self, person: str, on: date, *, proposed_post: str | None = None,

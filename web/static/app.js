@@ -34,22 +34,20 @@
     if (box) box.addEventListener("change", function () { if (box.value) go({ as_of: box.value }); });
   }
 
-  /* The moment the ledger knew it: off (as known now), or a slider over the recorded times. */
+  /* The moment the ledger knew it: off (as known now), or a slider that steps from one recording to the next
+     (each recording is one batch, recorded at one moment); the page labels the recording it lands on. */
   function knownAtControls() {
-    var slider = $("#known-at-slider"), toggle = $("#known-at-toggle");
-    if (!slider || !toggle) return;
-    var lo = Date.parse(slider.dataset.min), hi = Date.parse(slider.dataset.max);
-    var step = Math.max(1, Math.floor((hi - lo) / 2000));
-    slider.min = 0; slider.max = hi - lo; slider.step = step;
-    slider.value = Date.parse(slider.dataset.value) - lo;
+    var slider = $("#known-at-slider"), toggle = $("#known-at-toggle"), data = $("#recordings-data");
+    if (!slider || !toggle || !data) return;
+    var times = JSON.parse(data.textContent);
+    if (!times.length) { toggle.disabled = true; return; }
     var label = $("#known-at-label");
-    var moment = function () {
-      var v = +slider.value;
-      return v + step > hi - lo ? slider.dataset.max : new Date(lo + v).toISOString();
-    };
-    slider.addEventListener("input", function () { label.textContent = moment().slice(0, 19).replace("T", " ") + " UTC"; });
-    slider.addEventListener("change", function () { go({ known_at: moment() }); });
-    toggle.addEventListener("change", function () { go({ known_at: toggle.checked ? moment() : null }); });
+    var at = function () { return times[Math.min(Math.max(+slider.value, 0), times.length - 1)]; };
+    slider.addEventListener("input", function () {
+      label.textContent = "第" + (+slider.value + 1) + "次记录 · " + at().slice(0, 19).replace("T", " ") + " UTC";
+    });
+    slider.addEventListener("change", function () { go({ known_at: at() }); });
+    toggle.addEventListener("change", function () { go({ known_at: toggle.checked ? times[times.length - 1] : null }); });
   }
 
   /* --- charts ------------------------------------------------------------------------------------------------ */
