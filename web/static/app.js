@@ -104,11 +104,13 @@
       return { value: [rows.indexOf(b.row), b.from, b.to || today, b.label, b.to === null],
                itemStyle: { color: LANE_COLOURS[b.lane] || GREY } };
     });
+    var narrow = el.clientWidth < 600;  /* a phone: shorter lane names, fewer year labels, never overlapping */
     return {
       tooltip: { formatter: function (p) { return p.value[3] + "<br>" + p.value[1] + " — " + (p.value[4] ? "至今" : p.value[2]); } },
-      grid: { left: 170, right: 30, top: 20, bottom: 40 },
-      xAxis: { type: "time" },
-      yAxis: { type: "category", data: rows, inverse: true, axisTick: { show: false } },
+      grid: { left: narrow ? 84 : 170, right: narrow ? 12 : 30, top: 20, bottom: 40 },
+      xAxis: { type: "time", splitNumber: narrow ? 3 : 8, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "category", data: rows, inverse: true, axisTick: { show: false },
+               axisLabel: { width: narrow ? 76 : 160, overflow: "truncate" } },
       series: [{
         type: "custom", encode: { x: [1, 2], y: 0 }, data: bars,
         renderItem: function (params, api) {
