@@ -30,7 +30,7 @@ STATUS = {"active": N_("active"), "seconded": N_("seconded or on exchange"), "le
 
 def _resolver(kind: str, writing: bool) -> Any:
     def resolve(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from ledger.app import NoLedger, NotFound, typed_as_id
+        from ledger.app import ID_PATTERN, NoLedger, NotFound, typed_as_id
 
         if value is None or not isinstance(value, str) or typed_as_id(value):
             return value  # an id (no lower-case letter): as typed, and the store is not opened for it
@@ -38,9 +38,9 @@ def _resolver(kind: str, writing: bool) -> Any:
         try:
             found = queries.resolve_person(value) if kind == "person" else queries.resolve_unit(value)
         except (NotFound, NoLedger):
-            if writing and isinstance(param, click.Argument):
-                return value  # the subject a hire, an engagement or a unit records may be new: the ledger judges it
-            raise
+            if writing and isinstance(param, click.Argument) and ID_PATTERN.fullmatch(value):
+                return value  # the subject a hire, an engagement or a unit records may be new (an id: the ledger
+            raise  # judges it); a name no one holds is "no person …", never taken for a new id
         if found.said:
             echo(found.said, err=True)
         return found.id

@@ -47,7 +47,8 @@ async def organisation(request: Request) -> Response:
 async def unit(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "year")
     known_at = p.moment("known_at")
-    year = p.year("year", 0) or None
+    on = p.date("as_of")
+    year = p.year("year", 0) or (on.year if on else None)  # the year of the date being looked at
     code = await unit_code(request, request.path_params["unit"])
     if code != request.path_params["unit"]:  # a name or another case: to the unit's own address
         return RedirectResponse(page_url(f"/unit/{quote(code, safe='')}", **p.values), status_code=303)

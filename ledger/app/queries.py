@@ -230,8 +230,14 @@ class Queries:
         if typed_as_id(text):
             return Resolved(text)
         key = name_key(text)
-        return resolve_person(self._named_state(lambda name: name_key(name) == key or pinyin_key(name, key),
-                                                lambda person: person.lower() == key), text)
+        try:
+            return resolve_person(self._named_state(lambda name: name_key(name) == key or pinyin_key(name, key),
+                                                    lambda person: person.lower() == key), text)
+        except NotFound as e:
+            near = [f"{name}（{i}）" for i, name in self.known_ids("person") if not key.isascii() and set(key) & set(name)]
+            if not near:
+                raise
+            raise NotFound(_("{message}; near: {listed}").format(message=e, listed="、".join(near[:8]))) from None
 
     def resolve_unit(self, text: str) -> Resolved:
         """The code of the unit a clerk typed (its code in any case, its name, or its pinyin initials), as

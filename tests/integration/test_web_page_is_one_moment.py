@@ -143,3 +143,11 @@ def test_log_and_history_name_the_recording_and_its_second(demo) -> None:
     assert f" {len(moments)} " in row and last["recorded"][:19].replace("T", " ") in row
     history = ledger.ok("history", "P16").output
     assert re.search(r"#\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", history)
+
+
+def test_the_unit_page_opens_on_the_year_of_the_date_looked_at(demo) -> None:
+    client, _, _ = demo
+    for day, year in (("2021-12-31", "2021"), ("2020-06-30", "2020")):
+        page = client.get(f"/unit/JU?as_of={day}").text
+        assert f"<h2>{year}年进出与变动" in page
+        assert re.search(rf'class="here">{year}</a>', page)
