@@ -3,8 +3,9 @@ and unit parameters take a name (`accept_names`).
 
 The hook sets a callback on each parameter named `person`, `unit`, `to_unit` or `parent` of every command: a name
 is turned into its id by `Queries.resolve_person`/`resolve_unit` (a unique match is used and said on stderr,
-several are refused listing them, none is "no person …"), in the store opened read-only. Ids are used as typed,
-without opening the store. `writing` marks recording commands, whose own subject (a hire's person) may be new.
+several are refused listing them, none is "no person …"), in the store opened read-only. Ids (id-shaped, no lower-case
+letter) are used as typed, without opening the store; `p13`, `lx` are looked up (an id in another case, pinyin
+initials). `writing` marks recording commands, whose own subject (a hire's person) may be new.
 """
 
 from __future__ import annotations
@@ -29,17 +30,17 @@ STATUS = {"active": N_("active"), "seconded": N_("seconded or on exchange"), "le
 
 def _resolver(kind: str, writing: bool) -> Any:
     def resolve(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from ledger.app import ID_PATTERN, NoLedger, NotFound
+        from ledger.app import ID_PATTERN, NoLedger, NotFound, typed_as_id
 
-        if value is None or not isinstance(value, str) or ID_PATTERN.fullmatch(value):
-            return value  # an id: as typed, and the store is not opened for it
+        if value is None or not isinstance(value, str) or typed_as_id(value):
+            return value  # an id (no lower-case letter): as typed, and the store is not opened for it
         queries = ctx.find_object(Session).queries  # read-only: a name is looked up, never written
         try:
             found = queries.resolve_person(value) if kind == "person" else queries.resolve_unit(value)
         except (NotFound, NoLedger):
-            if writing and isinstance(param, click.Argument):
-                return value  # the subject a hire, an engagement or a unit records may be new: the ledger judges it
-            raise
+            if writing and isinstance(param, click.Argument) and ID_PATTERN.fullmatch(value):
+                return value  # the subject a hire, an engagement or a unit records may be new (an id: the ledger
+            raise  # judges it); a name no one holds is "no person …", never taken for a new id
         if found.said:
             echo(found.said, err=True)
         return found.id

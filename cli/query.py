@@ -173,17 +173,19 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
         return
     rows = []
     skip = ("id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by")
+    numbers = session.queries.recording_numbers(e["id"] for e in entries)
     for e in entries:
         detail = pgettext("list", ", ").join(f"{field_label(k)}={value_text(v)}" for k, v in e.items()
                            if v is not None and k not in skip)
         r = e["retracted"]
-        when = (r["recorded"] or "")[:16].replace("T", " ") if r else ""
+        when = (r["recorded"] or "")[:19].replace("T", " ") if r else ""
         status = _("RETRACTED by {id} ({actor}, {when}): {reason}").format(
             id=r["id"], actor=r["actor"], when=when, reason=r["reason"]) if r else ""
         rows.append([e["id"], e["effective"], event_label(e["event"]), detail, e.get("basis"), e.get("note"),
-                     e["recorded"][:16].replace("T", " ") if e["recorded"] else None, e["actor"], status])
-    headers = [_("Event"), _("Effective"), _("What"), _("Details"), _("Basis"), _("Note"), _("Recorded (UTC)"),
-               _("Actor"), _("Correction")]
+                     _recorded(numbers.get(e["id"]), e["recorded"][:19].replace("T", " ") if e["recorded"] else None),
+                     e["actor"], status])
+    headers = [_("Event"), _("Effective"), _("What"), _("Details"), _("Basis"), _("Note"),
+               _("Recording · Recorded (UTC)"), _("Actor"), _("Correction")]
     shown = [i for i in range(len(headers)) if i not in (5, 8) or any(row[i] for row in rows)]  # no empty notes
     with paged():
         echo(_heading(entries, person))
@@ -192,6 +194,13 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
 
 
 LIST_SEPARATOR = NP_("list", ", ")  # between the fields of an event's details
+
+
+def _recorded(number: int | None, when: str | None) -> str | None:
+    """Which recording (one batch, one moment) an event came in, and its time to the second: `#5 2022-11-08 02:10:00`."""
+    if when is None:
+        return None
+    return f"#{number} {when}" if number is not None else when
 
 
 def _heading(entries: list[dict[str, Any]], person: str) -> str:
@@ -245,12 +254,15 @@ def log(session: Session, as_json: bool, reveal: bool, **filters: Any) -> None:
     if as_json:
         emit_json([fact_json(f, reveal) for f in facts])
         return
+    numbers = session.queries.recording_numbers(f.id for f in facts)
     with paged():
         echo_table(
-            [_("Event"), _("Recorded (UTC)"), _("Actor"), _("What"), _("Effective"), _("Who"), _("Basis")],
-            [[f.id, f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor, event_label(f.event),
+            [_("Event"), _("Recording"), _("Recorded (UTC)"), _("Actor"), _("What"), _("Effective"), _("Who"),
+             _("Basis")],
+            [[f.id, numbers.get(f.id), f.recorded.strftime("%Y-%m-%d %H:%M:%S") if f.recorded else None, f.actor,
+              event_label(f.event),
               f.effective, f.get("person") or f.get("unit") or f.get("target"), f.get("basis")] for f in facts],
-            wrap=(2, 5, 6))
+            wrap=(3, 6, 7))
 
 
 @click.command()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from ledger.app import Queries, parse_date
+from ledger.app import Queries, parse_date, parse_timestamp
 
 from .base import ExportContext
 from .cells import neutral_csv
@@ -33,18 +33,19 @@ def _date_option(options: dict[str, Any], name: str) -> date | None:
 
 
 def snapshot(queries: Queries, as_of: date, since: date | None = None,
-             rules_file: str | Path | None = None) -> dict[str, Any]:
-    """The snapshot's data (the JSON form): quotas vs filled per unit, findings, ledger position."""
-    facts = queries.log()
-    result = queries.findings(as_of, since, rules_file=rules_file)
+             rules_file: str | Path | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+    """The snapshot's data (the JSON form): quotas vs filled per unit, findings, ledger position; with `known_at`,
+    all of it as the ledger knew it then (its position then; the digest is the chain's head now, so not given)."""
+    facts = [f for f in queries.log() if f.known_at(known_at)]
+    result = queries.findings(as_of, since, rules_file=rules_file, known_at=known_at)
     units = [{
         "unit": s["unit"], "name": s["name"], "kind": s["kind"], "funding": s["funding"], "parent": s["parent"],
         "establishment": s["establishment"],  # 编制 per type: quota, filled
         "posts": s["posts"],  # 领导职数 per post: level, quota, filled
         "headcount": s["headcount"], "seconded": s["seconded"],
         "off_establishment": s["assistants"],  # 编外 (self-hired assistants)
-    } for s in queries.units(as_of)]
-    return {
+    } for s in queries.units(as_of, known_at)]
+    data = {
         "as_of": as_of.isoformat(),
         "since": result.since.isoformat(),
         "ledger": {"last_event_id": facts[-1].id if facts else None, "event_count": len(facts),
@@ -55,6 +56,10 @@ def snapshot(queries: Queries, as_of: date, since: date | None = None,
         "findings": [x.as_json() for x in result.breaches],  # notices (incomplete records) are no findings
         "summary": result.summary(),
     }
+    if known_at is not None:
+        data["known_at"] = known_at.isoformat()
+        data["ledger"]["integrity_head"] = None
+    return data
 
 
 CSV_HEADERS = ["row", "unit", "unit_name", "item", "level", "quota", "filled", "rule", "title", "severity", "person",
@@ -92,7 +97,8 @@ def to_docx(data: dict[str, Any], path: Path, title: str | list[str]) -> Path:
     doc.title(title)
     pos = data["ledger"]
     as_of, since = cn_date(data["as_of"]), cn_date(data["since"])
-    doc.paragraph(f"本快照依据人事台账截至第{pos['last_event_id']}号事件（共{pos['event_count']}条）生成，反映"
+    then = (f"按{data['known_at'][:19].replace('T', ' ')}（UTC）时台账所知，" if data.get("known_at") else "")
+    doc.paragraph(f"本快照{then}依据人事台账截至第{pos['last_event_id']}号事件（共{pos['event_count']}条）生成，反映"
                   f"{as_of}的编制、领导职数配备情况，以及{since}至{as_of}期间生效事项的合规审查结果。"
                   + ("台账完整性摘要（SHA-256）：" if pos["integrity_head"] else ""))
     if pos["integrity_head"]:
@@ -147,7 +153,10 @@ class ComplianceSnapshot:
         since = _date_option(options, "since")
         path = Path(path)
         fmt = chosen_format(self.name, path, options.get("format"), self.formats)
-        data = snapshot(context.queries, as_of, since, options.get("rules"))
+        known_at = options.get("known_at")
+        if isinstance(known_at, str):
+            known_at = parse_timestamp(known_at)
+        data = snapshot(context.queries, as_of, since, options.get("rules"), known_at)
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "json":
             path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")

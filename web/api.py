@@ -10,7 +10,8 @@ its options, and encodes the answer with the same function (`ledger.app.dump_jso
     /api/check?as_of=D[&since=D0][&unit=U][&known_at=T]  ledger check --as-of D [--since D0] … --json
     /api/verify                                       ledger verify --json
 
-A missing date defaults as the command's does (today). Bad parameters are 400, an unknown person or unit 404
+A missing date defaults as the command's does (today). A person or unit may be named as the CLI takes it
+(`web.names`): an id in any case, a name, pinyin initials. Bad parameters are 400, an unknown person or unit 404
 (`web.app` turns the errors into JSON bodies; never a traceback).
 """
 
@@ -24,6 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ledger.app import Queries, dump_json
+from web.names import person_id, unit_code
 from web.params import BadRequest, Params
 
 JSON = "application/json"
@@ -36,17 +38,19 @@ async def _answer(request: Request, question: Any, *args: Any) -> Response:
 
 async def roster(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "unit")
-    return await _answer(request, Queries.roster, p.day("as_of", date.today()), p.moment("known_at"), p.text("unit"))
+    return await _answer(request, Queries.roster, p.day("as_of", date.today()), p.moment("known_at"),
+                         await unit_code(request, p.text("unit")))
 
 
 async def units(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "unit")
-    return await _answer(request, Queries.units, p.day("as_of", date.today()), p.moment("known_at"), p.text("unit"))
+    return await _answer(request, Queries.units, p.day("as_of", date.today()), p.moment("known_at"),
+                         await unit_code(request, p.text("unit")))
 
 
 async def history(request: Request) -> Response:
     Params(request.query_params)
-    return await _answer(request, Queries.history, request.path_params["person"])
+    return await _answer(request, Queries.history, await person_id(request, request.path_params["person"]))
 
 
 def diff_range(p: Params) -> tuple[date, date]:
@@ -60,7 +64,8 @@ def diff_range(p: Params) -> tuple[date, date]:
 async def diff(request: Request) -> Response:
     p = Params(request.query_params, "from", "to", "unit", "known_at")
     start, end = diff_range(p)
-    return await _answer(request, Queries.diff, start, end, p.text("unit"), p.moment("known_at"))
+    return await _answer(request, Queries.diff, start, end, await unit_code(request, p.text("unit")),
+                         p.moment("known_at"))
 
 
 def check_dates(p: Params) -> tuple[date, date]:
@@ -79,7 +84,8 @@ def _findings(queries: Queries, on: date, since: date, unit: str | None, known_a
 async def check(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "since", "unit", "known_at")
     on, since = check_dates(p)
-    return await _answer(request, _findings, on, since, p.text("unit"), p.moment("known_at"))
+    return await _answer(request, _findings, on, since, await unit_code(request, p.text("unit")),
+                         p.moment("known_at"))
 
 
 def _verification(queries: Queries) -> dict[str, Any]:

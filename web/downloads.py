@@ -4,7 +4,7 @@ the options `ledger export` would pass, into a temporary folder, and sent as the
 
     /download/roster.xlsx?as_of=D[&known_at=T][&unit=U]            ledger roster --as-of D … --format xlsx -o …
     /download/yearly-report.docx?year=Y[&unit=U][&known_at=T]      ledger export yearly-report --year Y …
-    /download/compliance-snapshot.docx?as_of=D                     ledger export compliance-snapshot --as-of D …
+    /download/compliance-snapshot.docx?as_of=D[&known_at=T][&since=D0]  ledger export compliance-snapshot --as-of D …
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from starlette.routing import Route
 from exporters.base import ExportContext
 from exporters.registry import get_exporter
 from ledger.app import Queries
+from web.names import unit_code
 from web.params import Params
 
 ACTOR = "ledger serve"
@@ -48,7 +49,7 @@ async def _send(request: Request, name: str, suffix: str, options: dict[str, Any
 
 async def roster(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at", "unit")
-    on, unit = p.day("as_of", date.today()), p.text("unit")
+    on, unit = p.day("as_of", date.today()), await unit_code(request, p.text("unit"))
     return await _send(request, "roster", "xlsx", {"as_of": on, "known_at": p.moment("known_at"), "unit": unit},
                        f"花名册-{unit or '全部'}-{on.isoformat()}.xlsx")
 
@@ -56,15 +57,17 @@ async def roster(request: Request) -> Response:
 async def yearly_report(request: Request) -> Response:
     p = Params(request.query_params, "year", "unit", "known_at")
     year = p.year("year", date.today().year - 1)
-    return await _send(request, "yearly-report", "docx", {"year": year, "unit": p.text("unit"),
+    return await _send(request, "yearly-report", "docx", {"year": year, "unit": await unit_code(request, p.text("unit")),
                                                           "known_at": p.moment("known_at")},
                        f"{year}年选人用人工作报告.docx")
 
 
 async def compliance_snapshot(request: Request) -> Response:
-    p = Params(request.query_params, "as_of")
+    p = Params(request.query_params, "as_of", "known_at", "since")
     on = p.day("as_of", date.today())
-    return await _send(request, "compliance-snapshot", "docx", {"as_of": on}, f"{on.isoformat()}合规快照.docx")
+    return await _send(request, "compliance-snapshot", "docx",
+                       {"as_of": on, "known_at": p.moment("known_at"), "since": p.date("since")},
+                       f"{on.isoformat()}合规快照.docx")
 
 
 ROUTES = [

@@ -15,10 +15,30 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from ledger.app import in_language
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                           lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+
+
+def _label(word: str, context: str) -> str:
+    """A word of the vocabulary (an event type, a field, a severity, a diff key) by its Chinese label."""
+    return in_language("zh_CN", context, word)
+
+
+def _value(value: Any) -> str:
+    """A field's value as a page shows it: yes/no as 是/否, a list joined."""
+    if value is True or value is False:
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+_env.filters["label"] = _label
+_env.filters["value"] = _value
 
 
 def _text(value: Any) -> str:
@@ -34,7 +54,7 @@ def page_url(path: str, **params: Any) -> str:
 def render(request: Request, template: str, view: dict[str, Any], status: int = 200, **page: Any) -> HTMLResponse:
     """The page `template` showing `view` (a `web.views` answer); `page` holds what the address asked for
     (`as_of`, `known_at`, …), which every link of the page carries on."""
-    page = {"as_of": None, "known_at": None, **page}
+    page = {"as_of": None, "known_at": None, "moment": None, **page}
     carry = {"as_of": page["as_of"], "known_at": page["known_at"]}
 
     def url(path: str, **params: Any) -> str:

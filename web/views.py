@@ -5,10 +5,11 @@ prints it; nothing here counts, judges or folds.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from bisect import bisect_right
+from datetime import date, datetime
 from typing import Any
 
-from ledger.app import NotFound, Queries
+from ledger.app import NotFound, Queries, in_language
 
 # The diff's lists, as the pages title them (the CLI's terms).
 DIFF_TITLES = {"joined": "进入", "left": "退出", "promoted": "职级晋升", "appointed": "任职", "vacated": "免职",
@@ -44,26 +45,42 @@ def slider_days(span: dict[str, Any], on: date) -> dict[str, str]:
     return {"min": min(first, on).isoformat(), "max": max(date.today(), last, on).isoformat(), "value": on.isoformat()}
 
 
-def slider_moments(span: dict[str, Any], known_at: datetime | None) -> dict[str, Any]:
-    """The recorded-time slider's ends: the first and the last recording (a second apart at least)."""
-    first = datetime.fromisoformat(span["first_recorded"]) if span["first_recorded"] else datetime.now(UTC)
-    last = datetime.fromisoformat(span["last_recorded"]) if span["last_recorded"] else first
-    last = max(last, first + timedelta(seconds=1))
-    value = min(max(known_at, first), last) if known_at else last
-    return {"min": first.isoformat(), "max": last.isoformat(), "value": value.isoformat(), "on": known_at is not None}
+def moment_view(q: Queries, known_at: datetime | None) -> dict[str, Any]:
+    """The moment a page is as known at, as the recording it falls in: the known-at control steps from one
+    recording (one batch, one moment) to the next. `current` is the last recording made by `known_at` (the last of
+    all when known as now), with who made it and what it holds; `before_first` when nothing was recorded by then."""
+    found = q.recordings()
+    times = [r.recorded for r in found]
+    i = bisect_right(times, known_at) if known_at is not None else len(found)
+    current = found[i - 1] if i else None
+
+    def described(r: Any) -> dict[str, Any]:
+        d = q.what_was_recorded(r)
+        what = "、".join(f"{in_language('zh_CN', 'event', k)} {n}" for k, n in d["kinds"]) or f"{d['events']} 条事件"
+        return {**d, "label": f"第{r.number}次记录 · {r.recorded:%Y-%m-%d %H:%M:%S} UTC · {d['actor']} · {what}"}
+
+    return {"on": known_at is not None, "before_first": known_at is not None and current is None,
+            "count": len(found), "times": [x.isoformat() for x in times],
+            "index": (current.number - 1) if current else 0,
+            "current": described(current) if current else None,
+            "previous": times[i - 2].isoformat() if i >= 2 else None,
+            "next": times[i].isoformat() if known_at is not None and i < len(times) else None,
+            "first": times[0].isoformat() if times else None}
 
 
 def org_view(q: Queries, on: date, known_at: datetime | None, unit: str | None) -> dict[str, Any]:
-    """The organisation on a date: the unit tree with its gauges, one unit's roster and its findings."""
-    units = q.units(on, known_at)
+    """The organisation on a date: the unit tree with its gauges, one unit's roster and its findings. Before the
+    first recording the tree is empty and no unit is chosen (a note, not an unknown unit)."""
+    moment = moment_view(q, known_at)
+    units = [] if moment["before_first"] else q.units(on, known_at)
     tree = unit_tree(units)
-    selected = unit or (tree[0]["unit"] if tree else None)
+    selected = None if moment["before_first"] else unit or (tree[0]["unit"] if tree else None)
     roster = q.roster(on, known_at, selected) if selected else {"people": [], "assistants": []}  # unknown: NotFound
     chosen = next((u for u in tree if u["unit"] == selected), None)
     findings = q.findings(on, unit=selected, known_at=known_at) if chosen else None
     span = q.span()
     return {"tree": tree, "unit": chosen, "roster": roster, "findings": findings_view(findings),
-            "days": slider_days(span, on), "moments": slider_moments(span, known_at), "span": span}
+            "days": slider_days(span, on), "moment": moment, "span": span}
 
 
 def findings_view(findings: Any) -> dict[str, Any] | None:
@@ -87,27 +104,39 @@ def unit_view(q: Queries, unit: str, known_at: datetime | None, year: int | None
 
 
 def person_view(q: Queries, person: str, known_at: datetime | None, on: date | None = None) -> dict[str, Any]:
-    """A person's bars and every event about them, each with its recorded time and actor; a retracted one with
-    the retraction's reason; with `known_at`, which of them the ledger did not know yet. And the whole file as of
-    the page's date (today by default): profile, education, titles, family, photo, 奖惩, 考核 and the 简历."""
+    """A person's bars, 简历 and every event about them, each with its recorded time and actor; a retracted one with
+    the retraction's reason; and the whole file as of the page's date (today by default): profile, education,
+    titles, family, photo, 奖惩, 考核. With `known_at`, all of it as the ledger knew it then: the events recorded
+    later are left out (and counted), and a retraction recorded later does not strike an event through."""
     on = on or date.today()
     with q.one_read("person_page", person):  # one line in the access log for the page
         timeline = q.person_timeline(person, known_at)
         events = q.history(person)
-        resume = _resume(q, person, on)
+        resume = _resume(q, person, on, known_at)
         file, photo = _file(q, person, on)
+    if known_at is not None:
+        shown = [e for e in events if not _later(e["recorded"], known_at)]
+        for e in shown:
+            if e["retracted"] and _later(e["retracted"]["recorded"], known_at):
+                e["retracted"] = None
+        later, events = len(events) - len(shown), shown
+    else:
+        later = 0
     for e in events:
-        e["unknown_then"] = bool(known_at and e["recorded"] and datetime.fromisoformat(e["recorded"]) > known_at)
         e["details"] = {k: v for k, v in e.items() if v is not None and k not in EVENT_FRAME}
-    return {"timeline": timeline, "events": events, "span": q.span(), "resume": resume, "file": file,
+    return {"timeline": timeline, "events": events, "span": q.span(), "resume": resume, "later": later, "file": file,
             "photo": photo, "on": on.isoformat()}
 
 
-def _resume(q: Queries, person: str, on: date) -> list[str]:
-    """The 简历 the ledger writes for the person on `on` (none for someone never on the establishment, such as an
-    assistant)."""
+def _later(recorded: str | None, known_at: datetime) -> bool:
+    return bool(recorded) and datetime.fromisoformat(recorded) > known_at
+
+
+def _resume(q: Queries, person: str, on: date, known_at: datetime | None) -> list[str]:
+    """The 简历 the ledger writes for the person on `on`, of what it knew at `known_at` (none for someone never on
+    the establishment, such as an assistant)."""
     try:
-        return q.resume(person, on).rendered()
+        return q.resume(person, on, known_at).rendered()
     except NotFound:
         return []
 
@@ -126,7 +155,7 @@ def _file(q: Queries, person: str, on: date) -> tuple[dict[str, Any] | None, str
 
 # What every event has (shown in their own columns), as against what its type has (its details).
 EVENT_FRAME = {"id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by",
-               "override", "unknown_then", "details"}
+               "override", "details"}
 
 
 def diff_view(q: Queries, start: date, end: date, unit: str | None, known_at: datetime | None) -> dict[str, Any]:

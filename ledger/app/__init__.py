@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
+    from ledger.app.names import typed_as_id
     from ledger.app.outputs import check_output, write_output
     from ledger.app.photos import keep_photo, photo_fields
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
         N_,
         NP_,
         _,
+        in_language,
         language,
         ngettext,
         pgettext,
@@ -88,7 +90,7 @@ _LAZY = {
     "check_demo_folder": "ledger.app.demo",
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "_": "ledger.model.i18n", "N_": "ledger.model.i18n", "ngettext": "ledger.model.i18n",
-    "pgettext": "ledger.model.i18n", "NP_": "ledger.model.i18n",
+    "pgettext": "ledger.model.i18n", "in_language": "ledger.model.i18n", "NP_": "ledger.model.i18n",
     "use_language": "ledger.model.i18n", "language": "ledger.model.i18n",
     "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
@@ -105,7 +107,7 @@ _LAZY = {
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
     "correct": "ledger.app.corrections",
-    "ID_PATTERN": "ledger.model.parsing",
+    "ID_PATTERN": "ledger.model.parsing", "typed_as_id": "ledger.app.names",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
     "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
@@ -137,6 +139,7 @@ __all__ = [
     "parse_date", "parse_timestamp", "record",
     # the interface's language (gettext catalogues)
     "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
+    "in_language",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
     "keep_photo", "photo_fields",
@@ -144,7 +147,7 @@ __all__ = [
     "WAYS_IN", "WAYS_OUT", "post_level_index",
     "dump_json",
     # corrections in one step; ids as typed (a name where an id is asked is looked up)
-    "ID_PATTERN", "correct", "open_trial",
+    "ID_PATTERN", "correct", "open_trial", "typed_as_id",
     # safety: failures in a sentence, output paths that are never the store
     "check_demo_folder", "check_output", "explain_failure", "store_location", "write_output",
     # access and proofs

@@ -2,12 +2,14 @@
 
 The history is data (`ledger/data/demo_*.jsonl`), recorded the way a clerk would: the bureau's history, then a
 promotion entered with the wrong date, its retraction, and the corrected entry; then its 2023 (the 评议 of 2022, a
-selection from 动议 to 任职, probations closed). A rules file beside the store (`ledger.toml`) holds the bureau's
+selection from 动议 to 任职, probations closed). Each part is a recording of its own, dated on the demo's own clock
+(2020-01-06 … 2023-12-04), so that the ledger as known at a moment has something to show. A rules file beside the store (`ledger.toml`) holds the bureau's
 settings: the report's 主送机关 and 发文机关署名, and the date from which every 提拔 must have its steps on record.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -61,10 +63,26 @@ def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / RULES_FILE).write_text(DEMO_SETTINGS, encoding="utf-8")
     app = open_ledger(str(folder / DEMO_STORE))
-    app.append(_data("demo_bureau.jsonl"), actor=actor)
-    wrong = app.append(_data("demo_correction.jsonl"), actor=actor)
-    app.append([Draft("retracted", {"target": i, "reason": "录入的生效日期有误 (wrong effective date entered)"}) for i in wrong],
-               actor="demo-reviewer")
-    app.append(_data("demo_corrected.jsonl"), actor=actor)
-    app.append(_data("demo_2023.jsonl"), actor=actor)
+    bureau = _data("demo_bureau.jsonl")
+    for year, moment in BUREAU_RECORDINGS:  # each year's facts, recorded early the next (2022's in the autumn)
+        app.append([d for d in bureau if str(d.fields["effective"]).startswith(year)], actor=actor, at=moment)
+    wrong = app.append(_data("demo_correction.jsonl"), actor=actor, at=_at("2022-11-08T02:10:00"))
+    app.append([Draft("retracted", {"target": i, "reason": "录入的生效日期有误 (wrong effective date entered)",
+                          "effective": "2022-11-21"}) for i in wrong],
+               actor="demo-reviewer", at=_at("2022-11-21T06:45:00"))
+    app.append(_data("demo_corrected.jsonl"), actor=actor, at=_at("2022-11-21T07:05:00"))
+    later = _data("demo_2023.jsonl")
+    first_half = [d for d in later if str(d.fields["effective"]) <= "2023-06-30"]
+    app.append(first_half, actor=actor, at=_at("2023-07-03T01:30:00"))
+    app.append([d for d in later if str(d.fields["effective"]) > "2023-06-30"], actor=actor, at=_at("2023-12-04T01:30:00"))
     return app
+
+
+def _at(moment: str) -> datetime:
+    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
+
+
+# The demo's own clock: the bureau's history is recorded in dated batches, as a clerk would have recorded it, so
+# that known-at has recordings to step through (one batch, one moment).
+BUREAU_RECORDINGS = (("2019", _at("2020-01-06T01:30:00")), ("2020", _at("2021-01-05T01:30:00")),
+                     ("2021", _at("2022-01-05T01:30:00")), ("2022", _at("2022-11-03T02:00:00")))

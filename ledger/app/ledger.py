@@ -153,13 +153,14 @@ class PersonnelLedger(Application):
         return read
 
     def append(self, drafts: Sequence[Draft], actor: str | None = None, progress: Callable[[int], None] | None = None,
-               vet: Callable[[list[Fact], list[Fact]], None] | None = None) -> list[int]:
+               vet: Callable[[list[Fact], list[Fact]], None] | None = None, at: datetime | None = None) -> list[int]:
         """Validate and record drafts as one all-or-nothing batch; returns the new event ids, in recording order.
 
         On a concurrent append (version conflict) the timeline is re-read, the batch re-validated and retried.
         `vet(recorded, new)`, if given, sees the batch before it is saved and may refuse it by raising (the
         compliance check at entry, `ledger.rules.EntryFindings`); `recorded` is the part of the timeline the batch
-        can affect (ledger.scope), or all of it.
+        can affect (ledger.scope), or all of it. `at` is the recording's moment for a history recorded on its own
+        clock (the demo's dated batches; rising with the stream), else now.
         """
         if not drafts:
             return []
@@ -168,7 +169,7 @@ class PersonnelLedger(Application):
         check_drafts(drafts, lambda: blobs.kept(self.dialect), self.facts)
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
-            judgement = self._append(drafts, actor, vet)
+            judgement = self._append(drafts, actor, vet, at)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
@@ -176,7 +177,7 @@ class PersonnelLedger(Application):
         return [f.id for f in judgement.new]
 
     def _append(self, drafts: Sequence[Draft], actor: str,
-                vet: Callable[[list[Fact], list[Fact]], None] | None) -> Judgement:
+                vet: Callable[[list[Fact], list[Fact]], None] | None, at: datetime | None = None) -> Judgement:
         """`append`'s work, in the writers' turn: validate and save, retrying on a concurrent append."""
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
@@ -185,7 +186,7 @@ class PersonnelLedger(Application):
             ledger = stream_at(top)  # at the version read: its save is refused if another append came since
             if vet is not None:
                 vet(judgement.compared_with, judgement.new)
-            stamp = LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
+            stamp = at or LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
             for f in judgement.new:
                 ledger.record(f.event, actor=actor, timestamp=stamp, **f.data)
             try:

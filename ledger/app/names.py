@@ -120,24 +120,44 @@ def _pick(found: list[tuple[str, str]], text: str, what: Callable[[int], str], n
     raise Refused([Problem("ambiguous_name", what(len(found)).format(text=text, count=len(found), listed=listed))])
 
 
+def typed_as_id(text: str) -> bool:
+    """Text a clerk typed as an id, used as it is without reading the ledger: id-shaped with no lower-case letter
+    (P13, JU). An id-shaped text in lower case (p13, lx) is looked up: an id in another case, or pinyin initials."""
+    return bool(ID_PATTERN.fullmatch(text)) and text == text.upper()
+
+
+def pinyin_key(name: str, key: str) -> bool:
+    """Whether `key` (a name_key) is the name's pinyin initials or its whole pinyin: lx or linxiao for 林晓."""
+    return key.isascii() and key.isalpha() and key in _initials(name)
+
+
 def resolve_person(state: State, text: str) -> Resolved:
-    """The id of the person (or assistant) `text` names; an id-shaped text is used as it is."""
-    if ID_PATTERN.fullmatch(text):
+    """The id of the person (or assistant) `text` names: an id (in any case), the whole name, else the name's pinyin
+    initials or whole pinyin; an id-shaped text with no lower-case letter is used as it is."""
+    if typed_as_id(text):
         return Resolved(text)
     key = name_key(text)  # the whole name: a part of one (a surname) is `ledger find`'s, never a command's subject
-    found = [m for m in _everyone(state) if name_key(m.name) == key]
+    everyone = _everyone(state)
+    if any(m.person == text for m in everyone):
+        return Resolved(text)
+    found = ([m for m in everyone if m.person.lower() == key] or [m for m in everyone if name_key(m.name) == key]
+             or [m for m in everyone if pinyin_key(m.name, key)])
     return _pick([(m.person, f"{m.name}，{m.where}") for m in found], text, _ambiguous_people,
                  _("no person '{text}' in the ledger (no id, and no one of that name)").format(text=text))
 
 
 def resolve_unit(state: State, text: str) -> Resolved:
-    """The code of the unit `text` names (its whole name, else the one unit whose name holds it: 文化馆 for
-    区文化馆); a code-shaped text is used as it is."""
-    if ID_PATTERN.fullmatch(text):
+    """The code of the unit `text` names: its code (in any case), its whole name, else the one unit whose name holds
+    it (文化馆 for 区文化馆), else its name's pinyin initials; a code-shaped text with no lower-case letter is used as
+    it is."""
+    if typed_as_id(text):
         return Resolved(text)
     key = name_key(text)
     units = list(state.units.values())
-    found = [u for u in units if name_key(u.name) == key] or [u for u in units if key and key in name_key(u.name)]
+    if any(u.unit == text for u in units):
+        return Resolved(text)
+    found = ([u for u in units if u.unit.lower() == key] or [u for u in units if name_key(u.name) == key]
+             or [u for u in units if key and key in name_key(u.name)] or [u for u in units if pinyin_key(u.name, key)])
     return _pick([(u.unit, u.name) for u in found], text, _ambiguous_units, no_unit(text, "any date", state.units))
 
 

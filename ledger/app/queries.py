@@ -10,7 +10,7 @@ What may be *recorded* is not here: that is the application's (`PersonnelLedger.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,13 +18,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.app.access import logged
-from ledger.app.names import Resolved, find, name_key, resolve_person, resolve_unit, unit_tree
+from ledger.app.names import (
+    Resolved,
+    find,
+    name_key,
+    pinyin_key,
+    resolve_person,
+    resolve_unit,
+    typed_as_id,
+    unit_tree,
+)
+from ledger.app.recordings import Recording, number_of, recordings, what_was_recorded
 from ledger.app.rulebook import rulebook_for
 from ledger.app.sources import Folded, ledger_span, person_history, read_source
 from ledger.model.errors import NotFound, no_unit
 from ledger.model.facts import Fact
 from ledger.model.i18n import _
-from ledger.model.parsing import ID_PATTERN
 from ledger.model.state import State
 from ledger.read.history import LogFilter, diff, filter_log, history_entries
 from ledger.read.person_timeline import person_timeline
@@ -205,16 +214,25 @@ class Queries:
         return find(self.state(on), text, on)
 
     def resolve_person(self, text: str) -> Resolved:
-        """The id of the person a clerk typed (a name: the one person ever recorded under it; an id: itself).
-        Several people of that name are `Refused`, listing them; none is `NotFound`."""
-        if ID_PATTERN.fullmatch(text):
+        """The id of the person a clerk typed: an id (any case), a name (the one person ever recorded under it), or
+        its pinyin initials (`lx`); an upper-case id is itself, unread. Several matches are `Refused`, listing
+        them; none is `NotFound`."""
+        if typed_as_id(text):
             return Resolved(text)
         key = name_key(text)
-        return resolve_person(self._named_state(lambda name: name_key(name) == key), text)
+        try:
+            return resolve_person(self._named_state(lambda name: name_key(name) == key or pinyin_key(name, key),
+                                                    lambda person: person.lower() == key), text)
+        except NotFound as e:
+            near = [f"{name}（{i}）" for i, name in self.known_ids("person") if not key.isascii() and set(key) & set(name)]
+            if not near:
+                raise
+            raise NotFound(_("{message}; near: {listed}").format(message=e, listed="、".join(near[:8]))) from None
 
     def resolve_unit(self, text: str) -> Resolved:
-        """The code of the unit a clerk typed (its name, or its code), as `resolve_person` does for people."""
-        return resolve_unit(self._named_state(None), text) if not ID_PATTERN.fullmatch(text) else Resolved(text)
+        """The code of the unit a clerk typed (its code in any case, its name, or its pinyin initials), as
+        `resolve_person` does for people."""
+        return resolve_unit(self._named_state(None), text) if not typed_as_id(text) else Resolved(text)
 
     def known_ids(self, kind: str) -> list[tuple[str, str]]:
         """Every person's id and name ("person": assistants too) or every unit's code and name ("unit") the ledger
@@ -223,10 +241,12 @@ class Queries:
             return [(u.unit, u.name) for u in self._named_state(None).units.values()]
         return self.source().person_names()
 
-    def _named_state(self, same_name: Callable[[str], bool] | None) -> State:
-        """The units and the people recorded under the names `same_name` accepts, after every fact: through the fact
-        index when it is current (a city is not folded for a name), else from the fold of everything."""
-        return self.source().named_state(same_name)
+    def _named_state(self, same_name: Callable[[str], bool] | None,
+                     same_id: Callable[[str], bool] | None = None) -> State:
+        """The units and the people recorded under the names `same_name` accepts (or with the ids `same_id` does),
+        after every fact: through the fact index when it is current (a city is not folded for a name), else from
+        the fold of everything."""
+        return self.source().named_state(same_name, same_id)
 
     def org_tree(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
         """`units(on)` in tree order, each with its `depth` (`ledger org list`): the same figures, not counted again."""
@@ -269,6 +289,19 @@ class Queries:
             known = [u["unit"] for u in self.units(date.today(), known_at)]
             raise NotFound(no_unit(unit, "any date", known))
         return unit_series(intervals, unit, known_at)
+
+    def recordings(self) -> list[Recording]:
+        """Every recording (one batch, one moment), in order: what known-at steps through."""
+        return recordings(self.application)
+
+    def recording_numbers(self, ids: Iterable[int]) -> dict[int, int | None]:
+        """The number of the recording (1 = the first) that holds each event id: `log` and `history` show it."""
+        found = recordings(self.application)
+        return {i: number_of(found, i) for i in ids}
+
+    def what_was_recorded(self, recording: Recording) -> dict[str, Any]:
+        """A recording with who made it and its events by type (`ledger.app.recordings`)."""
+        return what_was_recorded(self.application, recording)
 
     def span(self) -> dict[str, Any]:
         """The first and last recorded fact's effective date and recorded time, and the number of stored events."""

@@ -126,7 +126,8 @@ class Folded:
         state = self.app.state()
         return [(p.person, p.name) for p in (*state.people.values(), *state.assistants.values())]
 
-    def named_state(self, same_name: Callable[[str], bool] | None) -> State:
+    def named_state(self, same_name: Callable[[str], bool] | None,
+                    same_id: Callable[[str], bool] | None = None) -> State:
         """The state after every fact (what a name is looked up in)."""
         return self.app.state()
 
@@ -216,13 +217,15 @@ class Materialised(Folded):
         return list(dict(self.app.timeline.fact_index.person_names()).items()) if self._index_whole \
             else super().person_names()
 
-    def named_state(self, same_name: Callable[[str], bool] | None) -> State:
-        """The units and the people recorded under a name `same_name` accepts (None: no one), after every fact:
-        a name is looked up at a city's scale as an id is."""
+    def named_state(self, same_name: Callable[[str], bool] | None,
+                    same_id: Callable[[str], bool] | None = None) -> State:
+        """The units and the people recorded under a name `same_name` accepts (or with an id `same_id` does; None:
+        no one), after every fact: a name is looked up at a city's scale as an id is."""
         if not self._index_whole:
-            return super().named_state(same_name)
+            return super().named_state(same_name, same_id)
         names = self.app.timeline.fact_index.person_names()
-        people = {p for p, name in names if same_name(name)} if same_name is not None else set()
+        people = ({p for p, name in names if same_name(name) or (same_id is not None and same_id(p))}
+                  if same_name is not None else set())
         return fold(self.facts_of([STRUCTURE, *sorted(people)]))
 
 

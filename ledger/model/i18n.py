@@ -69,6 +69,12 @@ def pgettext(context: str, message: str) -> str:
     return _current.pgettext(context, message)
 
 
+def in_language(code: str, context: str, message: str) -> str:
+    """`message` (a word of the vocabulary, in `context`) in language `code`, whatever this process speaks: the
+    web view's pages are Chinese while a CLI test speaks English."""
+    return _catalogue(language_code(code)).pgettext(context, message)
+
+
 def NP_(context: str, message: str) -> str:  # noqa: N802 (gettext's spelling)
     """Marks a message with a context for extraction; it is translated where it is shown (`pgettext`)."""
     return message

@@ -433,6 +433,12 @@ class Timeline:
                      f"WHERE recorded_to = {d.mark}", (OPEN,)).fetchall()}
         return held, units
 
+    def recording_steps(self) -> list[tuple[int, int]]:
+        """Each recording's last event and recorded time (whole microseconds, UTC), in recording order: what the
+        web view's known-at control steps through (served only when the tables are current)."""
+        rows = self.tables.connection().execute(f"SELECT position, recorded FROM {self.dialect.table(STEPS)}").fetchall()
+        return sorted((int(p), int(r)) for p, r in rows)
+
     def known_position(self, known_at: datetime) -> int | None:
         """The last event the ledger held at `known_at` (0: none yet), or None when the recordings up to then are
         not a prefix of the stream (recorded times that do not rise with it: answer from the fold)."""

@@ -181,7 +181,7 @@ def test_the_known_at_slider_shows_the_roster_as_the_ledger_knew_it(page, correc
     assert then[0] == now[0] + 1
     screenshot(page, "organisation-known-at", tmp_path)
 
-    page.click("#known-at-banner a")  # back to as known now
+    page.click("#as-known-now")  # back to as known now
     page.wait_for_selector("body[data-ready]")
     assert shown(page) == now and "known_at" not in page.url
 
@@ -237,3 +237,109 @@ def test_ledger_serve_prints_its_address_and_serves_the_store_named_after_the_co
     with served_with("serve", "--store", store, "--port", "0") as url:
         with urllib.request.urlopen(f"{url}api/verify") as answer:
             assert answer.status == 200 and b'"ok": true' in answer.read()
+
+
+# --- issue 24: one moment per page, names, a phone ---------------------------------------------------------------
+
+def test_known_at_steps_from_one_recording_to_the_next(page, demo) -> None:
+    store, url = demo
+    moments = sorted({e["recorded"] for e in Ledger(store).json("log")})
+    open_view(page, f"{url}?as_of=2022-12-31&unit=JU")
+    with page.expect_navigation():
+        page.check("#known-at-toggle")  # on: at the last recording
+    page.wait_for_selector("body[data-ready]")
+    assert parse_qs(urlparse(page.url).query)["known_at"] == [moments[-1]]
+    assert page.get_attribute("#known-at-slider", "max") == str(len(moments) - 1)
+    for position in (2, 3):
+        slide_to(page, "#known-at-slider", position)  # one step: one recording
+        assert parse_qs(urlparse(page.url).query)["known_at"] == [moments[position]]
+        label = page.inner_text("#known-at-recording")
+        assert label.startswith(f"第{position + 1}次记录 · {moments[position][:19].replace('T', ' ')}")
+    with page.expect_navigation():
+        page.click("#previous-recording")
+    page.wait_for_selector("body[data-ready]")
+    assert parse_qs(urlparse(page.url).query)["known_at"] == [moments[2]]
+    assert shown(page) == expected(store, "2022-12-31", "JU", moments[2])
+
+
+def test_a_moment_before_the_first_recording_is_a_note_with_the_way_on(page, demo) -> None:
+    _store, url = demo
+    open_view(page, f"{url}?as_of=2022-12-31&unit=JU&known_at=2019-06-01T00:00:00Z")
+    assert page.is_visible("#known-at-before-first") and page.is_visible("#no-units")
+    assert page.is_visible("#known-at-slider") and page.is_visible("#as-of-slider")  # the controls stay
+    with page.expect_navigation():
+        page.click("#next-recording")  # to the first recording
+    page.wait_for_selector("body[data-ready]")
+    assert page.inner_text("#known-at-recording").startswith("第1次记录")
+    open_view(page, f"{url}person/P16?known_at=2019-06-01T00:00:00Z")
+    assert page.is_visible("#not-yet")
+
+
+def test_the_person_page_is_as_the_ledger_knew_it_then(page, demo) -> None:
+    store, url = demo
+    history = Ledger(store).json("history", "P16")
+    wrong = next(e for e in history if e["retracted"])
+    before = wrong["retracted"]["recorded"].replace("06:45:00", "06:44:59")  # just before the retraction
+    open_view(page, f"{url}person/P16?known_at={before}".replace("+", "%2B"))
+    row = page.locator(f"#events tr[data-event='{wrong['id']}']")
+    assert row.count() == 1 and row.locator("del").count() == 0  # not retracted yet
+    assert page.locator(f"#events tr[data-event='{wrong['retracted']['id']}']").count() == 0
+    assert page.is_visible("#later-events")
+    month = wrong["effective"][:7].replace("-", ".")
+    assert f"{month}--" in page.inner_text("#resume")  # the 简历 as known then
+    open_view(page, f"{url}person/P16")
+    assert f"{month}--" not in page.inner_text("#resume")
+
+
+def test_the_snapshot_downloaded_on_a_known_at_page_is_of_that_moment(page, demo, tmp_path) -> None:
+    from docx import Document
+
+    _store, url = demo
+    open_view(page, f"{url}check?as_of=2022-12-31&since=2022-01-01&known_at=2022-11-10T00:00:00Z")
+    findings = page.locator("tr[data-rule]").count()
+    assert findings > 0
+    with page.expect_download() as info:
+        page.click("#download-snapshot")
+    saved = tmp_path / "snapshot.docx"
+    info.value.save_as(saved)
+    text = "\n".join(p.text for p in Document(str(saved)).paragraphs)
+    assert "按2022-11-10 00:00:00（UTC）时台账所知" in text and f"共发现{findings}项问题" in text
+
+
+def test_the_search_box_takes_a_name(page, demo) -> None:
+    _store, url = demo
+    open_view(page, f"{url}?as_of=2022-12-31")
+    page.fill("form.find input[name=person]", "梁宇")
+    with page.expect_navigation():
+        page.click("form.find button")
+    page.wait_for_selector("body[data-ready]")
+    assert urlparse(page.url).path == "/person/P16" and "梁宇" in page.inner_text("#person-name")
+
+
+PHONE_PAGES = ["?as_of=2022-12-31&unit=JU", "?as_of=2022-12-31&unit=JU&known_at=2022-11-10T00:00:00Z", "unit/JU",
+               "person/P16", "person/P16?known_at=2022-11-10T00:00:00Z", "diff?from=2021-12-31&to=2022-12-31",
+               "check?as_of=2022-12-31&since=2019-01-01", "verify", "person?person=志", "no-such-page"]
+
+
+def test_every_page_fits_a_phone(browser, demo, tmp_path) -> None:
+    _store, url = demo
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        for path in PHONE_PAGES:
+            open_view(pg, url + path)
+            width, narrow = pg.evaluate("""() => {
+                const narrow = [];
+                for (const el of document.querySelectorAll('body *')) {  // text set one character a line
+                    const text = (el.innerText || '').trim();
+                    if (el.children.length === 0 && text.length > 2 && el.getClientRects().length > 0
+                        && el.getBoundingClientRect().width < 20) narrow.push(text.slice(0, 12));
+                }
+                return [document.documentElement.scrollWidth, narrow];
+            }""")
+            assert width <= 390, f"{path} is {width} px wide at 390 px"
+            assert narrow == [], f"{path}: one character a line: {narrow}"
+        open_view(pg, url + "person/P16")
+        screenshot(pg, "phone-person", tmp_path)
+    finally:
+        context.close()

@@ -281,6 +281,6 @@ def test_cadre_file_json_shape(sqlite_ledger):
     assert set(found["lines"][0]) == {"from", "to", "text", "source", "during"}
 
 
-def test_readme_shows_the_resume_the_ledger_writes() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+def test_clerks_guide_shows_the_resume_the_ledger_writes() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "clerks-guide.md").read_text(encoding="utf-8")
     assert "ledger resume" in readme and "ledger export appointment-form" in readme and "import-lrmx" in readme

@@ -257,13 +257,13 @@ def test_bad_rules_file_is_bad_input(sqlite_ledger, tmp_path, text, message):
     assert r.exit_code == 2 and "does not exist" in r.output
 
 
-def test_readme_rules_example_is_a_valid_rules_file():
+def test_reference_rules_example_is_a_valid_rules_file():
     import re
     import tomllib
 
     from ledger.rules.catalogue import apply_overrides
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     block = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
     rulebook = apply_overrides(tomllib.loads(block))
     assert rulebook.on("ASSISTANT_CAP") and rulebook.on("RANK_QUOTA")

@@ -34,22 +34,20 @@
     if (box) box.addEventListener("change", function () { if (box.value) go({ as_of: box.value }); });
   }
 
-  /* The moment the ledger knew it: off (as known now), or a slider over the recorded times. */
+  /* The moment the ledger knew it: off (as known now), or a slider that steps from one recording to the next
+     (each recording is one batch, recorded at one moment); the page labels the recording it lands on. */
   function knownAtControls() {
-    var slider = $("#known-at-slider"), toggle = $("#known-at-toggle");
-    if (!slider || !toggle) return;
-    var lo = Date.parse(slider.dataset.min), hi = Date.parse(slider.dataset.max);
-    var step = Math.max(1, Math.floor((hi - lo) / 2000));
-    slider.min = 0; slider.max = hi - lo; slider.step = step;
-    slider.value = Date.parse(slider.dataset.value) - lo;
+    var slider = $("#known-at-slider"), toggle = $("#known-at-toggle"), data = $("#recordings-data");
+    if (!slider || !toggle || !data) return;
+    var times = JSON.parse(data.textContent);
+    if (!times.length) { toggle.disabled = true; return; }
     var label = $("#known-at-label");
-    var moment = function () {
-      var v = +slider.value;
-      return v + step > hi - lo ? slider.dataset.max : new Date(lo + v).toISOString();
-    };
-    slider.addEventListener("input", function () { label.textContent = moment().slice(0, 19).replace("T", " ") + " UTC"; });
-    slider.addEventListener("change", function () { go({ known_at: moment() }); });
-    toggle.addEventListener("change", function () { go({ known_at: toggle.checked ? moment() : null }); });
+    var at = function () { return times[Math.min(Math.max(+slider.value, 0), times.length - 1)]; };
+    slider.addEventListener("input", function () {
+      label.textContent = "第" + (+slider.value + 1) + "次记录 · " + at().slice(0, 19).replace("T", " ") + " UTC";
+    });
+    slider.addEventListener("change", function () { go({ known_at: at() }); });
+    toggle.addEventListener("change", function () { go({ known_at: toggle.checked ? times[times.length - 1] : null }); });
   }
 
   /* --- charts ------------------------------------------------------------------------------------------------ */
@@ -106,11 +104,13 @@
       return { value: [rows.indexOf(b.row), b.from, b.to || today, b.label, b.to === null],
                itemStyle: { color: LANE_COLOURS[b.lane] || GREY } };
     });
+    var narrow = el.clientWidth < 600;  /* a phone: shorter lane names, fewer year labels, never overlapping */
     return {
       tooltip: { formatter: function (p) { return p.value[3] + "<br>" + p.value[1] + " — " + (p.value[4] ? "至今" : p.value[2]); } },
-      grid: { left: 170, right: 30, top: 20, bottom: 40 },
-      xAxis: { type: "time" },
-      yAxis: { type: "category", data: rows, inverse: true, axisTick: { show: false } },
+      grid: { left: narrow ? 84 : 170, right: narrow ? 12 : 30, top: 20, bottom: 40 },
+      xAxis: { type: "time", splitNumber: narrow ? 3 : 8, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "category", data: rows, inverse: true, axisTick: { show: false },
+               axisLabel: { width: narrow ? 76 : 160, overflow: "truncate" } },
       series: [{
         type: "custom", encode: { x: [1, 2], y: 0 }, data: bars,
         renderItem: function (params, api) {
