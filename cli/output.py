@@ -115,6 +115,11 @@ def _colour() -> bool:
     return on_terminal() and not os.environ.get("NO_COLOR")
 
 
+def terminal_columns() -> int | None:
+    """The width output is folded to (`$COLUMNS`, else the terminal's); None for a file or a pipe."""
+    return _columns()
+
+
 def _columns() -> int | None:
     """The width tables wrap to: `$COLUMNS`, else the terminal's; None (no wrapping) for a file or a pipe."""
     given = os.environ.get("COLUMNS", "")
@@ -131,7 +136,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrap: Sequence[
     cells = [[("-" if c is None else printable(str(c), keep_lines=False)) for c in row] for row in rows]
     natural = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     foldable = [i for i in (wrap or [len(headers) - 1]) if i < len(headers)]
-    fitted = _fit(natural, foldable, columns - 2 * len(headers)) if columns is not None else {}
+    heads = [width(h) for h in headers]
+    fitted = _fit(natural, foldable, columns - 2 * len(headers), heads) if columns is not None else {}
     if not fitted and not _colour():
         return plain_table(headers, cells)
     return _rich_table(headers, cells, fitted, columns)
@@ -171,9 +177,10 @@ def _rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], fitted: 
     return "\n".join(line.rstrip() for line in captured.get().rstrip("\n").split("\n"))
 
 
-def _fit(natural: list[int], foldable: list[int], room: int) -> dict[int, int]:
+def _fit(natural: list[int], foldable: list[int], room: int, heads: Sequence[int] = ()) -> dict[int, int]:
     """Widths for the foldable columns when the table is wider than `room` (the others keep theirs): the room
-    left is shared out, the narrow columns keeping their width and the wide ones folding to an equal share."""
+    left is shared out, the narrow columns keeping their width and the wide ones folding to an equal share, never
+    narrower than their header (`heads`: a column is always headed on one line)."""
     if sum(natural) <= room:
         return {}
     left = room - sum(w for i, w in enumerate(natural) if i not in foldable)
@@ -182,7 +189,7 @@ def _fit(natural: list[int], foldable: list[int], room: int) -> dict[int, int]:
     out: dict[int, int] = {}
     while pending:
         i = pending.pop(0)
-        share = max(left * weight[i] // (weight[i] + sum(weight[j] for j in pending)), 6)
+        share = max(left * weight[i] // (weight[i] + sum(weight[j] for j in pending)), 6, heads[i] if heads else 0)
         out[i] = min(natural[i], share)
         left -= out[i]
     return out

@@ -17,7 +17,16 @@ from cli.options import (
     parse_moment_option,
     parse_moment_start_option,
 )
-from cli.output import echo, echo_table, emit_json, force_option, json_option, paged, printable
+from cli.output import (
+    echo,
+    echo_table,
+    emit_json,
+    force_option,
+    json_option,
+    paged,
+    printable,
+    terminal_columns,
+)
 from cli.progress import factory, quiet_option
 from cli.session import Session
 from ledger.app import EVENT_TYPES, NP_, _, pgettext
@@ -173,7 +182,10 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
         return
     rows = []
     skip = ("id", "event", "effective", "person", "basis", "note", "recorded", "actor", "retracted", "retracted_by")
-    numbers = session.queries.recording_numbers(e["id"] for e in entries)
+    # The recording's number goes with its time unless the terminal is too narrow to show both without folding
+    # the values (`ledger log` and `--json` always have it).
+    narrow = (terminal_columns() or 1000) < 100
+    numbers = {} if narrow else session.queries.recording_numbers(e["id"] for e in entries)
     for e in entries:
         detail = pgettext("list", ", ").join(f"{field_label(k)}={value_text(v)}" for k, v in e.items()
                            if v is not None and k not in skip)
@@ -185,7 +197,7 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
                      _recorded(numbers.get(e["id"]), e["recorded"][:19].replace("T", " ") if e["recorded"] else None),
                      e["actor"], status])
     headers = [_("Event"), _("Effective"), _("What"), _("Details"), _("Basis"), _("Note"),
-               _("Recording · Recorded (UTC)"), _("Actor"), _("Correction")]
+               _("Recorded (UTC)"), _("Actor"), _("Correction")]
     shown = [i for i in range(len(headers)) if i not in (5, 8) or any(row[i] for row in rows)]  # no empty notes
     with paged():
         echo(_heading(entries, person))

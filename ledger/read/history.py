@@ -215,7 +215,8 @@ DIFF_KINDS: dict[str, DiffKind | None] = {
     "assistant_released": DiffKind("assistants_released", _released, _assistant_before, needs_staff=False),
     # The cadre's file changes no one's staffing: `ledger history` and `ledger resume` show it.
     "profile_recorded": None, "education_recorded": None, "title_conferred": None, "career_recorded": None,
-    "appraised": None, "award_recorded": None, "discipline_recorded": None,
+    "appraised": None, "award_recorded": None, "discipline_recorded": None, "family_member_recorded": None,
+    "photo_recorded": None,
 }
 
 
