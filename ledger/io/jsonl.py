@@ -19,12 +19,16 @@ from ledger.model.parsing import parse_fields
 # A JSON string (group 1), with the colon that makes it a key (group 2); or a bracket.
 _TOKEN = re.compile(rb'("(?:[^"\\]|\\.)*")\s*(:)?|[{}\[\]]')
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"\s*(:)?')
+_SPACED_COLON = re.compile(rb'"\s+:')
 
 
 def duplicate_key(line: bytes, keys: int) -> str | None:
     """The first key given twice at the top level of a valid JSON object line whose decoded object has `keys`
     keys, or None. Fast when there is none: the line's keys (at any depth) are counted first; only when they are
-    more than the object's are they walked with their depth, and decoded."""
+    more than the object's are they walked with their depth, and decoded. Faster still for the usual line: every
+    key ends `":` (no space before its colon), so as many `":` as keys means no key twice."""
+    if line.count(b'":') == keys and not _SPACED_COLON.search(line):
+        return None
     if sum(1 for colon in _STRING.findall(line) if colon) == keys:
         return None
     depth, seen = 0, set()
