@@ -76,13 +76,14 @@ async def check(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "since", "unit", "known_at")
     on, since = check_dates(p)
     known_at = p.moment("known_at")
-    view = await request.app.state.reader.ask(views.check_view, on, since, p.text("unit"), known_at)
+    view = await request.app.state.reader.ask_heavy(views.check_view, on, since, p.text("unit"), known_at)
     return render(request, "check.html", view, as_of=on, known_at=known_at, since=since, unit=p.text("unit"))
 
 
 async def verify(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at")
-    view = await request.app.state.reader.ask(views.verify_view)
+    reader = request.app.state.reader
+    view = {"verification": await reader.verified(), "span": await reader.ask(views.span)}
     return render(request, "verify.html", view, as_of=p.date("as_of"), known_at=p.moment("known_at"))
 
 
