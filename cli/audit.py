@@ -164,6 +164,9 @@ def _print_verification(result: Verification) -> None:
     if result.derived is not None:
         state = _(DERIVED[result.derived]) if result.derived in DERIVED else result.derived
         echo(_("Derived tables (the timeline, the report's index): {state}").format(state=state))
+    for row, by, actor, reason in result.quarantined:
+        echo(_("Quarantined: event {row} (not written by the ledger) is set aside by event {by}, {actor}: "
+               "{reason}").format(row=row, by=by, actor=actor, reason=reason))
     if result.digest is None:
         return
     if result.digest_event is not None:
@@ -197,6 +200,28 @@ def digest(session: Session, as_json: bool) -> None:
         emit_json({"events": result.events, "head": result.head})
     else:
         echo(result.head)
+
+
+@click.command()
+@click.argument("rows", metavar="EVENT_ID …", nargs=-1, required=True, type=click.IntRange(1, 2**63 - 1))
+@click.option("--reason", required=True, help="Why the row is set aside, e.g. \"inserted by hand, not by the ledger\".")
+@click.pass_obj
+def quarantine(session: Session, rows: tuple[int, ...], reason: str) -> None:
+    """Set aside stored rows the ledger did not write (the owner only), so that reading and recording go on.
+
+    A row inserted into the events table by hand stops every read and append after it; `ledger verify` names
+    it. Quarantining it records an event naming the row and the reason: readers and writers then pass over the
+    row, and `ledger verify` reports it as quarantined. A row the ledger wrote is refused: retract a fact instead.
+    Prints the new events' ids.
+
+    \b
+    Example:
+        ledger quarantine 4812 --reason "inserted by hand with psql; reported to the bureau"
+    """
+    from ledger.app import quarantine as set_aside
+
+    for i in set_aside(session.app, rows, reason, session.actor):
+        echo(i)
 
 
 @click.command()

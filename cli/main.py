@@ -144,7 +144,7 @@ COMMANDS: tuple[click.Command, ...] = (
     check.check, audit.diff, audit.verify, audit.digest, audit.keygen, export.export, demo.demo,
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
-    audit.rebuild, correct.correct, names.find, access.access, audit.checkpoint, audit.rekey,
+    audit.rebuild, audit.quarantine, correct.correct, names.find, access.access, audit.checkpoint, audit.rekey,
 )
 append.org.add_command(names.org_list)
 for command in COMMANDS:

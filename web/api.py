@@ -12,7 +12,8 @@ its options, and encodes the answer with the same function (`ledger.app.dump_jso
 
 A missing date defaults as the command's does (today). A person or unit may be named as the CLI takes it
 (`web.names`): an id in any case, a name, pinyin initials. Bad parameters are 400, an unknown person or unit 404
-(`web.app` turns the errors into JSON bodies; never a traceback).
+(`web.app` turns the errors into JSON bodies; never a traceback). `check` and `verify` are heavy reads
+(`web.reading`): over the limit they are 503 with Retry-After; `verify` is reused while the stored head is unchanged.
 """
 
 from __future__ import annotations
@@ -84,17 +85,13 @@ def _findings(queries: Queries, on: date, since: date, unit: str | None, known_a
 async def check(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "since", "unit", "known_at")
     on, since = check_dates(p)
-    return await _answer(request, _findings, on, since, await unit_code(request, p.text("unit")),
-                         p.moment("known_at"))
-
-
-def _verification(queries: Queries) -> dict[str, Any]:
-    return queries.verify().as_json()
+    data = await request.app.state.reader.ask_heavy(_findings, on, since, await unit_code(request, p.text("unit")), p.moment("known_at"))
+    return Response(dump_json(data), media_type=JSON)
 
 
 async def verify(request: Request) -> Response:
     Params(request.query_params)
-    return await _answer(request, _verification)
+    return Response(dump_json(await request.app.state.reader.verified()), media_type=JSON)
 
 
 ROUTES = [

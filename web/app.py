@@ -3,7 +3,7 @@ behind the token gate and the security headers (`web.security`).
 
 Errors become answers, never tracebacks: a bad parameter is 400, an unknown person, unit or address 404, any other
 refusal of the ledger 400 with its message; anything unexpected is 500 with one line, and its traceback goes to
-the server's log only. The API answers errors as JSON (`{"error": …, "status": …}`), the pages as a page.
+the server's log only; too many heavy reads at once is 503 with Retry-After (`web.reading`). The API answers errors as JSON (`{"error": …, "status": …}`), the pages as a page.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from ledger.app import LedgerError, NotFound
 from web import api, downloads, pages
-from web.reading import Reader
+from web.reading import Busy, Reader
 from web.render import render
 from web.security import SecurityHeaders, TokenGate, is_loopback
 
@@ -35,6 +35,8 @@ def _status(exc: Exception) -> tuple[int, str]:
         return exc.status_code, "no such page" if exc.status_code == 404 else str(exc.detail)
     if isinstance(exc, NotFound):
         return 404, str(exc)
+    if isinstance(exc, Busy):
+        return 503, str(exc)
     if isinstance(exc, LedgerError):
         return 400, str(exc)
     log.error("unexpected error answering a request", exc_info=exc)
@@ -43,10 +45,11 @@ def _status(exc: Exception) -> tuple[int, str]:
 
 async def _error(request: Request, exc: Exception) -> Response:
     status, message = _status(exc)
+    headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, Busy) else None
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
     try:
-        return render(request, "error.html", {"status": status, "message": message}, status=status)
+        return render(request, "error.html", {"status": status, "message": message}, status=status, headers=headers)
     except Exception as e:  # the error page itself failed: still one line, never a traceback
         log.error("the error page failed", exc_info=e)
         return PlainTextResponse(f"{status}: {message}\n", status_code=status)

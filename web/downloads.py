@@ -42,7 +42,7 @@ def _export(queries: Queries, name: str, suffix: str, options: dict[str, Any]) -
 
 
 async def _send(request: Request, name: str, suffix: str, options: dict[str, Any], filename: str) -> Response:
-    data = await request.app.state.reader.ask(_export, name, suffix, options)
+    data = await request.app.state.reader.ask_heavy(_export, name, suffix, options)  # a heavy read: web.reading
     disposition = f"attachment; filename=\"{name}.{suffix}\"; filename*=UTF-8''{quote(filename)}"
     return Response(data, media_type=TYPES[suffix], headers={"content-disposition": disposition})
 

@@ -114,14 +114,15 @@ async def check(request: Request) -> Response:
     on, since = check_dates(p)
     known_at = p.moment("known_at")
     unit = await unit_code(request, p.text("unit"))
-    view = await request.app.state.reader.ask(views.check_view, on, since, unit, known_at)
+    view = await request.app.state.reader.ask_heavy(views.check_view, on, since, unit, known_at)
     return render(request, "check.html", view, as_of=on, known_at=known_at, since=since, unit=unit,
                   moment=await _moment(request, known_at))
 
 
 async def verify(request: Request) -> Response:
     p = Params(request.query_params, "as_of", "known_at")
-    view = await request.app.state.reader.ask(views.verify_view)
+    reader = request.app.state.reader
+    view = {"verification": await reader.verified(), "span": await reader.ask(views.span)}
     known_at = p.moment("known_at")
     return render(request, "verify.html", view, as_of=p.date("as_of"), known_at=known_at,
                   moment=await _moment(request, known_at))

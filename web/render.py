@@ -51,7 +51,8 @@ def page_url(path: str, **params: Any) -> str:
     return path + ("?" + urlencode(given) if given else "")
 
 
-def render(request: Request, template: str, view: dict[str, Any], status: int = 200, **page: Any) -> HTMLResponse:
+def render(request: Request, template: str, view: dict[str, Any], status: int = 200,
+           headers: dict[str, str] | None = None, **page: Any) -> HTMLResponse:
     """The page `template` showing `view` (a `web.views` answer); `page` holds what the address asked for
     (`as_of`, `known_at`, …), which every link of the page carries on."""
     page = {"as_of": None, "known_at": None, "moment": None, **page}
@@ -63,4 +64,4 @@ def render(request: Request, template: str, view: dict[str, Any], status: int = 
     as_known_now = page_url(request.url.path, **{k: v for k, v in request.query_params.items() if k != "known_at"})
     html = _env.get_template(template).render(view=view, page=page, url=url, path=request.url.path,
                                               as_known_now=as_known_now, today=date.today())
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)

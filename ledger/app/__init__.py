@@ -116,6 +116,7 @@ _LAZY = {
     "check_checkpoint": "ledger.app.checkpoint", "read_checkpoint": "ledger.app.checkpoint",
     "latest_checkpoint": "ledger.app.checkpoint", "rekey_store": "ledger.app.checkpoint",
     "rebuild_derived": "ledger.app.upkeep",
+    "quarantine": "ledger.app.quarantine",
 }
 
 
@@ -153,5 +154,5 @@ __all__ = [
     # access and proofs
     "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
     "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "rekey_store", "write_signing_keys",
-    "rebuild_derived",
+    "rebuild_derived", "quarantine",
 ]

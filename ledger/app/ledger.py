@@ -58,6 +58,25 @@ def _back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, min(0.005 * 2 ** attempt, 0.25)))
 
 
+ACTOR_MAX = 64  # characters of an actor's name
+
+
+def valid_actor(name: str) -> str:
+    """An actor's name checked as a name is (no control, format or bidi characters; at most `ACTOR_MAX`
+    characters; not blank): it is recorded on every event and shown by every reader."""
+    from ledger.model.parsing import sanitise
+    from ledger.store.row_rules import quoted
+
+    try:
+        clean = sanitise(name, "name", ACTOR_MAX)
+    except ValueError as e:
+        raise StoreError(f"the actor '{quoted(name)}' {e} (an actor is a name of at most {ACTOR_MAX} characters); "
+                         "nothing was written") from None
+    if not clean:
+        raise StoreError("the actor is blank: give a name with --actor or $LEDGER_ACTOR; nothing was written")
+    return clean
+
+
 def default_actor() -> str:
     """The actor recorded on events: $LEDGER_ACTOR, else the OS user."""
     try:
@@ -235,7 +254,7 @@ class PersonnelLedger(Application):
         the declared actor (else $LEDGER_ACTOR, else the OS user): a declaration, not a proof."""
         role, controlled, may_append = self.session_role()
         if role is None or not controlled:
-            return declared or default_actor()
+            return valid_actor(declared or default_actor())
         if not may_append:
             raise StoreError(f"the role {role} may not record into {self.config.location} (an auditor only reads; "
                              "`ledger access list` shows who may record); nothing was written")
@@ -247,7 +266,7 @@ class PersonnelLedger(Application):
 
     def reader(self, declared: str | None) -> str:
         """Who is reading, for the access log: the database role on PostgreSQL, else the declared actor."""
-        return self.session_role()[0] or declared or default_actor()
+        return self.session_role()[0] or valid_actor(declared or default_actor())
 
     @property
     def access_log(self) -> AccessLog:

@@ -428,6 +428,14 @@ class Queries:
         """The hash chain's value at the last event that verifies (None: nothing recorded)."""
         return self.verify(derived=False).head
 
+    def stored_head(self) -> tuple[int, str] | None:
+        """The last stored event's version and a digest of its stored bytes (one indexed look-up, nothing decoded):
+        it changes with every recording, so a verification can be reused while it stays the same."""
+        import hashlib
+
+        last = self.application.stream.last()
+        return None if last is None else (last[0], hashlib.sha256(last[2]).hexdigest())
+
     @property
     def notices(self) -> list[str]:
         """What a reader should know about how the answers were found (e.g. derived tables behind: folded)."""

@@ -9,7 +9,8 @@ ledger's input rules, each in one place:
   NUL, ESC, line breaks, tabs, bidi controls, zero-width spaces …); surrounding space is trimmed and inner runs of
   white space (also the ideographic and no-break spaces) become one space; at most `Field.max_length` characters
   (`MAX_LENGTH` by form). In names (form "name": people, units, sections, posts, hosts) a space between two CJK
-  characters is dropped, so a 花名册's "林  芳" is 林芳.
+  characters is dropped, so a 花名册's "林  芳" is 林芳. A unit's name (form "unit_name") is a name that also titles
+  its sheet, so it may not hold a slash, backslash, colon, bracket, star or question mark.
 - **Ids** (form "id": people and units) are `ID_PATTERN`: 1–64 ASCII letters, digits, `.`, `_`, `-`, starting
   with a letter or digit; full-width letters and digits are read as ASCII.
 - **Each field has one type.** Text fields take text only (a JSON number, list or object is refused, never
@@ -38,7 +39,9 @@ ALL_RANKS = frozenset(r for ladder in v.LADDERS.values() for r in ladder)
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ID_RULE = "1–64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
-MAX_LENGTH = {"id": 64, "name": 100, "text": 1000}  # characters, by form (a Field may set its own)
+MAX_LENGTH = {"id": 64, "name": 100, "unit_name": 100, "text": 1000}  # characters, by form (a Field may set its own)
+# A unit's name (form "unit_name") titles its sheet in the cadre 花名册: it may not hold what a sheet title cannot.
+SHEET_TITLE_REFUSED = "/\\:[]*?"
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)  # every date a fact may carry
 
 # Characters refused in text (Unicode general categories), with what a clerk would call them.
@@ -84,11 +87,16 @@ def sanitise(text: str, form: str = "text", max_length: int | None = None) -> st
     text = text.strip(" ")
     if "  " in text:
         text = _SPACES.sub(" ", text)
-    if form == "name" and " " in text:
+    if form in ("name", "unit_name") and " " in text:
         text = _drop_cjk_spaces(text)
     limit = max_length or MAX_LENGTH[form]
     if len(text) > limit:
         raise ValueError(f"{len(text)} characters, more than the {limit} allowed")
+    if form == "unit_name":
+        bad = next((c for c in text if c in SHEET_TITLE_REFUSED), None)
+        if bad is not None:
+            raise ValueError(f"holds '{bad}', which a unit's name may not (it titles the unit's sheet: none of "
+                             f"{' '.join(SHEET_TITLE_REFUSED)}): remove it")
     if form == "id" and text and not ID_PATTERN.fullmatch(text):
         raise ValueError(f"'{text}' is not an id ({ID_RULE})")
     return text

@@ -56,6 +56,15 @@ class LedgerStream(Aggregate):
         override: str | None
         chain: str | None  # tamper-evidence hash (ledger.store.integrity), set when the event is saved
 
+    class Quarantined(Aggregate.Event):
+        """The owner sets a stored row aside (`ledger quarantine`): a row the ledger did not write, which readers,
+        writers and `verify` then skip. Not a fact: it changes no one's timeline."""
+
+        row: int
+        reason: str
+        actor: str
+        chain: str | None  # tamper-evidence hash, as a fact's
+
     def record(self, event_type: str, **fields: Any) -> None:
         """Append one fact of the vocabulary (fields already validated by the fold)."""
         self.trigger_event(STORED_CLASSES[event_type], chain=None, **fields)
@@ -86,12 +95,13 @@ class _StoredClasses(dict[str, type[LedgerStream.Fact]]):
 
 STORED_CLASSES = _StoredClasses()
 
-for _cls in (LedgerStream, LedgerStream.Opened):
+for _cls in (LedgerStream, LedgerStream.Opened, LedgerStream.Quarantined):
     _cls.__module__ = TOPIC_MODULE
     _cls.__qualname__ = _cls.__qualname__.replace("LedgerStream", TOPIC_CLASS)
     register_topic(f"{TOPIC_MODULE}:{_cls.__qualname__}", _cls)
 
-# Stored topic -> vocabulary name (the stream's Opened event has none).
+QUARANTINE_TOPIC = f"{TOPIC_MODULE}:{TOPIC_CLASS}.Quarantined"
+# Stored topic -> vocabulary name (the stream's Opened event has none, nor a quarantine).
 TOPIC_NAMES: dict[str, str] = {f"{TOPIC_MODULE}:{TOPIC_CLASS}.{t.stored_as}": name for name, t in EVENT_TYPES.items()}
 
 

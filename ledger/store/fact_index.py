@@ -133,7 +133,7 @@ class FactIndex:
                 return pos
             new: Iterable[Fact] = facts[bisect_right(facts, pos, key=lambda f: f.id):]  # in id order
         else:
-            new = self.log.codec.facts(self.log.stream.scan(pos))
+            new = self.log.codec.facts(self.log.stream.scan(pos), self.log.skip)
         pos = max(pos, self._add(conn, new))
         self.tracking.move(conn, pos)
         return pos
@@ -291,6 +291,6 @@ class FactIndex:
                 cache.clear()
                 missing = list(ids)
             with paused_gc():  # a bulk read, like FactLog.read: thousands of dicts and no cycles
-                for f in self.log.codec.facts(self.log.stream.at(missing)):
+                for f in self.log.codec.facts(self.log.stream.at(missing), self.log.skip):
                     cache[f.id] = f
         return sorted((cache[i] for i in set(ids) if i in cache), key=lambda f: f.id)  # a missing id: no such fact

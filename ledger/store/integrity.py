@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import get_topic
 
+from ledger.store.aggregate import QUARANTINE_TOPIC
 from ledger.store.codec import Codec, SealedMapper
 from ledger.store.log import FactLog
 from ledger.store.row_rules import foreign
@@ -159,12 +160,17 @@ class Verification:
     # "behind (…)", "absent", or None (not looked at). Not in `as_json`, whose shape is a contract; a difference
     # is the `problem` (kind "derived").
     derived: str | None = None
+    # Rows the owner quarantined (`ledger quarantine`), passed over: (row, the quarantine's event, actor, reason).
+    quarantined: list[tuple[int, int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.problem is None and (self.digest is None or self.digest_event is not None)
 
     def as_json(self) -> dict[str, Any]:
+        """The contract of `verify --json`; "quarantined" is there only when the owner set rows aside."""
+        quarantined = {"quarantined": [{"event_id": row, "by_event": by, "actor": actor, "reason": reason}
+                                       for row, by, actor, reason in self.quarantined]} if self.quarantined else {}
         return {
             "ok": self.ok,
             "events": self.events,
@@ -173,6 +179,7 @@ class Verification:
             {"event_id": self.problem.event_id, "kind": self.problem.kind, "message": self.problem.message},
             "digest": self.digest,
             "digest_event": self.digest_event,
+            **quarantined,
         }
 
 
@@ -188,11 +195,15 @@ def _decoded(rows: Iterable[Row], decode: Decode) -> Iterator[tuple[Row, dict[st
 
 
 def verify_rows(rows: Callable[[], Iterable[Row]], decode: Decode, digest: str | None = None,
-                snapshots: Sequence[int] = ()) -> Verification:
+                snapshots: Sequence[int] = (), quarantined: dict[int, tuple[int, str, str]] | None = None
+                ) -> Verification:
     """Recompute the chain over the stream's rows (given in version order) and report the first break.
 
-    `rows` is called again, only on a break, to tell a changed event from one that was moved.
+    `rows` is called again, only on a break, to tell a changed event from one that was moved. A row in
+    `quarantined` (set aside by the owner's later quarantine event) is outside the chain: it is named, not checked,
+    and the next row chains onto the one before it.
     """
+    quarantined = quarantined or {}
     result = Verification(digest=digest.lower() if digest else None)
     prev, expected, last_position = GENESIS, 1, None
     positions: list[int] = []  # table positions of the events verified so far, to name a row moved among them
@@ -210,6 +221,10 @@ def verify_rows(rows: Callable[[], Iterable[Row]], decode: Decode, digest: str |
             result.events, result.head = moved - 1, None
             return result
         positions.append(row.position)
+        if v in quarantined and quarantined[v][0] > v:
+            result.quarantined.append((v, *quarantined[v]))
+            last_position, expected = row.position, v + 1
+            continue
         why = foreign(v, row.topic, len(row.state))
         if why is not None:
             result.problem = Break(v, "foreign", why)
@@ -271,4 +286,12 @@ def _diagnose(v: int, row: Row, state: dict[str, Any], stored: str, rows: Callab
 
 def verify(stream: EventStream, codec: Codec, digest: str | None = None) -> Verification:
     """Verify the stream as stored, reading the raw rows (not the aggregate; snapshots only as evidence)."""
-    return verify_rows(stream.rows, codec.decode, digest, stream.snapshot_versions())
+    quarantined: dict[int, tuple[int, str, str]] = {}
+    for version, _topic, state in stream.with_topic(QUARANTINE_TOPIC):
+        try:
+            data = codec.decode(state)
+        except Exception:
+            continue  # its own row does not decode: the chain walk names it
+        if isinstance(data.get("row"), int):
+            quarantined.setdefault(data["row"], (version, str(data.get("actor")), str(data.get("reason"))))
+    return verify_rows(stream.rows, codec.decode, digest, stream.snapshot_versions(), quarantined)

@@ -17,9 +17,17 @@ from ledger.fold.scope import TimelineIndex
 from ledger.fold.walk import PRECEDENCE, fold, fold_ordered, retracted_ids
 from ledger.model.facts import Fact
 from ledger.model.state import State
-from ledger.store.aggregate import TOPIC_NAMES
+from ledger.store.aggregate import QUARANTINE_TOPIC, TOPIC_NAMES
 from ledger.store.codec import EFFECTIVE_MARK, Codec, to_fact
-from ledger.store.row_rules import MAX_STORED_BYTES, check, check_shape, unreadable
+from ledger.store.row_rules import (
+    MAX_STORED_BYTES,
+    ForeignRow,
+    check,
+    check_shape,
+    foreign,
+    refuse_or_skip,
+    unreadable,
+)
 from ledger.store.stream import EventStream
 
 
@@ -46,6 +54,24 @@ class FactLog:
         self._facts: list[Fact] = []
         self._index = TimelineIndex()
         self.head: tuple[int, str | None] | None = None  # (version, chain) of the last stored row read
+        # Rows the owner set aside (`ledger quarantine`): row version -> (the quarantine's version, actor, reason).
+        # Read from the stream when a foreign row is first met; `pending` holds those a quarantine is recording.
+        self.quarantined: dict[int, tuple[int, str, str]] = {}
+        self.pending: set[int] = set()
+
+    def quarantines(self) -> dict[int, tuple[int, str, str]]:
+        """The owner's quarantines, read again from the stream."""
+        found = {}
+        for version, _topic, state in self.stream.with_topic(QUARANTINE_TOPIC):
+            data = self.codec.decode(state)
+            if isinstance(data.get("row"), int):
+                found.setdefault(data["row"], (version, str(data.get("actor")), str(data.get("reason"))))
+        self.quarantined = found
+        return found
+
+    def skip(self, version: int, _topic: str = "", _state: bytes = b"") -> bool:
+        """Whether a row that is not the ledger's own was quarantined by the owner (so it is passed over)."""
+        return version in self.pending or version in self.quarantined or version in self.quarantines()
 
     @property
     def loaded(self) -> bool:
@@ -58,19 +84,34 @@ class FactLog:
         after = facts[-1].id if facts else 0
         read, names = self.codec.fact_reader(), TOPIC_NAMES
         last: tuple[int, bytes] | None = None
+        top = 0
         with paused_gc():
             for version, topic, state in self.stream.scan(after):
-                last = (version, state)
+                top = version
                 name = names.get(topic)
                 if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
-                    check(version, topic, state)
+                    if foreign(version, topic, len(state)) is not None:
+                        refuse_or_skip(self.skip, version, topic, state)
+                        continue  # quarantined: not read, not chained onto
+                    last = (version, state)
                     continue
                 try:
                     facts.append(check_shape(read(version, name, state)))
+                except ForeignRow:
+                    if not self.skip(version):
+                        raise
+                    continue
                 except (KeyError, TypeError, ValueError, AttributeError) as e:
-                    raise unreadable(version, name, e) from None
-        if last is not None:  # the head: the last row's version and chain (the typed decoders skip the chain)
-            self.head = (last[0], self.codec.decode(last[1]).get("chain"))
+                    if not self.skip(version):
+                        raise unreadable(version, name, e) from None
+                    continue
+                last = (version, state)
+        # The head: the last row's version, and the chain of the last row the ledger wrote (a new event chains onto
+        # it, past any quarantined row; the typed decoders skip the chain).
+        if last is not None:
+            self.head = (top, self.codec.decode(last[1]).get("chain"))
+        elif top and self.head is not None:
+            self.head = (top, self.head[1])
         return facts
 
     def read_head(self) -> int:
@@ -80,6 +121,9 @@ class FactLog:
         if row is None:
             self.head = None
             return 0
+        if foreign(row[0], row[1], len(row[2])) is not None and self.skip(row[0]):
+            self.read()  # a quarantined row last: chain onto the last row the ledger wrote
+            return self.head[0] if self.head else 0
         check(row[0], row[1], row[2])  # a writer never chains onto a row it would not have written
         self.head = (row[0], self.codec.decode(row[2]).get("chain"))
         return row[0]
@@ -124,7 +168,7 @@ class FactLog:
         for version, topic, state in self.stream.scan(0):
             name = names.get(topic)
             if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
-                check(version, topic, state)
+                refuse_or_skip(self.skip, version, topic, state)
                 continue
             if name == "retracted":
                 retractions.append(to_fact(version, name, codec.decode(state)))
@@ -146,6 +190,15 @@ class FactLog:
             keep[i] = None  # type: ignore[call-overload]  # let the applied events go
             if version in gone:
                 continue
-            f = read(version, name, state)
+            try:
+                f = check_shape(read(version, name, state))  # a row missing fields never reaches the fold
+            except ForeignRow:
+                if self.skip(version):
+                    continue
+                raise
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                if self.skip(version):
+                    continue
+                raise unreadable(version, name, e) from None
             if not when or f.known_at(known_at):
                 yield f

@@ -10,11 +10,12 @@ of the ledger comes near; `ledger verify` names such a row (kind "foreign").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from ledger.model.errors import StoreError
 from ledger.model.facts import Fact
-from ledger.store.aggregate import TOPIC_CLASS, TOPIC_MODULE, TOPIC_NAMES
+from ledger.store.aggregate import QUARANTINE_TOPIC, TOPIC_CLASS, TOPIC_MODULE, TOPIC_NAMES
 
 OPENED_TOPIC = f"{TOPIC_MODULE}:{TOPIC_CLASS}.Opened"
 MAX_STORED_BYTES = 64 * 1024  # a fact's text fields are at most 1,000 characters each: a few KiB at most
@@ -40,6 +41,8 @@ def foreign(version: int, topic: str, size: int) -> str | None:
     if topic == OPENED_TOPIC:
         return None if version == 1 else (f"event {version} claims to open the stream, which only event 1 does: it "
                                           "was inserted into the table directly")
+    if topic == QUARANTINE_TOPIC and size <= MAX_STORED_BYTES:
+        return None  # the owner's quarantine of a foreign row: the ledger's own, not a fact
     if topic not in TOPIC_NAMES:
         return (f"event {version} has the topic '{quoted(topic)}', which is none of the ledger's event types: it was "
                 "inserted into the table directly (it is not read, and nothing it names is imported)")
@@ -54,6 +57,17 @@ def check(version: int, topic: str, state: bytes) -> None:
     why = foreign(version, topic, len(state))
     if why is not None:
         raise ForeignRow(f"{why}; `ledger verify` names it", version)
+
+
+Skip = Callable[[int, str, bytes], bool]
+
+
+def refuse_or_skip(skip: Skip | None, version: int, topic: str, state: bytes) -> None:
+    """A row that is no fact: the stream's opening, a quarantine, or a foreign row, refused (`ForeignRow`) unless
+    `skip` says the owner quarantined it."""
+    if foreign(version, topic, len(state)) is None or (skip is not None and skip(version, topic, state)):
+        return
+    check(version, topic, state)
 
 
 def unreadable(version: int, name: str, error: Exception) -> ForeignRow:

@@ -233,7 +233,7 @@ class Timeline:
         units they touch from the day before their earliest date on); else (or when the process holds every fact
         already) every fact. A scope's recordings are cut at `low`: those before it are only read, never written."""
         if low and not self.log.loaded and self.fact_index.position() >= low:
-            new = list(self.log.codec.facts(self.log.stream.scan(low)))
+            new = list(self.log.codec.facts(self.log.stream.scan(low), self.log.skip))
             if not derive_whole(low, len(new), top - 1):
                 if scope is None or not scope.serves(low, new):
                     scope = read_scope(self.fact_index, new, low, self)

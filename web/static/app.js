@@ -5,6 +5,13 @@
   var DAY = 86400000;
   var $ = function (sel) { return document.querySelector(sel); };
 
+  /* Every value from the ledger that ECharts shows as HTML (its tooltips) goes through esc: a unit, section, post,
+     host or person name is text, never markup (the content security policy is the second line, not the first). */
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+  }
+
   function go(changes) {
     var url = new URL(window.location.href);
     Object.keys(changes).forEach(function (k) {
@@ -90,10 +97,18 @@
     lines.push({ name: "领导职数 实有", type: "line", color: RED, data: points.map(function (p) { return sum(p, "filled"); }) });
     lines.push({ name: "领导职数 核定", type: "line", color: RED, lineStyle: { type: "dashed" }, data: points.map(function (p) { return sum(p, "quota"); }) });
     return {
-      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 20, top: 40, bottom: 30 },
+      tooltip: { trigger: "axis", formatter: axisTip }, legend: { top: 0 }, grid: { left: 40, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: points.map(function (p) { return p.date.slice(0, 4); }) },
       yAxis: { type: "value", minInterval: 1 }, series: lines
     };
+  }
+
+  /* The series chart's tooltip: the year, then each line's name and value, escaped (ECharts' own would be HTML). */
+  function axisTip(params) {
+    var list = [].concat(params);
+    return esc(list.length ? list[0].axisValueLabel : "") + list.map(function (p) {
+      return "<br>" + p.marker + esc(p.seriesName) + ": " + esc(p.value);
+    }).join("");
   }
 
   var LANE_COLOURS = { "单位/科室": "#0b5cad", "职级": "#2f7d4f", "职务": "#9f1d20", "交流/借调": "#9a6700", "编外": GREY };
@@ -106,7 +121,7 @@
     });
     var narrow = el.clientWidth < 600;  /* a phone: shorter lane names, fewer year labels, never overlapping */
     return {
-      tooltip: { formatter: function (p) { return p.value[3] + "<br>" + p.value[1] + " — " + (p.value[4] ? "至今" : p.value[2]); } },
+      tooltip: { formatter: function (p) { return esc(p.value[3]) + "<br>" + esc(p.value[1]) + " — " + (p.value[4] ? "至今" : esc(p.value[2])); } },
       grid: { left: narrow ? 84 : 170, right: narrow ? 12 : 30, top: 20, bottom: 40 },
       xAxis: { type: "time", splitNumber: narrow ? 3 : 8, axisLabel: { hideOverlap: true } },
       yAxis: { type: "category", data: rows, inverse: true, axisTick: { show: false },

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
 FIELD_KINDS: tuple[type, ...] = (str, int, bool, date, YearMonth, IdNumber)
-FIELD_FORMS = ("id", "name", "text")  # how a text field is sanitised (ledger.model.parsing)
+FIELD_FORMS = ("id", "name", "unit_name", "text")  # how a text field is sanitised (ledger.model.parsing)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ class UnitEstablished(EventType):
     unit_fields = ("unit",)
     fields = (
         UNIT,
-        Field("name", required=True, help="The unit's full name, e.g. 区文化和旅游局.", form="name"),
+        Field("name", required=True, help="The unit's full name, e.g. 区文化和旅游局.", form="unit_name"),
         Field("kind", required=True, choices=v.UNIT_KINDS,
               help="机关 (a government office: civil-service ranks) or 事业单位 (a public institution: management "
                    "and professional grades)."),
