@@ -36,6 +36,18 @@ class UnitState:
         pq = self.post_quotas.get(post)
         return pq.level if pq is not None and pq.level in v.POST_LEVELS else None
 
+    def section_post(self, post: str) -> bool | None:
+        """Whether a post of the unit belongs to a section (科室) rather than to the unit, told by the tiers of its
+        领导职数: True for a post of a lower tier than the unit's highest (副科长 where 局长 is 县处级), False for a
+        post of the highest tier where a lower one is set too (副局长), None where the posts cannot tell (one tier
+        only, or a post without a level)."""
+        level = self.post_level(post)
+        levels = [pq.level for pq in self.post_quotas.values() if pq.level in v.POST_LEVELS]
+        tiers = {v.post_tier(x) for x in levels}
+        if level is None or len(tiers) < 2:
+            return None
+        return v.post_tier(level) != v.post_tier(max(levels, key=v.post_level_index))
+
 
 @dataclass
 class Post:
@@ -234,6 +246,14 @@ class PersonState:
             "gender": self.gender,
             "education": self.education,
         }
+
+
+def shown_section(post: Post, p: PersonState, unit: UnitState | None) -> str | None:
+    """The section a post is shown in: its own; for one recorded without a section, the person's when it is a
+    section's post (an old record), else none (a unit-level post: 副局长, never 政策法规科副局长)."""
+    if post.section is not None:
+        return post.section
+    return p.section if unit is not None and unit.section_post(post.post) else None
 
 
 @dataclass

@@ -71,6 +71,11 @@ class PostAppointed(EventType):
             return
         if not change.section_ok(f, unit, section):
             return
+        if change.validating and section is None and unit.sections and unit.section_post(post):
+            change.refuse(f, "section_needed", _("{post} is a section's post in {unit}: name its section with "
+                                                 "--section (sections: {known})").format(
+                post=post, unit=unit.name, known="、".join(unit.sections)))
+            return
         if change.validating and f.get("since") and not change.of_age(f, p.birth_date, f.get("since"), "since"):
             return
         held = p.holds(post, section)
