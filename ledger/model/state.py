@@ -68,6 +68,14 @@ class Post:
     # `since_unknown` when its 任现职务时间 was not given (`since` is then only the day the ledger saw it).
     opening: bool = False
     since_unknown: bool = False
+    # The 党组's decision (讨论决定) of the selection the appointment concluded, when recorded: the post's tenure and
+    # its probation count from it (任职时间从党委（党组）决定之日起计算, docs/domain.md §3).
+    decided: date | None = None
+
+    @property
+    def probation_from(self) -> date:
+        """The day the probation (试用期) runs from: the decision's, else the appointment's."""
+        return self.decided or self.effective
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,14 @@ class SelectionState:
     def last(self, event: str) -> SelectionStep | None:
         """The latest step of a kind (None: not recorded)."""
         return next((s for s in reversed(self.steps) if s.event == event), None)
+
+
+def decided_on(state: State, selection: str | None, appointed: date) -> date | None:
+    """The date of the 党组's decision (讨论决定) of `selection`, when one is recorded on or before the appointment
+    of `appointed`: tenure in the post and its probation count from it (docs/domain.md §3)."""
+    s = state.selections.get(selection or "")
+    d = s.last("decision_made") if s is not None else None
+    return d.effective if d is not None and d.effective <= appointed else None
 
 
 @dataclass

@@ -199,8 +199,9 @@ def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
 
 
 def probation_last_day(post: Post, params: Params) -> date:
-    """The last day of an appointment's probation (试用期): `years` from the day it took effect."""
-    return add_years(post.effective, params["years"]) - timedelta(days=1)
+    """The last day of an appointment's probation (试用期): `years` from the 党组's decision where one is recorded
+    (任职时间从党委（党组）决定之日起计算), else from the day the appointment took effect."""
+    return add_years(post.probation_from, params["years"]) - timedelta(days=1)
 
 
 @person_rule("UNFIT_NOT_DEMOTED")
