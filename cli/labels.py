@@ -50,6 +50,9 @@ CHANGES = (  # the diff's keys (ledger.app.DIFF_KEYS)
 SEVERITIES = (NP_("severity", "error"), NP_("severity", "warning"), NP_("severity", "info"),
               NP_("severity", "notice"))
 
+DUE = (NP_("due", "probation_ends"), NP_("due", "retirement"), NP_("due", "secondment_ends"),  # ledger.app.DUE_KINDS
+       NP_("due", "eligible"))
+
 
 def event_label(name: str) -> str:
     return pgettext("event", name)
@@ -65,6 +68,10 @@ def change_label(key: str) -> str:
 
 def severity_label(severity: str) -> str:
     return pgettext("severity", severity)
+
+
+def due_label(kind: str) -> str:
+    return pgettext("due", kind)
 
 
 def value_text(value: Any) -> str:

@@ -16,6 +16,7 @@ import click
 from cli import access, append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
 from cli.output import echo, printable
 from cli.session import Session
+from cli.upcoming import due, eligible
 
 
 class LedgerGroup(click.Group):
@@ -145,6 +146,7 @@ COMMANDS: tuple[click.Command, ...] = (
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
     audit.rebuild, audit.quarantine, correct.correct, names.find, access.access, audit.checkpoint, audit.rekey,
+    eligible, due,
 )
 append.org.add_command(names.org_list)
 for command in COMMANDS:

@@ -80,7 +80,24 @@ def org_view(q: Queries, on: date, known_at: datetime | None, unit: str | None) 
     findings = q.findings(on, unit=selected, known_at=known_at) if chosen else None
     span = q.span()
     return {"tree": tree, "unit": chosen, "roster": roster, "findings": findings_view(findings),
-            "days": slider_days(span, on), "moment": moment, "span": span}
+            "days": slider_days(span, on), "moment": moment, "span": span,
+            "calendar": calendar_view(q, on, selected, known_at) if chosen else None}
+
+
+CALENDAR_WINDOW = "90d"  # how far ahead the 组织 page's 到期提醒 looks (`ledger due --within 90d`)
+DUE_TITLES = {"probation_ends": "试用期满", "retirement": "达到退休年龄", "secondment_ends": "交流/借调到期",
+              "eligible": "职级晋升任职年限届满"}
+
+
+def calendar_view(q: Queries, on: date, unit: str, known_at: datetime | None) -> dict[str, Any]:
+    """The clerk's calendar of one unit on `on`: `ledger eligible` and `ledger due --within 90d`, as the CLI gives
+    them."""
+    from ledger.app import window_end
+
+    until = window_end(on, CALENDAR_WINDOW)
+    return {"eligible": q.eligible(on, unit, known_at=known_at)["people"],
+            "due": q.due(on, until, unit, known_at=known_at)["items"], "until": until.isoformat(),
+            "titles": DUE_TITLES}
 
 
 def findings_view(findings: Any) -> dict[str, Any] | None:

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from ledger.read.resume import Resume
     from ledger.read.yearly import WAYS_IN, WAYS_OUT, YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
+    from ledger.rules.upcoming import DUE_KINDS, window_end
     from ledger.store.crypto import new_key
     from ledger.store.integrity import Verification
 
@@ -117,6 +118,7 @@ _LAZY = {
     "latest_checkpoint": "ledger.app.checkpoint", "rekey_store": "ledger.app.checkpoint",
     "rebuild_derived": "ledger.app.upkeep",
     "quarantine": "ledger.app.quarantine",
+    "window_end": "ledger.rules.upcoming", "DUE_KINDS": "ledger.rules.upcoming",
 }
 
 
@@ -155,4 +157,6 @@ __all__ = [
     "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
     "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "rekey_store", "write_signing_keys",
     "rebuild_derived", "quarantine",
+    # the clerk's calendar
+    "DUE_KINDS", "window_end",
 ]

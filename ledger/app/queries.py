@@ -384,6 +384,38 @@ class Queries:
             facts = [f for f in facts if f.known_at(known_at)]
         return Findings(as_of, since, compliance_findings(facts, rulebook, as_of, since, unit), rulebook)
 
+    def _calendar_facts(self, on: date, unit: str | None, known_at: datetime | None) -> list[Fact]:
+        """The facts the clerk's calendar walks: the unit's (it there on `on`, or NotFound), else every fact."""
+        self._known_at(known_at)
+        if unit is None:
+            return self.application.facts()
+        source = self.source()
+        facts = source.unit_facts(unit)
+        source.unit_state(unit, on, known_at, facts)  # there on that date, or NotFound
+        return facts
+
+    @logged("eligible")
+    def eligible(self, on: date, unit: str | None = None, rules_file: str | Path | None = None,
+                 known_at: datetime | None = None) -> dict[str, Any]:
+        """Who on the establishment on `on` meets the tenure for the next rank and from when
+        (`ledger.rules.upcoming.eligibility`), in the `ledger eligible --json` shape; as known at `known_at`."""
+        from ledger.rules.upcoming import eligibility
+
+        facts = self._calendar_facts(on, unit, known_at)
+        rows = eligibility(facts, self.rulebook(rules_file), on, unit, known_at)
+        return {"as_of": on.isoformat(), "unit": unit, "people": rows}
+
+    @logged("due")
+    def due(self, on: date, until: date, unit: str | None = None, rules_file: str | Path | None = None,
+            known_at: datetime | None = None) -> dict[str, Any]:
+        """What falls due from `on` to `until`: probations ending, retirements, secondments ending, eligibility
+        reached (`ledger.rules.upcoming.due`), in the `ledger due --json` shape; as known at `known_at`."""
+        from ledger.rules.upcoming import due
+
+        facts = self._calendar_facts(on, unit, known_at)
+        items = due(facts, self.rulebook(rules_file), on, until, unit, known_at)
+        return {"as_of": on.isoformat(), "until": until.isoformat(), "unit": unit, "items": items}
+
     def yearly_figures(self, year: int, unit: str | None = None, known_at: datetime | None = None,
                        as_of: date | None = None) -> YearlyFigures:
         """The figures of the yearly 选人用人工作报告 of `unit` (None: the top unit), counted on `as_of`

@@ -155,7 +155,8 @@ class Walker:
             self.staffing.place(f.person)
 
     def close_day(self) -> None:
-        """Judge the day's 超编/超职数: an excess of k is blamed on the k latest-recorded raises without override."""
+        """Judge the day's 超编/超职数: an excess of k, less the day's raises given with an override, is blamed on as
+        many of the latest-recorded raises without one."""
         raised, self.change.raised = self.change.raised, []
         if self.staffing is None:
             return
@@ -178,8 +179,11 @@ class Walker:
             quota, filled = (pq.count if pq else 0), self.staffing.holders(unit_code, key)
             what = _("超职数: {unit} would have {filled} {post} against 领导职数 {quota}").format(
                 unit=unit.name, filled=filled, post=key, quota=quota)
+        # The day's raises given with --override take their places over the quota first: an excess they cover is
+        # theirs, never blamed on a raise recorded before them without one (a second same-day hire's override).
         blamable = sorted((f for f in facts if not f.get("override")), key=lambda f: f.id, reverse=True)
-        for f in blamable[:max(filled - quota, 0)]:
+        overridden = len(facts) - len(blamable)
+        for f in blamable[:max(filled - quota - overridden, 0)]:
             self.change.refuse(f, "over_establishment" if kind == "staff" else "over_post_quota",
                                _("{what} (to record it anyway, give the reason: --override REASON, or \"override\": "
                                  "\"REASON\" on the line of an import)").format(what=what))

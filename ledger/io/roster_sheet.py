@@ -225,8 +225,8 @@ def _post_named(item: str, known: list[str], u: UnitState, section: str | None,
                 new_sections: list[str] | None) -> tuple[str, str | None] | None:
     """The post (and its section) a 职务 item names: a post of the unit, or a section of it followed by one."""
     post = match_name(item, known)
-    if post is not None:
-        return post, section
+    if post is not None:  # in the person's own 科室, unless it is the unit's own post (副局长)
+        return post, None if u.section_post(post) is False else section
     key = unicodedata.normalize("NFKC", item)
     for candidate in known:  # "办公室副主任": a section of the unit, then one of its posts
         if key.endswith(unicodedata.normalize("NFKC", candidate)) and len(key) > len(candidate):

@@ -36,6 +36,18 @@ class UnitState:
         pq = self.post_quotas.get(post)
         return pq.level if pq is not None and pq.level in v.POST_LEVELS else None
 
+    def section_post(self, post: str) -> bool | None:
+        """Whether a post of the unit belongs to a section (科室) rather than to the unit, told by the tiers of its
+        领导职数: True for a post of a lower tier than the unit's highest (副科长 where 局长 is 县处级), False for a
+        post of the highest tier where a lower one is set too (副局长), None where the posts cannot tell (one tier
+        only, or a post without a level)."""
+        level = self.post_level(post)
+        levels = [pq.level for pq in self.post_quotas.values() if pq.level in v.POST_LEVELS]
+        tiers = {v.post_tier(x) for x in levels}
+        if level is None or len(tiers) < 2:
+            return None
+        return v.post_tier(level) != v.post_tier(max(levels, key=v.post_level_index))
+
 
 @dataclass
 class Post:
@@ -56,6 +68,14 @@ class Post:
     # `since_unknown` when its 任现职务时间 was not given (`since` is then only the day the ledger saw it).
     opening: bool = False
     since_unknown: bool = False
+    # The 党组's decision (讨论决定) of the selection the appointment concluded, when recorded: the post's tenure and
+    # its probation count from it (任职时间从党委（党组）决定之日起计算, docs/domain.md §3).
+    decided: date | None = None
+
+    @property
+    def probation_from(self) -> date:
+        """The day the probation (试用期) runs from: the decision's, else the appointment's."""
+        return self.decided or self.effective
 
 
 @dataclass(frozen=True)
@@ -236,6 +256,14 @@ class PersonState:
         }
 
 
+def shown_section(post: Post, p: PersonState, unit: UnitState | None) -> str | None:
+    """The section a post is shown in: its own; for one recorded without a section, the person's when it is a
+    section's post (an old record), else none (a unit-level post: 副局长, never 政策法规科副局长)."""
+    if post.section is not None:
+        return post.section
+    return p.section if unit is not None and unit.section_post(post.post) else None
+
+
 @dataclass
 class AssistantState:
     person: str
@@ -280,6 +308,14 @@ class SelectionState:
     def last(self, event: str) -> SelectionStep | None:
         """The latest step of a kind (None: not recorded)."""
         return next((s for s in reversed(self.steps) if s.event == event), None)
+
+
+def decided_on(state: State, selection: str | None, appointed: date) -> date | None:
+    """The date of the 党组's decision (讨论决定) of `selection`, when one is recorded on or before the appointment
+    of `appointed`: tenure in the post and its probation count from it (docs/domain.md §3)."""
+    s = state.selections.get(selection or "")
+    d = s.last("decision_made") if s is not None else None
+    return d.effective if d is not None and d.effective <= appointed else None
 
 
 @dataclass

@@ -98,6 +98,11 @@ def rank_sort_key(rank: str | None) -> tuple[int, int]:
     return (order, -rank_index(rank))
 
 
+def post_tier(level: str) -> str:
+    """The tier of a post level, 正职 and 副职 together (乡科级, 县处级, 厅局级)."""
+    return level.removesuffix("正职").removesuffix("副职")
+
+
 def post_level_index(level: str | None) -> int:
     """Position of a post level (0 = 乡科级副职); -1 for no level or one the vocabulary does not know."""
     return POST_LEVELS.index(level) if level in POST_LEVELS else -1

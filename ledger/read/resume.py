@@ -20,7 +20,7 @@ from ledger.model.dates import dotted, month_of
 from ledger.model.errors import NotFound
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
-from ledger.model.state import PersonState, State
+from ledger.model.state import PersonState, State, shown_section
 
 OPEN_END = " " * 7  # an open line ends with blanks where its last month would be, as on the form
 INDENT = " " * 18  # where a line's text starts: `YYYY.MM--YYYY.MM  `
@@ -69,10 +69,12 @@ def post_text(p: PersonState, state: State, with_unit: bool = True) -> str:
     unit = "" if not with_unit else state.units[p.unit].name if p.unit in state.units else p.unit
     if not p.posts:
         return f"{unit}{p.section or ''}{p.rank}"
-    if all(x.section in (None, p.section) for x in p.posts):
-        posts = f"{p.section or ''}" + "、".join(x.post for x in p.posts)
+    u = state.units.get(p.unit)
+    sections = [shown_section(x, p, u) for x in p.posts]
+    if p.section is not None and all(s == p.section for s in sections):
+        posts = p.section + "、".join(x.post for x in p.posts)
     else:
-        posts = "、".join(f"{x.section or ''}{x.post}" for x in p.posts)
+        posts = "、".join(f"{s or ''}{x.post}" for s, x in zip(sections, p.posts, strict=True))
     return f"{unit}{posts}（{p.rank}）"
 
 

@@ -6,7 +6,8 @@ finding's message or None. They run in the order written here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ledger.model import vocabulary as v
@@ -90,11 +91,43 @@ def excellent_years(p: PersonState, start: date, before: date, params: Params) -
                   if a.grade == grade and start.year <= y and a.effective <= before)
 
 
-def rank_tenure_due(p: PersonState, career: Career, new: str, params: Params, before: date
-                    ) -> tuple[date, date, str, dict[int, str], list[int]] | None:
-    """When `p` has served the tenure the rank `new` needs (第十八条, shortened by 优秀 years, 第十九条; 基本称职,
-    不称职 and 不定等次 years not counting): (due, counted from, why from then, years not counting, 优秀 years);
-    None when the table has no tenure for it or the rank was held from before for an unknown time."""
+@dataclass(frozen=True)
+class RankTenure:
+    """What the tenure for a rank promotion is, for one person (并行规定 第十八条, 第十九条): the one place its
+    arithmetic is done, for the RANK_TENURE finding and for the clerk's calendar (`ledger.rules.upcoming`)."""
+
+    new: str  # the rank promoted to
+    years: int  # the table's years in the lower rank
+    due: date  # when the years in the lower rank are served (优秀 years shortening, the others not counting)
+    start: date  # counted from
+    why: str  # why from then (a new recruit: the end of probation), '' otherwise
+    excluded: dict[int, str]  # the years that do not count, with why
+    excellent: list[int]  # the 优秀 years that shorten it
+    post_level: str | None  # a post level whose tenure counts as well ("or 乡科级副职")
+
+    def met(self, career: Career, on: date) -> bool:
+        """Whether a promotion on `on` has its tenure: the years in the lower rank, or as many in posts of
+        `post_level` or higher."""
+        return self.due <= on or (self.post_level is not None and career.days_in_posts(
+            self.post_level, on, set(self.excluded)) >= _days_of_years(on, self.years))
+
+    def met_from(self, career: Career) -> date:
+        """The first day `met` holds, the posts held now taken as kept: `due`, or earlier through the posts."""
+        if self.post_level is None or not self.met(career, self.due - timedelta(days=1)):
+            return self.due
+        lo, hi = self.start, self.due - timedelta(days=1)  # met(hi); find the first day it holds
+        if self.met(career, lo):
+            return lo
+        while (hi - lo).days > 1:
+            mid = lo + timedelta(days=(hi - lo).days // 2)
+            lo, hi = (lo, mid) if self.met(career, mid) else (mid, hi)
+        return hi
+
+
+def rank_tenure_due(p: PersonState, career: Career, new: str, params: Params, before: date) -> RankTenure | None:
+    """The tenure `p` needs for the rank `new` (第十八条, shortened by 优秀 years decided before `before`, 第十九条;
+    基本称职, 不称职 and 不定等次 years not counting); None when the table has no tenure for it or the rank was held
+    from before for an unknown time."""
     years = params["years"].get(new)
     if years is None or (not career.promoted and career.rank_since_unknown):
         return None
@@ -106,31 +139,34 @@ def rank_tenure_due(p: PersonState, career: Career, new: str, params: Params, be
     excluded = not_counting(p, params)
     excellent = [y for y in excellent_years(p, start, before, params) if y not in excluded]
     needed = max(years - params["excellent_shortens_years"] * len(excellent), 0)
-    return tenure_due(start, needed, set(excluded)), start, why, excluded, excellent
+    return RankTenure(new, years, tenure_due(start, needed, set(excluded)), start, why, excluded, excellent,
+                      params["post_equivalent"].get(new))
+
+
+def next_rank(rank: str) -> str | None:
+    """The rank one step above `rank` on its ladder (None at the top, or for an unknown rank)."""
+    ladder = v.ladder_of(rank)
+    if ladder is None:
+        return None
+    ranks = v.LADDERS[ladder]
+    i = ranks.index(rank)
+    return ranks[i + 1] if i + 1 < len(ranks) else None
 
 
 @fact_rule("RANK_TENURE", "rank_promoted")
 def rank_tenure(promotion: Promotion, params: Params) -> str | None:
     f, p, career = promotion.fact, promotion.person, promotion.career
     new, old = f.data["rank"], p.rank
-    years = params["years"].get(new)
-    found = rank_tenure_due(p, career, new, params, f.effective) if _rank_step(promotion) == 1 else None
-    if found is None or years is None:
+    t = rank_tenure_due(p, career, new, params, f.effective) if _rank_step(promotion) == 1 else None
+    if t is None or t.met(career, f.effective):
         return None
-    due, start, why, excluded, excellent = found
-    if due <= f.effective:
-        return None
-    level = params["post_equivalent"].get(new)
-    if level is not None and \
-            career.days_in_posts(level, f.effective, set(excluded)) >= _days_of_years(f.effective, years):
-        return None
-    alt = _(" or {level}").format(level=level) if level else ""
+    alt = _(" or {level}").format(level=t.post_level) if t.post_level else ""
     shortened = _(", less half a year for each 优秀 year ({years})").format(
-        years="、".join(str(y) for y in excellent)) if excellent else ""
+        years="、".join(str(y) for y in t.excellent)) if t.excellent else ""
     return _("{who}: promoted {old} → {new} with {span} as {old} since {start}{why}; needs {years} years as "
              "{old}{alt}{excluded} (eligible from {due})").format(
-        who=promotion.who, old=old, new=new, span=span_text(start, f.effective), start=start, why=why,
-        years=years, alt=alt, excluded=_excluded_text(excluded, start, due) + shortened, due=due)
+        who=promotion.who, old=old, new=new, span=span_text(t.start, f.effective), start=t.start, why=t.why,
+        years=t.years, alt=alt, excluded=_excluded_text(t.excluded, t.start, t.due) + shortened, due=t.due)
 
 
 def _days_of_years(on: date, years: int) -> int:

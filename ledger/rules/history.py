@@ -14,7 +14,7 @@ from ledger.model import vocabulary as v
 from ledger.model.facts import Fact
 from ledger.model.opening import ARRIVAL_MODES, held_from_before
 from ledger.model.staffing import Staffing
-from ledger.model.state import PersonState, State
+from ledger.model.state import PersonState, State, decided_on
 from ledger.rules.periods import days_outside
 
 
@@ -27,7 +27,7 @@ class PostSpan:
     until: date | None
     post: str
     section: str | None
-    appointed: date  # when the appointment took effect; its probation (试用期) runs from here
+    appointed: date  # its probation (试用期) runs from here: the 党组's decision where recorded, else the appointment
     probation: bool
 
     @property
@@ -132,8 +132,9 @@ def _appointed(career: Career, p: PersonState, f: Fact, state: State) -> None:
         return
     opening = held_from_before(state, p, f.effective)
     unknown = opening and f.get("since") is None  # held from before, since when not known: no tenure is short
-    since = f.get("since") or (date.min if unknown else f.effective)
-    career.posts.append(PostSpan(level, since, None, f.data["post"], f.get("section"), f.effective,
+    decided = decided_on(state, f.get("selection"), f.effective)  # the 党组's decision: tenure and probation from it
+    since = f.get("since") or (date.min if unknown else decided or f.effective)
+    career.posts.append(PostSpan(level, since, None, f.data["post"], f.get("section"), decided or f.effective,
                                  bool(f.get("probation")) and not opening))
     index = v.post_level_index(level)
     if index > career.top_level:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ledger.model import vocabulary as v
 from ledger.model.i18n import _
-from ledger.model.state import PersonState
+from ledger.model.state import PersonState, Post, Secondment, UnitState
 from ledger.rules.findings import Breach
 from ledger.rules.periods import add_months, add_years, month_end, retirement_date
 from ledger.rules.registry import UnitOnDate, person_rule, unit_rule
@@ -53,18 +53,28 @@ def post_over_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Brea
 def rank_quota(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach]:
     """Each limit caps the holders of some ranks (职级职数): a fixed `max`, or a `share` of a quota (`of`)."""
     for limit in params["limits"]:
-        ranks = set(limit.get("ranks", ()))
-        of = limit.get("of", "行政编制")
-        base = unit.unit.quotas.get(of, 0)
-        cap = int(limit["max"]) if "max" in limit else int(base * float(limit.get("share", 0)))
-        if not ranks or (base == 0 and "max" not in limit):
+        found = rank_limit(limit, unit.unit, unit.staff)
+        if found is None:
             continue
-        n = sum(1 for p in unit.staff if p.rank in ranks)
+        label, ranks, cap, n, basis = found
         if n > cap:
-            label = limit.get("name") or "、".join(sorted(ranks, key=v.rank_sort_key))
-            basis = f"{limit['max']}" if "max" in limit else f"{limit.get('share')} × {base} {of}"
             yield Breach(_("{on} {unit}: {n} hold {ranks}, against 职级职数 {cap} ({basis})").format(
                 on=on, unit=unit.unit.name, n=n, ranks=label, cap=cap, basis=basis), key=(label,))
+
+
+def rank_limit(limit: Params, unit: UnitState, staff: list[PersonState]
+               ) -> tuple[str, set[str], int, int, str] | None:
+    """One 职级职数 limit of RANK_QUOTA in a unit: (its name, its ranks, the cap, how many of `staff` hold them, the
+    cap's basis); None when it does not apply (no ranks, or a share of a quota the unit does not have)."""
+    ranks = set(limit.get("ranks", ()))
+    of = limit.get("of", "行政编制")
+    base = unit.quotas.get(of, 0)
+    if not ranks or (base == 0 and "max" not in limit):
+        return None
+    cap = int(limit["max"]) if "max" in limit else int(base * float(limit.get("share", 0)))
+    label = limit.get("name") or "、".join(sorted(ranks, key=v.rank_sort_key))
+    basis = f"{limit['max']}" if "max" in limit else f"{limit.get('share')} × {base} {of}"
+    return label, ranks, cap, sum(1 for p in staff if p.rank in ranks), basis
 
 
 @unit_rule("ASSISTANT_CAP")
@@ -87,16 +97,10 @@ def assistant_cap(on: date, unit: UnitOnDate, params: Params) -> Iterator[Breach
 @person_rule("RETIREMENT_OVERDUE")
 def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | None:
     """Still on establishment after the month the statutory retirement age was reached."""
-    if p.gender == "男":
-        scheme = "men"
-    elif _senior(p, params["senior_women"]):
-        scheme = "women_senior"
-    else:
-        scheme = "women_workers" if p.establishment in params["women_workers_establishments"] else "women_cadres"
-    chosen = params["schemes"][scheme]
-    if on.year - p.birth_date.year < int(chosen["base_years"]):  # younger than the age before any raise: not due
+    scheme = retirement_scheme(p, params)
+    if on.year - p.birth_date.year < int(params["schemes"][scheme]["base_years"]):  # younger than any raise: not due
         return None
-    reached, age = retirement_date(p.birth_date, chosen)
+    reached, age, _scheme = retirement_of(p, params)
     due = month_end(reached)
     if on <= due:
         return None
@@ -108,6 +112,22 @@ def retirement_overdue(on: date, p: PersonState, params: Params) -> Breach | Non
                     "and is still on the establishment")
     return Breach(message.format(on=on, person=p.person, name=p.name, born=p.birth_date, age=age, reached=reached),
                   due + timedelta(days=1), p.hired_event)
+
+
+def retirement_scheme(p: PersonState, params: Params) -> str:
+    """Which of RETIREMENT_OVERDUE's schemes `p` retires under (men, women cadres or workers, senior women)."""
+    if p.gender == "男":
+        return "men"
+    if _senior(p, params["senior_women"]):
+        return "women_senior"
+    return "women_workers" if p.establishment in params["women_workers_establishments"] else "women_cadres"
+
+
+def retirement_of(p: PersonState, params: Params) -> tuple[date, str, str]:
+    """The day `p` reaches the retirement age (as held on the date judged), the age in words, and the scheme."""
+    scheme = retirement_scheme(p, params)
+    reached, age = retirement_date(p.birth_date, params["schemes"][scheme])
+    return reached, age, scheme
 
 
 def _senior(p: PersonState, senior: Params) -> bool:
@@ -127,20 +147,24 @@ def _senior(p: PersonState, senior: Params) -> bool:
 def secondment_overdue(on: date, p: PersonState, params: Params) -> Breach | None:
     """Out past the secondment's agreed `until`, or past the most months its kind allows."""
     s = p.secondment
-    if s is None:
+    end = secondment_end(s, params) if s is not None else None
+    if s is None or end is None or on <= end:
         return None
     limit = params["max_months"].get(s.kind)
-    # Both are last days: `until` is the agreed last day; N months from `since` end the day before `since + N`.
-    ends = [e for e in (s.until, add_months(s.since, int(limit)) - timedelta(days=1) if limit else None)
-            if e is not None]
-    if not ends or on <= min(ends):
-        return None
-    end = min(ends)
     why = (_("agreed until {date}").format(date=s.until) if s.until == end
            else _("{kind} is limited to {months} months").format(kind=s.kind, months=limit))
     return Breach(_("{on} {person} {name}: on {kind} at {host} since {since}, {why}, and not back").format(
                   on=on, person=p.person, name=p.name, kind=s.kind, host=s.host, since=s.since, why=why),
                   end + timedelta(days=1), s.event_id)
+
+
+def secondment_end(s: Secondment, params: Params) -> date | None:
+    """The last day of a secondment: the agreed `until`, or the last of the most months its kind allows, whichever
+    is earlier (N months from `since` end the day before `since + N`); None when neither is set."""
+    limit = params["max_months"].get(s.kind)
+    ends = [e for e in (s.until, add_months(s.since, int(limit)) - timedelta(days=1) if limit else None)
+            if e is not None]
+    return min(ends) if ends else None
 
 
 @person_rule("DISMISSAL_DUE")
@@ -164,7 +188,7 @@ def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
     for post in p.posts:
         if not post.probation or post.probation_ended is not None or post.opening:
             continue  # a post held from before (期初, an arrival's) starts no probation here
-        last = add_years(post.effective, params["years"]) - timedelta(days=1)  # the probation's last day
+        last = probation_last_day(post, params)
         due = last + timedelta(days=int(params["grace_days"]))
         if on > due:
             return Breach(_("{on} {person} {name}: the probation as {post} (appointed {appointed}) ended {last} and "
@@ -172,6 +196,12 @@ def probation_open(on: date, p: PersonState, params: Params) -> Breach | None:
                 on=on, person=p.person, name=p.name, post=f"{post.section or ''}{post.post}",
                 appointed=post.effective, last=last), due + timedelta(days=1), post.event_id)
     return None
+
+
+def probation_last_day(post: Post, params: Params) -> date:
+    """The last day of an appointment's probation (试用期): `years` from the 党组's decision where one is recorded
+    (任职时间从党委（党组）决定之日起计算), else from the day the appointment took effect."""
+    return add_years(post.probation_from, params["years"]) - timedelta(days=1)
 
 
 @person_rule("UNFIT_NOT_DEMOTED")

@@ -56,7 +56,7 @@ def test_decision_quorum_is_two_thirds_of_the_members(present, members, found) -
 
 
 def test_probation_open_after_its_year_and_the_grace_days() -> None:
-    timeline = _timeline(_appoint())  # a 提拔 on 2023-04-17: on probation (the recorded fact says so)
+    timeline = _timeline(_appoint(selection=None), path=[])  # a 提拔 on 2023-04-17, no decision on record
     timeline[-1].data["probation"] = True
     assert _rules(_check(timeline, "2024-05-16"), "PROBATION_OPEN") == []  # its last day 2024-04-16 + 30 days
     assert _rules(_check(timeline, "2024-05-17"), "PROBATION_OPEN") == [("PROBATION_OPEN", "K1")]
@@ -66,6 +66,10 @@ def test_probation_open_after_its_year_and_the_grace_days() -> None:
     closed = _timeline(_appoint(), ev("probation_ended", "2024-04-17", person="K1", post="科长", result="合格"))
     closed[-2].data["probation"] = True
     assert _rules(_check(closed, "2025-12-31"), "PROBATION_OPEN") == []
+    decided = _timeline(_appoint())  # the selection's decision on 2023-04-03: the probation runs from it (§3)
+    decided[-1].data["probation"] = True
+    assert _rules(_check(decided, "2024-05-02"), "PROBATION_OPEN") == []  # its last day 2024-04-02 + 30 days
+    assert _rules(_check(decided, "2024-05-03"), "PROBATION_OPEN") == [("PROBATION_OPEN", "K1")]
 
 
 def test_selection_steps_are_off_until_a_date_is_set() -> None:

@@ -12,7 +12,7 @@ from ledger.model.events.people import PERSON, PUBLICITY
 from ledger.model.events.selections import names_in, selection_of
 from ledger.model.i18n import _
 from ledger.model.opening import held_from_before
-from ledger.model.state import PersonState, Post, SelectionStep
+from ledger.model.state import PersonState, Post, SelectionStep, decided_on
 
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
@@ -71,6 +71,11 @@ class PostAppointed(EventType):
             return
         if not change.section_ok(f, unit, section):
             return
+        if change.validating and section is None and unit.sections and unit.section_post(post):
+            change.refuse(f, "section_needed", _("{post} is a section's post in {unit}: name its section with "
+                                                 "--section (sections: {known})").format(
+                post=post, unit=unit.name, known="、".join(unit.sections)))
+            return
         if change.validating and f.get("since") and not change.of_age(f, p.birth_date, f.get("since"), "since"):
             return
         held = p.holds(post, section)
@@ -84,10 +89,11 @@ class PostAppointed(EventType):
         if f.get("selection") and not self._concludes(change, f, p):
             return
         opening = held_from_before(change.state, p, f.effective)
-        p.posts.append(Post(post, section, f.get("since") or f.effective, f.effective, f.id, bool(f.get("probation")),
-                            unit.post_level(post), previous_posts=p.held_before(f.effective),
+        decided = decided_on(change.state, f.get("selection"), f.effective)
+        p.posts.append(Post(post, section, f.get("since") or decided or f.effective, f.effective, f.id,
+                            bool(f.get("probation")), unit.post_level(post), previous_posts=p.held_before(f.effective),
                             previous_rank=(p.rank, p.rank_since), selection=f.get("selection"), opening=opening,
-                            since_unknown=opening and f.get("since") is None))
+                            since_unknown=opening and f.get("since") is None, decided=decided))
         change.raise_count(f, unit.unit, "post", post)
 
     @staticmethod
