@@ -17,18 +17,19 @@ if TYPE_CHECKING:
 
 class AssistantEngaged(EventType):
     name = "assistant_engaged"
+    label = "assistant engaged"
     stored_as = "AssistantEngaged"
     precedence = 120
     effective_label = "First day of the engagement (聘用时间)"
     unit_fields = ("unit",)
     fields = (
         PERSON,
-        Field("name", required=True, help="Full name.", form="name"),
-        Field("role", required=True, help="The assistant's role, e.g. 办公室主任助理.", form="name"),
-        Field("unit", required=True, help="Unit code.", form="id"),
-        Field("gender", choices=v.GENDERS, help="Sex (性别): 男 or 女."),
-        Field("birth_date", date, help="Date of birth, YYYY-MM-DD.", past=True),
-        Field("education", help="Highest education, e.g. 大学本科.", form="name"),
+        Field("name", required=True, help="Full name.", form="name", label="name"),
+        Field("role", required=True, help="The assistant's role, e.g. 办公室主任助理.", form="name", label="role"),
+        Field("unit", required=True, help="Unit code.", form="id", label="unit"),
+        Field("gender", choices=v.GENDERS, help="Sex (性别): 男 or 女.", label="gender"),
+        Field("birth_date", date, help="Date of birth, YYYY-MM-DD.", past=True, label="date of birth"),
+        Field("education", help="Highest education, e.g. 大学本科.", form="name", label="education"),
     )
     verb = Verb("engage", "person", "Record a self-hired assistant engagement (自聘助理, 编外).",
                 "ledger engage A01 --name 李四 --role 办公室主任助理 --unit JU --effective 2022-03-01")
@@ -55,6 +56,7 @@ class AssistantEngaged(EventType):
 
 class AssistantReleased(EventType):
     name = "assistant_released"
+    label = "assistant released"
     stored_as = "AssistantReleased"
     precedence = 110
     effective_label = "Date the engagement ends (解聘时间)"

@@ -17,15 +17,16 @@ if TYPE_CHECKING:
 
 class SecondmentStarted(EventType):
     name = "secondment_started"
+    label = "secondment"
     stored_as = "SecondmentStarted"
     precedence = 100
     effective_label = "First day of the secondment (交流、挂职、借调或学习开始时间)"
     fields = (
         PERSON,
-        Field("host", required=True, help="Host organisation, e.g. 区委宣传部.", form="name"),
+        Field("host", required=True, help="Host organisation, e.g. 区委宣传部.", form="name", label="host"),
         Field("kind", required=True, choices=v.SECONDMENT_KINDS,
-              help="交流 (exchange), 挂职 (temporary post elsewhere), 借调 (on loan) or 学习 (study)."),
-        Field("until", date, help="Agreed end date."),
+              help="交流 (exchange), 挂职 (temporary post elsewhere), 借调 (on loan) or 学习 (study).", label="kind"),
+        Field("until", date, help="Agreed end date.", label="until"),
     )
     periods = (("effective", "until"),)
     verb = Verb("second", "person", "Record the start of an exchange or secondment (交流/挂职/借调/学习).",
@@ -46,10 +47,11 @@ class SecondmentStarted(EventType):
 
 class SecondmentEnded(EventType):
     name = "secondment_ended"
+    label = "secondment ended"
     stored_as = "SecondmentEnded"
     precedence = 90
     effective_label = "Date the person is back from the secondment (返回时间)"
-    fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given).", form="name"))
+    fields = (PERSON, Field("host", help="Host organisation (checked against the secondment, when given).", form="name", label="host"))
     verb = Verb("return", "person", "Record the end of a secondment (the person is back at work).",
                 "ledger return P09 --effective 2022-12-31")
 

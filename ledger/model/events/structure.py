@@ -12,12 +12,13 @@ from ledger.model.state import PostQuota, UnitState
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
-UNIT = Field("unit", required=True, help="Unit code, e.g. JU.", form="id")
-SECTION = Field("section", required=True, help="Section (科室) of the unit, e.g. 办公室.", form="name")
+UNIT = Field("unit", required=True, help="Unit code, e.g. JU.", form="id", label="unit")
+SECTION = Field("section", required=True, help="Section (科室) of the unit, e.g. 办公室.", form="name", label="section")
 
 
 class UnitEstablished(EventType):
     name = "unit_established"
+    label = "unit established"
     stored_as = "UnitEstablished"
     precedence = 0
     effective_label = "Date the unit is established (成立时间)"
@@ -25,12 +26,12 @@ class UnitEstablished(EventType):
     unit_fields = ("unit",)
     fields = (
         UNIT,
-        Field("name", required=True, help="The unit's full name, e.g. 区文化和旅游局.", form="name"),
+        Field("name", required=True, help="The unit's full name, e.g. 区文化和旅游局.", form="name", label="unit name"),
         Field("kind", required=True, choices=v.UNIT_KINDS,
               help="机关 (a government office: civil-service ranks) or 事业单位 (a public institution: management "
-                   "and professional grades)."),
-        Field("parent", help="Parent unit code (for a 下属事业单位).", form="id"),
-        Field("funding", choices=v.FUNDING_TYPES, help="全额拨款, 差额拨款 or 自收自支 (for a 事业单位)."),
+                   "and professional grades).", label="unit kind"),
+        Field("parent", help="Parent unit code (for a 下属事业单位).", form="id", label="parent unit"),
+        Field("funding", choices=v.FUNDING_TYPES, help="全额拨款, 差额拨款 or 自收自支 (for a 事业单位).", label="funding"),
     )
     verb = Verb("unit", "unit", "Establish a unit (the bureau's 机关 or a 下属事业单位).",
                 "ledger org unit JU --name 区文化和旅游局 --kind 机关 --effective 2019-01-01", group="org")
@@ -50,6 +51,7 @@ class UnitEstablished(EventType):
 
 class SectionEstablished(EventType):
     name = "section_established"
+    label = "section established"
     stored_as = "SectionEstablished"
     precedence = 10
     effective_label = "Date the section is established (设立时间)"
@@ -72,6 +74,7 @@ class SectionEstablished(EventType):
 
 class SectionAbolished(EventType):
     name = "section_abolished"
+    label = "section abolished"
     stored_as = "SectionAbolished"
     precedence = 140
     effective_label = "Date the section is abolished (撤销时间)"
@@ -99,6 +102,7 @@ class SectionAbolished(EventType):
 
 class QuotaSet(EventType):
     name = "quota_set"
+    label = "establishment quota set"
     stored_as = "QuotaSet"
     precedence = 20
     effective_label = "Date the 编制 takes effect (核定时间)"
@@ -107,8 +111,8 @@ class QuotaSet(EventType):
     fields = (
         UNIT,
         Field("establishment", required=True, choices=v.ESTABLISHMENT_TYPES,
-              help="Establishment type: 行政编制, 事业编制, 工勤编制, 政法专项编制."),
-        Field("count", int, True, "How many people the unit may have on this establishment type (编制)."),
+              help="Establishment type: 行政编制, 事业编制, 工勤编制, 政法专项编制.", label="establishment"),
+        Field("count", int, True, "How many people the unit may have on this establishment type (编制).", label="count"),
     )
     verb = Verb("quota", "unit", "Set a unit's establishment quota (编制) per 三定规定; later settings supersede.",
                 "ledger org quota JU --establishment 行政编制 --count 20 --effective 2019-01-01", group="org")
@@ -121,6 +125,7 @@ class QuotaSet(EventType):
 
 class PostQuotaSet(EventType):
     name = "post_quota_set"
+    label = "post quota set"
     stored_as = "PostQuotaSet"
     precedence = 30
     effective_label = "Date the 领导职数 takes effect (核定时间)"
@@ -128,10 +133,10 @@ class PostQuotaSet(EventType):
     unit_fields = ("unit",)
     fields = (
         UNIT,
-        Field("post", required=True, help="The leadership post, e.g. 副局长, 科长, 副科长, 主任.", form="name"),
+        Field("post", required=True, help="The leadership post, e.g. 副局长, 科长, 副科长, 主任.", form="name", label="post"),
         Field("level", required=True, choices=v.POST_LEVELS,
-              help="The post's level: 乡科级副职, 乡科级正职, 县处级副职, 县处级正职, …"),
-        Field("count", int, True, "How many may hold the post (领导职数)."),
+              help="The post's level: 乡科级副职, 乡科级正职, 县处级副职, 县处级正职, …", label="level"),
+        Field("count", int, True, "How many may hold the post (领导职数).", label="count"),
     )
     verb = Verb("post-quota", "unit", "Set a unit's leadership-post quota (领导职数) for one post.",
                 "ledger org post-quota JU --post 副局长 --level 县处级副职 --count 3 --effective 2019-01-01", group="org")
