@@ -19,6 +19,9 @@ from cli.output import echo, printable
 from cli.session import Session
 
 
+_asked: str | None = None  # the language this run's command line asks for, wherever --lang is on it
+
+
 class LedgerGroup(click.Group):
     """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback; after a command,
     prints on stderr what the ledger noted about how its answers were found."""
@@ -32,10 +35,12 @@ class LedgerGroup(click.Group):
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
         """Choose the language first, so that `--help` (answered before any other option) speaks it."""
-        asked = language_asked(args, dict(os.environ))
+        global _asked
+        _asked = language_asked(args, dict(os.environ))
         try:
-            _language(asked)
+            _language(_asked)
         except click.BadParameter:
+            _asked = None
             _language(None)  # the --lang option says what is wrong with it, once parsed
         return super().make_context(info_name, args, parent, **extra)
 
@@ -92,7 +97,7 @@ def _store_shown(session: Session | None) -> str:
               help="Who records the events  [default: $LEDGER_ACTOR, else the OS user]")
 @click.option("--strict", is_flag=True, envvar="LEDGER_STRICT",
               help="Refuse events that introduce compliance findings instead of warning (also LEDGER_STRICT=1).")
-@click.option("--lang", metavar="LANG", envvar="LEDGER_LANG", callback=lambda ctx, p, v: _language(v),
+@click.option("--lang", metavar="LANG", envvar="LEDGER_LANG", callback=lambda ctx, p, v: _language(v or _asked),
               help="Language of tables and messages: zh_CN or en  [default: $LEDGER_LANG, else zh_CN]")
 @click.version_option(package_name="personnel-ledger", prog_name="ledger")
 @click.pass_context
