@@ -18,7 +18,6 @@ from cli.help import language_asked, speak
 from cli.output import echo, printable
 from cli.session import Session
 
-
 _asked: str | None = None  # the language this run's command line asks for, wherever --lang is on it
 
 

@@ -9,6 +9,7 @@ from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
+from ledger.model.i18n import _
 from ledger.model.state import AssistantState
 
 if TYPE_CHECKING:
@@ -41,14 +42,14 @@ class AssistantEngaged(EventType):
             return
         a = state.assistants.get(d["person"])
         if a is not None and a.left is None:
-            change.refuse(f, "already_engaged", f"already engaged as {a.role} at {a.unit} since {a.since}")
+            change.refuse(f, "already_engaged", _("already engaged as {role} at {unit} since {since}").format(role=a.role, unit=a.unit, since=a.since))
             return
         if change.validating and d.get("birth_date") and not change.of_age(f, d["birth_date"], f.effective,
                                                                            "the engagement"):
             return
         staff = state.people.get(d["person"])
         if staff is not None and staff.left is None:
-            change.refuse(f, "id_in_use", f"this id is on the establishment of {staff.unit} ({staff.name})")
+            change.refuse(f, "id_in_use", _("this id is on the establishment of {unit} ({name})").format(unit=staff.unit, name=staff.name))
             return
         state.assistants[d["person"]] = AssistantState(d["person"], d["name"], d["role"], unit.unit, f.effective,
                                                        d.get("gender"), d.get("birth_date"), d.get("education"))
@@ -67,6 +68,6 @@ class AssistantReleased(EventType):
     def apply(self, change: Change, f: Fact) -> None:
         a = change.state.assistants.get(f.data["person"])
         if a is None or a.left is not None:
-            change.refuse(f, "not_engaged", "is not an engaged assistant on this date")
+            change.refuse(f, "not_engaged", _("is not an engaged assistant on this date"))
             return
         a.left = f.effective

@@ -55,12 +55,18 @@ class Hired(EventType):
         state, d = change.state, f.data
         existing = state.people.get(d["person"])
         if existing is not None and existing.left is None:
+            if existing.name != d["name"]:  # the id is someone else's: say whose
+                change.refuse(f, "already_hired", _("the id {person} is {holder}'s (on the establishment of {unit} "
+                                                    "since {joined}), not {name}'s: choose another id").format(
+                    person=d["person"], holder=existing.name, unit=existing.unit, joined=existing.joined,
+                    name=d["name"]))
+                return
             change.refuse(f, "already_hired", _("already on the establishment of {unit} since {joined}").format(
                 unit=existing.unit, joined=existing.joined))
             return
         assistant = state.assistants.get(d["person"])
         if assistant is not None and assistant.left is None and change.validating:
-            change.refuse(f, "id_in_use", "this id is an assistant (编外) still engaged; release them first")
+            change.refuse(f, "id_in_use", _("this id is an assistant (编外) still engaged; release them first"))
             return
         unit = change.unit(f, d["unit"])
         if unit is None or not change.section_ok(f, unit, d.get("section")) \
@@ -168,10 +174,10 @@ class Transferred(EventType):
     def _says_something(f: Fact, p: PersonState, moving: bool, target_name: str, change: Change) -> bool:
         d = f.data
         if not any(d.get(k) for k in ("to_unit", "section", "establishment", "rank")):
-            change.refuse(f, "empty_transfer", "a transfer needs --to-unit, --section, --establishment or --rank")
+            change.refuse(f, "empty_transfer", _("a transfer needs --to-unit, --section, --establishment or --rank"))
             return False
         if not moving and d.get("to_unit") and not any(d.get(k) for k in ("section", "establishment", "rank")):
-            change.refuse(f, "empty_transfer", f"already in {target_name}")
+            change.refuse(f, "empty_transfer", _("already in {unit}").format(unit=target_name))
             return False
         return True
 

@@ -9,6 +9,7 @@ from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
+from ledger.model.i18n import _
 from ledger.model.state import Secondment
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ class SecondmentStarted(EventType):
         d = f.data
         if p.secondment is not None:
             s = p.secondment
-            change.refuse(f, "overlapping_secondment", f"already on {s.kind} at {s.host} since {s.since}; "
-                          "end it (return) before starting another")
+            change.refuse(f, "overlapping_secondment", _("already on {kind} at {host} since {since}; end it (return) before starting "
+                            "another").format(kind=s.kind, host=s.host, since=s.since))
             return
         p.secondment = Secondment(d["host"], d["kind"], f.effective, d.get("until"), f.id)
 
@@ -61,9 +62,9 @@ class SecondmentEnded(EventType):
             return
         s = p.secondment
         if s is None:
-            change.refuse(f, "not_seconded", "is not on secondment on this date")
+            change.refuse(f, "not_seconded", _("is not on secondment on this date"))
             return
         if change.validating and f.get("host") and f.get("host") != s.host:
-            change.refuse(f, "not_seconded", f"is seconded to {s.host}, not to {f.get('host')}")
+            change.refuse(f, "not_seconded", _("is seconded to {host}, not to {given}").format(host=s.host, given=f.get("host")))
             return
         p.secondment = None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.i18n import _
 from ledger.model.state import PostQuota, UnitState
 
 if TYPE_CHECKING:
@@ -40,11 +41,11 @@ class UnitEstablished(EventType):
         state, d = change.state, f.data
         code = d["unit"]
         if code in state.units:
-            change.refuse(f, "duplicate_unit", f"unit '{code}' already exists ({state.units[code].name})", who=code)
+            change.refuse(f, "duplicate_unit", _("unit '{code}' already exists ({name})").format(code=code, name=state.units[code].name), who=code)
             return
         parent = d.get("parent")
         if parent is not None and parent not in state.units:
-            change.refuse(f, "unknown_unit", f"parent unit '{parent}' does not exist on this date", who=code)
+            change.refuse(f, "unknown_unit", _("parent unit '{parent}' does not exist on this date").format(parent=parent), who=code)
             return
         state.units[code] = UnitState(code, d["name"], d["kind"], parent, d.get("funding"), f.effective)
 
@@ -67,7 +68,7 @@ class SectionEstablished(EventType):
             return
         section = f.data["section"]
         if section in unit.sections:
-            change.refuse(f, "duplicate_section", f"section '{section}' already exists", who=unit.name)
+            change.refuse(f, "duplicate_section", _("section '{section}' already exists").format(section=section), who=unit.name)
             return
         unit.sections[section] = f.effective
 
@@ -90,12 +91,12 @@ class SectionAbolished(EventType):
             return
         section = f.data["section"]
         if section not in unit.sections:
-            change.refuse(f, "unknown_section", f"no section '{section}' to abolish", who=unit.name)
+            change.refuse(f, "unknown_section", _("no section '{section}' to abolish").format(section=section), who=unit.name)
             return
         still = [p for p in change.state.staff(unit.unit) if p.section == section]
         if still and change.validating:
             names = "、".join(f"{p.person} {p.name}" for p in still)
-            change.refuse(f, "section_not_empty", f"section '{section}' still has staff: {names}", who=unit.name)
+            change.refuse(f, "section_not_empty", _("section '{section}' still has staff: {names}").format(section=section, names=names), who=unit.name)
             return
         del unit.sections[section]
 
