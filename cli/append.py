@@ -18,7 +18,7 @@ from cli.labels import event_label, field_label, value_text
 from cli.options import LedgerCommand
 from cli.output import echo
 from cli.session import Session
-from ledger.app import EVENT_TYPES, EventType, _, ngettext
+from ledger.app import EVENT_TYPES, N_, EventType, _, ngettext
 
 if TYPE_CHECKING:
     from ledger.app import Recorded
@@ -55,7 +55,7 @@ def report(done: Recorded, dry_run: bool) -> None:
     if dry_run:
         for f in done.facts:
             shown = fact_json(f)
-            detail = ", ".join(f"{field_label(k)}={value_text(v)}" for k, v in shown.items()
+            detail = ", ".join(f"{field_label(k, f.event)}={value_text(v)}" for k, v in shown.items()
                                if v is not None and k not in ("id", "event", "effective", "recorded", "actor"))
             echo(_("would record {id}: {event} effective {effective}: {detail}").format(
                 id=f.id, event=event_label(f.event), effective=f.effective, detail=detail))
@@ -85,17 +85,19 @@ def event_command(t: EventType) -> click.Command:
             continue
         opt = "--" + spec.name.replace("_", "-")
         if spec.kind is bool:
-            params.append(click.Option([opt, spec.name], is_flag=True, default=None, help=spec.help))
+            option = click.Option([opt, spec.name], is_flag=True, default=None, help=spec.help)
         else:
-            params.append(click.Option([opt, spec.name], required=spec.required,
-                                       metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help))
+            option = click.Option([opt, spec.name], required=spec.required,
+                                  metavar=METAVARS.get(spec.kind.__name__, "TEXT"), help=spec.help)
+        option.localise = partial(t.help_of, spec)  # type: ignore[attr-defined] (cli.help.speak)
+        params.append(option)
     if getattr(t, "attachment", None):  # the fields are read from a file the command is given
         params.append(click.Option(["--file", "attachment_file"], metavar="IMAGE",
                                    type=click.Path(exists=True, dir_okay=False, path_type=Path),
                                    help="The image (JPEG or PNG, at most 2 MB): its fields are read from it."))
     params.append(dry_run_option())
-    prints = ("Several EVENT_IDs are retracted in one batch, all or nothing; prints the new events' ids, one a line."
-              if many else "Prints the new event's id.")
+    prints = (N_("Several EVENT_IDs are retracted in one batch, all or nothing; prints the new events' ids, one a "
+                 "line.") if many else N_("Prints the new event's id."))
     doc = f"{verb.summary}\n\n{prints}\n\n\b\nExample:\n    {verb.example}"
     return LedgerCommand(verb.command, callback=partial(record_one, t), params=params, help=doc,
                          short_help=verb.summary.split(" (")[0].rstrip("."))

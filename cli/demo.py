@@ -10,6 +10,7 @@ import click
 from cli.output import echo, force_option
 from cli.query import roster
 from cli.session import Session
+from ledger.app import _
 
 DEMO_NARRATIVE = "narrative-2022.md"
 REPORT = "2022年选人用人工作报告.docx"
@@ -46,24 +47,25 @@ def demo(ctx: click.Context, folder: Path, force: bool) -> None:
     for name in (DEMO_NARRATIVE, REPORT, PUBLIC_REPORT, f"{SNAPSHOT}.json", f"{SNAPSHOT}.docx", REVIEW_FORM):
         check_output(folder / name, str(store), force)  # before anything is built
     session.use(build_demo(folder, actor=session.actor or "demo"))
-    echo(f"Demo ledger: {store} ({len(session.queries.log())} events)")
+    echo(_("Demo ledger: {store} ({count} events)").format(store=store, count=len(session.queries.log())))
     ctx.invoke(roster, as_of=date(2022, 12, 31), known_at=None, unit=None, as_json=False)
     reports = _write_reports(session, folder, force)
-    echo("\nThe 2022 yearly report (选人用人工作报告) and its redacted twin (公开版):")
+    echo("\n" + _("The 2022 yearly report (选人用人工作报告) and its redacted twin (公开版):"))
     for path in reports:
         echo(f"  {path}")
     snapshots = _write_snapshots(session, folder, force)
-    echo("\nThe compliance snapshot (合规快照) on 2022-12-31:")
+    echo("\n" + _("The compliance snapshot (合规快照) on 2022-12-31:"))
     for path in snapshots:
         echo(f"  {path}")
     form = _write(session, folder, REVIEW_FORM, "review-form", {"year": 2022}, force)
-    echo(f"\nThe 2022 民主评议表 (一报告两评议): {form}")
-    echo(f"\nTry: ledger --store {store} roster --as-of 2022-06-30")
+    echo("\n" + _("The 2022 民主评议表 (一报告两评议): {path}").format(path=form))
+    echo("\n" + _("Try:") + f" ledger --store {store} roster --as-of 2022-06-30")
     echo(f"     ledger --store {store} check --as-of 2020-12-31")
     echo(f"     ledger --store {store} export yearly-report --year 2022 --narrative "
          f"{reports[-1].parent / DEMO_NARRATIVE} -o report.docx")
     echo(f"     ledger --store {store} selection show XR2023-01")
-    echo(f"     ledger --store {store} export yearly-report --year 2023 -o 2023.docx   # states 2022's 评议")
+    echo(f"     ledger --store {store} export yearly-report --year 2023 -o 2023.docx   # "
+         + _("states 2022's 评议"))
     echo(f"     ledger serve --store {store}")
 
 

@@ -14,14 +14,35 @@ from typing import Any
 import click
 
 from cli import access, append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
+from cli.help import language_asked, speak
 from cli.output import echo, printable
 from cli.session import Session
 from cli.upcoming import due, eligible
+
+_asked: str | None = None  # the language this run's command line asks for, wherever --lang is on it
 
 
 class LedgerGroup(click.Group):
     """Turns the ledger's errors into one clear line per problem and exit 1, never a traceback; after a command,
     prints on stderr what the ledger noted about how its answers were found."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            speak(self, as_written=True)  # between runs, the commands hold their help as written
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        """Choose the language first, so that `--help` (answered before any other option) speaks it."""
+        global _asked
+        _asked = language_asked(args, dict(os.environ))
+        try:
+            _language(_asked)
+        except click.BadParameter:
+            _asked = None
+            _language(None)  # the --lang option says what is wrong with it, once parsed
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         from ledger.app import LedgerError, Refused, _, explain_failure
@@ -76,7 +97,7 @@ def _store_shown(session: Session | None) -> str:
               help="Who records the events  [default: $LEDGER_ACTOR, else the OS user]")
 @click.option("--strict", is_flag=True, envvar="LEDGER_STRICT",
               help="Refuse events that introduce compliance findings instead of warning (also LEDGER_STRICT=1).")
-@click.option("--lang", metavar="LANG", envvar="LEDGER_LANG", callback=lambda ctx, p, v: _language(v),
+@click.option("--lang", metavar="LANG", envvar="LEDGER_LANG", callback=lambda ctx, p, v: _language(v or _asked),
               help="Language of tables and messages: zh_CN or en  [default: $LEDGER_LANG, else zh_CN]")
 @click.version_option(package_name="personnel-ledger", prog_name="ledger")
 @click.pass_context
@@ -102,9 +123,11 @@ def _language(value: str | None) -> str:
     from ledger.app import DEFAULT_INTERFACE_LANGUAGE, use_language
 
     try:
-        return use_language(value or DEFAULT_INTERFACE_LANGUAGE)
+        code = use_language(value or DEFAULT_INTERFACE_LANGUAGE)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--lang") from None
+    speak(cli)
+    return code
 
 
 def _set_global(ctx: click.Context, param: click.Parameter, value: str | bool | None) -> None:

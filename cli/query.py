@@ -187,7 +187,7 @@ def history(session: Session, person: str, as_json: bool, reveal: bool) -> None:
     narrow = (terminal_columns() or 1000) < 100
     numbers = {} if narrow else session.queries.recording_numbers(e["id"] for e in entries)
     for e in entries:
-        detail = pgettext("list", ", ").join(f"{field_label(k)}={value_text(v)}" for k, v in e.items()
+        detail = pgettext("list", ", ").join(f"{field_label(k, e['event'])}={value_text(v)}" for k, v in e.items()
                            if v is not None and k not in skip)
         r = e["retracted"]
         when = (r["recorded"] or "")[:19].replace("T", " ") if r else ""

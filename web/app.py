@@ -48,6 +48,10 @@ async def _error(request: Request, exc: Exception) -> Response:
     headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, Busy) else None
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+    if isinstance(exc, HTTPException) and status == 404:
+        message = "没有此页面"  # the pages speak Chinese; the API keeps its messages as they are
+    elif status == 500:
+        message = f"内部错误（{type(exc).__name__}）；详情见服务器日志"
     try:
         return render(request, "error.html", {"status": status, "message": message}, status=status, headers=headers)
     except Exception as e:  # the error page itself failed: still one line, never a traceback

@@ -15,7 +15,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from ledger.app import in_language
+from ledger.app import event_label, field_label, in_language
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -23,8 +23,13 @@ _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=
                           lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
 
 
-def _label(word: str, context: str) -> str:
-    """A word of the vocabulary (an event type, a field, a severity, a diff key) by its Chinese label."""
+def _label(word: str, context: str, event: str | None = None) -> str:
+    """A word of the vocabulary by its Chinese label: an event type or a field (of `event`) as its declaration
+    labels it, a severity or a diff key as the catalogue translates it."""
+    if context == "event":
+        return event_label(word, lang="zh_CN")
+    if context == "field":
+        return field_label(word, event, lang="zh_CN")
     return in_language("zh_CN", context, word)
 
 

@@ -9,7 +9,7 @@ from bisect import bisect_right
 from datetime import date, datetime
 from typing import Any
 
-from ledger.app import NotFound, Queries, in_language
+from ledger.app import NotFound, Queries, event_label
 
 # The diff's lists, as the pages title them (the CLI's terms).
 DIFF_TITLES = {"joined": "进入", "left": "退出", "promoted": "职级晋升", "appointed": "任职", "vacated": "免职",
@@ -56,7 +56,7 @@ def moment_view(q: Queries, known_at: datetime | None) -> dict[str, Any]:
 
     def described(r: Any) -> dict[str, Any]:
         d = q.what_was_recorded(r)
-        what = "、".join(f"{in_language('zh_CN', 'event', k)} {n}" for k, n in d["kinds"]) or f"{d['events']} 条事件"
+        what = "、".join(f"{event_label(k, lang='zh_CN')} {n}" for k, n in d["kinds"]) or f"{d['events']} 条事件"
         return {**d, "label": f"第{r.number}次记录 · {r.recorded:%Y-%m-%d %H:%M:%S} UTC · {d['actor']} · {what}"}
 
     return {"on": known_at is not None, "before_first": known_at is not None and current is None,

@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError
-from ledger.model.events import EVENT_TYPES, EventType, Field, Verb
+from ledger.model.events import EVENT_TYPES, EventType, Field, Verb, event_label, field_label
 from ledger.model.vocabulary import HIRE_MODES, LADDERS
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         language,
         ngettext,
         pgettext,
+        translated_help,
         use_language,
     )
     from ledger.model.identity import mask_id_number
@@ -93,6 +94,7 @@ _LAZY = {
     "_": "ledger.model.i18n", "N_": "ledger.model.i18n", "ngettext": "ledger.model.i18n",
     "pgettext": "ledger.model.i18n", "in_language": "ledger.model.i18n", "NP_": "ledger.model.i18n",
     "use_language": "ledger.model.i18n", "language": "ledger.model.i18n",
+    "translated_help": "ledger.model.i18n",
     "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
@@ -142,7 +144,7 @@ __all__ = [
     "parse_date", "parse_timestamp", "record",
     # the interface's language (gettext catalogues)
     "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
-    "in_language",
+    "in_language", "event_label", "field_label", "translated_help",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",
     "keep_photo", "photo_fields",

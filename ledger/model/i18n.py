@@ -10,6 +10,7 @@ checks that each .mo is its .po compiled. Babel extracts and compiles them (CONT
 from __future__ import annotations
 
 import gettext
+import inspect
 from functools import cache
 from pathlib import Path
 
@@ -78,3 +79,37 @@ def in_language(code: str, context: str, message: str) -> str:
 def NP_(context: str, message: str) -> str:  # noqa: N802 (gettext's spelling)
     """Marks a message with a context for extraction; it is translated where it is shown (`pgettext`)."""
     return message
+
+
+HELP_HEADINGS = (N_("Example:"), N_("Examples:"))  # the heading line of a help's `\b` block (its examples)
+
+
+def help_paragraphs(text: str) -> list[str]:
+    """The msgids of a command's help (click's text: paragraphs apart by a blank line): each paragraph, but of a
+    `\\b` block (examples, kept as typed) only its heading line. The extractor (`ledger.model.i18n_extract`) and
+    the CLI's translation (`translated_help`) split a help the same way, here."""
+    out = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        if paragraph.startswith("\b"):
+            lines = paragraph.split("\n")
+            if len(lines) > 1 and lines[1].strip().endswith(":"):
+                out.append(lines[1].strip())
+        elif paragraph.strip():
+            out.append(paragraph)
+    return out
+
+
+def translated_help(text: str) -> str:
+    """A command's help in the current language, paragraph by paragraph (`help_paragraphs`); a `\\b` block keeps
+    its examples as typed and translates its heading."""
+    out = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        if paragraph.startswith("\b"):
+            lines = paragraph.split("\n")
+            if len(lines) > 1 and lines[1].strip().endswith(":"):
+                indent = lines[1][: len(lines[1]) - len(lines[1].lstrip())]
+                lines[1] = indent + _(lines[1].strip())
+            out.append("\n".join(lines))
+        else:
+            out.append(_(paragraph) if paragraph.strip() else paragraph)
+    return "\n\n".join(out)

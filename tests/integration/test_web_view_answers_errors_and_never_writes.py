@@ -91,7 +91,7 @@ def test_an_unexpected_failure_is_one_line_and_no_traceback(demo_store: str, mon
     with web_client(demo_store, raise_server_exceptions=False) as client:
         api, page = client.get("/api/units"), client.get("/")
     assert api.status_code == 500 and api.json()["error"] == "internal error (KeyError); the server's log has the details"
-    assert page.status_code == 500 and "internal error (KeyError)" in page.text
+    assert page.status_code == 500 and "内部错误（KeyError）" in page.text  # the page speaks Chinese (issue 24 item 5)
     assert "Traceback" not in api.text + page.text and "a bug" not in api.text + page.text
 
 

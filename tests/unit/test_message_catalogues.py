@@ -24,11 +24,12 @@ def _po(lang: str):
 
 
 def _marked() -> set[tuple[str | None, str | tuple[str, ...]]]:
-    """Every message the code marks for translation, as Babel extracts it (babel.cfg's method)."""
+    """Every message the code marks for translation, and every help text and label the commands and the event
+    types' declarations hold, as Babel extracts them (babel.cfg's method)."""
     found = set()
     for package in ("ledger", "cli"):
         for _file, _line, message, _comments, context in extract_from_dir(
-                ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS):
+                ROOT / package, method_map=[("**.py", "ledger.model.i18n_extract:extract")], keywords=KEYWORDS):
             found.add((context, message))
     return found
 

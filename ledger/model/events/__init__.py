@@ -14,6 +14,7 @@ import pkgutil
 
 from ledger.model.errors import Problem
 from ledger.model.events.base import COMMON_FIELDS, EventType, Field, Verb
+from ledger.model.i18n import in_language, pgettext
 
 
 def _declared() -> list[type[EventType]]:
@@ -38,6 +39,35 @@ def event_type(name: str) -> EventType:
         raise UnknownEventType(name) from None
 
 
+def event_label(name: str, lang: str | None = None) -> str:
+    """An event type by its declared label, in the interface's language (or `lang`); an unknown name as itself."""
+    t = EVENT_TYPES.get(name)
+    if t is None or not t.label:
+        return name
+    return pgettext("event", t.label) if lang is None else in_language(lang, "event", t.label)
+
+
+def _field_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for t in EVENT_TYPES.values():
+        for f in t.all_fields:
+            labels.setdefault(f.name, f.label)
+    return labels
+
+
+FIELD_LABELS = _field_labels()  # a field's name -> its label, as the first type declaring it says
+
+
+def field_label(name: str, event: str | None = None, lang: str | None = None) -> str:
+    """A field by its declared label (as event type `event` declares it, where it says one of its own), in the
+    interface's language (or `lang`); an unknown name as itself."""
+    t = EVENT_TYPES.get(event) if event else None
+    label = (t.by_name[name].label if t is not None and name in t.by_name else None) or FIELD_LABELS.get(name)
+    if not label:
+        return name
+    return pgettext("field", label) if lang is None else in_language(lang, "field", label)
+
+
 class UnknownEventType(KeyError):
     def __init__(self, name: str):
         super().__init__(name)
@@ -47,4 +77,5 @@ class UnknownEventType(KeyError):
         return self.problem.message
 
 
-__all__ = ["COMMON_FIELDS", "EVENT_TYPES", "EventType", "Field", "UnknownEventType", "Verb", "event_type"]
+__all__ = ["COMMON_FIELDS", "EVENT_TYPES", "FIELD_LABELS", "EventType", "Field", "UnknownEventType", "Verb", "event_label",
+           "event_type", "field_label"]

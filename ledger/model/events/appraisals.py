@@ -21,13 +21,14 @@ FIRST_YEAR = 1950
 
 class Appraised(EventType):
     name = "appraised"
+    label = "annual appraisal"
     stored_as = "Appraised"
     precedence = 46  # before the day's promotions: an appraisal decided that day counts for them
     effective_label = "Date the appraisal was decided (考核确定时间)"
     fields = (
         PERSON,
-        Field("year", int, True, "The year appraised (考核年度), e.g. 2021.", minimum=1900, maximum=2100),
-        Field("grade", required=True, choices=v.APPRAISAL_GRADES, help="优秀, 称职, 基本称职, 不称职 or 不定等次 (a year not graded, e.g. long sick leave)."),
+        Field("year", int, True, "The year appraised (考核年度), e.g. 2021.", minimum=1900, maximum=2100, label="year"),
+        Field("grade", required=True, choices=v.APPRAISAL_GRADES, help="优秀, 称职, 基本称职, 不称职 or 不定等次 (a year not graded, e.g. long sick leave).", label="grade"),
     )
     verb = Verb("appraise", "person", "Record a person's annual appraisal (年度考核); effective when its result was "
                 "decided, usually early the next year.",

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from ledger.model.dates import DATE_SPELLINGS, YearMonth
+from ledger.model.i18n import _
 from ledger.model.identity import IdNumber
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ class Field:
     minimum: int = 0  # the range of an int field
     maximum: int = 1_000_000
     past: bool = False  # a date field that cannot be after today (a birth date)
+    # What tables and pages call it: an English label, the msgid (context "field") of its translation in the
+    # catalogues (ledger/locale), so that 出生日期 is shown for `birth_date` (`ledger.model.events.field_label`).
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,10 @@ DATE_HELP = DATE_SPELLINGS.replace(" or ", ", ")
 
 # Fields every event carries, after its own.
 COMMON_FIELDS: tuple[Field, ...] = (
-    Field("effective", date, True, "Date the fact takes effect (任职时间), YYYY-MM-DD."),
-    Field("basis", help="The decision's document number, e.g. 区委组织部〔2022〕12号.", max_length=200),
-    Field("note", help="Free note kept with the event."),
-    Field("override", help="Record despite 超编/超职数, with this reason (kept on the event)."),
+    Field("effective", date, True, "Date the fact takes effect (任职时间), YYYY-MM-DD.", label="effective"),
+    Field("basis", help="The decision's document number, e.g. 区委组织部〔2022〕12号.", max_length=200, label="basis"),
+    Field("note", help="Free note kept with the event.", label="note"),
+    Field("override", help="Record despite 超编/超职数, with this reason (kept on the event).", label="override"),
 )
 
 
@@ -71,6 +75,9 @@ class EventType:
     """One kind of fact of the vocabulary. Subclasses declare the class attributes and implement `apply`."""
 
     name: ClassVar[str]  # the vocabulary's name, the JSON "event" (a contract)
+    # What tables and pages call it: an English label, the msgid (context "event") of its translation in the
+    # catalogues, so that 职级晋升 is shown for `rank_promoted` (`ledger.model.events.event_label`).
+    label: ClassVar[str] = ""
     stored_as: ClassVar[str]  # the class name in the store's topic (a contract of the stored format)
     precedence: ClassVar[int]  # order among one day's facts: structure, arrivals, changes, departures
     fields: ClassVar[tuple[Field, ...]]  # its own fields, in stored order
@@ -99,6 +106,16 @@ class EventType:
         else:
             common = (replace(common[0], help=f"{self.effective_label} ({DATE_HELP})."), *common[1:])
         return (*self.fields, *common)
+
+    def help_of(self, field: Field) -> str:
+        """A field's help, as its command's `--help` says it, in the interface's language (the `effective`
+        date's says what the date is for this type)."""
+        if field.name == "effective":
+            label = _(self.effective_label)
+            if self.effective_when_recorded:
+                return _("{label}  [default: today]").format(label=label)
+            return _("{label} ({spellings}).").format(label=label, spellings=DATE_HELP)
+        return _(field.help) if field.help else ""
 
     @cached_property
     def command_fields(self) -> tuple[Field, ...]:

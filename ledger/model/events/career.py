@@ -22,14 +22,15 @@ if TYPE_CHECKING:
 
 class CareerRecorded(EventType):
     name = "career_recorded"
+    label = "career line recorded"
     stored_as = "CareerRecorded"
     precedence = 44
     effective_label = "Date the ledger records the line (登记时间; the line's own months are --from-month/--to-month)"
     fields = (
         PERSON,
-        Field("from_month", YearMonth, True, "First month of the line: 2008.09, 200809 or 2008-09."),
-        Field("to_month", YearMonth, help="Last month of the line (omit: until the ledger's first line)."),
-        Field("text", required=True, help="What the person did, as the 简历 words it: 浙江大学行政管理专业学习."),
+        Field("from_month", YearMonth, True, "First month of the line: 2008.09, 200809 or 2008-09.", label="from month"),
+        Field("to_month", YearMonth, help="Last month of the line (omit: until the ledger's first line).", label="to month"),
+        Field("text", required=True, help="What the person did, as the 简历 words it: 浙江大学行政管理专业学习.", label="text"),
     )
     verb = Verb("career", "person", "Record a line of a person's 简历 from before the ledger.",
                 "ledger career P13 --from-month 2008.09 --to-month 2012.07 --text 浙江大学行政管理专业学习 "

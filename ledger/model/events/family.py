@@ -30,16 +30,17 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 class FamilyMemberRecorded(EventType):
     name = "family_member_recorded"
+    label = "family member recorded"
     stored_as = "FamilyMemberRecorded"
     precedence = 45
     effective_label = "Date the record is true from (填表时间)"
     fields = (
         PERSON,
-        Field("relation", required=True, help="称谓, e.g. 妻子, 父亲, 女儿.", form="name", max_length=20),
-        Field("member", required=True, help="The member's full name (姓名).", form="name"),
-        Field("born", YearMonth, help="The member's 出生年月: 1962.03, 196203 or 1962-03."),
-        Field("party", help="The member's 政治面貌, e.g. 中共党员, 群众.", max_length=40),
-        Field("work", help="The member's 工作单位及职务, e.g. 区第一中学教师; 已退休; 已去世.", max_length=200),
+        Field("relation", required=True, help="称谓, e.g. 妻子, 父亲, 女儿.", form="name", max_length=20, label="relation"),
+        Field("member", required=True, help="The member's full name (姓名).", form="name", label="member"),
+        Field("born", YearMonth, help="The member's 出生年月: 1962.03, 196203 or 1962-03.", label="born"),
+        Field("party", help="The member's 政治面貌, e.g. 中共党员, 群众.", max_length=40, label="party"),
+        Field("work", help="The member's 工作单位及职务, e.g. 区第一中学教师; 已退休; 已去世.", max_length=200, label="work"),
     )
     verb = Verb("family", "person", "Record a member of a person's family or an important social relation "
                 "(家庭主要成员及重要社会关系); a later record of the same relation and name replaces it.",
@@ -61,6 +62,7 @@ class FamilyMemberRecorded(EventType):
 
 class PhotoRecorded(EventType):
     name = "photo_recorded"
+    label = "photo recorded"
     stored_as = "PhotoRecorded"
     precedence = 49
     effective_label = "Date the photo is the file's from (填表时间)"
@@ -69,14 +71,14 @@ class PhotoRecorded(EventType):
     fields = (
         PERSON,
         Field("sha256", help="The image's SHA-256 (64 hex digits): its key in the store's blob table (`ledger photo "
-                             "--file` fills it).", max_length=64),
-        Field("media_type", choices=PHOTO_TYPES, help="image/jpeg or image/png (filled from --file)."),
+                             "--file` fills it).", max_length=64, label="SHA-256"),
+        Field("media_type", choices=PHOTO_TYPES, help="image/jpeg or image/png (filled from --file).", label="media type"),
         Field("size", int, help="The image's size in bytes, at most 2 MB (filled from --file).", minimum=1,
-              maximum=PHOTO_MAX_BYTES),
+              maximum=PHOTO_MAX_BYTES, label="size"),
         Field("width", int, help="Width in pixels (filled from --file).", minimum=PHOTO_MIN_SIDE,
-              maximum=PHOTO_MAX_SIDE),
+              maximum=PHOTO_MAX_SIDE, label="width"),
         Field("height", int, help="Height in pixels (filled from --file).", minimum=PHOTO_MIN_SIDE,
-              maximum=PHOTO_MAX_SIDE),
+              maximum=PHOTO_MAX_SIDE, label="height"),
     )
     verb = Verb("photo", "person", "Record the photo of a person's file (照片, JPEG or PNG, at most 2 MB); the image "
                 "is kept once in the store and replaces the file's earlier photo.",

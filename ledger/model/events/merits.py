@@ -26,16 +26,17 @@ class _Listed(EventType):
 
 
 UNDATED = Field("undated", bool, help="The text is a form's sentence without its own month, kept as written "
-                                      "(the form prints it without a date).")
+                                      "(the form prints it without a date).", label="undated")
 
 
 class AwardRecorded(_Listed):
     name = "award_recorded"
+    label = "award"
     stored_as = "AwardRecorded"
     precedence = 47
     effective_label = "Date of the award (奖励时间)"
     listed_in = "awards"
-    fields = (PERSON, Field("text", required=True, help="The award, as the form words it, e.g. 被评为全区优秀公务员."),
+    fields = (PERSON, Field("text", required=True, help="The award, as the form words it, e.g. 被评为全区优秀公务员.", label="text"),
               UNDATED)
     verb = Verb("award", "person", "Record an award (奖励) of a person.",
                 "ledger award P13 --text 被评为全区优秀公务员 --effective 2021-06-30 --basis 区人社〔2021〕8号")
@@ -43,11 +44,12 @@ class AwardRecorded(_Listed):
 
 class DisciplineRecorded(_Listed):
     name = "discipline_recorded"
+    label = "discipline"
     stored_as = "DisciplineRecorded"
     precedence = 48
     effective_label = "Date of the discipline (处分时间)"
     listed_in = "disciplines"
-    fields = (PERSON, Field("text", required=True, help="The discipline, as the form words it, e.g. 受到警告处分."),
+    fields = (PERSON, Field("text", required=True, help="The discipline, as the form words it, e.g. 受到警告处分.", label="text"),
               UNDATED)
     verb = Verb("discipline", "person", "Record a discipline (惩戒, 处分) of a person.",
                 "ledger discipline P13 --text 受到警告处分 --effective 2020-03-01 --basis 区纪委〔2020〕4号")

@@ -14,17 +14,18 @@ from ledger.model.state import CadreFile, PersonState
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
-PERSON = Field("person", required=True, help="The person's id (人员编号).", form="id")
+PERSON = Field("person", required=True, help="The person's id (人员编号).", form="id", label="person")
 RANK_HELP = "Rank (职级) or grade, e.g. 四级主任科员, 八级职员, 专业技术十级."
 ESTABLISHMENT_HELP = "Establishment type: 行政编制, 事业编制, 工勤编制, 政法专项编制."
 PUBLICITY = (
-    Field("publicity_from", date, help="First day of the publicity (任前公示)."),
-    Field("publicity_to", date, help="Last day of the publicity."),
+    Field("publicity_from", date, help="First day of the publicity (任前公示).", label="publicity from"),
+    Field("publicity_to", date, help="Last day of the publicity.", label="publicity to"),
 )
 
 
 class Hired(EventType):
     name = "hired"
+    label = "hire"
     stored_as = "Hired"
     precedence = 40
     effective_label = "Date the person enters the unit's establishment (进入时间)"
@@ -33,17 +34,17 @@ class Hired(EventType):
     unit_fields = ("unit",)
     fields = (
         PERSON,
-        Field("name", required=True, help="Full name.", form="name"),
-        Field("gender", required=True, choices=v.GENDERS, help="Sex (性别): 男 or 女."),
-        Field("birth_date", date, True, "Date of birth, YYYY-MM-DD.", past=True),
-        Field("education", help="Highest education, e.g. 大学本科, 硕士研究生.", form="name"),
-        Field("unit", required=True, help="Unit code.", form="id"),
-        Field("section", help="Section (科室) of the unit.", form="name"),
-        Field("establishment", required=True, choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP),
-        Field("rank", required=True, rank=True, help=RANK_HELP),
-        Field("rank_since", date, help="Date the current rank was reached (任现职级时间); may predate the ledger."),
+        Field("name", required=True, help="Full name.", form="name", label="name"),
+        Field("gender", required=True, choices=v.GENDERS, help="Sex (性别): 男 or 女.", label="gender"),
+        Field("birth_date", date, True, "Date of birth, YYYY-MM-DD.", past=True, label="date of birth"),
+        Field("education", help="Highest education, e.g. 大学本科, 硕士研究生.", form="name", label="education"),
+        Field("unit", required=True, help="Unit code.", form="id", label="unit"),
+        Field("section", help="Section (科室) of the unit.", form="name", label="section"),
+        Field("establishment", required=True, choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP, label="establishment"),
+        Field("rank", required=True, rank=True, help=RANK_HELP, label="rank"),
+        Field("rank_since", date, help="Date the current rank was reached (任现职级时间); may predate the ledger.", label="rank since"),
         Field("mode", required=True, choices=v.HIRE_MODES,
-              help="How the person came in: 录用, 调任, 转任, 公开遴选, 招聘, 安置."),
+              help="How the person came in: 录用, 调任, 转任, 公开遴选, 招聘, 安置.", label="mode of entry"),
     )
     periods = (("rank_since", "effective"),)
     verb = Verb("hire", "person", "Record a hire onto the establishment (录用/调任/转任/遴选/招聘/安置).",
@@ -54,12 +55,18 @@ class Hired(EventType):
         state, d = change.state, f.data
         existing = state.people.get(d["person"])
         if existing is not None and existing.left is None:
+            if existing.name != d["name"]:  # the id is someone else's: say whose
+                change.refuse(f, "already_hired", _("the id {person} is {holder}'s (on the establishment of {unit} "
+                                                    "since {joined}), not {name}'s: choose another id").format(
+                    person=d["person"], holder=existing.name, unit=existing.unit, joined=existing.joined,
+                    name=d["name"]))
+                return
             change.refuse(f, "already_hired", _("already on the establishment of {unit} since {joined}").format(
                 unit=existing.unit, joined=existing.joined))
             return
         assistant = state.assistants.get(d["person"])
         if assistant is not None and assistant.left is None and change.validating:
-            change.refuse(f, "id_in_use", "this id is an assistant (编外) still engaged; release them first")
+            change.refuse(f, "id_in_use", _("this id is an assistant (编外) still engaged; release them first"))
             return
         unit = change.unit(f, d["unit"])
         if unit is None or not change.section_ok(f, unit, d.get("section")) \
@@ -80,10 +87,11 @@ class Hired(EventType):
 
 class RankPromoted(EventType):
     name = "rank_promoted"
+    label = "rank promotion"
     stored_as = "RankPromoted"
     precedence = 60
     effective_label = "Date of the new rank (任现职级时间)"
-    fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder."),
+    fields = (PERSON, Field("rank", required=True, rank=True, help="The new, higher rank (职级) on the same ladder.", label="rank"),
               *PUBLICITY)
     periods = (("publicity_from", "publicity_to"),)
     verb = Verb("promote", "person", "Record a rank promotion (职级晋升).",
@@ -109,6 +117,7 @@ class RankPromoted(EventType):
 
 class Transferred(EventType):
     name = "transferred"
+    label = "transfer"
     stored_as = "Transferred"
     precedence = 50
     effective_label = "Date of the move (调动时间)"
@@ -117,10 +126,10 @@ class Transferred(EventType):
     unit_fields = ("to_unit",)
     fields = (
         PERSON,
-        Field("to_unit", help="Unit code to move to (omit for a move between sections).", form="id"),
-        Field("section", help="Section (科室) the person moves to.", form="name"),
-        Field("establishment", choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP),
-        Field("rank", rank=True, help="Rank in the new unit, when it changes (e.g. to a grade of a 事业单位)."),
+        Field("to_unit", help="Unit code to move to (omit for a move between sections).", form="id", label="to unit"),
+        Field("section", help="Section (科室) the person moves to.", form="name", label="section"),
+        Field("establishment", choices=v.ESTABLISHMENT_TYPES, help=ESTABLISHMENT_HELP, label="establishment"),
+        Field("rank", rank=True, help="Rank in the new unit, when it changes (e.g. to a grade of a 事业单位).", label="rank"),
     )
     verb = Verb("transfer", "person",
                 "Record a move to another section or unit (调动; posts stay behind on a unit move).",
@@ -165,22 +174,23 @@ class Transferred(EventType):
     def _says_something(f: Fact, p: PersonState, moving: bool, target_name: str, change: Change) -> bool:
         d = f.data
         if not any(d.get(k) for k in ("to_unit", "section", "establishment", "rank")):
-            change.refuse(f, "empty_transfer", "a transfer needs --to-unit, --section, --establishment or --rank")
+            change.refuse(f, "empty_transfer", _("a transfer needs --to-unit, --section, --establishment or --rank"))
             return False
         if not moving and d.get("to_unit") and not any(d.get(k) for k in ("section", "establishment", "rank")):
-            change.refuse(f, "empty_transfer", f"already in {target_name}")
+            change.refuse(f, "empty_transfer", _("already in {unit}").format(unit=target_name))
             return False
         return True
 
 
 class Separated(EventType):
     name = "separated"
+    label = "separation"
     stored_as = "Separated"
     precedence = 130
     effective_label = "Date the person leaves (离职时间: 退休、辞职、调出 …)"
     membership = True
     fields = (PERSON, Field("reason", required=True, choices=v.SEPARATION_REASONS,
-                            help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他."))
+                            help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他.", label="reason"))
     verb = Verb("separate", "person", "Record a separation (退休/辞职/辞退/调出/死亡…).",
                 "ledger separate P02 --reason 退休 --effective 2022-10-31")
 

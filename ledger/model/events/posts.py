@@ -18,11 +18,12 @@ if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
 POST = Field("post", required=True, help="Leadership post (it must have a 领导职数 in the unit), e.g. 副科长.",
-             form="name")
+             form="name", label="post")
 
 
 class PostAppointed(EventType):
     name = "post_appointed"
+    label = "post appointment"
     stored_as = "PostAppointed"
     precedence = 80
     effective_label = "Date of the appointment (任职时间)"
@@ -30,13 +31,13 @@ class PostAppointed(EventType):
     membership = True
     fields = (
         PERSON, POST,
-        Field("section", help="Section (科室) the post belongs to, e.g. 财务科 for its 科长.", form="name"),
-        Field("since", date, help="Date the post was first held (任现职务时间), if earlier than --effective."),
+        Field("section", help="Section (科室) the post belongs to, e.g. 财务科 for its 科长.", form="name", label="section"),
+        Field("since", date, help="Date the post was first held (任现职务时间), if earlier than --effective.", label="post since"),
         Field("probation", bool, help="The appointment starts a one-year probation (试用期)  [default: yes for a "
-                                      "提拔, no otherwise]."),
+                                      "提拔, no otherwise].", label="probation"),
         *PUBLICITY,
-        Field("selection", help="The selection (选拔任用) this appointment concludes, e.g. XR2022-03.", form="id"),
-        Field("no_probation", help="Why a 提拔 starts no probation (e.g. 选举产生), which it otherwise does."),
+        Field("selection", help="The selection (选拔任用) this appointment concludes, e.g. XR2022-03.", form="id", label="selection"),
+        Field("no_probation", help="Why a 提拔 starts no probation (e.g. 选举产生), which it otherwise does.", label="no probation"),
     )
     periods = (("since", "effective"), ("publicity_from", "publicity_to"))
     verb = Verb("appoint", "person", "Record an appointment to a leadership post (任职).",
@@ -120,12 +121,13 @@ class PostAppointed(EventType):
 
 class PostVacated(EventType):
     name = "post_vacated"
+    label = "post vacated"
     stored_as = "PostVacated"
     precedence = 70
     effective_label = "Date of the removal from the post (免职时间)"
     membership = True
     fields = (PERSON, POST, Field("section", help="Section (科室) of the post, when the person holds it in several.",
-                                  form="name"))
+                                  form="name", label="section"))
     verb = Verb("vacate", "person", "Record a removal from a post (免职).",
                 "ledger vacate P07 --post 副科长 --effective 2022-12-01")
 
@@ -146,6 +148,7 @@ class PostVacated(EventType):
 
 class ProbationEnded(EventType):
     name = "probation_ended"
+    label = "probation ended"
     stored_as = "ProbationEnded"
     precedence = 75  # after the day's removals, before its appointments: a post freed by 不合格 can be filled
     effective_label = "Date the probation ends (试用期满时间)"
@@ -153,9 +156,9 @@ class ProbationEnded(EventType):
     membership = True
     fields = (
         PERSON, POST,
-        Field("section", help="Section (科室) of the post, when the person holds it in several.", form="name"),
+        Field("section", help="Section (科室) of the post, when the person holds it in several.", form="name", label="section"),
         Field("result", required=True, choices=("合格", "不合格"),
-              help="合格 (confirmed in the post) or 不合格 (removed from it, back to the posts held before)."),
+              help="合格 (confirmed in the post) or 不合格 (removed from it, back to the posts held before).", label="result"),
     )
     verb = Verb("end-probation", "person", "Record the end of an appointment's probation (试用期满): 合格 or 不合格.",
                 "ledger end-probation P10 --post 科长 --section 旅游发展科 --result 合格 --effective 2023-05-16")

@@ -20,16 +20,16 @@ if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
 PROFILE_FIELDS = (
-    Field("ethnicity", help="民族, e.g. 汉族."),
-    Field("native_place", help="籍贯, e.g. 浙江宁波."),
-    Field("birthplace", help="出生地, e.g. 浙江杭州."),
-    Field("party", help="政治面貌, e.g. 中共党员, 群众."),
-    Field("party_joined", YearMonth, help="入党时间, a month: 2010.06, 201006, 2010年6月 or 2010-06."),
-    Field("work_started", YearMonth, help="参加工作时间, a month: 2012.07, 201207, 2012年7月 or 2012-07."),
-    Field("health", help="健康状况, e.g. 健康."),
-    Field("specialty", help="熟悉专业有何专长, e.g. 文化市场管理."),
+    Field("ethnicity", help="民族, e.g. 汉族.", label="ethnicity"),
+    Field("native_place", help="籍贯, e.g. 浙江宁波.", label="native place"),
+    Field("birthplace", help="出生地, e.g. 浙江杭州.", label="birthplace"),
+    Field("party", help="政治面貌, e.g. 中共党员, 群众.", label="party"),
+    Field("party_joined", YearMonth, help="入党时间, a month: 2010.06, 201006, 2010年6月 or 2010-06.", label="party joined"),
+    Field("work_started", YearMonth, help="参加工作时间, a month: 2012.07, 201207, 2012年7月 or 2012-07.", label="work started"),
+    Field("health", help="健康状况, e.g. 健康.", label="health"),
+    Field("specialty", help="熟悉专业有何专长, e.g. 文化市场管理.", label="specialty"),
     Field("id_number", IdNumber, help="身份证号 (18 characters, GB 11643 check character); masked in every output "
-                                      "unless asked for."),
+                                      "unless asked for.", label="ID number"),
 )
 
 
@@ -54,6 +54,7 @@ def months_ok(change: Change, f: Fact, p: PersonState, *names: str) -> bool:
 
 class ProfileRecorded(EventType):
     name = "profile_recorded"
+    label = "profile recorded"
     stored_as = "ProfileRecorded"
     precedence = 41  # after the day's hires: a profile may be recorded with the hire
     effective_label = "Date the profile is true from (填表时间)"
@@ -98,16 +99,17 @@ class ProfileRecorded(EventType):
 
 class EducationRecorded(EventType):
     name = "education_recorded"
+    label = "education recorded"
     stored_as = "EducationRecorded"
     precedence = 42
     effective_label = "Date the education is recorded (登记时间; the month graduated is --graduated)"
     fields = (
         PERSON,
-        Field("kind", required=True, choices=v.EDUCATION_KINDS, help="全日制 (full-time) or 在职 (in-service)."),
-        Field("level", required=True, help="学历, e.g. 大学本科, 硕士研究生 (the .lrmx form writes 大学, 研究生)."),
-        Field("degree", help="学位, e.g. 管理学学士."),
-        Field("school", help="毕业院校系及专业, e.g. 浙江大学公共管理学院行政管理专业."),
-        Field("graduated", YearMonth, help="Month of graduation: 2012.07, 201207 or 2012-07."),
+        Field("kind", required=True, choices=v.EDUCATION_KINDS, help="全日制 (full-time) or 在职 (in-service).", label="kind of study"),
+        Field("level", required=True, help="学历, e.g. 大学本科, 硕士研究生 (the .lrmx form writes 大学, 研究生).", label="level of education"),
+        Field("degree", help="学位, e.g. 管理学学士.", label="degree"),
+        Field("school", help="毕业院校系及专业, e.g. 浙江大学公共管理学院行政管理专业.", label="school"),
+        Field("graduated", YearMonth, help="Month of graduation: 2012.07, 201207 or 2012-07.", label="graduated"),
     )
     verb = Verb("education", "person", "Record an education (学历/学位) of a person, full-time or in-service.",
                 "ledger education P13 --kind 全日制 --level 大学本科 --degree 管理学学士 --school 浙江大学行政管理专业 "
@@ -131,13 +133,14 @@ class EducationRecorded(EventType):
 
 class TitleConferred(EventType):
     name = "title_conferred"
+    label = "title conferred"
     stored_as = "TitleConferred"
     precedence = 43
     effective_label = "Date the title is conferred (取得时间)"
     fields = (
         PERSON,
-        Field("title", required=True, help="专业技术职务, e.g. 高级工程师, 馆员."),
-        Field("grade", choices=v.TITLE_GRADES, help="Its grade: 正高, 副高, 中级 or 初级."),
+        Field("title", required=True, help="专业技术职务, e.g. 高级工程师, 馆员.", label="title"),
+        Field("grade", choices=v.TITLE_GRADES, help="Its grade: 正高, 副高, 中级 or 初级.", label="grade"),
     )
     verb = Verb("confer", "person", "Record a professional title conferred (专业技术职务) and its grade.",
                 "ledger confer P13 --title 高级经济师 --grade 副高 --effective 2021-12-01")

@@ -23,16 +23,17 @@ RULE_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,40}$")  # a catalogue id (ledger.rules.
 
 class RectificationRecorded(EventType):
     name = "rectification_recorded"
+    label = "rectification recorded"
     stored_as = "RectificationRecorded"
     precedence = 37
     effective_label = "Date of the rectification or feedback (整改/反馈时间)"
     about_person = False  # about the person when one is named, else about the organisation
     fields = (
-        Field("year", int, True, "The year whose findings or 评议 it answers, e.g. 2022.", minimum=1900, maximum=2100),
+        Field("year", int, True, "The year whose findings or 评议 it answers, e.g. 2022.", minimum=1900, maximum=2100, label="year"),
         Field("answers", required=True, help="What it answers: a rule id of `ledger check` (e.g. PROBATION_OPEN), "
-                                             "or 评议 (the year's 民主评议).", form="name", max_length=40),
-        Field("text", required=True, help="What was done, in the report's words (e.g. 已对2名干部完成试用期满考核)."),
-        Field("person", help="The person the finding or review was about, if one.", form="id"),
+                                             "or 评议 (the year's 民主评议).", form="name", max_length=40, label="answers"),
+        Field("text", required=True, help="What was done, in the report's words (e.g. 已对2名干部完成试用期满考核).", label="text"),
+        Field("person", help="The person the finding or review was about, if one.", form="id", label="person"),
     )
     verb = Verb("rectify", "year", "Record a rectification (整改) or feedback (反馈) answering a year's finding or 评议.",
                 "ledger rectify 2022 --answers PROBATION_OPEN --text 已对2名干部完成试用期满考核 --effective 2023-03-01")

@@ -22,15 +22,19 @@ ANSWER_LABELS = dict(zip(ANSWERS, ("满意", "基本满意", "不满意", "不�
 
 class ReviewRecorded(EventType):
     name = "review_recorded"
+    label = "review recorded"
     stored_as = "ReviewRecorded"
     precedence = 36
     effective_label = "Date of the review (民主评议时间)"
     about_person = False  # about the person when one is named (`subject`), else about the organisation
     fields = (
-        Field("year", int, True, "The year whose selection work (or promotion) was reviewed.", minimum=1900, maximum=2100),
+        Field("year", int, True, "The year whose selection work (or promotion) was reviewed.", minimum=1900, maximum=2100, label="year"),
         Field("person", help="The newly promoted cadre reviewed; omit for the year's selection work as a whole.",
-              form="id"),
-        *(Field(key, int, True, f"How many answered {label}.") for key, label in ANSWER_LABELS.items()),
+              form="id", label="person"),
+        Field("satisfied", int, True, "How many answered 满意.", label="satisfied"),
+        Field("basically_satisfied", int, True, "How many answered 基本满意.", label="basically satisfied"),
+        Field("dissatisfied", int, True, "How many answered 不满意.", label="dissatisfied"),
+        Field("not_known", int, True, "How many answered 不了解.", label="not known"),
     )
     verb = Verb("review", "year", "Record the results of a 民主评议 (the year's selection work, or one promoted cadre).",
                 "ledger review 2022 --satisfied 41 --basically-satisfied 3 --dissatisfied 0 --not-known 1 "

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ledger.model.facts import Fact
 
 SELECTION = Field("selection", required=True, help="The selection's id (选拔任用工作编号), e.g. XR2022-03.",
-                  form="id")
+                  form="id", label="selection")
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _VOTE = re.compile(r"^(.+?)\s*[:：=]\s*(\d+)\s*票?$")
 
@@ -58,6 +58,7 @@ def selection_of(change: Change, f: Fact) -> SelectionState | None:
 
 class SelectionStarted(EventType):
     name = "selection_started"
+    label = "selection started"
     stored_as = "SelectionStarted"
     precedence = 32
     effective_label = "Date of the proposal (动议时间)"
@@ -65,11 +66,11 @@ class SelectionStarted(EventType):
     unit_fields = ("unit",)
     fields = (
         SELECTION,
-        Field("unit", required=True, help="Unit code of the post to fill.", form="id"),
+        Field("unit", required=True, help="Unit code of the post to fill.", form="id", label="unit"),
         Field("post", required=True, help="The leadership post to fill (it must have a 领导职数 in the unit), e.g. 科长.",
-              form="name"),
-        Field("section", help="Section (科室) of the post, e.g. 旅游发展科.", form="name"),
-        Field("places", int, help="How many places the selection fills  [default: 1]."),
+              form="name", label="post"),
+        Field("section", help="Section (科室) of the post, e.g. 旅游发展科.", form="name", label="section"),
+        Field("places", int, help="How many places the selection fills  [default: 1].", label="places"),
     )
     verb = Verb("start", "selection", "Record the start of a selection (分析研判和动议): the post, its unit and section.",
                 "ledger selection start XR2022-03 --unit JU --post 科长 --section 旅游发展科 --effective 2022-03-01 "
@@ -116,14 +117,15 @@ class _Step(EventType):
 
 class RecommendationHeld(_Step):
     name = "recommendation_held"
+    label = "recommendation held"
     stored_as = "RecommendationHeld"
     precedence = 33
     effective_label = "Date of the recommendation (民主推荐时间)"
     fields = (
         SELECTION,
-        Field("participants", int, True, "How many took part in the 民主推荐 (会议推荐 and 谈话推荐)."),
+        Field("participants", int, True, "How many took part in the 民主推荐 (会议推荐 and 谈话推荐).", label="participants"),
         Field("votes", required=True, help="Votes per candidate: CANDIDATE:VOTES, comma-separated (ids or names), "
-                                           "e.g. P13:25, P17:6."),
+                                           "e.g. P13:25, P17:6.", label="votes"),
     )
     verb = Verb("recommend", "selection", "Record a 民主推荐: how many took part and the votes per candidate.",
                 'ledger selection recommend XR2022-03 --participants 32 --votes "P10:27, P14:5" --effective 2022-03-10',
@@ -147,13 +149,14 @@ class RecommendationHeld(_Step):
 
 class InspectionDone(_Step):
     name = "inspection_done"
+    label = "inspection done"
     stored_as = "InspectionDone"
     precedence = 34
     effective_label = "Date the inspection concluded (考察时间)"
     fields = (
         SELECTION,
-        Field("candidates", required=True, help="Who was inspected (考察对象): ids or names, separated by 、 or commas."),
-        Field("conclusion", required=True, help="The inspection's conclusion (考察结论), e.g. 德才表现好，可以任用."),
+        Field("candidates", required=True, help="Who was inspected (考察对象): ids or names, separated by 、 or commas.", label="candidates"),
+        Field("conclusion", required=True, help="The inspection's conclusion (考察结论), e.g. 德才表现好，可以任用.", label="conclusion"),
     )
     verb = Verb("inspect", "selection", "Record a 考察: the candidates inspected and the conclusion.",
                 "ledger selection inspect XR2022-03 --candidates P10 --conclusion 考察合格 --effective 2022-03-25",
@@ -162,14 +165,15 @@ class InspectionDone(_Step):
 
 class DecisionMade(_Step):
     name = "decision_made"
+    label = "decision made"
     stored_as = "DecisionMade"
     precedence = 35
     effective_label = "Date of the meeting that decided (讨论决定时间)"
     fields = (
         SELECTION,
-        Field("present", int, True, "Members of the Party group (党组) present at the meeting."),
-        Field("members", int, True, "Members the Party group has (应到会成员)."),
-        Field("chosen", required=True, help="The person (or people) chosen: ids, separated by 、 or commas."),
+        Field("present", int, True, "Members of the Party group (党组) present at the meeting.", label="present"),
+        Field("members", int, True, "Members the Party group has (应到会成员).", label="members"),
+        Field("chosen", required=True, help="The person (or people) chosen: ids, separated by 、 or commas.", label="chosen"),
     )
     verb = Verb("decide", "selection", "Record the 讨论决定: members present of all members, and the person chosen.",
                 "ledger selection decide XR2022-03 --present 5 --members 6 --chosen P10 --effective 2022-04-28",
