@@ -161,3 +161,24 @@ def _images(store: str) -> int:
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'blobs'").fetchone():
             return 0
         return conn.execute("SELECT count(*) FROM blobs").fetchone()[0]
+
+
+def test_rekey_re_encrypts_the_guarded_images(tmp_path: Path) -> None:
+    """`ledger rekey` lifts the images' guard for its transaction only, as it does the events': the photo comes
+    back under the new key and verify finds the guard in force again."""
+    from ledger.store.crypto import new_key
+
+    old, new = new_key(), new_key()
+    url, env = new_pg_url(), {"LEDGER_ENCRYPTION_KEY": old}
+    owner = Ledger(url)
+    owner.ok("import", str(SAMPLES / "staffing.jsonl"), env=env)
+    (tmp_path / "z.png").write_bytes(IMAGE)
+    owner.ok("photo", "Z1", "--file", str(tmp_path / "z.png"), "--effective", "2023-01-01", env=env)
+    owner.ok("access", "enable", env=env)
+    (tmp_path / "new.key").write_text(new + "\n")
+    owner.ok("rekey", "--new-key-file", str(tmp_path / "new.key"), env=env)
+    env = {"LEDGER_ENCRYPTION_KEY": new}
+    assert owner.ok("verify", env=env).output.startswith("OK:")
+    owner.ok("export", "appointment-form", "--person", "Z1", "--as-of", "2023-03-15", "-o", str(tmp_path / "z.lrmx"),
+             env=env)
+    assert base64.b64decode(str(elements(tmp_path / "z.lrmx")["ZhaoPian"])) == IMAGE
