@@ -34,17 +34,19 @@ def record_one(t: EventType, **kwargs: Any) -> None:
     session = click.get_current_context().find_object(Session)
     dry_run = kwargs.pop("dry_run", False)
     attached = kwargs.pop("attachment_file", None)
-    if attached is not None:  # a photo: the image checked (and, for real, kept) before its event is judged
-        from ledger.app import keep_photo, photo_fields
+    images: dict[str, bytes] = {}
+    if attached is not None:  # a photo: the image checked here, kept with its event only if that is recorded
+        from ledger.app import photo_fields
 
         data = attached.read_bytes()
-        kwargs.update(photo_fields(data, attached.name) if dry_run else keep_photo(session.app, data, attached.name))
+        kwargs.update(photo_fields(data, attached.name))
+        images[str(kwargs["sha256"])] = data
     fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
     subjects = fields.pop(t.verb.argument)
     drafts = [Draft(t.name, {t.verb.argument: s, **fields})
               for s in (subjects if isinstance(subjects, tuple) else (subjects,))]
     app = session.trial if dry_run else session.app  # a dry run opens the store read-only
-    report(record(app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run), dry_run)
+    report(record(app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run, images=images), dry_run)
 
 
 def report(done: Recorded, dry_run: bool) -> None:

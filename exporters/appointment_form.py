@@ -39,6 +39,8 @@ FRONT_ROWS = 9
 RESUME_MM = PAGE_TEXT_MM - TITLE_MM - FRONT_ROWS * ROW_MM - 10  # the 简历's tall cell: the rest of the front
 FAMILY_ROWS = 6
 FAMILY_HEADERS = ("称谓", "姓名", "出生年月", "政治面貌", "工作单位及职务")
+FAMILY_TAGS = ("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao", "GongZuoDanWeiJiZhiWu")
+FAMILY_WIDTHS = (19, 16, 21, 21, 21, 58)  # the back's columns: label, then the family's five
 BACK_MM = {"奖惩": 40, "考核": 18, "理由": 24, "family": 10, "boxes": 30}  # the back's rows
 PHOTO_MM = (26, 48)  # the photo's largest width and height in its cell (four rows of 13 mm)
 
@@ -146,7 +148,7 @@ def _back(doc: OfficialDocument, v: dict[str, Any]) -> None:
     rows = (("奖惩\n情况", v["JiangChengQingKuang"], BACK_MM["奖惩"]),
             ("年度考\n核结果", v["NianDuKaoHeJieGuo"], BACK_MM["考核"]),
             ("任免\n理由", v["RenMianLiYou"], BACK_MM["理由"]))
-    t = FormTable(doc, len(rows) + 1 + FAMILY_ROWS + 3, (19, 16, 21, 21, 21, 58))
+    t = FormTable(doc, len(rows) + 1 + FAMILY_ROWS + 3, FAMILY_WIDTHS)
     for row, (label, text, mm) in enumerate(rows):
         t.put(row, 0, label, label=True)
         t.put(row, 1, text, to=(row, 5), left=True)
@@ -156,10 +158,12 @@ def _back(doc: OfficialDocument, v: dict[str, Any]) -> None:
     for i, h in enumerate(FAMILY_HEADERS, start=1):
         t.put(first, i, h, label=True)
     members = list(v.get("JiaTingChengYuan") or [])
-    for n, member in enumerate(members[:FAMILY_ROWS], start=first + 1):
-        for i, tag in enumerate(("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao", "GongZuoDanWeiJiZhiWu"),
-                                start=1):
-            t.put(n, i, member.get(tag, ""), left=i == 5)
+    shown, rest = (members, []) if len(members) <= FAMILY_ROWS else \
+        (members[:FAMILY_ROWS - 1], members[FAMILY_ROWS - 1:])
+    for n, member in enumerate(shown, start=first + 1):
+        _family_row(t, n, member)
+    if rest:  # the last row says where the others are: none is dropped
+        t.put(first + FAMILY_ROWS, 1, f"另有{len(rest)}人，见续页", to=(first + FAMILY_ROWS, 5))
     for row in range(first, first + FAMILY_ROWS + 1):
         t.height(row, BACK_MM["family"])
     tail = first + FAMILY_ROWS + 1
@@ -173,6 +177,36 @@ def _back(doc: OfficialDocument, v: dict[str, Any]) -> None:
                       f"填表人：{v['TianBiaoRen']}", indent=False)
     off_grid(p)
     for run in p.runs:
+        set_run_font(run, FANGSONG, SIZE_XIAO4)
+    if rest:
+        _continuation(doc, v, rest)
+
+
+def _family_row(t: FormTable, row: int, member: dict[str, str]) -> None:
+    for i, tag in enumerate(FAMILY_TAGS, start=1):
+        t.put(row, i, member.get(tag, ""), left=i == 5)
+
+
+def _continuation(doc: OfficialDocument, v: dict[str, Any], rest: list[dict[str, str]]) -> None:
+    """The family members the back has no row for, on a 续页 after it (as the editor prints a long family): the
+    form's two sides stay as they are, and nobody is left out."""
+    _page_break(doc)
+    p = doc.doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    off_grid(p)
+    exact_lines(p, Mm(TITLE_MM))
+    set_run_font(p.add_run(f"{TITLE}（续页）"), HEITI, SIZE_2)
+    t = FormTable(doc, len(rest) + 1, FAMILY_WIDTHS)
+    t.put(0, 0, "家庭\n主要\n成员", to=(len(rest), 0), label=True)
+    for i, h in enumerate(FAMILY_HEADERS, start=1):
+        t.put(0, i, h, label=True)
+    for n, member in enumerate(rest, start=1):
+        _family_row(t, n, member)
+    for row in range(len(rest) + 1):
+        t.height(row, BACK_MM["family"])
+    name = doc.paragraph(f"姓名：{v['XingMing']}", indent=False)
+    off_grid(name)
+    for run in name.runs:
         set_run_font(run, FANGSONG, SIZE_XIAO4)
 
 

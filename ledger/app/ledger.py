@@ -18,7 +18,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -28,10 +28,10 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment
 
-from ledger.app.drafts_checks import check_drafts
+from ledger.app.drafts_checks import HolderFacts, id_numbers_unique, images_kept
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
-from ledger.model.errors import LedgerError, NoLedger, Refused, StoreError
+from ledger.model.errors import LedgerError, NoLedger, Problem, Refused, StoreError
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
 from ledger.store import access, blobs
@@ -147,12 +147,31 @@ class PersonnelLedger(Application):
         return self.fact_log.read()
 
     # --- commands -------------------------------------------------------------------------------------------
-    def judge(self, drafts: Sequence[Draft], whole: bool = False) -> Judgement:
-        """Validate drafts against the timeline as if recorded now (`ledger.app.validation`); raise `Refused` or
-        return the batch as it would be recorded. The timeline is the batch's scope read through the fact index
-        where the derived tables are current (nothing is written here), else (or `whole`) every recorded fact: both
-        give the same answer."""
-        return self._validated(drafts, not whole and self._scoped(len(drafts), catch_up=False))[0]
+    def judge(self, drafts: Sequence[Draft], whole: bool = False, images: Mapping[str, bytes] | None = None
+              ) -> Judgement:
+        """Validate drafts against the timeline as if recorded now (`ledger.app.validation`) and by the checks
+        beyond their scope (`ledger.app.drafts_checks`: images, 身份证号); raise `Refused` or return the batch as it
+        would be recorded. The timeline is the batch's scope read through the fact index where the derived tables
+        are current (nothing is written here), else (or `whole`) every recorded fact: both give the same answer.
+        `images`: the photos' images that would come with the batch, by SHA-256."""
+        images_kept(drafts, lambda: blobs.kept(self.dialect), images or {})
+        scoped = not whole and self._scoped(len(drafts), catch_up=False)
+        judgement = self._validated(drafts, scoped)[0]
+        id_numbers_unique(drafts, self._holder_facts(scoped))
+        return judgement
+
+    def _holder_facts(self, scoped: bool) -> HolderFacts:
+        """Where a batch's 身份证号 are looked for: with the derived tables current (`scoped`), the facts of the
+        people the fact index names as ever given one of them; else every fact (read for the batch already)."""
+        if not scoped:
+            return lambda numbers: self.facts()
+        index = self.timeline.fact_index
+
+        def holders(numbers: set[str]) -> list[Fact]:
+            people = set(index.subjects(index.id_number_facts(numbers)).values())
+            return index.read(index.fact_ids(people)) if people else []
+
+        return holders
 
     def _validated(self, drafts: Sequence[Draft], scoped: bool) -> tuple[Judgement, int]:
         """The batch judged against its scope read through the fact index (`scoped`) or against every fact, and the
@@ -172,39 +191,45 @@ class PersonnelLedger(Application):
         return read
 
     def append(self, drafts: Sequence[Draft], actor: str | None = None, progress: Callable[[int], None] | None = None,
-               vet: Callable[[list[Fact], list[Fact]], None] | None = None, at: datetime | None = None) -> list[int]:
+               vet: Callable[[list[Fact], list[Fact]], None] | None = None, at: datetime | None = None,
+               images: Mapping[str, bytes] | None = None) -> list[int]:
         """Validate and record drafts as one all-or-nothing batch; returns the new event ids, in recording order.
 
         On a concurrent append (version conflict) the timeline is re-read, the batch re-validated and retried.
         `vet(recorded, new)`, if given, sees the batch before it is saved and may refuse it by raising (the
         compliance check at entry, `ledger.rules.EntryFindings`); `recorded` is the part of the timeline the batch
         can affect (ledger.scope), or all of it. `at` is the recording's moment for a history recorded on its own
-        clock (the demo's dated batches; rising with the stream), else now.
+        clock (the demo's dated batches; rising with the stream), else now. `images`: the photos' images the batch
+        brings, by SHA-256, kept only once the batch has passed every check (a refused photo leaves no image behind).
         """
         if not drafts:
             return []
         actor = self.recording_actor(actor)  # (refused before anything is written)
-        # What needs more than the batch's scope: the photos' images kept, 身份证号 unique across the ledger.
-        check_drafts(drafts, lambda: blobs.kept(self.dialect), self.facts)
+        images = dict(images or {})
+        images_kept(drafts, lambda: blobs.kept(self.dialect), images)  # each photo's image kept, or brought
         with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
-            judgement = self._append(drafts, actor, vet, at)
+            judgement = self._append(drafts, actor, vet, at, images)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
         # meanwhile, so clerks appending at once do not wait for each other's refreshes.
         with paused_gc():
             self._refresh_derived(judgement.scope)
         return [f.id for f in judgement.new]
 
-    def _append(self, drafts: Sequence[Draft], actor: str,
-                vet: Callable[[list[Fact], list[Fact]], None] | None, at: datetime | None = None) -> Judgement:
-        """`append`'s work, in the writers' turn: validate and save, retrying on a concurrent append."""
+    def _append(self, drafts: Sequence[Draft], actor: str, vet: Callable[[list[Fact], list[Fact]], None] | None,
+                at: datetime | None = None, images: Mapping[str, bytes] | None = None) -> Judgement:
+        """`append`'s work, in the writers' turn: validate, keep the batch's images, save, retrying on a concurrent
+        append. The 身份证号 are checked here, in the turn: no other clerk can give the same number meanwhile."""
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 _back_off(attempt)
-            judgement, top = self._validated(drafts, self._scoped(len(drafts)))
+            scoped = self._scoped(len(drafts))
+            judgement, top = self._validated(drafts, scoped)
+            id_numbers_unique(drafts, self._holder_facts(scoped))
             ledger = stream_at(top)  # at the version read: its save is refused if another append came since
             if vet is not None:
                 vet(judgement.compared_with, judgement.new)
+            self._keep_images(drafts, images or {})
             stamp = at or LedgerStream.Fact.create_timestamp()  # one batch, one moment: known all at once, or not at all
             for f in judgement.new:
                 ledger.record(f.event, actor=actor, timestamp=stamp, **f.data)
@@ -214,6 +239,15 @@ class PersonnelLedger(Application):
                 continue
             return judgement
         raise StoreError("the ledger is too busy: gave up after repeated concurrent appends; try again")
+
+    def _keep_images(self, drafts: Sequence[Draft], images: Mapping[str, bytes]) -> None:
+        """Keep the images the batch's photos name and bring (their type as the photo's event gives it), just before
+        the batch is saved: the same image twice is one row (`ledger.store.blobs`)."""
+        for d in drafts:
+            key = str(d.fields.get("sha256") or "")
+            if d.event == "photo_recorded" and key in images:
+                if blobs.keep(self.dialect, self.codec, str(d.fields.get("media_type")), images[key]) != key:
+                    raise Refused([Problem("missing_image", f"the image brought for {key} has another SHA-256")])
 
     def _scoped(self, batch: int, catch_up: bool = True) -> bool:
         """Whether a batch of `batch` drafts is validated against its scope read through the fact index, not the

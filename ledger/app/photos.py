@@ -1,6 +1,7 @@
 """Photos of the cadre's file: an image checked from its header (`ledger.io.images`), kept once by its SHA-256
-(`ledger.store.blobs`), and the `photo_recorded` fields that name it. Entry points call `keep_photo` before they
-append the draft; `PersonnelLedger.append` refuses a photo whose image is not kept."""
+(`ledger.store.blobs`), and the `photo_recorded` fields that name it. Entry points give the image to
+`PersonnelLedger.append` (`images=`), which keeps it in the writers' turn once the batch has passed every check, so
+that a refused photo leaves no image behind; it refuses a photo whose image is neither kept nor brought."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ entry check or read files themselves. Validation and the store stay `PersonnelLe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,17 +45,18 @@ def _progress(factory: ProgressFactory | None, total: int) -> AbstractContextMan
 
 
 def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None = None, strict: bool = False,
-           dry_run: bool = False) -> Recorded:
-    """Validate and record `drafts` as one all-or-nothing batch (with `dry_run`, validate only).
+           dry_run: bool = False, images: Mapping[str, bytes] | None = None) -> Recorded:
+    """Validate and record `drafts` as one all-or-nothing batch (with `dry_run`, validate only); `images`: the
+    photos' images the batch brings, by SHA-256 (kept only if the batch is recorded).
 
     Raises `Refused` (nothing written) for facts that cannot be, and, `strict`, for compliance findings.
     """
     vet = EntryFindings(rulebook_for(app), strict=strict)
     if dry_run:
-        judgement = app.judge(drafts)
+        judgement = app.judge(drafts, images=images)
         vet(judgement.compared_with, judgement.new)
         return Recorded(len(drafts), [], vet.found, judgement.new)
-    ids = app.append(drafts, actor=actor, vet=vet)
+    ids = app.append(drafts, actor=actor, vet=vet, images=images)
     return Recorded(len(ids), ids, vet.found)
 
 
@@ -127,11 +128,7 @@ def import_lrmx(app: PersonnelLedger, paths: Sequence[Path], *, person: str | No
     vet = None if dry_run else EntryFindings(rulebook_for(app), strict=strict)
     with reported_at_rows(plan.located):
         if dry_run:
-            app.judge(plan.located.drafts)
-        elif plan.located.drafts:
-            from ledger.app.photos import keep_photo
-
-            for key, data in plan.images.items():  # the photos' images first: their events name them
-                keep_photo(app, data, key)
-            plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet)
+            app.judge(plan.located.drafts, images=plan.images)
+        elif plan.located.drafts:  # the photos' images kept with the batch, only if it is recorded
+            plan.ids = app.append(plan.located.drafts, actor=actor, vet=vet, images=plan.images)
     return plan, vet.found if vet is not None else []

@@ -179,6 +179,8 @@ class Form:
     # 奖惩: {"kind": "award"|"discipline", "text", "basis", "month" (None: kept as written)}
     merits: list[dict[str, Any]] = field(default_factory=list)
     appraisals: list[tuple[int, str]] = field(default_factory=list)  # (year, grade)
+    # year → the word the form wrote where it is not the ledger's grade (事业单位's 合格 for 称职 …)
+    appraisal_words: dict[int, str] = field(default_factory=dict)
 
 
 def read_lrmx(data: bytes, source: str) -> Form:
@@ -397,7 +399,9 @@ def _read_merits(form: Form) -> None:
 
 _APPRAISAL = re.compile(r"^(\d{4})\s*年度?(?:年度考核)?(?:考核)?(?:为|结果为|评定为)?\s*[：:]?\s*"
                         r"(优秀|称职|基本称职|不称职|合格|基本合格|不合格)(?:等次)?$")
-_SAME_GRADE = {"合格": "称职", "基本合格": "基本称职", "不合格": "不称职"}  # 事业单位's words for the same grades
+# 事业单位's words (《事业单位工作人员考核规定》) for the grades of 《公务员考核规定》 the ledger holds: recorded as the
+# ledger's grade, and the import says so (`ledger.io.lrmx_plan`), since the form the ledger writes then says it.
+_SAME_GRADE = {"合格": "称职", "基本合格": "基本称职", "不合格": "不称职"}
 
 
 def _read_appraisals(form: Form) -> None:
@@ -412,7 +416,10 @@ def _read_appraisals(form: Form) -> None:
             form.notes.append(f"{form.source}: NianDuKaoHeJieGuo: '{sentence[:40]}' names no year and grade "
                               "(2021年度称职); not recorded")
             continue
-        form.appraisals.append((int(m.group(1)), _SAME_GRADE.get(m.group(2), m.group(2))))
+        year, written = int(m.group(1)), m.group(2)
+        form.appraisals.append((year, _SAME_GRADE.get(written, written)))
+        if written in _SAME_GRADE:
+            form.appraisal_words[year] = written
 
 
 def _not_held(form: Form) -> None:

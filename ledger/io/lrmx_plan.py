@@ -155,14 +155,20 @@ def _draft_merits(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
 
 
 def _draft_appraisals(plan: LrmxPlan, form: Form, p: PersonState, on: date) -> None:
-    """年度考核: each year the file lacks; a year the ledger holds with another grade is named, not recorded."""
+    """年度考核: each year the file lacks; a year the ledger holds with another grade is named, not recorded; a
+    事业单位 word (合格, 基本合格, 不合格) recorded as the ledger's grade is named, with what the form will say."""
     for year, grade in form.appraisals:
         held = p.file.appraisals.get(year)
+        written = form.appraisal_words.get(year, grade)
         if held is None:
             plan.located.add("appraised", {"person": p.person, "year": year, "grade": grade, "effective": on},
                              form.source)
+            if written != grade:
+                plan.notes.append(f"{form.source}: NianDuKaoHeJieGuo: {year}年度{written} recorded as {grade} (the "
+                                  "ledger's 年度考核 grades are 《公务员考核规定》's: 优秀, 称职, 基本称职, 不称职, "
+                                  f"不定等次); the form the ledger writes says {year}年度{grade}")
         elif held.grade != grade:
-            plan.notes.append(f"{form.source}: NianDuKaoHeJieGuo says {year}年度{grade}, and the ledger holds "
+            plan.notes.append(f"{form.source}: NianDuKaoHeJieGuo says {year}年度{written}, and the ledger holds "
                               f"{held.grade} (event {held.event_id}); not recorded (retract the ledger's to correct it)")
 
 

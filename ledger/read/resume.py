@@ -20,6 +20,7 @@ from ledger.model.dates import dotted, month_of
 from ledger.model.errors import NotFound
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
+from ledger.model.opening import on_opening
 from ledger.model.state import PersonState, State, shown_section
 
 OPEN_END = " " * 7  # an open line ends with blanks where its last month would be, as on the form
@@ -87,6 +88,7 @@ def resume(facts: Iterable[Fact], person: str, on: date) -> Resume:
     """The 简历 of `person` as the ledger holds it on `on`."""
     walker = Walker()
     state = walker.state
+    opening_rank: str | None = None  # the 任现职级时间 of someone recorded at the unit's opening without a post
     lines: list[ResumeLine] = []
     current: ResumeLine | None = None
     seconded: dict[int, ResumeLine] = {}  # open secondments by the fact that began them
@@ -104,13 +106,24 @@ def resume(facts: Iterable[Fact], person: str, on: date) -> Resume:
             start = month_of(day)
             if not lines and here is not None and here.posts:  # the opening: a post held since before (`since`)
                 start = min([start, *(month_of(x.since) for x in here.posts)])
+            elif not lines and here is not None and on_opening(state, here, day):  # in the unit at its opening
+                opening_rank = month_of(here.rank_since)
             current = ResumeLine(start, None, text, "ledger")
             lines.append(current)
         _secondments(here, current, seconded, day)
     p = state.people.get(person)
     if p is None:
         raise NotFound(f"no person '{person}' on the establishment on or before {on}")
+    if opening_rank is not None and lines and opening_rank < lines[0].start and _career_before(p, opening_rank):
+        lines[0].start = opening_rank
     return Resume(person, p.name, on, _career_lines(p, lines) + lines)
+
+
+def _career_before(p: PersonState, month: str) -> bool:
+    """Whether every line from before the ledger ends by `month`: the opening line of someone recorded at the unit's
+    opening (期初) without a post may then begin at their 任现职级时间 (the unit is theirs from the opening hire).
+    A line running past it, or on into the ledger, places them elsewhere then: the line begins at the opening."""
+    return all(x.end is not None and x.end <= month for x in p.file.career)
 
 
 def _secondments(p: PersonState | None, current: ResumeLine | None, seconded: dict[int, ResumeLine],

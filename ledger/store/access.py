@@ -3,11 +3,12 @@
 A store under access control (`install`, run by the schema's owner; `ledger access grant` runs it) has:
 
 - a guard on the events table: triggers that refuse UPDATE, DELETE and TRUNCATE for every role, the owner
-  included (disabling them is a deliberate act, which `guard_presence` reports to `ledger verify`);
+  included (disabling them is a deliberate act, which `guard_presence` reports to `ledger verify`); the same guard
+  on the images' table (`ledger.store.blobs`: a photo's image is inserted once, never rewritten or removed);
 - the actor checked by the database: a trigger on insert sets the row's `recorded_by` column to the session's
   role (`current_user`), and refuses an event whose declared actor (in a plain store's JSON) is another name;
-- two group roles per schema, `<schema>_clerk` (read; append through eventsourcing's insert function; keep the
-  derived tables) and `<schema>_auditor` (read only; append to the access log), and login roles made members.
+- two group roles per schema, `<schema>_clerk` (read; append through eventsourcing's insert function; insert
+  images; keep the derived tables) and `<schema>_auditor` (read only; append to the access log), and login roles made members.
 
 The access log's table (`ledger.store.access_log`) is made here too: it is part of the same protection. SQLite has
 no roles: there the log and its triggers are installed, and the actor stays a declaration.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.model.errors import StoreError
-from ledger.store import checkpoints, guarded_writes
+from ledger.store import blobs, checkpoints, guarded_writes
 from ledger.store.access_log import LOG_TABLE, log_schema
 from ledger.store.dialect import Dialect
 
@@ -33,6 +34,10 @@ STAMP = "ledger_stamp_actor"  # the insert trigger recording the session's role
 LOG_GUARD = "ledger_log_guard"
 LOG_GUARD_TRUNCATE = "ledger_log_guard_truncate"
 LOG_STAMP = "ledger_log_actor"
+BLOB_GUARD = "ledger_blob_guard"  # the images' table: inserted once, never rewritten or removed
+BLOB_GUARD_TRUNCATE = "ledger_blob_guard_truncate"
+# Tables written only by appending, through grants of their own (not the clerks' derived tables).
+APPEND_ONLY = (LOG_TABLE, checkpoints.TABLE, blobs.TABLE)
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 NAME_RULE = "a lower-case PostgreSQL role name: letters a–z, digits and '_', starting with a letter or '_', at most 63"
 
@@ -102,18 +107,22 @@ def _pg_install(conn: Any, d: Dialect, events: str, others: list[str]) -> None:
     conn.execute(f"CREATE OR REPLACE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $${REFUSE_BODY}$$")
     conn.execute(f"CREATE OR REPLACE FUNCTION {stamp}() RETURNS trigger LANGUAGE plpgsql AS $${STAMP_BODY}$$")
     conn.execute(guarded_writes.log_actor_sql(d))  # a line names the session's login role
-    for stmt in (*log_schema(d), *checkpoints.schema(d)):
+    images = d.table(blobs.TABLE)
+    for stmt in (*log_schema(d), *checkpoints.schema(d), *blobs.schema(d)):
         conn.execute(stmt)
     for table, row, truncate, stamp_name, stamp_fn in ((ev, GUARD, GUARD_TRUNCATE, STAMP, stamp),
-                                                       (log, LOG_GUARD, LOG_GUARD_TRUNCATE, LOG_STAMP, log_stamp)):
+                                                       (log, LOG_GUARD, LOG_GUARD_TRUNCATE, LOG_STAMP, log_stamp),
+                                                       (images, BLOB_GUARD, BLOB_GUARD_TRUNCATE, None, None)):
         for name in (row, truncate, stamp_name):
-            conn.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            if name is not None:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         conn.execute(f"CREATE TRIGGER {row} BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION "
                      f"{refuse}()")
         conn.execute(f"CREATE TRIGGER {truncate} BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION "
                      f"{refuse}()")
-        conn.execute(f"CREATE TRIGGER {stamp_name} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION "
-                     f"{stamp_fn}()")
+        if stamp_name is not None:
+            conn.execute(f"CREATE TRIGGER {stamp_name} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION "
+                         f"{stamp_fn}()")
     clerk, auditor = (_ident(group_role(schema, r)) for r in ROLES)
     for group in (clerk, auditor):
         conn.execute(f"DO $$ BEGIN CREATE ROLE {group} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
@@ -121,12 +130,13 @@ def _pg_install(conn: Any, d: Dialect, events: str, others: list[str]) -> None:
         conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_ident(schema)} TO {group}")
         conn.execute(f"GRANT INSERT ON {log}, {d.table(checkpoints.TABLE)} TO {group}")  # reads logged, proofs kept
         conn.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {_ident(schema)} GRANT SELECT ON TABLES TO {group}")
-    conn.execute(f"GRANT INSERT ON {ev} TO {clerk}")
+    conn.execute(f"GRANT INSERT ON {ev}, {images} TO {clerk}")  # a clerk records photos; an auditor only reads them
     conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {clerk}")
     derived = [d.table(t) for t in others]
     if derived:
         conn.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(derived)} TO {clerk}")
-    conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {ev}, {log} FROM {clerk}, {auditor}")
+    conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {ev}, {log}, {images} FROM {clerk}, {auditor}")
+    conn.execute(f"REVOKE INSERT ON {images} FROM {auditor}")
     guarded_writes.install(conn, d, events, [clerk, auditor])  # the log and checkpoints through functions only
     conn.execute(f"REVOKE CREATE ON SCHEMA {_ident(schema)} FROM PUBLIC")
 
@@ -157,8 +167,7 @@ def install(d: Dialect, events: str) -> None:
                 _sqlite_install(conn, d)
             return
         _check_owner(conn, d)
-        others = [t for t in tables(conn, d) if t not in (events, LOG_TABLE, checkpoints.TABLE)
-                  and not t.endswith("_snapshots")]
+        others = [t for t in tables(conn, d) if t != events and t not in APPEND_ONLY and not t.endswith("_snapshots")]
         snapshots = [t for t in tables(conn, d) if t.endswith("_snapshots")]
         with d.transaction(conn):
             _pg_install(conn, d, events, others)
@@ -263,11 +272,12 @@ def guard_presence(d: Dialect, events: str) -> tuple[str | None, bool]:
         return _sqlite_guard_presence(d)
     with d.connect() as conn:
         rows = dict(conn.execute("SELECT t.tgname, t.tgenabled FROM pg_trigger t WHERE t.tgrelid = ANY(ARRAY["
-                                 "to_regclass(%s), to_regclass(%s)]) AND NOT t.tgisinternal",
-                                 (d.table(events), d.table(LOG_TABLE))).fetchall())
+                                 "to_regclass(%s), to_regclass(%s), to_regclass(%s)]) AND NOT t.tgisinternal",
+                                 (d.table(events), d.table(LOG_TABLE), d.table(blobs.TABLE))).fetchall())
     if not rows:
         return None, False
-    for name in (GUARD, GUARD_TRUNCATE, STAMP, LOG_GUARD, LOG_GUARD_TRUNCATE, LOG_STAMP):
+    for name in (GUARD, GUARD_TRUNCATE, STAMP, LOG_GUARD, LOG_GUARD_TRUNCATE, LOG_STAMP, BLOB_GUARD,
+                 BLOB_GUARD_TRUNCATE):
         state = rows.get(name)
         if state is None:
             return f"the trigger {name} was dropped: the store no longer refuses rewrites by itself", True

@@ -2,7 +2,9 @@
 
 An event never holds the bytes (the stream stays small and its chain covers the hash): `photo_recorded` names the
 image by its SHA-256, and this table keeps the image under that key, encrypted like the events in an encrypted
-store. Append-only by use: a key is inserted once and never rewritten (the same image recorded twice is one row).
+store. Append-only: a key is inserted once and never rewritten (the same image recorded twice is one row); under
+access control the database refuses UPDATE, DELETE and TRUNCATE of it (`ledger.store.access`: clerks insert,
+auditors read).
 `ledger verify` re-hashes every row and checks that every image an event names is here (`problem`).
 """
 
@@ -12,6 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from ledger.model.errors import StoreError
 from ledger.store.codec import Codec
 from ledger.store.dialect import Dialect
 
@@ -33,6 +36,11 @@ def keep(d: Dialect, codec: Codec, media_type: str, data: bytes) -> str:
                 conn.execute(stmt)
         with d.transaction(conn):
             conn.execute(d.insert_or_ignore(TABLE, 3), (key, media_type, codec.encrypt(data)))
+    except Exception as e:
+        if d.is_missing_table(e):  # a role granted access before the table existed: the owner makes it
+            raise StoreError(f"{d.config.location} has no table for images yet: its owner runs `ledger access grant` "
+                             "once more (it makes the table and its grants); nothing was written") from None
+        raise
     finally:
         conn.close()
     return key

@@ -9,6 +9,8 @@ becomes the fact's data; no other object is made per event.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -180,6 +182,15 @@ class Codec:
         if self.cipher is None:
             return rows
         return [(*r[:-1], self.cipher.encrypt(r[-1])) for r in rows]
+
+    def lookup_key(self, text: str) -> str:
+        """A key to find a value by without keeping it (a 身份证号 in the fact index): in an encrypted store an HMAC
+        under a key derived from the store's own (a number has too few digits for a plain hash to hide it), else
+        a plain SHA-256 (the events hold the value in the clear anyway)."""
+        if self.cipher is None:
+            return hashlib.sha256(text.encode()).hexdigest()
+        secret = hashlib.sha256(b"ledger lookup key\x00" + bytes(self.cipher.key)).digest()
+        return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
 
     def decrypt(self, stored: bytes) -> bytes:
         return self.cipher.decrypt(bytes(stored)) if self.cipher is not None else bytes(stored)

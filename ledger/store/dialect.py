@@ -66,6 +66,10 @@ class Dialect:
     def close(self) -> None:
         """Close what the dialect holds open (PostgreSQL: the writers' lock connection)."""
 
+    def has_table(self, conn: Any, name: str) -> bool:
+        """Whether the store holds the table `name` (asked of the catalogue: no error inside a transaction)."""
+        raise NotImplementedError
+
     def table(self, name: str) -> str:
         raise NotImplementedError
 
@@ -167,6 +171,10 @@ class SQLiteDialect(Dialect):
 
     def insert_or_ignore(self, table: str, width: int) -> str:
         return f"INSERT OR IGNORE INTO {self.table(table)} VALUES ({self.marks(width)})"
+
+    def has_table(self, conn: Any, name: str) -> bool:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
+            is not None
 
     def unindexed(self, column: str) -> str:
         return f"+{column}"
@@ -309,6 +317,9 @@ class PostgresDialect(Dialect):
 
     def insert_or_ignore(self, table: str, width: int) -> str:
         return f"INSERT INTO {self.table(table)} VALUES ({self.marks(width)}) ON CONFLICT DO NOTHING"
+
+    def has_table(self, conn: Any, name: str) -> bool:
+        return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table(name),)).fetchone()[0]
 
     def unindexed(self, column: str) -> str:
         return column

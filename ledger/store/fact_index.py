@@ -10,7 +10,10 @@ Three tables in the same store, written in one transaction with their own tracki
   has its target's subject), as ledger.fold.scope assigns it;
 - `report_unit_people (unit, person)`: every person ever named with a unit (`unit`, `to_unit`);
 - `report_names (fact_id, name)`: every recorded person's name (retracted facts included) — the names a redacted
-  report must mask, whoever they are (encrypted, as the timeline's roster docs are, in an encrypted store).
+  report must mask, whoever they are (encrypted, as the timeline's roster docs are, in an encrypted store);
+- `report_id_numbers (fact_id, lookup)`: each profile giving a 身份证号 (retracted ones included), under a key of
+  the number (`Codec.lookup_key`, keyed in an encrypted store): who else holds a number is found without reading
+  the city (`ledger.app.drafts_checks`).
 Catching up reads only the events recorded since the tracking position (a cold process does not read the whole
 stream); the report then reads the facts it needs by version. The index answers only "facts by subject",
 "people of units" and "recorded names"; composing the report from them is the application's (ledger.app.yearly).
@@ -32,9 +35,10 @@ from ledger.store.dialect import Dialect
 from ledger.store.log import FactLog, paused_gc
 
 READ_CACHE = 200_000  # decoded facts kept by `FactIndex.read` (~1 KB each)
-TABLES = ("report_subjects", "report_unit_people", "report_names")
+TABLES = ("report_subjects", "report_unit_people", "report_names", "report_id_numbers")
 NAMED = ("hired", "assistant_engaged")  # the facts that record a person's name
-INDEXES = ("report_subjects_subject", "report_unit_people_person")  # (`_schema` makes them)
+INDEXES = ("report_subjects_subject", "report_unit_people_person", "report_id_numbers_lookup")  # (`_schema`'s)
+ID_NUMBERS = "report_id_numbers"  # the newest table: an index written before it is derived again (`_ensure`)
 
 
 def _schema(d: Dialect) -> tuple[str, ...]:
@@ -48,7 +52,15 @@ def _schema(d: Dialect) -> tuple[str, ...]:
         f"CREATE INDEX IF NOT EXISTS report_unit_people_person ON {d.table('report_unit_people')} (person)",
         f"CREATE TABLE IF NOT EXISTS {d.table('report_names')} (fact_id {d.integer} PRIMARY KEY, name {d.blob} "
         "NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {d.table(ID_NUMBERS)} (fact_id {d.integer} PRIMARY KEY, lookup TEXT NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS report_id_numbers_lookup ON {d.table(ID_NUMBERS)} (lookup)",
     )
+
+
+def id_numbers(facts: Iterable[Fact]) -> list[tuple[int, str]]:
+    """(fact id, 身份证号) of each profile that gives one."""
+    return [(f.id, str(f.data["id_number"])) for f in facts
+            if f.event == "profile_recorded" and f.data.get("id_number")]
 
 
 @dataclass
@@ -59,6 +71,7 @@ class IndexRows:
     subjects: dict[int, str] = field(default_factory=dict)
     unit_people: set[tuple[str, str]] = field(default_factory=set)
     names: list[tuple[int, str]] = field(default_factory=list)
+    id_numbers: list[tuple[int, str]] = field(default_factory=list)
     missing: list[Fact] = field(default_factory=list)
     last: int = 0
 
@@ -80,6 +93,8 @@ class IndexRows:
                 rows.unit_people.update((unit, subject) for unit in named_units(f))
                 if f.event in NAMED and f.data.get("name"):
                     rows.names.append((f.id, f.data["name"]))
+                elif f.event == "profile_recorded" and f.data.get("id_number"):
+                    rows.id_numbers.append((f.id, str(f.data["id_number"])))
         return rows
 
 
@@ -108,6 +123,17 @@ class FactIndex:
             conn.execute(stmt)
         self.tracking.start(conn)
         self._ready = True
+
+    def outdated(self) -> bool:
+        """Whether the index was written before its 身份证号 table (by an earlier version)."""
+        conn, d = self.tables.connection(), self.dialect
+        return d.has_table(conn, "report_subjects") and not d.has_table(conn, ID_NUMBERS)
+
+    def restart(self, conn: Any) -> None:
+        """Inside the caller's transaction (holding the turn's lock): index every fact again from the start, the
+        rows already there kept (an index written before its 身份证号 table gets it whole)."""
+        self._ensure(conn)
+        self.tracking.move(conn, 0)
 
     def position(self) -> int:
         """The last fact indexed; 0 before the index's tables exist."""
@@ -154,7 +180,8 @@ class FactIndex:
         self._ensure(conn)
         rows = IndexRows(dict(index.subject_of),
                          {(unit, person) for unit, people in index.unit_people.items() for person in people},
-                         [(f.id, f.data["name"]) for f in facts if f.event in NAMED and f.data.get("name")])
+                         [(f.id, f.data["name"]) for f in facts if f.event in NAMED and f.data.get("name")],
+                         id_numbers(facts))
         d = self.dialect
         rebuilt = d.creates_tables  # (a role granted access writes into the indexes the owner made)
         if rebuilt:  # the empty tables filled in bulk, their indexes built after, in one pass each
@@ -182,6 +209,8 @@ class FactIndex:
         write("report_subjects", list(subjects.items()))
         write("report_unit_people", sorted(unit_people))
         write("report_names", encoded)
+        lookup = self.log.codec.lookup_key
+        write(ID_NUMBERS, [(i, lookup(n)) for i, n in rows.id_numbers])
 
     def reset(self, conn: Any) -> None:
         """Empty the index and move its position back to the start (inside the caller's transaction)."""
@@ -203,9 +232,11 @@ class FactIndex:
                 f"SELECT unit, person FROM {d.table('report_unit_people')}").fetchall()},
             "report_names": {r[0]: decrypt(r[1]).decode() for r in conn.execute(
                 f"SELECT fact_id, name FROM {d.table('report_names')}").fetchall()},
+            ID_NUMBERS: dict(conn.execute(f"SELECT fact_id, lookup FROM {d.table(ID_NUMBERS)}").fetchall()),
         }
+        lookup = self.log.codec.lookup_key
         derived = {"report_subjects": want.subjects, "report_unit_people": want.unit_people,
-                   "report_names": dict(want.names)}
+                   "report_names": dict(want.names), ID_NUMBERS: {i: lookup(n) for i, n in want.id_numbers}}
         for table, rows in derived.items():
             found = first_difference(stored[table], rows)
             if found is not None:
@@ -262,6 +293,16 @@ class FactIndex:
             out |= {r[0] for r in conn.execute(f"SELECT {wanted} FROM {self.dialect.table('report_unit_people')} "
                                                f"WHERE {given} IN ({marks})", chunk)}
         return out
+
+    def id_number_facts(self, numbers: Iterable[str]) -> list[int]:
+        """The ids of the profiles that gave one of these 身份证号 (retracted ones included: their retractions are
+        among their person's facts), found by the numbers' lookup keys."""
+        conn, lookup = self.tables.connection(), self.log.codec.lookup_key
+        keys, out = sorted({lookup(n) for n in numbers}), []
+        for marks, chunk in self.tables.chunks(keys):
+            out += [int(r[0]) for r in conn.execute(f"SELECT fact_id FROM {self.dialect.table(ID_NUMBERS)} "
+                                                    f"WHERE lookup IN ({marks})", chunk)]
+        return sorted(out)
 
     def recorded_person_names(self) -> list[str]:
         """Every recorded person's name (retracted facts included), in recording order, each once."""

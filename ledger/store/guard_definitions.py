@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ledger.store import access, checkpoints, guarded_writes
+from ledger.store import access, blobs, checkpoints, guarded_writes
 from ledger.store.access_log import LOG_FUNCTION, LOG_TABLE
 from ledger.store.dialect import Dialect
 
@@ -51,6 +51,8 @@ def expected_triggers(events: str) -> dict[tuple[str, str], tuple[int, str]]:
         found[(table, row)] = (_ROW_CHANGE, REFUSE)
         found[(table, truncate)] = (_TRUNCATE, REFUSE)
         found[(table, stamp_trigger)] = (_INSERT, stamp)
+    found[(blobs.TABLE, access.BLOB_GUARD)] = (_ROW_CHANGE, REFUSE)  # the images: inserted, never rewritten
+    found[(blobs.TABLE, access.BLOB_GUARD_TRUNCATE)] = (_TRUNCATE, REFUSE)
     return found
 
 

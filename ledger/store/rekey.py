@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ledger.store.access import GUARD
+from ledger.store.access import BLOB_GUARD, GUARD
 from ledger.store.dialect import Dialect
 
 TRACKING = ("timeline_tracking", "report_tracking")
@@ -56,7 +56,14 @@ def rekey(d: Dialect, tables: Sequence[str], old: Any, new: Any) -> int:
             count = sum(_rekey_table(conn, d, t, old, new) for t in tables)
             if guarded:
                 conn.execute(f"ALTER TABLE {d.table(tables[0])} ENABLE TRIGGER {GUARD}")
+            images_guarded = d.config.kind == "postgresql" and conn.execute(
+                "SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = %s",
+                (d.table("blobs"), BLOB_GUARD)).fetchone() is not None
+            if images_guarded:  # the images' guard lifted likewise, for this transaction only
+                conn.execute(f"ALTER TABLE {d.table('blobs')} DISABLE TRIGGER {BLOB_GUARD}")
             count += _rekey_images(conn, d, old, new)
+            if images_guarded:
+                conn.execute(f"ALTER TABLE {d.table('blobs')} ENABLE TRIGGER {BLOB_GUARD}")
             for tracking in TRACKING:
                 try:
                     conn.execute("SAVEPOINT tracking")

@@ -148,6 +148,10 @@ class Timeline:
                 with self.tables.writing() as conn:
                     self.tracking.position(conn, lock=True)  # the turn every writer of derived tables takes
                     self.unit_figures.drop(conn)
+            if self.dialect.creates_tables and self.fact_index.outdated():
+                with self.tables.writing() as conn:
+                    self.tracking.position(conn, lock=True)
+                    self.fact_index.restart(conn)
             self._ready = True
 
     def _unsealed(self) -> bool:
