@@ -202,7 +202,7 @@ def digest(session: Session, as_json: bool) -> None:
         echo(result.head)
 
 
-@click.command()
+@click.command(cls=LedgerCommand)
 @click.argument("rows", metavar="EVENT_ID …", nargs=-1, required=True, type=click.IntRange(1, 2**63 - 1))
 @click.option("--reason", required=True, help="Why the row is set aside, e.g. \"inserted by hand, not by the ledger\".")
 @click.pass_obj

@@ -38,9 +38,11 @@ def _resolver(kind: str, writing: bool) -> Any:
         try:
             found = queries.resolve_person(value) if kind == "person" else queries.resolve_unit(value)
         except (NotFound, NoLedger):
-            if writing and isinstance(param, click.Argument) and ID_PATTERN.fullmatch(value):
-                return value  # the subject a hire, an engagement or a unit records may be new (an id: the ledger
-            raise  # judges it); a name no one holds is "no person …", never taken for a new id
+            if writing and isinstance(param, click.Argument) and (ID_PATTERN.fullmatch(value)
+                                                                  or not value.isprintable()):
+                return value  # the subject a hire, an engagement or a unit records may be new (an id, or text
+            raise  # with a hidden character, which the parser refuses saying which: the ledger judges it); a
+            # name no one holds is "no person …", never taken for a new id
         if found.said:
             echo(found.said, err=True)
         return found.id

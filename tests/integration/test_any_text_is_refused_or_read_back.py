@@ -56,6 +56,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "appraised": ev("appraised", DAY, person="T03", year=2021, grade="称职"),
     "award_recorded": ev("award_recorded", DAY, person="T03", text="嘉奖"),
     "discipline_recorded": ev("discipline_recorded", DAY, person="T04", text="诫勉谈话"),
+    "family_member_recorded": ev("family_member_recorded", DAY, person="T03", relation="父亲", member="林国栋",
+                                 born="1962-03", party="群众", work="已退休"),
+    "photo_recorded": ev("photo_recorded", DAY, person="T03", sha256="0" * 64, media_type="image/jpeg", size=1000,
+                         width=300, height=400),  # no image kept under that key: refused, whatever the text
     "career_recorded": ev("career_recorded", DAY, person="T03", from_month="2010-08", to_month="2015-12",
                           text="区统计局科员"),
     "selection_started": ev("selection_started", DAY, selection="XR2022-01", unit="TJ", post="科长",

@@ -80,8 +80,8 @@ def test_global_options_may_follow_the_command(tmp_path, write_jsonl, bureau_lin
 
 def test_strict_after_the_command_refuses_findings(bureau: Ledger):
     before = bureau.event_count()
-    # promoted before three years in the rank: a tenure finding, refused under --strict wherever it is typed
-    r = bureau("promote", "S05", "--rank", "四级主任科员", "--effective", "2023-01-05", "--strict")
+    # promoted before two years in the rank: a tenure finding, refused under --strict wherever it is typed
+    r = bureau("promote", "S05", "--rank", "四级主任科员", "--effective", "2021-05-01", "--strict")
     assert r.exit_code == 1 and "RANK_TENURE" in r.output and bureau.event_count() == before
 
 
