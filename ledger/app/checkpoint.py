@@ -19,7 +19,6 @@ signed count unless its first events are the ones signed. `check` says which way
 from __future__ import annotations
 
 import base64
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from ledger.app.upkeep import verify_ledger
 from ledger.model.errors import StoreError
 from ledger.model.i18n import _
 from ledger.store import checkpoints
+from ledger.store.private_files import write_private
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
@@ -43,7 +43,7 @@ CHAIN_BREAKS = ("changed", "deleted", "inserted", "reordered", "unchained", "no_
 
 
 def write_signing_keys(path: Path) -> tuple[Path, Path]:
-    """A new Ed25519 key pair: the private key at `path` (PEM, mode 0600), the public key at `path`.pub."""
+    """A new Ed25519 key pair: the private key at `path` (PEM, mode 0600), the public key at `path`.pub (0600 too: the administrator hands it on)."""
     public = Path(f"{path}.pub")
     for p in (path, public):
         if p.exists():
@@ -53,11 +53,10 @@ def write_signing_keys(path: Path) -> tuple[Path, Path]:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(pem)
-    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    write_private(path, pem, exclusive=True)
+    write_private(public, key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                        serialization.PublicFormat.SubjectPublicKeyInfo),
+                  exclusive=True)
     return path, public
 
 

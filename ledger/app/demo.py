@@ -18,6 +18,7 @@ from ledger.app.outputs import STORE_FILES, OutputRefused
 from ledger.io.jsonl import read_jsonl
 from ledger.model.facts import Draft
 from ledger.rules.catalogue import RULES_FILE
+from ledger.store.private_files import private_folder, write_private
 
 DEMO_STORE = "ledger.sqlite3"
 
@@ -60,8 +61,8 @@ def build_demo(folder: Path, actor: str = "demo") -> PersonnelLedger:
     replaces a ledger, a real one or an earlier demo's.
     """
     check_demo_folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / RULES_FILE).write_text(DEMO_SETTINGS, encoding="utf-8")
+    private_folder(folder)
+    write_private(folder / RULES_FILE, DEMO_SETTINGS.encode(), exclusive=True)
     app = open_ledger(str(folder / DEMO_STORE))
     bureau = _data("demo_bureau.jsonl")
     for year, moment in BUREAU_RECORDINGS:  # each year's facts, recorded early the next (2022's in the autumn)

@@ -19,6 +19,7 @@ from pathlib import Path
 from ledger.model.errors import LedgerError
 from ledger.rules.catalogue import RULES_FILE
 from ledger.store.config import StoreConfig, parse_store
+from ledger.store.private_files import private_folder
 
 STORE_FILES = ("", "-wal", "-shm", "-journal", ".append-lock")  # suffixes of the SQLite store's own files
 
@@ -77,7 +78,7 @@ def write_output(path: str | Path, store: str | StoreConfig | None, write: Calla
         check_output(path, store, force)
         return Path(write(target))
     target = check_output(path, store, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)  # mode 0600
     os.close(fd)
     tmp = Path(name)
