@@ -3,7 +3,7 @@ the ledger (for the exporter), and reading forms back (for `ledger import-lrmx`)
 
 One definition serves both directions, as `ledger.io.roster_table` does for the roster: a form written here and
 read back gives the same values. XML is built with the standard library's ElementTree and read with defusedxml
-(no entities, no DTD, no network): a form that declares entities is refused, whatever they expand to.
+(no entities, no DTD, no network): a form with a DOCTYPE (entities, a DTD, or a bare `<!DOCTYPE>`) is refused, whatever it declares.
 """
 
 from __future__ import annotations
@@ -191,9 +191,9 @@ def read_lrmx(data: bytes, source: str) -> Form:
     from defusedxml import DefusedXmlException
 
     try:
-        root = SafeET.fromstring(data)
-    except DefusedXmlException as e:
-        raise Refused([Problem("unsafe_xml", f"{source}: the form declares entities or a DTD ({type(e).__name__}); "
+        root = SafeET.fromstring(data, forbid_dtd=True)  # a bare <!DOCTYPE> too: the editor writes none
+    except DefusedXmlException:
+        raise Refused([Problem("unsafe_xml", f"{source}: the form declares a DOCTYPE (a document type or entities); "
                                "a form from the editor has none, so it is refused unread")]) from None
     except ET.ParseError as e:
         raise Refused([Problem("not_xml", f"{source}: not an XML form ({e})")]) from None

@@ -197,7 +197,12 @@ def test_import_lrmx_of_a_form_written_by_hand_fills_the_file_once(sqlite_ledger
     ("<Person><XingMing>陈东</XingMing><ChuShengNianYue>198813</ChuShengNianYue></Person>",
      "ChuShengNianYue: '198813' is an impossible month"),
     ('<?xml version="1.0"?><!DOCTYPE Person [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><Person><XingMing>&c;</XingMing></Person>', "declares entities"),
+     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><Person><XingMing>&c;</XingMing></Person>', "declares a DOCTYPE"),
+    # a bare DOCTYPE, no entity (was accepted: README says a DTD is refused), and one naming an outside file
+    ('<?xml version="1.0"?><!DOCTYPE Person><Person><XingMing>陈东</XingMing></Person>',
+     "bad.lrmx: the form declares a DOCTYPE"),
+    ('<?xml version="1.0"?><!DOCTYPE Person SYSTEM "http://evil.example/p.dtd"><Person><XingMing>陈东</XingMing>'
+     '</Person>', "bad.lrmx: the form declares a DOCTYPE"),
     ("<Person><XingMing>无名氏</XingMing><ChuShengNianYue>198803</ChuShengNianYue></Person>", "never a hire"),
 ])
 def test_a_bad_form_is_refused_naming_what_is_wrong(sqlite_ledger, tmp_path, text, words):
