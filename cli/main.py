@@ -42,10 +42,16 @@ class LedgerGroup(click.Group):
         except click.BadParameter:
             _asked = None
             _language(None)  # the --lang option says what is wrong with it, once parsed
-        return super().make_context(info_name, args, parent, **extra)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as e:  # a global option's usage error: at most 80 characters of its value
+            from ledger.app import clipped
+
+            e.message = clipped(e.message)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ledger.app import LedgerError, Refused, _, explain_failure
+        from ledger.app import LedgerError, Refused, _, clipped, explain_failure
 
         try:
             result = super().invoke(ctx)
@@ -60,7 +66,11 @@ class LedgerGroup(click.Group):
         except BrokenPipeError:  # `ledger log | head`: the reader has seen enough
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (so that the interpreter's final flush is quiet)
             ctx.exit(0)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+        except click.ClickException as e:  # a usage error quotes at most 80 characters of a value, as refusals do
+            e.message = clipped(e.message)
+            _notices(ctx)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             _notices(ctx)
             raise
         except Exception as e:  # a store or system failure: one sentence; a bug: one line, unless debugging

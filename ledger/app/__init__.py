@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError
+from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, clipped, quoted
 from ledger.model.events import EVENT_TYPES, EventType, Field, Verb, event_label, field_label
 from ledger.model.vocabulary import HIRE_MODES, LADDERS
 
@@ -136,7 +136,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     # eager
     "EVENT_TYPES", "HIRE_MODES", "LADDERS", "EventType", "Field", "LedgerError", "NoLedger", "NotFound", "Problem", "Refused", "StoreError",
-    "Verb",
+    "Verb", "clipped", "quoted",
     # on first use
     "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",

@@ -5,7 +5,8 @@ A1:XFD1048576, or hold a part that inflates to gigabytes. So:
 - the zip's declared part sizes are checked before anything is inflated (`MAX_XML_BYTES` in all; the zip reader
   never inflates a part beyond its declared size);
 - sheets are read in openpyxl's read-only mode (streamed), with the claimed dimensions ignored: the real extent
-  of the data is what the rows hold;
+  of the data is what the rows hold; the rows' numbers are scanned from the XML's bytes first, so a sheet beyond
+  `MAX_ROWS` is refused before a row is parsed;
 - a cell beyond `MAX_ROWS` rows or `MAX_COLUMNS` columns, or more than `MAX_CELLS` cells in the workbook, refuse
   the file at once (within a second of the read reaching it);
 - merged ranges (which read-only mode does not report) are read from the sheet's XML by a streaming scan, clipped
@@ -32,6 +33,8 @@ SPLIT = "split it into several files, or give the events as JSON lines"
 
 _MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([A-Za-z]{1,3}[0-9]{1,7}'
                     rb'(?::[A-Za-z]{1,3}[0-9]{1,7})?)["\']')
+_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>')
+_ROW_NUMBER = re.compile(rb'(?:^|\s)r\s*=\s*["\']\s*([0-9]{1,12})')
 _CHUNK = 1 << 20
 Grid = list[list[Any]]  # row n of the sheet is grid[n - 1]
 
@@ -70,7 +73,11 @@ def read_sheets(data: bytes, path: Path) -> list[tuple[str, Grid]]:
         for sheet in book.worksheets:
             if sheet.sheet_state != "visible":
                 continue
-            grid = _grid(sheet, path, budget)
+            try:
+                grid = _grid(sheet, path, budget)
+            except (ValueError, TypeError, KeyError, IndexError) as e:  # a cell openpyxl cannot read
+                raise Refused([Problem("unreadable", f"{path}: sheet '{sheet.title}' holds a cell that cannot be read "
+                                                     f"({e}); save it again from Excel or WPS")]) from None
             _fill_merged(sheet, grid, path, budget)
             out.append((sheet.title, grid))
         return out
@@ -78,8 +85,33 @@ def read_sheets(data: bytes, path: Path) -> list[tuple[str, Grid]]:
         book.close()
 
 
+def last_row_beyond(source: Any, limit: int) -> int | None:
+    """The number of a row element of a sheet's XML beyond `limit` rows, from a streaming scan of its bytes that
+    stops there; None if every row is within. Rows are numbered as openpyxl numbers them: their `r`, or the one
+    after the row before. Scanning is some 50 times faster than reading the rows, so a sheet of a million rows
+    is refused before any is read."""
+    row = 0
+    tail = b""
+    while chunk := source.read(_CHUNK):
+        text = tail + chunk
+        end = 0
+        for m in _ROW.finditer(text):
+            number = _ROW_NUMBER.search(m.group(1))
+            row = int(number.group(1)) if number else row + 1
+            if row > limit:
+                return row
+            end = m.end()
+        tail = text[max(end, len(text) - 512):]  # a tag cut in two by the chunk's end is found whole next time
+    return None
+
+
 def _grid(sheet: Any, path: Path, budget: list[int]) -> Grid:
-    """The sheet's values, row by row, as far as its data really goes (the claimed dimensions are ignored)."""
+    """The sheet's values, row by row, as far as its data really goes (the claimed dimensions are ignored; the
+    rows' own numbers are scanned first, so that a sheet beyond `MAX_ROWS` is refused before any row is read)."""
+    with sheet._get_source() as source:
+        if last_row_beyond(source, MAX_ROWS) is not None:
+            raise _refuse(path, f"sheet '{sheet.title}' has data in row {MAX_ROWS + 1:,} or beyond; the ledger reads "
+                                f"at most {MAX_ROWS:,} rows of a sheet: {SPLIT}")
     sheet.reset_dimensions()
     grid: Grid = []
     for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):

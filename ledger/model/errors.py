@@ -2,8 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+QUOTE_LIMIT = 80  # characters of a value a message quotes: a 10 MB key is never echoed back whole
+_QUOTED = re.compile("'([^'\\n]{" + str(QUOTE_LIMIT + 1) + ",})'")
+_MESSAGE_LIMIT = 4000  # a message of many quoted values, each cut, is still one screen at most
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`value` quoted as a message shows it: 'text', or its first `limit` characters and how long it was."""
+    text = str(value)
+    if len(text) <= limit:
+        return f"'{text}'"
+    return f"'{text[:limit]}…' ({len(text):,} characters)"
+
+
+def _clip_quote(m: re.Match[str]) -> str:
+    value = m.group(1)
+    if len(value) == QUOTE_LIMIT + 1 and value.endswith("…"):  # cut already (a problem re-made with its line)
+        return m.group(0)
+    return quoted(value)
+
+
+def clipped(message: str) -> str:
+    """`message` with every quoted value longer than `QUOTE_LIMIT` cut to it (saying how long it was), and the
+    whole at most `_MESSAGE_LIMIT` characters: whatever a refusal quotes, it never echoes a huge value back."""
+    if len(message) <= QUOTE_LIMIT:
+        return message
+    message = _QUOTED.sub(_clip_quote, message)
+    if len(message) > _MESSAGE_LIMIT:
+        message = f"{message[:_MESSAGE_LIMIT]}… ({len(message):,} characters in all)"
+    return message
 
 
 @dataclass(frozen=True)
@@ -19,12 +50,18 @@ class Problem:
     line: int | None = None
     event_id: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clipped(self.message))
+
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line is not None else self.message
 
 
 class LedgerError(Exception):
-    """Base of every error the ledger raises on purpose."""
+    """Base of every error the ledger raises on purpose (its text never quotes more than 80 characters of a value)."""
+
+    def __str__(self) -> str:
+        return clipped(super().__str__())
 
 
 class Refused(LedgerError):
@@ -33,6 +70,9 @@ class Refused(LedgerError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:  # each problem is clipped already; all of them are said
+        return Exception.__str__(self)
 
 
 class StoreError(LedgerError):
