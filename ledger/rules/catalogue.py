@@ -228,6 +228,7 @@ def _overridden(spec: RuleSpec, section: dict[str, Any], where: str) -> RuleSpec
                 raise RulesError(f"[{spec.id}] severity{where} must be one of {', '.join(SEVERITIES)}")
             severity = value
         elif key in params:
+            _check_numbers(value, f"[{spec.id}] {key}", where, _unit(key))
             _set_param(params, key, value, f"[{spec.id}] {key}{where}")
             if spec.on_when_set and not switched and value:
                 enabled = True
@@ -235,6 +236,32 @@ def _overridden(spec: RuleSpec, section: dict[str, Any], where: str) -> RuleSpec
             known = ", ".join(["enabled", "severity", *params])
             raise RulesError(f"[{spec.id}] unknown setting '{key}'{where} (settings: {known})")
     return replace(spec, severity=severity, enabled=enabled, params=params)
+
+
+# A rules file is a few kilobytes: it is read at most this far (a device such as /dev/zero is refused, not read
+# for ever), and its numbers are counts of years, months or days, never negative nor beyond a working life.
+MAX_RULES_BYTES = 2**20
+NUMBER_LIMITS = (("years", 100), ("months", 1_200), ("days", 36_500))
+MAX_NUMBER = 1_000_000  # any other number (a share, a count of posts)
+
+
+def _unit(key: object, outer: str | None = None) -> str | None:
+    return next((u for u, _ in NUMBER_LIMITS if u in str(key)), outer)
+
+
+def _check_numbers(value: Any, setting: str, where: str, unit: str | None = None) -> None:
+    """Refuse a negative, infinite or too large number anywhere in a setting's value (tables and lists too)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_numbers(v, f"{setting}.{k}", where, _unit(k, unit))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_numbers(v, f"{setting}[{i}]", where, unit)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        limit = dict(NUMBER_LIMITS).get(unit or "", MAX_NUMBER)
+        if value != value or not 0 <= value <= limit:  # NaN, inf, negative, too large
+            what = f"a number of {unit}" if unit else "a number"
+            raise RulesError(f"{setting}{where} is {value}: {what} from 0 to {limit:,} is expected")
 
 
 def _set_param(params: dict[str, Any], key: str, value: Any, setting: str) -> None:
@@ -260,7 +287,12 @@ def load_rulebook(path: str | Path | None = None, store_path: Path | None = None
         return default_rulebook()
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            raw = f.read(MAX_RULES_BYTES + 1)
+        if len(raw) > MAX_RULES_BYTES:
+            raise RulesError(f"rules file {path} is larger than {MAX_RULES_BYTES // 2**20} MiB (a rules file is a few "
+                             "kilobytes of TOML): is it the right file?")
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise RulesError(f"rules file {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as e:
