@@ -1,5 +1,6 @@
 """Checks of a batch that need more than the batch's scope: a photo's image must be kept in the store (or come with
-the batch), and a 身份证号 belongs to one person across the whole ledger."""
+the batch), a 身份证号 belongs to one person across the whole ledger, and a new person's id is no recorded id in
+another case."""
 
 from __future__ import annotations
 
@@ -13,6 +14,31 @@ from ledger.model.identity import IdNumber, mask_id_number
 # Given the 身份证号 a batch gives, the recorded facts that say who holds them: every fact of each person who was
 # ever given one of them (their profiles and the retractions of those), or simply every fact.
 HolderFacts = Callable[[set[str]], list[Fact]]
+# Given ids, every recorded person id equal to one of them but for case.
+IdsInAnyCase = Callable[[set[str]], set[str]]
+NEW_PEOPLE = ("hired", "assistant_engaged")  # the events that may bring a new person's id
+
+
+def ids_unique_in_any_case(drafts: Sequence[Draft], recorded: IdsInAnyCase) -> None:
+    """`P13` and `p13` are one id: a hire or an engagement whose id is a recorded person's (or another of the
+    batch's) in another case is refused, naming the id as recorded — never a second person. Refused rather than
+    read as the recorded id: the clerk may have meant a new person and mistyped the id, and an import's ids are
+    its source's (docs/clerks-guide.md)."""
+    asked = {str(d.fields["person"]) for d in drafts if d.event in NEW_PEOPLE and isinstance(d.fields.get("person"), str)}
+    if not asked or all(not any(c.isalpha() for c in i) for i in asked):
+        return
+    spellings: dict[str, set[str]] = {}
+    for i in (*asked, *recorded(asked)):
+        spellings.setdefault(i.lower(), set()).add(i)
+    problems = []
+    for i in sorted(asked):
+        others = sorted(spellings[i.lower()] - {i})
+        if others:
+            problems.append(Problem("id_in_other_case", f"{i}: {others[0]} is already an id, and ids are the same in "
+                                    f"any case: write {others[0]} for that person, or choose another id for a new "
+                                    "one"))
+    if problems:
+        raise Refused(problems)
 
 
 def images_kept(drafts: Sequence[Draft], kept: Callable[[], set[str]], given: Collection[str] = ()) -> None:

@@ -28,7 +28,13 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment
 
-from ledger.app.drafts_checks import HolderFacts, id_numbers_unique, images_kept
+from ledger.app.drafts_checks import (
+    HolderFacts,
+    IdsInAnyCase,
+    id_numbers_unique,
+    ids_unique_in_any_case,
+    images_kept,
+)
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
 from ledger.model.errors import LedgerError, NoLedger, Problem, Refused, StoreError
@@ -156,9 +162,22 @@ class PersonnelLedger(Application):
         `images`: the photos' images that would come with the batch, by SHA-256."""
         images_kept(drafts, lambda: blobs.kept(self.dialect), images or {})
         scoped = not whole and self._scoped(len(drafts), catch_up=False)
+        ids_unique_in_any_case(drafts, self._ids_in_any_case(scoped))
         judgement = self._validated(drafts, scoped)[0]
         id_numbers_unique(drafts, self._holder_facts(scoped))
         return judgement
+
+    def _ids_in_any_case(self, scoped: bool) -> IdsInAnyCase:
+        """Where recorded ids are looked for in any case: the fact index's people (derived tables current), else
+        every fact (read for the batch already)."""
+        if scoped:
+            return self.timeline.fact_index.people_in_any_case
+
+        def among_facts(ids: set[str]) -> set[str]:
+            lower = {i.lower() for i in ids}
+            return {p for f in self.facts() if isinstance(p := f.data.get("person"), str) and p.lower() in lower}
+
+        return among_facts
 
     def _holder_facts(self, scoped: bool) -> HolderFacts:
         """Where a batch's 身份证号 are looked for: with the derived tables current (`scoped`), the facts of the
@@ -224,6 +243,7 @@ class PersonnelLedger(Application):
             if attempt:
                 _back_off(attempt)
             scoped = self._scoped(len(drafts))
+            ids_unique_in_any_case(drafts, self._ids_in_any_case(scoped))  # first: a second person is never judged
             judgement, top = self._validated(drafts, scoped)
             id_numbers_unique(drafts, self._holder_facts(scoped))
             ledger = stream_at(top)  # at the version read: its save is refused if another append came since

@@ -286,6 +286,15 @@ class FactIndex:
         """Every person ever named with one of these units."""
         return self._pairs("person", "unit", units)
 
+    def people_in_any_case(self, ids: Iterable[str]) -> set[str]:
+        """Every recorded person id equal to one of `ids` but for case (P13 for p13): ids are one person's in any
+        case. (A scan of the people's ids: no index on lower(); a city's few ten thousand rows.)"""
+        conn, out = self.tables.connection(), set()
+        for marks, chunk in self.tables.chunks(sorted({i.lower() for i in ids})):
+            out |= {r[0] for r in conn.execute(f"SELECT DISTINCT person FROM {self.dialect.table('report_unit_people')}"
+                                               f" WHERE lower(person) IN ({marks})", chunk)}
+        return out
+
     def _pairs(self, wanted: str, given: str, values: Iterable[str]) -> set[str]:
         """The `wanted` column of the (unit, person) pairs whose `given` column is one of `values`."""
         conn, out = self.tables.connection(), set()
