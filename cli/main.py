@@ -79,7 +79,7 @@ class LedgerGroup(click.Group):
             session = ctx.find_object(Session)
             said = explain_failure(e, _store_shown(session))
             echo(f"Error: {said}" if said is not None else
-                 f"Error: {type(e).__name__}: {e} (set LEDGER_DEBUG=1 for details)", err=True)
+                 f"Error: {type(e).__name__}: {clipped(str(e))} (set LEDGER_DEBUG=1 for details)", err=True)
             ctx.exit(1)
         _notices(ctx)
         return result

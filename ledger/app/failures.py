@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import errno
 
-from ledger.model.errors import LedgerError, StoreError
+from ledger.model.errors import LedgerError, StoreError, clipped
 from ledger.store.config import parse_store, resolve_store, without_password
 
 UNCHANGED = "nothing was written"
@@ -48,6 +48,12 @@ _BY_TEXT: tuple[tuple[tuple[str, ...], str], ...] = (
     (("composite type", "does not exist"),
      "{where} is not set up as a ledger (its tables or types are missing: {detail}); a ledger is created by "
      "the first event recorded into it"),
+    (("database disk image is malformed", "malformed database schema"),
+     "{where} is damaged (SQLite says: {detail}); " + UNCHANGED + ". Restore it from a backup and run `ledger verify`"),
+    (("value out of range", "out of range for type", "numeric field overflow", "value too long for type", "invalid input syntax",
+      "non-hexadecimal number", "integer overflow"),
+     "a row of {where} holds a value no ledger writes ({detail}); " + UNCHANGED + ". Run `ledger verify`, which "
+     "names the row (the owner can quarantine it)"),
     (("unable to open database file",),
      "cannot open {where}: the file or its folder cannot be read or written here; check the path and its "
      "permissions"),
@@ -78,6 +84,14 @@ def explain_failure(error: BaseException, where: str = "the store") -> StoreErro
     what happened and what to do; None when it is not a failure this module knows."""
     if isinstance(error, MemoryError):
         return StoreError("out of memory: the input or the ledger is too large for this machine; " + UNCHANGED)
+    if isinstance(error, RecursionError):
+        return StoreError("the input is nested too deeply to be read (lists or tables within each other hundreds "
+                          "of levels down); " + UNCHANGED)
+    if isinstance(error, UnicodeError):
+        return StoreError(f"a text could not be read or written as UTF-8 ({clipped(str(error))}); " + UNCHANGED)
+    if isinstance(error, OverflowError):
+        return StoreError(f"a number or a date is beyond what can be computed ({clipped(str(error))}); "
+                          + UNCHANGED)
     if isinstance(error, OSError) and not _is_driver_error(error):
         said = _os_error(error)
         return StoreError(said) if said is not None else None
@@ -85,7 +99,7 @@ def explain_failure(error: BaseException, where: str = "the store") -> StoreErro
     lower = text.lower()
     for words, sentence in _BY_TEXT:
         if any(w in lower for w in words):
-            detail = text.splitlines()[0] if text else type(error).__name__
+            detail = clipped(text.splitlines()[0]) if text else type(error).__name__
             return StoreError(sentence.format(where=where, detail=detail))
     return None
 

@@ -130,3 +130,35 @@ def test_each_known_failure_has_its_sentence(error: BaseException, start: str) -
 def test_a_password_in_a_failure_is_never_shown() -> None:
     said = explain_failure(RuntimeError("connection failed: postgresql://u:hunter2@h/d Connection refused"), "S")
     assert said is not None and "hunter2" not in str(said) and "u:***@h" in str(said)
+
+
+def _adversary_s_exceptions() -> list[BaseException]:
+    """The raw exceptions issue 25's adversarial run met behind a generic "Error: X … LEDGER_DEBUG" line."""
+    import psycopg.errors
+
+    out: list[BaseException] = [
+        ValueError("non-hexadecimal number found in fromhex() arg at position 0"),  # a forged access-log line
+        psycopg.errors.NumericValueOutOfRange('value "9223372036854775808" is out of range for type bigint'),
+        psycopg.errors.StringDataRightTruncation("value too long for type character varying(64)"),
+        psycopg.errors.InvalidTextRepresentation('invalid input syntax for type uuid: "x"'),
+        sqlite3.DatabaseError("database disk image is malformed"),
+        sqlite3.OperationalError("integer overflow"),
+        RecursionError("maximum recursion depth exceeded"),
+        OverflowError("date value out of range"),
+        UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
+    ]
+    try:
+        b"\xff".decode("utf-8")
+    except UnicodeDecodeError as e:
+        out.append(e)
+    return out
+
+
+@pytest.mark.parametrize("error", _adversary_s_exceptions(), ids=lambda e: type(e).__name__)
+def test_every_exception_the_adversary_hit_is_one_sentence(error: BaseException) -> None:
+    said = explain_failure(error, "S")
+    assert said is not None, f"{type(error).__name__} would be a generic error line"
+    text = str(said)
+    assert "\n" not in text and "LEDGER_DEBUG" not in text and type(error).__name__ not in text
+    assert (text[0].islower() or text.startswith("S ")) and len(text) < 400
+    assert "nothing was written" in text
