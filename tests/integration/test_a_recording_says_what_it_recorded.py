@@ -27,7 +27,7 @@ def test_the_sentence_is_chinese_by_default_and_stdout_keeps_the_ids(tmp_path: P
     ledger = _bureau(tmp_path)
     hired = ledger.ok(*HIRE)
     assert hired.stdout.strip().isdigit()
-    assert hired.stderr.startswith(f"已记录：P21 张三 进入，") and "职级 一级科员" in hired.stderr
+    assert hired.stderr.startswith("已记录：P21 张三 进入，") and "职级 一级科员" in hired.stderr
     r = ledger.ok("promote", "张三", "--rank", "四级主任科员", "--effective", "2023-05-01", "--basis", "区文旅党组〔2023〕5号")
     event = r.stdout.strip()
     assert event.isdigit() and int(event) == int(hired.stdout) + 1  # the id alone, exactly as before
