@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ledger.model.i18n import _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -50,5 +52,6 @@ class NotFound(LedgerError):
 def no_unit(code: str | None, on: object, known: Iterable[str]) -> str:
     """The one wording of "there is no such unit": which code, on which date (None: the fact's own date), and
     the codes there are, so the clerk can pick the right one."""
-    when = "this date" if on is None else str(on)
-    return f"no unit '{code}' on {when} (units: {', '.join(known) or 'none yet'})"
+    when = _("this date") if on is None else str(on)
+    return _("no unit '{code}' on {when} (units: {known})").format(code=code, when=when,
+                                                                  known=", ".join(known) or _("none yet"))
