@@ -68,8 +68,12 @@ def report(done: Recorded, dry_run: bool, app: PersonnelLedger | None = None) ->
     else:
         for i in done.ids:
             echo(i)
-        for said in recorded_sentences(app, done.ids) if app is not None else ():
-            echo(said, err=True)
+        try:
+            said = recorded_sentences(app, done.ids) if app is not None else []
+        except Exception:  # the events are recorded whatever happens here: the ids above say so
+            said = []
+        for sentence in said:
+            echo(sentence, err=True)
     warn_findings(done.findings)
 
 
