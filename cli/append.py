@@ -21,7 +21,7 @@ from cli.session import Session
 from ledger.app import EVENT_TYPES, N_, EventType, _, ngettext
 
 if TYPE_CHECKING:
-    from ledger.app import Recorded
+    from ledger.app import PersonnelLedger, Recorded
 
 METAVARS = {"date": "DATE", "int": "N", "YearMonth": "YYYY.MM", "IdNumber": "ID"}
 
@@ -46,13 +46,15 @@ def record_one(t: EventType, **kwargs: Any) -> None:
     drafts = [Draft(t.name, {t.verb.argument: s, **fields})
               for s in (subjects if isinstance(subjects, tuple) else (subjects,))]
     app = session.trial if dry_run else session.app  # a dry run opens the store read-only
-    report(record(app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run, images=images), dry_run)
+    done = record(app, drafts, actor=session.actor, strict=session.strict, dry_run=dry_run, images=images)
+    report(done, dry_run, app)
 
 
-def report(done: Recorded, dry_run: bool) -> None:
-    """What every append command prints: the new ids, one a line; with --dry-run, each event that would be recorded
-    (with the id it would get) and that nothing was written. Then the findings, as warnings on stderr."""
-    from ledger.app import fact_json
+def report(done: Recorded, dry_run: bool, app: PersonnelLedger | None = None) -> None:
+    """What every append command prints: the new ids, one a line (what scripts read), and on stderr what each
+    recorded, in a sentence (from `app`, read back); with --dry-run, each event that would be recorded (with the id
+    it would get) and that nothing was written. Then the findings, as warnings on stderr."""
+    from ledger.app import fact_json, recorded_sentences
 
     if dry_run:
         for f in done.facts:
@@ -66,6 +68,12 @@ def report(done: Recorded, dry_run: bool) -> None:
     else:
         for i in done.ids:
             echo(i)
+        try:
+            said = recorded_sentences(app, done.ids) if app is not None else []
+        except Exception:  # the events are recorded whatever happens here: the ids above say so
+            said = []
+        for sentence in said:
+            echo(sentence, err=True)
     warn_findings(done.findings)
 
 

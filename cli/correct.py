@@ -62,6 +62,7 @@ def correct(session: Session, event_id: int, changes: tuple[str, ...], reason: s
     """
     from ledger.app import correct as correct_event
 
-    done = correct_event(session.trial if dry_run else session.app, event_id, changed_fields(changes), reason, actor=session.actor,
+    app = session.trial if dry_run else session.app
+    done = correct_event(app, event_id, changed_fields(changes), reason, actor=session.actor,
                          strict=session.strict, dry_run=dry_run)
-    report(done, dry_run)
+    report(done, dry_run, app)

@@ -12,7 +12,7 @@ from cli.options import LedgerCommand, parse_date_option
 from cli.output import echo, echo_table
 from cli.progress import factory, quiet_option
 from cli.session import Session
-from ledger.app import HIRE_MODES
+from ledger.app import HIRE_MODES, _
 
 
 @click.command("import")
@@ -83,19 +83,20 @@ def import_roster(session: Session, file: Path, as_of: date, unit: str | None, m
 
     plan, findings = import_opening_roster(
         session.app, file, as_of, unit=unit, mode=mode, add_sections=add_sections, basis=basis, actor=session.actor,
-        strict=session.strict, dry_run=dry_run, progress=factory("Reading roster", quiet))
+        strict=session.strict, dry_run=dry_run, progress=factory(_("Reading roster"), quiet))
     for note in plan.notes:
-        echo(f"Note: {note}")
+        echo(_("Note: {note}").format(note=note))
     if dry_run:
-        echo(f"{plan.people} people ({len(plan.located.drafts)} events) would be recorded effective {as_of} "
-                   "(dry run, nothing written)")
+        echo(_("{people} people ({events} events) would be recorded effective {on} (dry run, nothing written)").format(
+            people=plan.people, events=len(plan.located.drafts), on=as_of))
     else:
         ids = plan.ids
-        echo(f"{plan.people} people recorded effective {as_of}: {len(ids)} events"
-                   + (f" (ids {ids[0]}–{ids[-1]})" if ids else ""))
+        said = _("{people} people recorded effective {on}: {events} events").format(
+            people=plan.people, on=as_of, events=len(ids))
+        echo(said + (_(" (ids {first}–{last})").format(first=ids[0], last=ids[-1]) if ids else ""))
     if plan.generated:
-        echo("Generated 人员编号 (from 单位, 姓名 and 出生年月: a rerun gives the same ids):")
-        echo_table(["where", "人员编号", "姓名"], plan.generated)
+        echo(_("Generated 人员编号 (from 单位, 姓名 and 出生年月: a rerun gives the same ids):"))
+        echo_table([_("where"), "人员编号", "姓名"], plan.generated)
     warn_findings(findings)
 
 

@@ -3,7 +3,7 @@
 .xlsx and CSV carry the roster's spreadsheet columns (`Queries.roster_sheet`: 人员编号, 姓名, 性别, 出生年月 …),
 the headers `ledger import-roster` reads, so export → import into a new ledger → export gives the same table. CSV
 is written UTF-8 with a BOM so Excel opens it with the Chinese intact; dates are ISO (`1985-01-17`), real date
-cells in .xlsx. The .docx is a printable table in the GB/T 9704 layout (exporters.gbt9704); JSON is `ledger roster --json`'s shape.
+cells in .xlsx but 出生年月, which a 花名册 writes as `YYYY.MM` text (`1985.01`; read back as the month's first day). The .docx is a printable table in the GB/T 9704 layout (exporters.gbt9704); JSON is `ledger roster --json`'s shape.
 Reads only through the query API.
 """
 
@@ -29,6 +29,7 @@ SHEET_TITLE = "花名册"
 # The .docx drops the columns a printed roster does without (the unit is each table's caption).
 DOCX_COLUMNS = ("人员编号", "姓名", "性别", "出生年月", "学历", "科室", "编制类型", "职级", "任现职级时间", "职务",
                 "任现职务时间", "备注")
+MONTH_COLUMNS = ("出生年月",)  # written in the .xlsx as 1985.01 text, as 花名册 do (the day is not a roster's)
 CELL_PADDING_MM = 3  # the cell's margins (1 mm a side) and a little air, so that no term is broken in a cell
 DOCX_SIZES = (9, 8, 7.5, 7)  # points: the largest at which every cell's text fits on one line is used
 Progress = Callable[[int], None]
@@ -55,7 +56,8 @@ def write_csv(path: Path, sheet: RosterSheet, progress: Progress | None = None) 
 
 
 def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | None = None) -> Path:
-    """One sheet, header row frozen and bold, dates as date cells (yyyy-mm-dd), ids and text as text."""
+    """One sheet, header row frozen and bold, dates as date cells (yyyy-mm-dd) but 出生年月 as `YYYY.MM` text (as
+    a 花名册 writes it), ids and text as text."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -65,7 +67,10 @@ def write_xlsx(path: Path, sheet: RosterSheet, title: str, progress: Progress | 
     for cell in out.sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(h) * 2 + 2 for h in sheet.headers]
+    months = [i for i, h in enumerate(sheet.headers) if h in MONTH_COLUMNS]
     for row in sheet.rows:
+        if months:
+            row = [_month(v) if i in months and isinstance(v, date) else v for i, v in enumerate(row)]
         out.append(row)  # a blank is an empty cell, not an empty string
         for i, value in enumerate(row):
             widths[i] = max(widths[i], 12 if isinstance(value, date) else min(40, len(str(value)) * 2 + 2))

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ledger.app.outputs import check_output, write_output
     from ledger.app.photos import keep_photo, photo_fields
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
+    from ledger.app.recorded_sentences import recorded_sentences
     from ledger.app.recording import (
         ProgressFactory,
         Recorded,
@@ -100,6 +101,7 @@ _LAZY = {
     "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
     "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
+    "recorded_sentences": "ledger.app.recorded_sentences",
     "keep_photo": "ledger.app.photos", "photo_fields": "ledger.app.photos",
     "CADRE_HEADER": "ledger.io.roster_table", "CADRE_GROUPS": "ledger.io.roster_table",
     "cadre_subheaders": "ledger.io.roster_table",
@@ -141,7 +143,7 @@ __all__ = [
     "DEMO_STORE", "DIFF_KEYS", "Draft", "Fact", "LogFilter", "RULE_IDS", "Finding", "Findings", "PersonnelLedger", "ProgressFactory", "Queries", "Recorded",
     "RosterOverview", "RosterSheet", "Rulebook", "RulesError", "State", "Verification", "YearlyFigures",
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
-    "parse_date", "parse_timestamp", "record",
+    "parse_date", "parse_timestamp", "record", "recorded_sentences",
     # the interface's language (gettext catalogues)
     "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
     "in_language", "event_label", "field_label", "translated_help",

@@ -4,7 +4,8 @@ existing file unless asked, whole or not at all, and owner-only (0600) like the 
 One guard for every writer (`ledger roster --format/-o`, `ledger export`, `ledger demo`): the output path, with
 every symbolic link on it resolved (and hard links recognised), may not be the SQLite store, its `-wal`, `-shm` or
 `-journal` file, its writers' lock or the `ledger.toml` beside it; an existing file is replaced only with
-`force`. The document is written to a new owner-only file in the same folder and moved into place when it is
+`force`, or when it is a report this program wrote of the kind just written (`ledger.app.own_documents`: a report
+is exported again after its narrative is filled in). The document is written to a new owner-only file in the same folder and moved into place when it is
 complete, so a failed export leaves nothing behind and an existing file is never half-overwritten.
 """
 
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ledger.app.own_documents import report_kind, same_report
 from ledger.model.errors import LedgerError
 from ledger.rules.catalogue import RULES_FILE
 from ledger.store.config import StoreConfig, parse_store
@@ -47,8 +49,9 @@ def _same(target: Path, protected: Path) -> bool:
 
 def check_output(path: str | Path, store: str | StoreConfig | None, force: bool = False) -> Path:
     """The path to write to, or `OutputRefused`: it is the store (or one of its files), a folder, or an existing
-    file without `force` (a device or a pipe such as /dev/stdout is written into, not replaced). `store` is the
-    store in use (`--store`, or its parsed configuration)."""
+    file without `force` — but a report this program wrote, which `write_output` replaces by a report of its kind
+    (a device or a pipe such as /dev/stdout is written into, not replaced). `store` is the store in use
+    (`--store`, or its parsed configuration)."""
     config = store if isinstance(store, StoreConfig) else parse_store(store)
     target = Path(path).expanduser()
     for protected in protected_files(config):
@@ -61,7 +64,8 @@ def check_output(path: str | Path, store: str | StoreConfig | None, force: bool 
     folder = next((p for p in target.parents if p.exists()), None)
     if folder is not None and not folder.is_dir():
         raise OutputRefused(f"{path}: {folder} is a file, not a folder (nothing was written)")
-    if (target.exists() or target.is_symlink()) and not force and not _stream(target):
+    if (target.exists() or target.is_symlink()) and not force and not _stream(target) \
+            and report_kind(target) is None:
         raise OutputRefused(f"{path} exists: add --force to replace it (nothing was written)")
     return target
 
@@ -88,6 +92,11 @@ def write_output(path: str | Path, store: str | StoreConfig | None, write: Calla
             return written
         os.chmod(tmp, 0o600)
         check_output(path, store, force)  # again: a file may have appeared, or a link been made, meanwhile
+        if not force and (target.exists() or target.is_symlink()):
+            if not same_report(target, tmp):  # another kind of report, or another file: only with --force
+                raise OutputRefused(f"{path} exists and is not this report's earlier export: add --force to "
+                                    "replace it (nothing was written)")
+            force = True  # the report's own earlier export: replaced by the new one
         if force:
             os.replace(tmp, target)
         else:

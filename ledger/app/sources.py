@@ -25,6 +25,7 @@ from ledger.fold.scope import STRUCTURE
 from ledger.fold.walk import fold
 from ledger.model.errors import LedgerError, NotFound, no_unit
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.state import State
 from ledger.read.roster import roster_view, unit_summary
 from ledger.store.fact_index import IndexRows
@@ -250,7 +251,7 @@ def person_history(source: Folded, person: str) -> tuple[list[Fact], list[Fact]]
     mine = source.facts_of([person])
     own = [f for f in mine if f.person == person]
     if not own:
-        raise NotFound(f"no person '{person}' in the ledger")
+        raise NotFound(_("no person '{person}' in the ledger").format(person=person))
     ids = {f.id for f in own}
     listed = own + [f for f in mine if f.event == "retracted" and f.data["target"] in ids]
     return sorted(listed, key=lambda f: (f.effective, f.id)), mine

@@ -40,10 +40,11 @@ from ledger.io.roster_table import (
 from ledger.io.spreadsheets import Located, Table, fold_width, relocate
 from ledger.model import vocabulary as v
 from ledger.model.errors import Problem, Refused, no_unit
+from ledger.model.i18n import N_, _
 from ledger.model.parsing import sanitise
 from ledger.model.state import State, UnitState
 
-NO_UNIT = "no unit: give --unit, a 单位 column, or name the sheet after the unit"
+NO_UNIT = N_("no unit: give --unit, a 单位 column, or name the sheet after the unit")
 
 
 @dataclass
@@ -120,22 +121,24 @@ class _Planner:
             if sheet is not None:
                 sheets.append(sheet)
             elif table.rows:
-                self.plan.notes.append(f"{table.prefix()}skipped (no header row with 姓名)")
+                self.plan.notes.append(table.prefix() + _("skipped (no header row with 姓名)"))
         if not sheets:
-            raise Refused([Problem("bad_header", f"no header row with 姓名 in the first {HEADER_ROWS} rows of any sheet "
-                                   f"(expected headers: {'、'.join(HEADERS)})")])
+            raise Refused([Problem("bad_header", _("no header row with 姓名 in the first {rows} rows of any sheet "
+                                                     "(expected headers: {headers})").format(
+                rows=HEADER_ROWS, headers="、".join(HEADERS)))])
         return sheets
 
     def read_sheet(self, sheet: RosterSheet) -> None:
         t = sheet.table
         if sheet.ignored:
-            self.plan.notes.append(f"{t.prefix()}ignored columns {'、'.join(sheet.ignored)}")
+            self.plan.notes.append(t.prefix() + _("ignored columns {columns}").format(columns="、".join(sheet.ignored)))
         for r in sheet.repeated:
-            self.problems.append(Problem("bad_header", f"{t.where(sheet.header_row)}: repeated column {r}"))
+            self.problems.append(Problem("bad_header", _("{where}: repeated column {column}").format(
+                where=t.where(sheet.header_row), column=r)))
         missing = sheet.missing()
         if missing:
-            self.problems.append(Problem("bad_header", f"{t.where(sheet.header_row)}: missing column(s) "
-                                         f"{'、'.join(missing)}"))
+            self.problems.append(Problem("bad_header", _("{where}: missing column(s) {columns}").format(
+                where=t.where(sheet.header_row), columns="、".join(missing))))
             return
         sheet_unit = unit_named(t.name, self.state) if t.name else None
         above = _Above()
@@ -146,7 +149,8 @@ class _Planner:
                 self.progress(1)
             self.read_row(RosterRow(sheet, number, cells), above, sheet_unit or self.default_unit)
         for header, rows in above.continued.items():
-            self.plan.notes.append(f"{t.prefix()}blank {header} continued from the row above in row(s) {_ranges(rows)}")
+            self.plan.notes.append(t.prefix() + _("blank {column} continued from the row above in row(s) {rows}").format(
+                column=header, rows=_ranges(rows)))
 
     def read_row(self, row: RosterRow, above: _Above, fallback: UnitState | None) -> None:
         """Every cell of one person's row; drafts only when none of them is wrong."""
@@ -187,7 +191,7 @@ class _Planner:
         else:
             u = fallback
             if u is None:
-                row.complain("unit", NO_UNIT)
+                row.complain("unit", _(NO_UNIT))
         if u is not above.unit:
             above.section = None
         above.unit = u if u is not None else above.unit
@@ -203,8 +207,9 @@ class _Planner:
                 section = raw
                 self.new_sections.setdefault((u.unit, section), row.place)
             elif section is None:
-                row.complain("section", f"{u.name} has no section '{raw}' on {self.on} (sections: "
-                             f"{'、'.join(u.sections) or 'none'}; add it with `ledger org section` or --add-sections)")
+                row.complain("section", _("{unit} has no section '{section}' on {on} (sections: {known}; add it with "
+                                           "`ledger org section` or --add-sections)").format(
+                    unit=u.name, section=raw, on=self.on, known="、".join(u.sections) or _("none")))
         elif not raw and above.section is not None:
             section = above.section
             above.note_continued("section", row.number)
@@ -220,23 +225,25 @@ class _Planner:
         except ValueError as e:
             row.complain("name", str(e))
         if not name:
-            row.complain("name", "missing name", "missing_name")
+            row.complain("name", _("missing name"), "missing_name")
         gender = GENDER_ALIASES.get(row.text("gender"))
         if gender is None:
-            row.complain("gender", f"'{row.text('gender')}' is not 男 or 女" if row.text("gender") else "missing (男 or 女)")
+            row.complain("gender", _("'{value}' is not 男 or 女").format(value=row.text("gender")) if row.text("gender")
+                         else _("missing (男 or 女)"))
         birth = row.date("birth_date", required=True)
         if birth is not None and birth >= self.on:
-            row.complain("birth_date", f"{birth} is not before {self.on}", "impossible_date")
+            row.complain("birth_date", _("{birth} is not before {on}").format(birth=birth, on=self.on), "impossible_date")
         rank = self.rank(row, u)
         rank_since = row.date("rank_since")
         if rank_since is not None and rank_since > self.on:
-            row.complain("rank_since", f"{rank_since} is after {self.on}", "impossible_date")
+            row.complain("rank_since", _("{since} is after {on}").format(since=rank_since, on=self.on), "impossible_date")
         establishment = row.text("establishment") or (DEFAULT_ESTABLISHMENT.get(u.kind, "") if u else "")
         if establishment and establishment not in v.ESTABLISHMENT_TYPES:
-            row.complain("establishment", f"'{establishment}' is not one of {'、'.join(v.ESTABLISHMENT_TYPES)}")
+            row.complain("establishment", _("'{value}' is not one of {known}").format(
+                value=establishment, known="、".join(v.ESTABLISHMENT_TYPES)))
         hire_mode = row.text("mode") or self.mode
         if hire_mode not in v.HIRE_MODES:
-            row.complain("mode", f"'{hire_mode}' is not one of {'、'.join(v.HIRE_MODES)}")
+            row.complain("mode", _("'{value}' is not one of {known}").format(value=hire_mode, known="、".join(v.HIRE_MODES)))
         return {"name": name, "gender": gender, "birth_date": birth, "education": row.text("education") or None,
                 "unit": u.unit if u else None, "section": section, "establishment": establishment, "rank": rank,
                 "rank_since": rank_since, "mode": hire_mode}
@@ -244,13 +251,15 @@ class _Planner:
     def rank(self, row: RosterRow, u: UnitState | None) -> str:
         rank = row.text("rank")
         if not rank:
-            row.complain("rank", "missing rank (职级)")
+            row.complain("rank", _("missing rank (职级)"))
         elif u is not None and rank not in v.ranks_for_unit_kind(u.kind):
             known = "、".join(v.ranks_for_unit_kind(u.kind))
             if v.ladder_of(rank) is None:
-                row.complain("rank", f"unknown rank '{rank}' (expected one of {known})", "unknown_rank")
+                row.complain("rank", _("unknown rank '{rank}' (expected one of {known})").format(rank=rank, known=known),
+                             "unknown_rank")
             else:
-                row.complain("rank", f"not a rank held in a {u.kind} '{rank}' (expected one of {known})")
+                row.complain("rank", _("not a rank held in a {kind} '{rank}' (expected one of {known})").format(
+                    kind=u.kind, rank=rank, known=known))
         return rank
 
     def posts(self, row: RosterRow, u: UnitState | None, section: str | None) -> list[PostCell]:
@@ -272,12 +281,14 @@ class _Planner:
         if pid and pid in self.seen:
             first, same = self.seen[pid]
             if generated and same == (name, birth):
-                row.complain("name", f"the same person as {first} (same 单位, 姓名 and 出生年月; give each a 人员编号 "
-                             "if they are two people)", "duplicate_person")
+                row.complain("name", _("the same person as {first} (same 单位, 姓名 and 出生年月; give each a 人员编号 if "
+                                        "they are two people)").format(first=first), "duplicate_person")
             elif generated:
-                row.complain("person", f"the id generated for this row, {pid}, is also {first}'s; give them a 人员编号")
+                row.complain("person", _("the id generated for this row, {id}, is also {first}'s; give them a "
+                                          "人员编号").format(id=pid, first=first))
             else:
-                row.complain("person", f"duplicate person '{pid}' (also {first})", "duplicate_person")
+                row.complain("person", _("duplicate person '{id}' (also {first})").format(id=pid, first=first),
+                             "duplicate_person")
         elif pid:
             self.seen[pid] = (row.place, (name, birth))
         return pid, generated

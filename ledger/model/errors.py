@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ledger.model.i18n import _
+
 QUOTE_LIMIT = 80  # characters of a value a message quotes: a 10 MB key is never echoed back whole
 _QUOTED = re.compile("'([^'\\n]{" + str(QUOTE_LIMIT + 1) + ",})'")
 _MESSAGE_LIMIT = 4000  # a message of many quoted values, each cut, is still one screen at most
@@ -90,5 +92,6 @@ class NotFound(LedgerError):
 def no_unit(code: str | None, on: object, known: Iterable[str]) -> str:
     """The one wording of "there is no such unit": which code, on which date (None: the fact's own date), and
     the codes there are, so the clerk can pick the right one."""
-    when = "this date" if on is None else str(on)
-    return f"no unit '{code}' on {when} (units: {', '.join(known) or 'none yet'})"
+    when = _("this date") if on is None else str(on)
+    return _("no unit '{code}' on {when} (units: {known})").format(code=code, when=when,
+                                                                  known=", ".join(known) or _("none yet"))

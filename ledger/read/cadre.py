@@ -11,6 +11,7 @@ from typing import Any
 
 from ledger.model import vocabulary as v
 from ledger.model.errors import NotFound
+from ledger.model.i18n import _
 from ledger.model.identity import mask_id_number
 from ledger.model.state import Education, PersonState, State
 from ledger.read.resume import post_text
@@ -34,7 +35,7 @@ def cadre_view(state: State, person: str, on: date, reveal: bool = False) -> dic
     """The person's file on `on` in the `ledger.app.Queries.cadre_file` shape (a plain dict)."""
     p = state.people.get(person)
     if p is None:
-        raise NotFound(f"no person '{person}' on the establishment on or before {on}")
+        raise NotFound(_("no person '{person}' on the establishment on or before {on}").format(person=person, on=on))
     f = p.file
     profile = dict(f.profile)
     if not reveal and profile.get("id_number"):

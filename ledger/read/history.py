@@ -17,6 +17,7 @@ from ledger.fold.walk import Walker, counting_facts, retracted_ids
 from ledger.model.errors import LedgerError
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.identity import masked
 from ledger.model.state import AssistantState, PersonState, State
 
@@ -84,7 +85,7 @@ def diff(facts: Iterable[Fact], start: date, end: date, unit: str | None = None,
     fold's own: the walk applies each fact as the roster does, and the entry reads the person around it.
     """
     if end < start:
-        raise LedgerError(f"--to {end} is before --from {start}")
+        raise LedgerError(_("--to {end} is before --from {start}").format(end=end, start=start))
     lists: dict[str, list[Entry]] = {k: [] for k in DIFF_KEYS}
     walker = Walker()
     for f in counting_facts(facts, known_at):

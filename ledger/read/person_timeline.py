@@ -17,6 +17,7 @@ from typing import Any
 from ledger.fold.walk import Walker, counting_facts
 from ledger.model.errors import NotFound
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.state import State
 
 # The lanes of the chart, in the order they are drawn. A person holding two posts at once has a lane for each.
@@ -84,8 +85,10 @@ def person_timeline(facts: Iterable[Fact], person: str, known_at: datetime | Non
             if key not in open_bars:
                 open_bars[key] = (label, f.effective, f.id)
     if not seen:
-        when = f" as known at {known_at.isoformat()}" if known_at else ""
-        raise NotFound(f"no person '{person}' in the ledger{when}")
+        if known_at:
+            raise NotFound(_("no person '{person}' in the ledger as known at {moment}").format(
+                person=person, moment=known_at.isoformat()))
+        raise NotFound(_("no person '{person}' in the ledger").format(person=person))
     bars += [Bar(_lane(row), row, label, start, None, event_id) for (row, _k), (label, start, event_id)
              in open_bars.items()]
     bars.sort(key=lambda b: (LANE_ORDER.index(b.lane), b.row, b.start))

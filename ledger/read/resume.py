@@ -20,6 +20,7 @@ from ledger.model.dates import dotted, month_of
 from ledger.model.errors import NotFound
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.opening import on_opening
 from ledger.model.state import PersonState, State, shown_section
 
@@ -113,7 +114,7 @@ def resume(facts: Iterable[Fact], person: str, on: date) -> Resume:
         _secondments(here, current, seconded, day)
     p = state.people.get(person)
     if p is None:
-        raise NotFound(f"no person '{person}' on the establishment on or before {on}")
+        raise NotFound(_("no person '{person}' on the establishment on or before {on}").format(person=person, on=on))
     if opening_rank is not None and lines and opening_rank < lines[0].start and _career_before(p, opening_rank):
         lines[0].start = opening_rank
     return Resume(person, p.name, on, _career_lines(p, lines) + lines)

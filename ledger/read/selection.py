@@ -15,6 +15,7 @@ from ledger.fold.walk import fold
 from ledger.model.errors import NotFound
 from ledger.model.events.selections import names_in, parse_votes
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.state import SelectionState, SelectionStep, State
 
 STEP_NAMES = {"selection_started": "动议", "recommendation_held": "民主推荐", "inspection_done": "考察",
@@ -26,8 +27,9 @@ def selection_path(facts: Iterable[Fact], selection: str, known_at: datetime | N
     state = fold(facts, None, known_at)
     s = state.selections.get(selection)
     if s is None:
-        known = ", ".join(state.selections) or "none recorded"
-        raise NotFound(f"no selection '{selection}' in the ledger (selections: {known})")
+        known = ", ".join(state.selections) or _("none recorded")
+        raise NotFound(_("no selection '{selection}' in the ledger (selections: {known})").format(
+            selection=selection, known=known))
     unit = state.units.get(s.unit)
     steps = [_started(s), *(x for step in s.steps for x in _step(step, state))]
     steps.sort(key=lambda x: (x["effective"], x["order"]))

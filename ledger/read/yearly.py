@@ -26,6 +26,7 @@ from ledger.model.errors import NotFound, no_unit
 from ledger.model.events.rectifications import REVIEW
 from ledger.model.events.reviews import ANSWERS
 from ledger.model.facts import Fact
+from ledger.model.i18n import _
 from ledger.model.state import PersonState, State
 from ledger.read.roster import PostFigure, unit_staffing
 from ledger.read.year_changes import (
@@ -356,7 +357,7 @@ def _report_unit(end: State, unit: str | None, as_of: date) -> str:
     if unit is None:
         tops = end.top_units()
         if not tops:
-            raise NotFound(f"the ledger has no unit on {as_of}")
+            raise NotFound(_("the ledger has no unit on {on}").format(on=as_of))
         return tops[0].unit
     if unit not in end.units:
         raise NotFound(no_unit(unit, as_of, end.units))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -292,10 +293,17 @@ def test_round_trip_xlsx_to_ledger_to_xlsx_is_identical(bureau, tmp_path, write_
     a, b = _cells(first), _cells(second)
     assert a == b
     assert a[0][0] == list(HEADERS) and len(a[0]) == 41
-    # dates are real date cells, ids text
+    # dates are real date cells, but 出生年月 is YYYY.MM text as a 花名册 writes it (issue 24); ids text
     row = a[0][1]
-    assert hasattr(row[HEADERS.index("出生年月")], "year") and isinstance(row[0], str)
-    assert fresh.json("roster", "--as-of", D) == bureau.json("roster", "--as-of", D)
+    assert hasattr(row[HEADERS.index("任现职级时间")], "year") and isinstance(row[0], str)
+    births = [r[HEADERS.index("出生年月")] for r in a[0][1:]]
+    assert all(isinstance(c, str) and re.fullmatch(r"\d{4}\.\d{2}", c) for c in births), births
+    by_id = {p["person"]: p for p in bureau.json("roster", "--as-of", D)["people"]}
+    assert sorted(births) == sorted(p["birth_date"][:7].replace("-", ".") for p in by_id.values())
+    # read back as the month's first day; everything else as recorded
+    month = [{**p, "birth_date": p["birth_date"][:8] + "01"} for p in bureau.json("roster", "--as-of", D)["people"]]
+    assert fresh.json("roster", "--as-of", D)["people"] == month
+    assert any(p["birth_date"] != m["birth_date"] for p, m in zip(by_id.values(), month, strict=True))  # day dropped
 
 
 def test_roster_exporter_writes_csv_docx_and_json(bureau, tmp_path):

@@ -11,6 +11,7 @@ from ledger.model import vocabulary as v
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
+from ledger.model.i18n import _
 from ledger.model.state import Appraisal
 
 if TYPE_CHECKING:
@@ -41,11 +42,13 @@ class Appraised(EventType):
         year, grade = f.data["year"], f.data["grade"]
         if change.validating:
             if not FIRST_YEAR <= year <= f.effective.year:
-                change.refuse(f, "impossible_date", f"an appraisal of {year} cannot take effect on {f.effective}")
+                change.refuse(f, "impossible_date", _("an appraisal of {year} cannot take effect on {effective}").format(
+                    year=year, effective=f.effective))
                 return
             if year in p.file.appraisals:
                 held = p.file.appraisals[year]
-                change.refuse(f, "already_appraised", f"{year} is already appraised {held.grade} (event "
-                              f"{held.event_id}); retract that appraisal to correct it")
+                change.refuse(f, "already_appraised", _("{year} is already appraised {grade} (event {id}); retract that appraisal "
+                                                          "to correct it").format(year=year, grade=held.grade,
+                                                                                  id=held.event_id))
                 return
         p.file.appraisals[year] = Appraisal(grade, f.effective, f.id)

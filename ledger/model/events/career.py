@@ -14,6 +14,7 @@ from ledger.model.dates import YearMonth
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
 from ledger.model.events.profile import months_ok
+from ledger.model.i18n import _
 from ledger.model.state import CareerLine
 
 if TYPE_CHECKING:
@@ -42,11 +43,13 @@ class CareerRecorded(EventType):
             return
         d = f.data
         if change.validating and d.get("to_month") is not None and d["to_month"] < d["from_month"]:
-            change.refuse(f, "impossible_date", f"to_month {d['to_month']} is before from_month {d['from_month']}")
+            change.refuse(f, "impossible_date", _("to_month {to} is before from_month {start}").format(
+                to=d["to_month"], start=d["from_month"]))
             return
         line = CareerLine(d["from_month"], d.get("to_month"), d["text"], f.id)
         same = next((x for x in p.file.career if (x.start, x.end, x.text) == (line.start, line.end, line.text)), None)
         if same is not None:
-            change.refuse(f, "already_recorded", f"this 简历 line is already recorded (event {same.event_id})")
+            change.refuse(f, "already_recorded", _("this 简历 line is already recorded (event {id})").format(
+                id=same.event_id))
             return
         p.file.career.append(line)

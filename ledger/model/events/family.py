@@ -17,6 +17,7 @@ from ledger.model.change import Change
 from ledger.model.dates import YearMonth, month_of
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
+from ledger.model.i18n import _
 from ledger.model.state import FamilyMember, Photo
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ class FamilyMemberRecorded(EventType):
         d = f.data
         born = d.get("born")
         if change.validating and born is not None and born > month_of(f.effective):
-            change.refuse(f, "impossible_date", f"born {born} is after the fact's effective date {f.effective}")
+            change.refuse(f, "impossible_date", _("born {born} is after the fact's effective date {effective}").format(
+                born=born, effective=f.effective))
             return
         key = (d["relation"], d["member"])
         p.file.family[key] = FamilyMember(d["relation"], d["member"], born, d.get("party"), d.get("work"), f.id)
@@ -92,11 +94,12 @@ class PhotoRecorded(EventType):
         if change.validating:
             missing = [n for n in ("sha256", "media_type", "size", "width", "height") if d.get(n) is None]
             if missing:
-                change.refuse(f, "missing_field", f"a photo needs {', '.join(missing)} (`ledger photo --file IMAGE` "
-                              "gives them all)")
+                change.refuse(f, "missing_field", _("a photo needs {fields} (`ledger photo --file IMAGE` gives them all)").format(
+                    fields=", ".join(missing)))
                 return
             if not _HEX64.fullmatch(d["sha256"]):
-                change.refuse(f, "bad_value", f"sha256 '{d['sha256'][:70]}' is not 64 lower-case hex digits")
+                change.refuse(f, "bad_value", _("sha256 '{value}' is not 64 lower-case hex digits").format(
+                    value=d["sha256"][:70]))
                 return
         if d.get("sha256") is None:
             return

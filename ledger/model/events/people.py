@@ -104,8 +104,8 @@ class RankPromoted(EventType):
         new = f.data["rank"]
         if change.validating:
             if v.ladder_of(new) != v.ladder_of(p.rank):
-                change.refuse(f, "bad_promotion", f"'{new}' is not on the ladder of the current rank {p.rank}; "
-                              "a change of ladder goes with a transfer (--rank)")
+                change.refuse(f, "bad_promotion", _("'{new}' is not on the ladder of the current rank {rank}; a change of "
+                                                    "ladder goes with a transfer (--rank)").format(new=new, rank=p.rank))
                 return
             if v.rank_index(new) <= v.rank_index(p.rank):
                 change.refuse(f, "bad_promotion", _("a promotion must be to a higher rank: the ledger holds {rank} "

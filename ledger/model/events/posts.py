@@ -85,7 +85,7 @@ class PostAppointed(EventType):
                 post=f"{section or ''}{post}", since=held.since))
             return
         if f.get("probation") and f.get("no_probation"):
-            change.refuse(f, "bad_probation", "says both --probation and --no-probation")
+            change.refuse(f, "bad_probation", _("says both --probation and --no-probation"))
             return
         if f.get("selection") and not self._concludes(change, f, p):
             return
@@ -105,15 +105,17 @@ class PostAppointed(EventType):
             return False
         section = f.get("section")
         if (s.unit, s.post) != (p.unit, f.data["post"]) or (s.section and s.section != section):
-            change.refuse(f, "wrong_selection", f"selection '{s.selection}' fills {s.section or ''}{s.post} in "
-                          f"{change.state.units[s.unit].name}, not {section or ''}{f.data['post']} in "
-                          f"{change.state.units[p.unit].name}")
+            change.refuse(f, "wrong_selection", _("selection '{selection}' fills {post} in {unit}, not {asked} in "
+                                                   "{own}").format(
+                selection=s.selection, post=f"{s.section or ''}{s.post}", unit=change.state.units[s.unit].name,
+                asked=f"{section or ''}{f.data['post']}", own=change.state.units[p.unit].name))
             return False
         decision = s.last("decision_made")
         chosen = names_in(decision.data["chosen"]) if decision is not None else []
         if decision is not None and p.person not in chosen and p.name not in chosen:
-            change.refuse(f, "not_chosen", f"the decision of selection '{s.selection}' ({decision.effective}) "
-                          f"chose {'、'.join(chosen)}, not {p.person}")
+            change.refuse(f, "not_chosen", _("the decision of selection '{selection}' ({decided}) chose {chosen}, not "
+                                                "{person}").format(selection=s.selection, decided=decision.effective,
+                                                                   chosen="、".join(chosen), person=p.person))
             return False
         s.steps.append(SelectionStep("post_appointed", f.effective, f.id, f.data))
         return True
@@ -170,11 +172,14 @@ class ProbationEnded(EventType):
         label = f"{f.get('section') or ''}{f.data['post']}"
         held = p.holds(f.data["post"], f.get("section"))
         if held is None or not held.probation:
-            what = "does not hold" if held is None else f"holds without a probation (since {held.effective})"
-            change.refuse(f, "no_probation", f"{what} {label} on this date")
+            what = (_("does not hold {post} on this date").format(post=label) if held is None else
+                    _("holds {post} without a probation (since {since}) on this date").format(post=label,
+                                                                                             since=held.effective))
+            change.refuse(f, "no_probation", what)
             return
         if held.probation_ended is not None:
-            change.refuse(f, "probation_ended", f"the probation as {label} already ended on {held.probation_ended}")
+            change.refuse(f, "probation_ended", _("the probation as {post} already ended on {ended}").format(
+                post=label, ended=held.probation_ended))
             return
         if held.selection:
             s = change.state.selections.get(held.selection)

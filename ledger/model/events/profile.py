@@ -13,6 +13,7 @@ from ledger.model.change import Change
 from ledger.model.dates import YearMonth, month_of
 from ledger.model.events.base import EventType, Field, Verb
 from ledger.model.events.people import PERSON
+from ledger.model.i18n import _
 from ledger.model.identity import IdNumber, mask_id_number
 from ledger.model.state import Education, PersonState, Title
 
@@ -44,10 +45,12 @@ def months_ok(change: Change, f: Fact, p: PersonState, *names: str) -> bool:
         if value is None:
             continue
         if value > latest:
-            change.refuse(f, "impossible_date", f"{name} {value} is after the fact's effective date {f.effective}")
+            change.refuse(f, "impossible_date", _("{name} {value} is after the fact's effective date {effective}").format(
+                name=name, value=value, effective=f.effective))
             return False
         if value < born:
-            change.refuse(f, "impossible_date", f"{name} {value} is before the birth date {p.birth_date}")
+            change.refuse(f, "impossible_date", _("{name} {value} is before the birth date {born}").format(
+                name=name, value=value, born=p.birth_date))
             return False
     return True
 
@@ -71,8 +74,8 @@ class ProfileRecorded(EventType):
         given = {x.name: f.data[x.name] for x in PROFILE_FIELDS if f.get(x.name) is not None}
         if change.validating:
             if not given:
-                change.refuse(f, "empty_profile", f"a profile needs at least one of "
-                              f"{', '.join('--' + x.name.replace('_', '-') for x in PROFILE_FIELDS)}")
+                change.refuse(f, "empty_profile", _("a profile needs at least one of {options}").format(
+                    options=", ".join("--" + x.name.replace("_", "-") for x in PROFILE_FIELDS)))
                 return
             if not months_ok(change, f, p, "party_joined", "work_started") or not self._id_fits(change, f, p):
                 return
@@ -87,12 +90,14 @@ class ProfileRecorded(EventType):
             return True
         shown = mask_id_number(number)
         if number[6:12] != f"{p.birth_date.year:04d}{p.birth_date.month:02d}":
-            change.refuse(f, "id_mismatch", f"the 身份证号 {shown} gives the birth month {number[6:10]}-{number[10:12]},"
-                          f" not {p.name}'s {month_of(p.birth_date)}")
+            change.refuse(f, "id_mismatch", _("the 身份证号 {shown} gives the birth month {month}, not {name}'s "
+                                                 "{birth}").format(shown=shown, month=f"{number[6:10]}-{number[10:12]}",
+                                                                    name=p.name, birth=month_of(p.birth_date)))
             return False
         sex = "男" if int(number[16]) % 2 else "女"
         if sex != p.gender:
-            change.refuse(f, "id_mismatch", f"the 身份证号 {shown} is a {sex}'s (its 17th digit), not {p.name}'s")
+            change.refuse(f, "id_mismatch", _("the 身份证号 {shown} is a {sex}'s (its 17th digit), not {name}'s").format(
+                shown=shown, sex=sex, name=p.name))
             return False
         return True
 
@@ -124,7 +129,8 @@ class EducationRecorded(EventType):
         same = next((e for e in p.file.educations if (e.kind, e.level, e.degree, e.school, e.graduated)
                      == (new.kind, new.level, new.degree, new.school, new.graduated)), None)
         if same is not None:
-            change.refuse(f, "already_recorded", f"this education is already recorded (event {same.event_id})")
+            change.refuse(f, "already_recorded", _("this education is already recorded (event {id})").format(
+                id=same.event_id))
             return
         p.file.educations.append(new)
         if v.education_rank(new.level) < v.education_rank(p.education):
@@ -151,6 +157,7 @@ class TitleConferred(EventType):
             return
         held = next((t for t in p.file.titles if t.title == f.data["title"]), None)
         if held is not None:
-            change.refuse(f, "already_recorded", f"already holds the title {held.title} since {held.conferred}")
+            change.refuse(f, "already_recorded", _("already holds the title {title} since {since}").format(
+                title=held.title, since=held.conferred))
             return
         p.file.titles.append(Title(f.data["title"], f.get("grade"), f.effective, f.id))

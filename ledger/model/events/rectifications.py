@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.i18n import _
 
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
@@ -45,13 +46,14 @@ class RectificationRecorded(EventType):
         d = f.data
         who = f"{d['year']}年度整改"
         if d["answers"] != REVIEW and not RULE_ID.match(d["answers"]):
-            change.refuse(f, "bad_value", f"--answers must be a rule id of `ledger check` (e.g. PROBATION_OPEN) or "
-                          f"{REVIEW}, not '{d['answers']}'", who=who)
+            change.refuse(f, "bad_value", _("--answers must be a rule id of `ledger check` (e.g. PROBATION_OPEN) or "
+                                             "{review}, not '{answers}'").format(review=REVIEW, answers=d["answers"]),
+                          who=who)
             return
         if d.get("person") is not None and d["person"] not in change.state.people:
-            change.refuse(f, "unknown_person", "no such person in the ledger (no hire recorded on or before this "
-                          "date)", who=who)
+            change.refuse(f, "unknown_person", _("no such person in the ledger (no hire recorded on or before this date)"),
+                          who=who)
             return
         if d["year"] > f.effective.year:
-            change.refuse(f, "impossible_date", f"a rectification of {d['year']} cannot take effect in "
-                          f"{f.effective.year}", who=who)
+            change.refuse(f, "impossible_date", _("a rectification of {year} cannot take effect in {effective}").format(
+                year=d["year"], effective=f.effective.year), who=who)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.i18n import _
 
 if TYPE_CHECKING:
     from ledger.model.facts import Fact
@@ -48,18 +49,20 @@ class ReviewRecorded(EventType):
         year, person = d["year"], d.get("person")
         who = f"{year}年度{'' if person is None else ' ' + person}民主评议"
         if person is not None and person not in change.state.people:
-            change.refuse(f, "unknown_person", "no such person in the ledger (no hire recorded on or before this "
-                          "date)", who=f"{who}")
+            change.refuse(f, "unknown_person", _("no such person in the ledger (no hire recorded on or before this date)"),
+                          who=who)
             return
         if year > f.effective.year:
-            change.refuse(f, "impossible_date", f"a review of {year} cannot take effect in {f.effective.year}", who=who)
+            change.refuse(f, "impossible_date", _("a review of {year} cannot take effect in {effective}").format(
+                year=year, effective=f.effective.year), who=who)
             return
         counts = [d[k] for k in ANSWERS]
         if min(counts) < 0 or sum(counts) == 0:
-            change.refuse(f, "bad_value", "the counts must not be negative, and someone must have answered", who=who)
+            change.refuse(f, "bad_value", _("the counts must not be negative, and someone must have answered"), who=who)
             return
         known = change.state.reviews.get((year, person))
         if known is not None:
-            change.refuse(f, "duplicate_review", f"already recorded (event {known}); retract it to correct it", who=who)
+            change.refuse(f, "duplicate_review", _("already recorded (event {id}); retract it to correct it").format(id=known),
+                          who=who)
             return
         change.state.reviews[(year, person)] = f.id

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ledger.model.change import Change
 from ledger.model.events.base import EventType, Field, Verb
+from ledger.model.i18n import _
 from ledger.model.state import SelectionState, SelectionStep
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ def parse_votes(text: str) -> list[tuple[str, int]]:
             continue
         m = _VOTE.match(item)
         if m is None:
-            raise ValueError(f"'{item}' is not CANDIDATE:VOTES (e.g. P13:25)")
+            raise ValueError(_("'{item}' is not CANDIDATE:VOTES (e.g. P13:25)").format(item=item))
         out[m.group(1).strip()] = int(m.group(2))
     if not out:
-        raise ValueError("no candidate given (e.g. P13:25, P17:6)")
+        raise ValueError(_("no candidate given (e.g. P13:25, P17:6)"))
     return list(out.items())
 
 
@@ -51,8 +52,9 @@ def selection_of(change: Change, f: Fact) -> SelectionState | None:
     sid = f.data.get("selection") or ""
     s = change.state.selections.get(sid)
     if s is None:
-        change.refuse(f, "unknown_selection", f"no selection '{sid}' started on or before this date "
-                      f"(record its 动议 first: ledger selection start {sid or 'ID'} …)", who=sid or f.event)
+        change.refuse(f, "unknown_selection", _("no selection '{selection}' started on or before this date (record its 动议 "
+                                                  "first: ledger selection start {id} …)").format(
+            selection=sid, id=sid or "ID"), who=sid or f.event)
     return s
 
 
@@ -80,21 +82,21 @@ class SelectionStarted(EventType):
         d, sid = f.data, f.data["selection"]
         known = change.state.selections.get(sid)
         if known is not None:
-            change.refuse(f, "duplicate_selection", f"selection '{sid}' was started on {known.started} "
-                          f"({known.post})", who=sid)
+            change.refuse(f, "duplicate_selection", _("selection '{selection}' was started on {started} ({post})").format(
+                selection=sid, started=known.started, post=known.post), who=sid)
             return
         unit = change.unit(f, d["unit"])
         if unit is None:
             return
         if d["post"] not in unit.post_quotas:
-            change.refuse(f, "unknown_post", f"{unit.name} has no post '{d['post']}' (领导职数 set for: "
-                          f"{'、'.join(unit.post_quotas) or 'none'})", who=sid)
+            change.refuse(f, "unknown_post", _("{unit} has no post '{post}' (领导职数 set for: {posts})").format(
+                unit=unit.name, post=d["post"], posts="、".join(unit.post_quotas) or _("none")), who=sid)
             return
         if not change.section_ok(f, unit, d.get("section")):
             return
         places = d.get("places") or 1
         if places < 1:
-            change.refuse(f, "bad_value", f"places must be at least 1, not {places}", who=sid)
+            change.refuse(f, "bad_value", _("places must be at least 1, not {places}").format(places=places), who=sid)
             return
         change.state.selections[sid] = SelectionState(sid, unit.unit, d["post"], d.get("section"), places,
                                                       f.effective, f.id, data=d)
@@ -136,12 +138,12 @@ class RecommendationHeld(_Step):
         try:
             votes = parse_votes(f.data["votes"])
         except ValueError as e:
-            change.refuse(f, "bad_value", f"votes: {e}", who=s.selection)
+            change.refuse(f, "bad_value", _("votes: {problem}").format(problem=e), who=s.selection)
             return False
         over = [f"{who} {n}" for who, n in votes if n > participants]
         if participants < 1 or over:
-            what = f"more votes than the {participants} who took part ({', '.join(over)})" if over \
-                else "participants must be at least 1"
+            what = _("more votes than the {participants} who took part ({over})").format(
+                participants=participants, over=", ".join(over)) if over else _("participants must be at least 1")
             change.refuse(f, "bad_value", what, who=s.selection)
             return False
         return True
@@ -183,10 +185,12 @@ class DecisionMade(_Step):
         present, members = f.data["present"], f.data["members"]
         chosen = names_in(f.data["chosen"])
         if members < 1 or not 0 <= present <= members:
-            change.refuse(f, "bad_value", f"{present} present of {members} members cannot be", who=s.selection)
+            change.refuse(f, "bad_value", _("{present} present of {members} members cannot be").format(
+                present=present, members=members), who=s.selection)
             return False
         if len(chosen) > s.places:
-            change.refuse(f, "bad_value", f"{len(chosen)} chosen for {s.places} place(s): {'、'.join(chosen)}",
+            change.refuse(f, "bad_value", _("{count} chosen for {places} place(s): {chosen}").format(
+                count=len(chosen), places=s.places, chosen="、".join(chosen)),
                           who=s.selection)
             return False
         return True
