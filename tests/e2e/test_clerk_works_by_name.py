@@ -57,7 +57,7 @@ def test_the_readme_clerk_works_by_name_corrects_in_one_step_and_tries_first(tmp
     before = reader.json("log")
     tried = ledger("correct", str(hire["id"]), "--birth-date", "1990-05-02", "--reason", "出生日期录入错误",
                    "--dry-run", cwd=tmp_path)
-    assert "birth_date=1990-05-02" in tried.stdout and reader.json("log") == before
+    assert "date of birth=1990-05-02" in tried.stdout and reader.json("log") == before
     fixed = ledger("correct", str(hire["id"]), "--birth-date", "1990-05-02", "--reason", "出生日期录入错误",
                    cwd=tmp_path)
     corrected, retraction = (int(x) for x in fixed.stdout.split())

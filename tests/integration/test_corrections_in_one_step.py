@@ -100,7 +100,7 @@ def test_dry_run_shows_what_would_be_recorded_and_the_warnings_and_writes_nothin
     log = bureau.json("log")
     r = bureau("promote", "S05", "--rank", "四级主任科员", "--effective", "2021-06-01", "--dry-run")
     assert r.exit_code == 0
-    assert f"would record {log[-1]['id'] + 1}: rank_promoted effective 2021-06-01: person=S05" in r.stdout
+    assert f"would record {log[-1]['id'] + 1}: rank promotion effective 2021-06-01: person=S05" in r.stdout
     assert "Warning: RANK_TENURE" in r.stderr and "nothing written" in r.stderr
     r = bureau("--strict", "promote", "S05", "--rank", "四级主任科员", "--effective", "2021-06-01", "--dry-run")
     assert r.exit_code == 1 and "RANK_TENURE" in r.stderr
@@ -141,5 +141,5 @@ def test_a_dry_run_before_the_first_event_makes_no_store(tmp_path):
     store.parent.mkdir()
     r = Ledger(str(store)).ok("org", "unit", "JU", "--name", "区文化和旅游局", "--kind", "机关",
                               "--effective", "2019-01-01", "--dry-run")
-    assert "would record 2: unit_established" in r.stdout
+    assert "would record 2: unit established" in r.stdout
     assert list(store.parent.iterdir()) == []

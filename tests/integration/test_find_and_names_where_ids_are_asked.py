@@ -52,7 +52,7 @@ def test_a_name_where_an_id_is_asked_is_used_and_said(bureau):
     assert bureau.json("log")[-1]["person"] == "S04"
     r = bureau.ok("transfer", "东方朔", "--to-unit", "检验检测中心", "--establishment", "事业编制", "--rank", "七级职员",
                   "--effective", "2024-03-01", "--dry-run")
-    assert "to_unit=JC" in r.stdout and "检验检测中心 → JC" in r.stderr
+    assert "to unit=JC" in r.stdout and "检验检测中心 → JC" in r.stderr
 
 
 def test_several_people_of_one_name_are_refused_listing_them(bureau, write_jsonl):

@@ -20,8 +20,8 @@ from ledger.store.integrity import GENESIS, link, seal
 
 def _drafts() -> list[Draft]:
     return [
-        Draft("unit_established", {"unit": "U1", "name": "第1局 \\\"引号\\\" chain\":null", "kind": "机关",
-                                   "effective": "2020-01-01"}),
+        Draft("unit_established", {"unit": "U1", "name": "第1局", "kind": "机关", "effective": "2020-01-01",
+                                   "note": "\\\"引号\\\" chain\":null"}),  # escapes the encoding must keep
         Draft("quota_set", {"unit": "U1", "establishment": "行政编制", "count": 3, "effective": "2020-01-01"}),
     ]
 
