@@ -64,6 +64,18 @@ def _drop_cjk_spaces(text: str) -> str:
                    if not (c == " " and 0 < i < len(text) - 1 and _wide(text[i - 1]) and _wide(text[i + 1])))
 
 
+def refused_character(text: str) -> str | None:
+    """What `sanitise` would refuse in `text` (a control, format or separator character), said with its place;
+    None when there is none."""
+    if text.isprintable():
+        return None
+    for i, c in enumerate(text):
+        category = unicodedata.category(c)
+        if category in REFUSED:
+            return f"{REFUSED[category]} (U+{ord(c):04X}) at character {i + 1}"
+    return None
+
+
 def _printable(text: str) -> str:
     """`text` with every kind of space as a plain space; ValueError naming the first refused character."""
     out = []

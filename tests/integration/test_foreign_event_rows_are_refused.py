@@ -105,3 +105,25 @@ def test_a_topic_naming_a_module_is_never_imported(recorded, write_jsonl) -> Non
     if clerk:  # the clerk's own writer refuses too
         r = run_ledger("--store", as_role(owner.store, clerk), "import", str(path))
         assert r.returncode == 1 and ZEN not in r.stdout + r.stderr and "'this:s'" in r.stderr
+
+
+PROMOTED = next(t for t, n in TOPIC_NAMES.items() if n == "rank_promoted")
+WELL_SHAPED = {  # a row of a known type, every field there, its chain recomputed: what the entry rules refuse
+    "bidi text": (QUOTA, {"actor": "clerk", "unit": "SJ", "establishment": "行政编制", "count": 9,
+                          "note": "批准\u202e"}, "holds an invisible format character (U+202E)"),
+    "the year 1": (QUOTA, {"actor": "clerk", "unit": "SJ", "establishment": "行政编制", "count": 9,
+                           "effective": {"_type_": "date_iso", "_data_": "0001-01-01"}}, "is dated 0001-01-01"),
+    "no such person": (PROMOTED, {"actor": "clerk", "person": "ZZ99", "rank": "一级主任科员"},
+                       "about ZZ99, whom no fact brings into the ledger"),
+}
+
+
+@pytest.mark.parametrize("case", WELL_SHAPED)
+def test_a_well_shaped_row_the_ledger_would_not_write_is_named_by_verify(recorded, case: str) -> None:
+    owner, clerk = recorded
+    topic, extra, said = WELL_SHAPED[case]
+    extra = {**extra, "actor": clerk} if clerk else extra  # on PostgreSQL the database checks the actor is the role
+    assert owner.json("verify")["ok"]
+    version = (_insert_pg(owner.store, clerk, topic, extra) if clerk else _insert_sqlite(owner.store, topic, extra))
+    r = owner("--lang", "en", "verify")
+    assert r.exit_code == 1 and said in r.output and f"FAILED at event {version}" in r.output, r.output
