@@ -19,9 +19,12 @@ from pathlib import Path
 
 from ledger.app.own_documents import report_kind, same_report
 from ledger.model.errors import LedgerError
+from ledger.model.i18n import N_, _
 from ledger.rules.catalogue import RULES_FILE
 from ledger.store.config import StoreConfig, parse_store
 from ledger.store.private_files import private_folder
+
+_EXISTS_TEXT = N_("{path} exists: add --force to replace it (nothing was written)")
 
 STORE_FILES = ("", "-wal", "-shm", "-journal", ".append-lock")  # suffixes of the SQLite store's own files
 
@@ -56,17 +59,20 @@ def check_output(path: str | Path, store: str | StoreConfig | None, force: bool 
     target = Path(path).expanduser()
     for protected in protected_files(config):
         if _same(target, protected):
-            what = "the ledger's store" if protected == protected_files(config)[0] else f"a file of the store ({protected.name})"
-            raise OutputRefused(f"{path} is {what} {config.location}: refusing to write a document over it "
-                                "(nothing was written); choose another file name")
+            what = _("the ledger's store") if protected == protected_files(config)[0] \
+                else _("a file of the store ({name})").format(name=protected.name)
+            raise OutputRefused(_("{path} is {what} {store}: refusing to write a document over it (nothing was "
+                                  "written); choose another file name").format(path=path, what=what,
+                                                                               store=config.location))
     if target.is_dir():
-        raise OutputRefused(f"{path} is a folder: give a file name to write (nothing was written)")
+        raise OutputRefused(_("{path} is a folder: give a file name to write (nothing was written)").format(path=path))
     folder = next((p for p in target.parents if p.exists()), None)
     if folder is not None and not folder.is_dir():
-        raise OutputRefused(f"{path}: {folder} is a file, not a folder (nothing was written)")
+        raise OutputRefused(_("{path}: {folder} is a file, not a folder (nothing was written)").format(
+            path=path, folder=folder))
     if (target.exists() or target.is_symlink()) and not force and not _stream(target) \
             and report_kind(target) is None:
-        raise OutputRefused(f"{path} exists: add --force to replace it (nothing was written)")
+        raise OutputRefused(_(_EXISTS_TEXT).format(path=path))
     return target
 
 
@@ -94,8 +100,8 @@ def write_output(path: str | Path, store: str | StoreConfig | None, write: Calla
         check_output(path, store, force)  # again: a file may have appeared, or a link been made, meanwhile
         if not force and (target.exists() or target.is_symlink()):
             if not same_report(target, tmp):  # another kind of report, or another file: only with --force
-                raise OutputRefused(f"{path} exists and is not this report's earlier export: add --force to "
-                                    "replace it (nothing was written)")
+                raise OutputRefused(_("{path} exists and is not this report's earlier export: add --force to "
+                                      "replace it (nothing was written)").format(path=path))
             force = True  # the report's own earlier export: replaced by the new one
         if force:
             os.replace(tmp, target)
@@ -122,8 +128,8 @@ def _place_new(tmp: Path, target: Path, shown: str | Path) -> None:
         os.link(tmp, target)
         return
     except FileExistsError:
-        raise OutputRefused(f"{shown} exists: add --force to replace it (nothing was written)") from None
+        raise OutputRefused(_(_EXISTS_TEXT).format(path=shown)) from None
     except OSError:
         if target.exists() or target.is_symlink():
-            raise OutputRefused(f"{shown} exists: add --force to replace it (nothing was written)") from None
+            raise OutputRefused(_(_EXISTS_TEXT).format(path=shown)) from None
     os.replace(tmp, target)

@@ -30,6 +30,7 @@ from ledger.model.dates import YearMonth
 from ledger.model.errors import Problem, Refused
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Draft
+from ledger.model.i18n import _
 from ledger.model.identity import IdNumber
 from ledger.model.parsing import parse_fields
 
@@ -45,10 +46,11 @@ class Table:
 
     def prefix(self) -> str:
         """"sheet 'X': " for a workbook's sheet, "" for a CSV file (messages then start with the row)."""
-        return f"sheet '{self.name}': " if self.name is not None else ""
+        return _("sheet '{sheet}': ").format(sheet=self.name) if self.name is not None else ""
 
     def where(self, row: int) -> str:
-        return f"sheet '{self.name}' row {row}" if self.name is not None else f"row {row}"
+        return (_("sheet '{sheet}' row {row}").format(sheet=self.name, row=row) if self.name is not None
+                else _("row {row}").format(row=row))
 
 
 def fold_width(text: str) -> str:
@@ -213,8 +215,9 @@ def _read_event_table(table: Table, located: Located, progress: Callable[[int], 
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name and name in seen:
-            problems.append(Problem("bad_header", f"{table.where(header_row)}: column {column_letter(i)} repeats "
-                                    f"'{name}' (also column {column_letter(seen[name])})"))
+            problems.append(Problem("bad_header", _("{place}: column {column} repeats '{name}' (also column {other})"
+                                                    ).format(place=table.where(header_row), column=column_letter(i),
+                                                             name=name, other=column_letter(seen[name]))))
         seen.setdefault(name, i)
     for row, cells in table.rows[1:]:
         if progress:
@@ -232,7 +235,8 @@ def _read_event_row(place: str, names: list[str], cells: list[Any], sheet_event:
             continue
         name = names[i] if i < len(names) else ""
         if not name:
-            problems.append(Problem("bad_header", f"{place}: column {column_letter(i)} has a value but no header"))
+            problems.append(Problem("bad_header", _("{place}: column {column} has a value but no header").format(
+                place=place, column=column_letter(i))))
             continue
         fields[name] = value
     event = str(fields.pop("event", "") or sheet_event or "")

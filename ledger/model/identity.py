@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ledger.model.i18n import _
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"  # the check character for each remainder of the weighted sum mod 11
 
@@ -27,15 +29,16 @@ class IdNumber(str):
     def parse(value: object) -> str:
         text = str(value).strip().translate(_ASCII).upper()
         if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-            raise ValueError(f"'{mask_id_number(text)}' is not a 身份证号 (18 characters: 17 digits and a digit or X)")
+            raise ValueError(_("'{number}' is not a 身份证号 (18 characters: 17 digits and a digit or X)").format(
+                number=mask_id_number(text)))
         try:
             date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
         except ValueError:
-            raise ValueError(f"'{mask_id_number(text)}' is not a 身份证号: its birth date {text[6:14]} does not "
-                             "exist") from None
+            raise ValueError(_("'{number}' is not a 身份证号: its birth date {born} does not exist").format(
+                number=mask_id_number(text), born=text[6:14])) from None
         if check_character(text[:17]) != text[17]:
-            raise ValueError(f"'{mask_id_number(text)}' is not a 身份证号: its check character (GB 11643) does not "
-                             "match; a digit was mistyped")
+            raise ValueError(_("'{number}' is not a 身份证号: its check character (GB 11643) does not match; a digit "
+                               "was mistyped").format(number=mask_id_number(text)))
         return text
 
 
