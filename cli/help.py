@@ -102,3 +102,39 @@ def language_asked(args: Sequence[str], environ: dict[str, str]) -> str | None:
         if a.startswith("--lang="):
             return a.split("=", 1)[1]
     return environ.get("LEDGER_LANG") or None
+
+
+# Click's own error sentences, as click 8 words them, and the same in the catalogue (`{…}` what varies).
+_CLICK_ERRORS = (
+    (re.compile(r"^Missing option (?P<name>.+)\.$", re.S), N_("Missing option {name}.")),
+    (re.compile(r"^Missing argument (?P<name>.+)\.$", re.S), N_("Missing argument {name}.")),
+    (re.compile(r"^No such command (?P<name>.+)\.$", re.S), N_("No such command {name}.")),
+    (re.compile(r"^No such option (?P<name>\S+)\. Did you mean (?P<near>.+)\?$", re.S),
+     N_("No such option {name}. Did you mean {near}?")),
+    (re.compile(r"^No such option (?P<name>\S+)\.$", re.S), N_("No such option {name}.")),
+    (re.compile(r"^Option (?P<name>.+) requires an argument\.$", re.S), N_("Option {name} requires an argument.")),
+    (re.compile(r"^Got unexpected extra arguments? \((?P<name>.*)\)$", re.S), N_("Got unexpected extra argument ({name})")),
+    (re.compile(r"^Invalid value for (?P<name>.+?): (?P<message>.*)$", re.S), N_("Invalid value for {name}: {message}")),
+)
+
+
+def click_error_said(message: str) -> str:
+    """A usage error's sentence in the interface's language: click's own sentences through the catalogue (the
+    values they quote kept), the ledger's own (already translated where they were made) as they are."""
+    for pattern, said in _CLICK_ERRORS:
+        m = pattern.match(message)
+        if m is not None:
+            return _(said).format(**m.groupdict())
+    return message
+
+
+def show_in_language(error: click.ClickException, file: object = None) -> None:
+    """Show a usage error as click does — the usage line, the hint, `Error: …` — in the interface's language."""
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        hint = ""
+        if error.ctx.command.get_help_option(error.ctx) is not None:
+            names = error.ctx.command.get_help_option_names(error.ctx)
+            hint = _("Try '{command} {option}' for help.").format(command=error.ctx.command_path,
+                                                                  option=max(names, key=len)) + "\n"
+        click.echo(f"{error.ctx.get_usage()}\n{hint}", err=True, color=error.ctx.color)
+    click.echo(_("Error: {error}").format(error=click_error_said(error.format_message())), err=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from typing import Any
 
 import click
 
 from cli import access, append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
-from cli.help import language_asked, speak
+from cli.help import language_asked, show_in_language, speak
 from cli.output import echo, printable
 from cli.session import Session
 from cli.upcoming import due, eligible
@@ -48,6 +49,7 @@ class LedgerGroup(click.Group):
             from ledger.app import clipped
 
             e.message = clipped(e.message)
+            e.show = partial(show_in_language, e)  # type: ignore[method-assign]
             raise
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -68,6 +70,7 @@ class LedgerGroup(click.Group):
             ctx.exit(0)
         except click.ClickException as e:  # a usage error quotes at most 80 characters of a value, as refusals do
             e.message = clipped(e.message)
+            e.show = partial(show_in_language, e)  # type: ignore[method-assign]
             _notices(ctx)
             raise
         except (click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
@@ -78,8 +81,9 @@ class LedgerGroup(click.Group):
                 raise
             session = ctx.find_object(Session)
             said = explain_failure(e, _store_shown(session))
-            echo(f"Error: {said}" if said is not None else
-                 f"Error: {type(e).__name__}: {clipped(str(e))} (set LEDGER_DEBUG=1 for details)", err=True)
+            echo(_("Error: {error}").format(error=said) if said is not None else
+                 _("Error: {error}").format(error=f"{type(e).__name__}: {clipped(str(e))} (set LEDGER_DEBUG=1 for "
+                                                  "details)"), err=True)
             ctx.exit(1)
         _notices(ctx)
         return result

@@ -76,7 +76,10 @@ class LedgerCommand(click.Command):
             missing = self.missing(ctx, args)
             if len(missing) <= 1:
                 raise
-            raise click.UsageError(f"Missing {', '.join(missing)} (each is required).", ctx) from None
+            from ledger.app import _
+
+            raise click.UsageError(_("Missing {names} (each is required).").format(names=", ".join(missing)),
+                                   ctx) from None
 
     def missing(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The required parameters given neither on the command line nor by an environment variable."""

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.app.rulebook import rulebook_for
-from ledger.io.spreadsheets import reported_at_rows
 from ledger.model.errors import Problem, Refused
 from ledger.model.facts import Draft, Fact
 from ledger.rules import EntryFindings, Finding
@@ -124,6 +123,8 @@ def import_lrmx(app: PersonnelLedger, paths: Sequence[Path], *, person: str | No
             problems += e.problems
     if problems:
         raise Refused(problems)
+    from ledger.io.spreadsheets import reported_at_rows
+
     plan = plan_lrmx(forms, app.state(), person=person, effective=effective)
     vet = None if dry_run else EntryFindings(rulebook_for(app), strict=strict)
     with reported_at_rows(plan.located):

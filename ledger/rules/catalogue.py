@@ -9,7 +9,6 @@ store.
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -285,6 +284,8 @@ def load_rulebook(path: str | Path | None = None, store_path: Path | None = None
             path = beside
     if path is None:
         return default_rulebook()
+    import tomllib  # only when a rules file is read: a clerk's append without one does not pay for the parser
+
     path = Path(path)
     try:
         with path.open("rb") as f:

@@ -56,3 +56,20 @@ def test_the_commands_keep_their_help_as_written_between_runs():
     roster = cli.commands["roster"]
     assert roster.help.startswith("Show who is on the establishment")
     assert any(p.help == "Print JSON (UTF-8) instead of a table." for p in roster.params if isinstance(p, click.Option))
+
+
+def _usage_error(*args: str) -> tuple[int, str]:
+    r = CliRunner().invoke(cli, ["--store", "nowhere.sqlite3", *args], env={"LEDGER_LANG": ""}, prog_name="ledger")
+    return r.exit_code, r.stderr
+
+
+def test_usage_errors_speak_the_interface_language_and_english_is_clicks_own():
+    code, said = _usage_error("promote", "P01")
+    assert code == 2 and "用法：ledger promote" in said and "请用“ledger promote --help”查看帮助" in said
+    assert "错误：缺少 --rank, --effective（均为必填）。" in said and "Missing" not in said
+    code, said = _usage_error("roster", "--bogus")
+    assert code == 2 and "错误：没有选项 '--bogus'。" in said
+    code, said = _usage_error("--lang", "en", "roster", "--bogus")
+    assert code == 2 and said.endswith("Try 'ledger roster --help' for help.\n\nError: No such option '--bogus'.\n")
+    code, said = _usage_error("--lang", "en", "promote", "P01")
+    assert code == 2 and "Error: Missing --rank, --effective (each is required)." in said
