@@ -130,7 +130,7 @@ def person_view(q: Queries, person: str, known_at: datetime | None, on: date | N
         timeline = q.person_timeline(person, known_at)
         events = q.history(person)
         resume = _resume(q, person, on, known_at)
-        file, photo = _file(q, person, on)
+        file, photo = _file(q, person, on, known_at)
     if known_at is not None:
         shown = [e for e in events if not _later(e["recorded"], known_at)]
         for e in shown:
@@ -158,10 +158,12 @@ def _resume(q: Queries, person: str, on: date, known_at: datetime | None) -> lis
         return []
 
 
-def _file(q: Queries, person: str, on: date) -> tuple[dict[str, Any] | None, str | None]:
-    """The cadre's file on `on` (the 身份证号 masked) and its photo as a data URL (None: no file, no photo)."""
+def _file(q: Queries, person: str, on: date,
+          known_at: datetime | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """The cadre's file on `on` as known at `known_at` (the 身份证号 masked) and its photo as a data URL (None: no
+    file, no photo)."""
     try:
-        file = q.cadre_file(person, on)
+        file = q.cadre_file(person, on, known_at=known_at)
     except NotFound:
         return None, None
     if not file["photo"]:

@@ -309,12 +309,16 @@ class Queries:
 
     # --- the cadre's file -----------------------------------------------------------------------------------------
     @logged("cadre_file", whose=True)
-    def cadre_file(self, person: str, on: date, reveal: bool = False) -> dict[str, Any]:
-        """A person's file on `on`: who, what they hold, profile (身份证号 masked unless `reveal`), education,
-        titles, appraisals, 奖惩 (`ledger.read.cadre`)."""
+    def cadre_file(self, person: str, on: date, reveal: bool = False,
+                   known_at: datetime | None = None) -> dict[str, Any]:
+        """A person's file on `on` as known at `known_at` (None: now): who, what they hold, profile (身份证号 masked
+        unless `reveal`), education, titles, appraisals, 奖惩 (`ledger.read.cadre`) — from the fold of the person's
+        own facts and the structure's, which are all that can change it."""
+        from ledger.fold.walk import fold
         from ledger.read.cadre import cadre_view
 
-        return cadre_view(self.state(on), person, on, reveal)
+        self._known_at(known_at)
+        return cadre_view(fold(self.source().person_facts(person), on, known_at), person, on, reveal)
 
     @logged("resume", whose=True)
     def resume(self, person: str, on: date, known_at: datetime | None = None) -> Resume:

@@ -26,3 +26,18 @@ def test_the_person_page_shows_the_whole_file(sqlite_ledger: Ledger) -> None:
         return html.split('<ul id="merits">')[1].split("</ul>")[0]
 
     assert "受到诫勉" in merits(page) and "受到诫勉" not in merits(earlier)  # as of the page's date (2022.09)
+
+
+def test_the_file_on_a_known_at_page_is_as_known_then(sqlite_ledger: Ledger) -> None:
+    """Everything on a known-at page is as known then: the file recorded by the form's import is not there before
+    the import was recorded."""
+    from urllib.parse import quote
+
+    sqlite_ledger.ok("import", str(SAMPLES / "staffing.jsonl"))
+    before_form = sqlite_ledger.json("log")[-1]["recorded"]
+    sqlite_ledger.ok("import-lrmx", str(SAMPLES / "周雨桐.lrmx"))
+    with web_client(sqlite_ledger.store) as client:
+        now = client.get("/person/Z1?as_of=2023-03-15").text
+        then = client.get(f"/person/Z1?as_of=2023-03-15&known_at={quote(before_form)}").text
+    for recorded_by_the_form in ("陆明哲", "2021年度优秀", "被评为全区优秀公务员", 'id="photo"'):
+        assert recorded_by_the_form in now and recorded_by_the_form not in then, recorded_by_the_form
