@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from ledger.model.i18n import _
 
 QUOTE_LIMIT = 80  # characters of a value a message quotes: a 10 MB key is never echoed back whole
-_QUOTED = re.compile("'([^'\\n]{" + str(QUOTE_LIMIT + 1) + ",})'")
+# A quoted value: a quote opening after a space, a bracket or a colon (or at the start), closing before a space or
+# punctuation (or at the end) — not the text between a value's closing quote and the next value's opening one.
+_QUOTED = re.compile("(?:^|(?<=[\\s(（:：=]))'([^'\\n]{" + str(QUOTE_LIMIT + 1) + ",})'(?=$|[\\s,.;:)）。，；：])")
 _MESSAGE_LIMIT = 4000  # a message of many quoted values, each cut, is still one screen at most
 
 
