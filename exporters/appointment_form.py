@@ -36,12 +36,14 @@ PAGE_TEXT_MM = 297 - 18 - 15  # 264 mm of height on each side
 TITLE_MM = 14  # the title's line (2号, exactly)
 ROW_MM = 13  # the front's ordinary rows
 FRONT_ROWS = 9
-RESUME_MM = PAGE_TEXT_MM - TITLE_MM - FRONT_ROWS * ROW_MM - 10  # the 简历's tall cell: the rest of the front
+# The 简历's tall cell: the rest of the front, less 20 mm that a word processor's borders and line boxes take (a
+# rendering with 10 mm to spare put the cell on a page of its own: tests/integration/test_appointment_form_docx.py).
+RESUME_MM = PAGE_TEXT_MM - TITLE_MM - FRONT_ROWS * ROW_MM - 20
 FAMILY_ROWS = 6
 FAMILY_HEADERS = ("称谓", "姓名", "出生年月", "政治面貌", "工作单位及职务")
 FAMILY_TAGS = ("ChengWei", "XingMing", "ChuShengRiQi", "ZhengZhiMianMao", "GongZuoDanWeiJiZhiWu")
 FAMILY_WIDTHS = (19, 16, 21, 21, 21, 58)  # the back's columns: label, then the family's five
-BACK_MM = {"奖惩": 40, "考核": 18, "理由": 24, "family": 10, "boxes": 30}  # the back's rows
+BACK_MM = {"奖惩": 40, "考核": 18, "理由": 24, "family": 10, "boxes": 26}  # the back's rows
 PHOTO_MM = (26, 48)  # the photo's largest width and height in its cell (four rows of 13 mm)
 
 
@@ -173,7 +175,7 @@ def _back(doc: OfficialDocument, v: dict[str, Any]) -> None:
         t.put(row, 0, label, label=True)
         t.put(row, 1, text, to=(row, 5))
         t.height(row, BACK_MM["boxes"])
-    p = doc.paragraph(f"计算年龄时间：{_day(v['JiSuanNianLingShiJian'])}    填表时间：{_day(v['TianBiaoShiJian'])}    "
+    p = doc.paragraph(f"计算年龄时间：{_day(v['JiSuanNianLingShiJian'])}  填表时间：{_day(v['TianBiaoShiJian'])}  "
                       f"填表人：{v['TianBiaoRen']}", indent=False)
     off_grid(p)
     for run in p.runs:
