@@ -7,6 +7,7 @@ Where a store has none recorded, `ledger.toml` beside a SQLite store is read as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,9 @@ import orjson
 from ledger.app.sources import read_source
 from ledger.fold.scope import STRUCTURE
 from ledger.fold.walk import fold
+from ledger.model.errors import Problem, Refused
 from ledger.model.events.settings import MAX_SETTINGS
+from ledger.model.facts import Draft
 from ledger.rules.catalogue import RULES_FILE, RulesError, apply_overrides, read_rules_file
 
 if TYPE_CHECKING:
@@ -73,3 +76,26 @@ def _beside(app: PersonnelLedger) -> Path | None:
         return None
     path = Path(config.path).expanduser().parent / RULES_FILE
     return path if path.is_file() else None
+
+
+def check_settings(drafts: Sequence[Draft]) -> None:
+    """Refuse (nothing written) settings that are not a JSON object of tables the catalogue knows — whether they come
+    from `ledger settings set` or from a line of an import file."""
+    problems = []
+    for d in drafts:
+        if d.event != "settings_changed":
+            continue
+        text = d.fields.get("settings")
+        try:
+            value = orjson.loads(text) if isinstance(text, str) else None
+        except orjson.JSONDecodeError:
+            value = None
+        if not isinstance(value, dict):
+            problems.append(Problem("bad_settings", "the settings are not a JSON object of tables", line=d.line))
+            continue
+        try:
+            apply_overrides(value, "the settings")
+        except RulesError as e:
+            problems.append(Problem("bad_settings", str(e), line=d.line))
+    if problems:
+        raise Refused(problems)
