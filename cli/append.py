@@ -41,6 +41,10 @@ def record_one(t: EventType, **kwargs: Any) -> None:
         data = attached.read_bytes()
         kwargs.update(photo_fields(data, attached.name))
         images[str(kwargs["sha256"])] = data
+    if getattr(t, "reads_file", None):  # the argument is a file its value is read from (`settings set FILE.toml`)
+        from ledger.app import settings_text
+
+        kwargs[t.verb.argument] = settings_text(kwargs[t.verb.argument])
     fields = {k: v for k, v in kwargs.items() if v is not None and v is not False}
     subjects = fields.pop(t.verb.argument)
     drafts = [Draft(t.name, {t.verb.argument: s, **fields})
@@ -88,8 +92,10 @@ def event_command(t: EventType) -> click.Command:
     verb = t.verb
     argument = "EVENT_ID" if verb.argument == "target" else verb.argument.upper()
     many = verb.argument == "target"  # `ledger retract 57 58 …`: several events retracted in one batch
-    params: list[click.Parameter] = [click.Argument([verb.argument], metavar=argument + (" …" if many else ""),
-                                                    nargs=-1 if many else 1, required=True)]
+    from_file = getattr(t, "reads_file", None)
+    params: list[click.Parameter] = [click.Argument([verb.argument], metavar=from_file or argument + (" …" if many else ""),
+                                                    nargs=-1 if many else 1, required=True,
+                                                    type=click.Path(dir_okay=False, path_type=Path) if from_file else None)]
     for spec in t.command_fields:
         if spec.name == verb.argument:
             continue
@@ -126,7 +132,32 @@ def selection() -> None:
     """
 
 
-GROUPS: dict[str, click.Group] = {"org": org, "selection": selection}  # a declaration's `verb.group` names one
+@click.group("district")
+def district() -> None:
+    """A district of bureaus on one PostgreSQL database: its registry, and the organisation department's read-only
+    view across the bureaus' ledgers (roster, units, check, eligible, due, the yearly report).
+
+    The district is a store of its own (`?schema=district` by convention); each bureau's ledger stays in its schema.
+
+    \b
+    Example:
+        ledger --store "postgresql://hr@db:5432/hr?schema=district" district add WLJ --schema wenlv_ju --name 区文化和旅游局
+        ledger --store "postgresql://hr@db:5432/hr?schema=district" district roster --as-of 2024-12-31
+    """
+
+
+@click.group("settings")
+def settings() -> None:
+    """The store's settings (主送, 署名, 填表人, rule overrides), recorded in the store: effective-dated, known-at.
+
+    \b
+    Example:
+        ledger settings set ledger.toml --effective 2024-01-01
+        ledger settings show --as-of 2024-06-30
+    """
+
+
+GROUPS: dict[str, click.Group] = {"org": org, "selection": selection, "district": district, "settings": settings}  # a declaration's `verb.group` names one
 
 
 def _commands() -> tuple[click.Command, ...]:

@@ -14,7 +14,22 @@ from typing import Any
 
 import click
 
-from cli import access, append, audit, check, correct, demo, export, imports, names, query, selection, serve  # noqa: F401 (selection: `show`)
+from cli import (  # noqa: F401 (selection: `show`; district, settings: their commands)
+    access,
+    append,
+    audit,
+    check,
+    correct,
+    demo,
+    district,
+    export,
+    imports,
+    names,
+    query,
+    selection,
+    serve,
+    settings,
+)
 from cli.help import language_asked, show_in_language, speak
 from cli.output import echo, printable
 from cli.session import Session

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from ledger.app.corrections import correct
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
+    from ledger.app.district import District, approving_percent, grant_district_auditor, open_district
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
         import_opening_roster,
         record,
     )
+    from ledger.app.settings import settings_text
     from ledger.app.upkeep import rebuild_derived
     from ledger.io.lrmx import lrmx_bytes
     from ledger.io.roster_table import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
@@ -121,6 +123,9 @@ _LAZY = {
     "check_checkpoint": "ledger.app.checkpoint", "read_checkpoint": "ledger.app.checkpoint",
     "latest_checkpoint": "ledger.app.checkpoint", "rekey_store": "ledger.app.checkpoint",
     "rebuild_derived": "ledger.app.upkeep",
+    "settings_text": "ledger.app.settings",
+    "District": "ledger.app.district", "open_district": "ledger.app.district",
+    "grant_district_auditor": "ledger.app.district", "approving_percent": "ledger.app.district",
     "quarantine": "ledger.app.quarantine",
     "window_end": "ledger.rules.upcoming", "DUE_KINDS": "ledger.rules.upcoming",
 }
@@ -161,6 +166,8 @@ __all__ = [
     "access_log_lines", "access_members", "enable_access", "grant_access", "revoke_access",
     "check_checkpoint", "latest_checkpoint", "make_checkpoint", "read_checkpoint", "rekey_store", "write_signing_keys",
     "rebuild_derived", "quarantine",
+    # the store's settings; a district of bureaus
+    "settings_text", "District", "open_district", "grant_district_auditor", "approving_percent",
     # the clerk's calendar
     "DUE_KINDS", "window_end",
 ]

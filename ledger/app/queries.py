@@ -363,9 +363,19 @@ class Queries:
                            photo=base64.b64encode(image).decode() if image else "")
 
     # --- compliance and figures ------------------------------------------------------------------------------------
-    def rulebook(self, rules_file: str | Path | None = None) -> Rulebook:
-        """The rules in force: `rules_file` if given, else `ledger.toml` beside a SQLite store, else the catalogue."""
-        return rulebook_for(self.application, rules_file)
+    def rulebook(self, rules_file: str | Path | None = None, on: date | None = None,
+                 known_at: datetime | None = None) -> Rulebook:
+        """The rules in force: `rules_file` if given, else the store's recorded settings in force on `on` (default:
+        today) as known at `known_at`, else `ledger.toml` beside a SQLite store, else the catalogue."""
+        return rulebook_for(self.application, rules_file, on, known_at)
+
+    def settings(self, on: date | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+        """The store's settings in force on `on` as known at `known_at`, and where they come from (the
+        `ledger settings show --json` shape: `source` is "store", "file" or null)."""
+        from ledger.app.settings import settings_in_force
+
+        self._known_at(known_at)
+        return settings_in_force(self.application, on, known_at)
 
     def findings(self, as_of: date, since: date | None = None, unit: str | None = None,
                  rules_file: str | Path | None = None, known_at: datetime | None = None) -> Findings:
@@ -374,7 +384,7 @@ class Queries:
         (facts and retractions recorded by that moment). A bad rules file raises `RulesError`."""
         self._known_at(known_at)
         since = since or date(as_of.year, 1, 1)
-        rulebook = self.rulebook(rules_file)
+        rulebook = self.rulebook(rules_file, as_of, known_at)
         if unit is None:
             facts = self.application.facts()
         else:  # the facts that can change the unit's findings: its structure, everyone who ever belonged to it
@@ -406,7 +416,7 @@ class Queries:
         from ledger.rules.upcoming import eligibility
 
         facts = self._calendar_facts(on, unit, known_at)
-        rows = eligibility(facts, self.rulebook(rules_file), on, unit, known_at)
+        rows = eligibility(facts, self.rulebook(rules_file, on, known_at), on, unit, known_at)
         return {"as_of": on.isoformat(), "unit": unit, "people": rows}
 
     @logged("due")
@@ -417,7 +427,7 @@ class Queries:
         from ledger.rules.upcoming import due
 
         facts = self._calendar_facts(on, unit, known_at)
-        items = due(facts, self.rulebook(rules_file), on, until, unit, known_at)
+        items = due(facts, self.rulebook(rules_file, on, known_at), on, until, unit, known_at)
         return {"as_of": on.isoformat(), "until": until.isoformat(), "unit": unit, "items": items}
 
     def yearly_figures(self, year: int, unit: str | None = None, known_at: datetime | None = None,
@@ -444,7 +454,8 @@ class Queries:
         Findings about other units may come along: keep those of the report's units (`YearlyFigures.scope`)."""
         from ledger.app.yearly import unit_year_findings
 
-        return unit_year_findings(self.source(), self.rulebook(rules_file), year, unit, as_of)
+        return unit_year_findings(self.source(), self.rulebook(rules_file, as_of or date(year, 12, 31)), year, unit,
+                                  as_of)
 
     # --- tamper evidence ---------------------------------------------------------------------------------------------
     def verify(self, digest: str | None = None, derived: bool = True) -> Verification:

@@ -318,6 +318,16 @@ def decided_on(state: State, selection: str | None, appointed: date) -> date | N
     return d.effective if d is not None and d.effective <= appointed else None
 
 
+@dataclass(frozen=True)
+class Bureau:
+    """A bureau registered in a district: its code, the PostgreSQL schema holding its ledger, its name."""
+
+    code: str
+    schema: str
+    name: str
+    since: date
+
+
 @dataclass
 class State:
     """Everything the ledger knows to be true on `on` (None = after the last fact)."""
@@ -328,6 +338,9 @@ class State:
     assistants: dict[str, AssistantState] = field(default_factory=dict)
     selections: dict[str, SelectionState] = field(default_factory=dict)  # by selection id
     reviews: dict[tuple[int, str | None], int] = field(default_factory=dict)  # (year, person or None) -> event id
+    # A district's store: the bureaus registered in it, by code (`ledger.model.events.district`).
+    bureaus: dict[str, Bureau] = field(default_factory=dict)
+    settings: dict[str, Any] | None = None  # the store's settings in force (`settings_changed`), None: none recorded
 
     def staff(self, unit: str | None = None) -> list[PersonState]:
         """People on establishment (active or seconded), optionally of one unit."""

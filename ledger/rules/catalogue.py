@@ -276,17 +276,10 @@ def _set_param(params: dict[str, Any], key: str, value: Any, setting: str) -> No
         params[key] = value
 
 
-def load_rulebook(path: str | Path | None = None, store_path: Path | None = None) -> Rulebook:
-    """The rules in force: `path` if given (it must exist), else `ledger.toml` beside a SQLite store, else defaults."""
-    if path is None and store_path is not None:
-        beside = Path(store_path).expanduser().parent / RULES_FILE
-        if beside.is_file():
-            path = beside
-    if path is None:
-        return default_rulebook()
+def read_rules_file(path: Path) -> dict[str, Any]:
+    """A rules file's TOML document (at most MAX_RULES_BYTES), or `RulesError` saying in one sentence why not."""
     import tomllib  # only when a rules file is read: a clerk's append without one does not pay for the parser
 
-    path = Path(path)
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_RULES_BYTES + 1)
@@ -300,4 +293,17 @@ def load_rulebook(path: str | Path | None = None, store_path: Path | None = None
         raise RulesError(f"cannot read rules file {path}: {e}") from None
     except tomllib.TOMLDecodeError as e:
         raise RulesError(f"rules file {path} is not valid TOML: {e}") from None
+    return data
+
+
+def load_rulebook(path: str | Path | None = None, store_path: Path | None = None) -> Rulebook:
+    """The rules in force: `path` if given (it must exist), else `ledger.toml` beside a SQLite store, else defaults."""
+    if path is None and store_path is not None:
+        beside = Path(store_path).expanduser().parent / RULES_FILE
+        if beside.is_file():
+            path = beside
+    if path is None:
+        return default_rulebook()
+    path = Path(path)
+    data = read_rules_file(path)
     return apply_overrides(data, str(path))

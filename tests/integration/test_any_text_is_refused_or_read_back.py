@@ -73,6 +73,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                           not_known=1),
     "rectification_recorded": ev("rectification_recorded", DAY, year=2021, answers="评议",
                                  text="评议结果已向干部本人反馈"),
+    # a district's facts: on SQLite (no district there) refused, whatever the text
+    "bureau_registered": ev("bureau_registered", DAY, bureau="WL", schema="wenlv_ju", name="区文化和旅游局"),
+    "bureau_removed": ev("bureau_removed", DAY, bureau="WL"),  # none registered: refused, whatever the text
+    "settings_changed": ev("settings_changed", DAY, settings='{"report": {"to": "中共某区委组织部"}}'),
 }
 BASE = [*opening(), ev("section_established", "2021-01-01", unit="TJ", section="档案科"),
         ev("secondment_started", "2021-06-01", person="T02", host="区委党校", kind="学习"),

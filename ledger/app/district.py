@@ -1,0 +1,254 @@
+"""A district of bureaus on one PostgreSQL database: its registry, and the organisation department's read-only view
+across the bureaus' ledgers.
+
+The district is a store of its own (`?schema=district` by convention) whose facts register and remove bureaus
+(`ledger.model.events.district`); each bureau's ledger stays in its own schema, untouched. A roll-up opens each
+bureau registered on the date (as known at the moment) read-only, as the session's own role, asks it the question
+through its `Queries` — so the read lands in that bureau's access log, via "district" — and puts the answers side
+by side, each row carrying its `bureau`. Nothing here computes a figure of its own: a district answer is the union
+(or the sum) of the bureaus' answers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ledger.app.queries import Queries
+from ledger.app.sources import read_source
+from ledger.fold.scope import STRUCTURE
+from ledger.fold.walk import fold
+from ledger.model.errors import NoLedger, Problem, Refused, StoreError
+from ledger.model.facts import Draft
+from ledger.model.state import Bureau
+from ledger.store.config import StoreConfig
+
+if TYPE_CHECKING:
+    from ledger.app.ledger import PersonnelLedger
+    from ledger.read.yearly import YearlyFigures
+
+CHANNEL = "district"  # how a read across bureaus is named in a bureau's access log
+DISTRICT_EVENTS = ("bureau_registered", "bureau_removed", "retracted")
+
+
+def _postgres_only(config: StoreConfig) -> None:
+    if config.kind != "postgresql":
+        raise StoreError(f"{config.location} is a SQLite file: a district is a schema of the PostgreSQL database "
+                         "its bureaus' schemas are in (--store 'postgresql://USER@HOST/DB?schema=district')")
+
+
+def schema_url(config: StoreConfig, schema: str) -> str:
+    """The address of another schema of the same database, as the same user (the password kept, never shown)."""
+    env = config.env
+    user = quote(env["POSTGRES_USER"], safe="")
+    password = f":{quote(env['POSTGRES_PASSWORD'], safe='')}" if env.get("POSTGRES_PASSWORD") else ""
+    return (f"postgresql://{user}{password}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+            f"?schema={schema}")
+
+
+def open_bureau(config: StoreConfig, bureau: Bureau, read_only: bool = True) -> PersonnelLedger:
+    """A registered bureau's ledger, opened (read-only unless asked) as the district session's role; a schema that
+    holds no ledger is one sentence naming the bureau."""
+    from ledger.app.ledger import open_ledger
+
+    try:
+        return open_ledger(schema_url(config, bureau.schema), read_only=read_only)
+    except NoLedger:
+        raise StoreError(f"bureau {bureau.code} ({bureau.name}): schema {bureau.schema} holds no ledger "
+                         f"(`ledger district remove {bureau.code}` if it is gone)") from None
+
+
+def check_registrations(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
+    """Refuse (nothing written) registering a bureau outside PostgreSQL, or a schema that holds no ledger, or the
+    district's own schema."""
+    wanted = [d for d in drafts if d.event == "bureau_registered"]
+    if not wanted:
+        return
+    config = app.config
+    problems = []
+    for d in wanted:
+        schema, code = str(d.fields.get("schema") or ""), d.fields.get("bureau")
+        if config.kind != "postgresql":
+            problems.append(Problem("not_postgresql", f"bureau {code}: a district registers schemas of its "
+                                    "PostgreSQL database, and this store is a SQLite file"))
+        elif schema == config.schema:
+            problems.append(Problem("own_schema", f"bureau {code}: {schema} is the district's own schema"))
+        else:
+            try:
+                open_bureau(config, Bureau(str(code), schema, str(d.fields.get("name") or ""), date.today())).close()
+            except (StoreError, NoLedger):
+                problems.append(Problem("no_ledger", f"bureau {code}: schema {schema} holds no ledger (record into it "
+                                        "first, or check the name)"))
+    if problems:
+        raise Refused(problems)
+
+
+@dataclass
+class District:
+    """The district's registry and its roll-ups, over the district's store (`queries`, opened read-only)."""
+
+    queries: Queries
+
+    def __post_init__(self) -> None:
+        _postgres_only(self.queries.application.config)
+
+    @property
+    def config(self) -> StoreConfig:
+        return self.queries.application.config
+
+    def bureaus(self, on: date | None = None, known_at: datetime | None = None) -> list[Bureau]:
+        """The bureaus registered on `on` (None: after every fact) as known at `known_at`, by code."""
+        app = self.queries.application
+        facts = [f for f in read_source(app).facts_of([STRUCTURE]) if f.event in DISTRICT_EVENTS]
+        return sorted(fold(facts, on, known_at).bureaus.values(), key=lambda b: b.code)
+
+    def listing(self, on: date | None = None, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """`ledger district list --json`: each bureau's code, schema, name and the date it joined."""
+        return [{"bureau": b.code, "schema": b.schema, "name": b.name, "since": b.since.isoformat()}
+                for b in self.bureaus(on, known_at)]
+
+    @contextmanager
+    def bureau(self, bureau: Bureau) -> Iterator[Queries]:
+        """One bureau's query API, its reads logged in its own access log (via "district"), closed after."""
+        app = open_bureau(self.config, bureau)
+        try:
+            yield Queries(app, reader=self.queries.reader, channel=CHANNEL, prefer=self.queries.prefer)
+        finally:
+            self.queries.application.notices.extend(f"{bureau.code}: {n}" for n in app.notices)
+            app.close()
+
+    def each(self, on: date | None, known_at: datetime | None) -> Iterator[tuple[Bureau, Queries]]:
+        """Every bureau registered on `on` as known at `known_at`, with its query API (one open at a time)."""
+        for b in self.bureaus(on, known_at):
+            with self.bureau(b) as q:
+                yield b, q
+
+    # --- roll-ups: each the union (or sum) of the bureaus' own answers ------------------------------------------
+    def roster(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
+        """Every bureau's `ledger roster --json` people and assistants, each row with its `bureau`."""
+        out: dict[str, Any] = {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
+                               "bureaus": [], "people": [], "assistants": []}
+        for b, q in self.each(on, known_at):
+            r = q.roster(on, known_at)
+            out["bureaus"].append(b.code)
+            out["people"] += [{"bureau": b.code, **p} for p in r["people"]]
+            out["assistants"] += [{"bureau": b.code, **a} for a in r["assistants"]]
+        return out
+
+    def units(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """Every bureau's `ledger units --json` entries, each with its `bureau`."""
+        return [{"bureau": b.code, **u} for b, q in self.each(on, known_at) for u in q.units(on, known_at)]
+
+    def check(self, as_of: date, since: date | None = None, known_at: datetime | None = None) -> dict[str, Any]:
+        """Every bureau's `ledger check --json` findings and notices, each with its `bureau`; `summary` the sum of
+        theirs and `bureaus` each one's."""
+        since = since or date(as_of.year, 1, 1)
+        findings: list[dict[str, Any]] = []
+        notices: list[dict[str, Any]] = []
+        summary: Counter[str] = Counter()
+        per: dict[str, dict[str, int]] = {}
+        for b, q in self.each(as_of, known_at):
+            found = q.findings(as_of, since, None, None, known_at).as_json()
+            findings += [{"bureau": b.code, **x} for x in found["findings"]]
+            notices += [{"bureau": b.code, **x} for x in found["notices"]]
+            summary.update(found["summary"])
+            per[b.code] = found["summary"]
+        return {"as_of": as_of.isoformat(), "since": since.isoformat(),
+                "known_at": known_at.isoformat() if known_at else None, "findings": findings,
+                "summary": dict(summary), "bureaus": per, "notices": notices}
+
+    def eligible(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
+        """Every bureau's `ledger eligible --json` people, each with its `bureau`."""
+        return {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
+                "people": [{"bureau": b.code, **p} for b, q in self.each(on, known_at)
+                           for p in q.eligible(on, None, None, known_at)["people"]]}
+
+    def due(self, on: date, until: date, known_at: datetime | None = None) -> dict[str, Any]:
+        """Every bureau's `ledger due --json` items from `on` to `until`, each with its `bureau`."""
+        return {"as_of": on.isoformat(), "until": until.isoformat(),
+                "known_at": known_at.isoformat() if known_at else None,
+                "items": [{"bureau": b.code, **x} for b, q in self.each(on, known_at)
+                          for x in q.due(on, until, None, None, known_at)["items"]]}
+
+    def report(self, year: int, known_at: datetime | None = None) -> dict[str, Any]:
+        """The bureaus side by side for the year (each from its own `Queries.yearly_figures`) and a 合计 row:
+        编制 and 领导职数 against who fills them, 超编 and 超职数, the year's 提拔 and 职级晋升 and those promoted by age,
+        gender and education, and the 评议 results."""
+        on = date(year, 12, 31)
+        rows = []
+        for b, q in self.each(on, known_at):
+            with q.one_read("district_report"):
+                rows.append(report_row(b, q.yearly_figures(year, None, known_at)))
+        return {"year": year, "as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
+                "bureaus": rows, "total": total_row(rows)}
+
+
+REVIEW_ANSWERS = ("satisfied", "basically_satisfied", "dissatisfied", "not_known")
+
+
+def report_row(b: Bureau, f: YearlyFigures) -> dict[str, Any]:
+    """One bureau's line of the district report, from its yearly figures."""
+    from ledger.model.appointments import PROMOTION
+
+    posts = [*f.head_posts, *f.section_posts]
+    reviews: Counter[str] = Counter()
+    for r in f.reviews:
+        if r.person is None:  # the 一报告 评议 of the work as a whole
+            reviews.update(r.counts)
+    return {"bureau": b.code, "name": b.name,
+            "quota": sum(f.quotas.values()), "filled": sum(f.filled.values()),
+            "over_quota": sum(max(0, f.filled.get(k, 0) - q) for k, q in f.quotas.items()),
+            "post_quota": sum(p.quota for p in posts), "posts_filled": sum(p.filled for p in posts),
+            "over_posts": sum(max(0, p.filled - p.quota) for p in posts),
+            "promotions": sum(1 for a in f.appointments if a.verb == PROMOTION),
+            "rank_promotions": len(f.promotions), "promoted": len(f.promoted),
+            "cohorts": f.cohorts(), "genders": f.genders(), "educations": f.educations(),
+            "reviews": {k: reviews.get(k, 0) for k in REVIEW_ANSWERS}}
+
+
+def total_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The 合计 row: every count summed, the breakdowns merged."""
+    total: dict[str, Any] = {"bureau": None, "name": "合计"}
+    for key in ("quota", "filled", "over_quota", "post_quota", "posts_filled", "over_posts", "promotions",
+                "rank_promotions", "promoted"):
+        total[key] = sum(r[key] for r in rows)
+    for key in ("cohorts", "genders", "educations", "reviews"):
+        merged: Counter[str] = Counter()
+        for r in rows:
+            merged.update(r[key])
+        total[key] = {k: merged[k] for k in dict.fromkeys(k for r in rows for k in r[key])}
+    return total
+
+
+def approving_percent(reviews: dict[str, int]) -> float | None:
+    """满意 + 基本满意 as a share of every answer, in per cent (None: no answers)."""
+    n = sum(reviews.values())
+    return round(100 * (reviews.get("satisfied", 0) + reviews.get("basically_satisfied", 0)) / n, 1) if n else None
+
+
+def open_district(queries: Queries) -> District:
+    """The district over an open store (refused, in one sentence, unless it is PostgreSQL)."""
+    return District(queries)
+
+
+def grant_district_auditor(app: PersonnelLedger, name: str) -> list[str]:
+    """Make `name` an auditor of the district's schema and of every bureau registered now (run by the owner of
+    them all); returns the bureaus' codes. A bureau registered later needs the grant again."""
+    from ledger.app.access import grant_access
+
+    _postgres_only(app.config)
+    grant_access(app, name, "auditor")
+    done = []
+    for b in District(Queries(app)).bureaus():
+        bureau = open_bureau(app.config, b, read_only=False)
+        try:
+            grant_access(bureau, name, "auditor")
+        finally:
+            bureau.close()
+        done.append(b.code)
+    return done
