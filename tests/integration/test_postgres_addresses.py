@@ -62,13 +62,15 @@ def test_an_address_without_a_valid_schema_is_refused_with_the_fix(query: str, m
 
 
 def test_two_long_names_are_never_truncated_into_one_schema() -> None:
+    from ledger.model.errors import quoted
+
     require_postgres()
     before = schemas()
     for tail in ("_bureau_of_culture", "_bureau_of_commerce"):
         name = f"t_{RUN_ID}_" + "x" * 50 + tail  # both longer than 63 bytes, equal in their first 63
         r = run(f"{BASE}?schema={name}", "org", "unit", "TJ", "--name", "区统计局", "--kind", "机关",
                 "--effective", "2021-01-01")
-        shown = f"'{name[:80]}…' ({len(name)} characters)"  # a refusal quotes at most 80 characters of a value
+        shown = quoted(name)  # a refusal quotes at most 80 characters of a value
         assert r.exit_code == 1 and r.stderr == f"Error: schema {shown} is not usable: a schema is {RULE}\n"
     assert schemas() == before
 
