@@ -309,6 +309,7 @@ def measure_cold(run: Run) -> dict:
 
 def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> list[str]:
     """As-of rosters (as known now, and as known at a moment) against the fold answering the same question."""
+    from ledger.app.sources import read_source
     from ledger.fold.walk import fold
 
     a = run.args
@@ -322,8 +323,8 @@ def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> lis
     rng = random.Random(a.seed)
     units = list(app.state().units)
     dates = [date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650)) for _ in range(a.samples)]
-    one = [timed(app.roster, d, None, rng.choice(units))[0] for d in dates]
-    whole = [timed(app.roster, d)[0] for d in dates[: max(5, a.samples // 5)]]
+    one = [timed(read_source(app).roster, d, None, rng.choice(units))[0] for d in dates]
+    whole = [timed(read_source(app).roster, d)[0] for d in dates[: max(5, a.samples // 5)]]
     facts = app.facts()
     fold_one = [timed(lambda d: fold(facts, d).staff(), d)[0] for d in dates[:3]]
     per_fold = statistics.median(fold_one)
@@ -334,9 +335,9 @@ def measure_rosters(run: Run, app: Any, scan: dict, singles: list[float]) -> lis
     # Moments after the import, after the corrections and after the single appends (one recording each).
     stamps = sorted({f.recorded for f in facts if f.recorded is not None})
     moments = [stamps[0], stamps[min(1, len(stamps) - 1)], stamps[-1]]
-    known_one = [timed(app.roster, d, moments[i % len(moments)], rng.choice(units))[0]
+    known_one = [timed(read_source(app).roster, d, moments[i % len(moments)], rng.choice(units))[0]
                  for i, d in enumerate(dates[: max(3, a.samples // 3)])]
-    known_whole = [timed(app.roster, d, moments[i % len(moments)])[0] for i, d in enumerate(dates[:3])]
+    known_whole = [timed(read_source(app).roster, d, moments[i % len(moments)])[0] for i, d in enumerate(dates[:3])]
     run.add("roster_known_at_unit", "roster as known at a moment, one unit (median, ms)",
             statistics.median(known_one) * 1000, per_fold * 1000, "fold of the city on that date")
     run.add("roster_known_at_city", "roster as known at a moment, whole city (median, s)",
