@@ -11,7 +11,7 @@ import click
 
 from cli.append import district
 from cli.labels import due_label
-from cli.options import as_of_option, known_at_option, parse_date_option
+from cli.options import LedgerCommand, as_of_option, known_at_option, parse_date_option
 from cli.output import echo, echo_table, emit_json, force_option, json_option, paged
 from cli.session import Session
 from ledger.app import _
@@ -185,7 +185,7 @@ def due(session: Session, as_of: date | None, within: str, known_at: datetime | 
                     for x in answer["items"]], wrap=(4, 5))
 
 
-@district.command()
+@district.command(cls=LedgerCommand)
 @click.option("--year", type=int, required=True, help="The year reported on.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", required=True,
               help="File to write: .docx (the bureaus side by side, with a 合计 row) or .json.")
@@ -216,7 +216,7 @@ def access() -> None:
     """Who may read across the district's bureaus (run by the owner of the district and of the bureaus' schemas)."""
 
 
-@access.command()
+@access.command(cls=LedgerCommand)
 @click.argument("name")
 @click.option("--as", "role", type=click.Choice(["auditor"]), required=True,
               help="auditor: reads every registered bureau's ledger and writes nothing.")
