@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,19 @@ if TYPE_CHECKING:
 rules_option = click.option("--rules", "rules_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
                             help="TOML file overriding the rule catalogue's parameters  [default: ledger.toml beside "
                                  "a SQLite store, if there is one]")
+
+
+@contextmanager
+def rules_and_unit_said() -> Iterator[None]:
+    """A bad rules file or an unknown unit, met by the answer inside, as the usage error of --rules or --unit."""
+    from ledger.app import NotFound, RulesError
+
+    try:
+        yield
+    except RulesError as e:
+        raise click.BadParameter(str(e), param_hint="--rules") from None
+    except NotFound as e:
+        raise click.BadParameter(str(e), param_hint="--unit") from None
 
 
 def warn_findings(findings: Sequence[Finding]) -> None:
@@ -72,18 +86,12 @@ def check(session: Session, as_of: date | None, since: date | None, unit: str | 
         ledger check --as-of 2022-12-31 --rules ./rules.toml
         ledger check --as-of 2022-06-30 --known-at 2022-07-15T09:00:00   # as the ledger knew it then
     """
-    from ledger.app import NotFound, RulesError
-
     on = as_of or date.today()
     start = since or date(on.year, 1, 1)
     if start > on:
         raise click.BadParameter(f"--since {start} is after --as-of {on}", param_hint="--since")
-    try:
+    with rules_and_unit_said():
         result = session.queries.findings(on, start, unit, rules_file, known_at)
-    except RulesError as e:
-        raise click.BadParameter(str(e), param_hint="--rules") from None
-    except NotFound as e:
-        raise click.BadParameter(str(e), param_hint="--unit") from None
     if as_json:
         emit_json(result.as_json())
     else:

@@ -44,11 +44,7 @@ def due_label(kind: str) -> str:
 
 
 def value_text(value: Any) -> str:
-    """A field's value as a table shows it (yes/no in the interface's language)."""
-    from ledger.app import _
+    """A field's value as a table shows it (`ledger.model.i18n.value_text`, as a recording's sentence does)."""
+    from ledger.app import value_text as shown
 
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
+    return shown(value)

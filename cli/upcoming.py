@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cli.check import rules_option
+from cli.check import rules_and_unit_said, rules_option
 from cli.labels import due_label
 from cli.options import as_of_option, known_at_option
 from cli.output import echo, echo_table, emit_json, json_option, paged
@@ -39,15 +39,9 @@ def eligible(session: Session, as_of: date | None, unit: str | None, rules_file:
         ledger eligible --as-of 2023-06-30
         ledger eligible --as-of 2023-06-30 --unit 区文化和旅游局 --json
     """
-    from ledger.app import NotFound, RulesError
-
     on = as_of or date.today()
-    try:
+    with rules_and_unit_said():
         answer = session.queries.eligible(on, unit, rules_file, known_at)
-    except RulesError as e:
-        raise click.BadParameter(str(e), param_hint="--rules") from None
-    except NotFound as e:
-        raise click.BadParameter(str(e), param_hint="--unit") from None
     if as_json:
         emit_json(answer)
         return
@@ -96,19 +90,15 @@ def due(session: Session, as_of: date | None, within: str, unit: str | None, rul
         ledger due --as-of 2023-06-30 --within 90d
         ledger due --as-of 2023-06-30 --within 6m --unit 区文化和旅游局 --json
     """
-    from ledger.app import NotFound, RulesError, window_end
+    from ledger.app import window_end
 
     on = as_of or date.today()
     try:
         until = window_end(on, within)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--within") from None
-    try:
+    with rules_and_unit_said():
         answer = session.queries.due(on, until, unit, rules_file, known_at)
-    except RulesError as e:
-        raise click.BadParameter(str(e), param_hint="--rules") from None
-    except NotFound as e:
-        raise click.BadParameter(str(e), param_hint="--unit") from None
     if as_json:
         emit_json(answer)
         return

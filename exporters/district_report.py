@@ -16,19 +16,12 @@ HEADERS = ["单位", "编制数", "实有人数", "超编", "领导职数", "实
 WIDTHS_MM = [38, 17, 17, 13, 17, 13, 13, 13, 17, 19, 20, 25, 20]
 
 
-def _share(counts: dict[str, int], keys: tuple[str, ...]) -> int:
-    return sum(n for k, n in counts.items() if k in keys)
-
-
 def row_cells(r: dict[str, Any]) -> list[object]:
-    """One row of the table: a bureau's figures, or the 合计's."""
-    young = sum(n for k, n in r["cohorts"].items() if k in ("80后", "90后", "00后"))
-    graduate = _share(r["educations"], ("博士研究生", "硕士研究生"))
-    college = _share(r["educations"], ("大学本科",))
+    """One row of the table: a bureau's figures, or the 合计's, as `ledger.app.District.report` counted them."""
     percent = approving_percent(r["reviews"])
     return [r["name"], r["quota"], r["filled"], r["over_quota"], r["post_quota"], r["posts_filled"], r["over_posts"],
-            r["promotions"], r["rank_promotions"], young,
-            f"{r['genders'].get('男', 0)}/{r['genders'].get('女', 0)}", f"{graduate}/{college}",
+            r["promotions"], r["rank_promotions"], r["born_1980_or_later"],
+            f"{r['genders'].get('男', 0)}/{r['genders'].get('女', 0)}", f"{r['graduates']}/{r['undergraduates']}",
             "-" if percent is None else f"{percent}%"]
 
 

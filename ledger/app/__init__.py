@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         pgettext,
         translated_help,
         use_language,
+        value_text,
     )
     from ledger.model.identity import mask_id_number
     from ledger.model.parsing import ID_PATTERN
@@ -96,7 +97,7 @@ _LAZY = {
     "parse_date": "ledger.model.dates", "parse_timestamp": "ledger.model.dates",
     "_": "ledger.model.i18n", "N_": "ledger.model.i18n", "ngettext": "ledger.model.i18n",
     "pgettext": "ledger.model.i18n", "in_language": "ledger.model.i18n", "NP_": "ledger.model.i18n",
-    "use_language": "ledger.model.i18n", "language": "ledger.model.i18n",
+    "use_language": "ledger.model.i18n", "language": "ledger.model.i18n", "value_text": "ledger.model.i18n",
     "translated_help": "ledger.model.i18n",
     "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
@@ -150,7 +151,7 @@ __all__ = [
     "build_demo", "default_actor", "demo_narrative", "import_events", "import_opening_roster", "new_key", "open_ledger",
     "parse_date", "parse_timestamp", "record", "recorded_sentences",
     # the interface's language (gettext catalogues)
-    "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE",
+    "_", "N_", "NP_", "ngettext", "pgettext", "use_language", "language", "DEFAULT_INTERFACE_LANGUAGE", "value_text",
     "in_language", "event_label", "field_label", "translated_help",
     # the cadre's file
     "CADRE_GROUPS", "CADRE_HEADER", "Resume", "YearMonth", "cadre_subheaders", "fact_json", "import_lrmx", "lrmx_bytes", "mask_id_number",

@@ -200,6 +200,7 @@ def report_row(b: Bureau, f: YearlyFigures) -> dict[str, Any]:
     for r in f.reviews:
         if r.person is None:  # the 一报告 评议 of the work as a whole
             reviews.update(r.counts)
+    cohorts, educations = f.cohorts(), f.educations()
     return {"bureau": b.code, "name": b.name,
             "quota": sum(f.quotas.values()), "filled": sum(f.filled.values()),
             "over_quota": sum(max(0, f.filled.get(k, 0) - q) for k, q in f.quotas.items()),
@@ -207,8 +208,20 @@ def report_row(b: Bureau, f: YearlyFigures) -> dict[str, Any]:
             "over_posts": sum(max(0, p.filled - p.quota) for p in posts),
             "promotions": sum(1 for a in f.appointments if a.verb == PROMOTION),
             "rank_promotions": len(f.promotions), "promoted": len(f.promoted),
-            "cohorts": f.cohorts(), "genders": f.genders(), "educations": f.educations(),
-            "reviews": {k: reviews.get(k, 0) for k in REVIEW_ANSWERS}}
+            "cohorts": cohorts, "genders": f.genders(), "educations": educations,
+            "reviews": {k: reviews.get(k, 0) for k in REVIEW_ANSWERS}} | shares(cohorts, educations)
+
+
+def shares(cohorts: dict[str, int], educations: dict[str, int]) -> dict[str, int]:
+    """What the report's table shows of the promoted's breakdowns: those born in 1980 or later (80后及以下), and
+    those with a 研究生 (博士 or 硕士) and with a 大学本科 education."""
+    return {"born_1980_or_later": sum(n for k, n in cohorts.items() if k in YOUNG_COHORTS),
+            "graduates": sum(n for k, n in educations.items() if k in GRADUATE),
+            "undergraduates": educations.get("大学本科", 0)}
+
+
+YOUNG_COHORTS = ("80后", "90后", "00后")
+GRADUATE = ("博士研究生", "硕士研究生")
 
 
 def total_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -222,7 +235,7 @@ def total_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
         for r in rows:
             merged.update(r[key])
         total[key] = {k: merged[k] for k in dict.fromkeys(k for r in rows for k in r[key])}
-    return total
+    return total | shares(total["cohorts"], total["educations"])
 
 
 def approving_percent(reviews: dict[str, int]) -> float | None:

@@ -9,13 +9,12 @@ source (the fact index where it is current: no city is folded for a sentence).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ledger.app.ledger import PersonnelLedger
 from ledger.app.sources import read_source
 from ledger.model.events import EVENT_TYPES, event_label, field_label
 from ledger.model.facts import Fact
-from ledger.model.i18n import _, pgettext
+from ledger.model.i18n import _, pgettext, value_text
 from ledger.read.history import fact_json
 
 SAID_APART = ("effective", "basis", "note", "override", "name")  # said otherwise, or kept with the event only
@@ -38,14 +37,6 @@ def person_names(app: PersonnelLedger, people: set[str]) -> dict[str, str]:
     return found
 
 
-def _value(value: Any) -> str:
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
-
-
 def sentence(f: Fact, names: dict[str, str]) -> str:
     """One recorded fact in one sentence: its subject (with the person's name), its type's label, each of its own
     fields given (by label), when it takes effect and its event id."""
@@ -59,7 +50,7 @@ def sentence(f: Fact, names: dict[str, str]) -> str:
     if name:
         subject = f"{subject} {name}"
     own = {g.name for g in t.fields}
-    details = [_("{field} {value}").format(field=field_label(k, f.event), value=_value(v))
+    details = [_("{field} {value}").format(field=field_label(k, f.event), value=value_text(v))
                for k, v in shown.items()
                if k in own and k != argument and k not in SAID_APART and v is not None and v != ""]
     what = event_label(f.event)

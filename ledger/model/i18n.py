@@ -13,6 +13,7 @@ import gettext
 import inspect
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "ledger"
@@ -62,6 +63,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown (`_`)."""
     return message
+
+
+def value_text(value: Any) -> str:
+    """A field's value as a table or a sentence shows it: yes/no in the interface's language, else its text."""
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(value)
 
 
 def pgettext(context: str, message: str) -> str:

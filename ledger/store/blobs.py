@@ -46,21 +46,9 @@ def keep(d: Dialect, codec: Codec, media_type: str, data: bytes) -> str:
     return key
 
 
-def _rows(d: Dialect, sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
-    conn: Any = d.connect()
-    try:
-        return list(conn.execute(sql, params).fetchall())
-    except Exception as e:
-        if d.is_missing_table(e):
-            return []
-        raise
-    finally:
-        conn.close()
-
-
 def fetch(d: Dialect, codec: Codec, key: str) -> bytes | None:
     """The image kept under `key` (checked against it), or None when there is none."""
-    rows = _rows(d, f"SELECT body FROM {d.table(TABLE)} WHERE sha256 = {d.mark}", (key,))
+    rows = d.rows_if_any(f"SELECT body FROM {d.table(TABLE)} WHERE sha256 = {d.mark}", (key,))
     if not rows:
         return None
     data = codec.decrypt(rows[0][0])
@@ -69,14 +57,14 @@ def fetch(d: Dialect, codec: Codec, key: str) -> bytes | None:
 
 def kept(d: Dialect) -> set[str]:
     """The keys of every image kept."""
-    return {str(r[0]) for r in _rows(d, f"SELECT sha256 FROM {d.table(TABLE)}")}
+    return {str(r[0]) for r in d.rows_if_any(f"SELECT sha256 FROM {d.table(TABLE)}")}
 
 
 def problem(d: Dialect, codec: Codec, named: Iterable[tuple[int, str]]) -> str | None:
     """The first break of the images: a row whose bytes no longer hash to its key (or no longer decrypt), or an
     image an event names (event id, key) that is not kept. None when they hold."""
     keys = set()
-    for key, body in _rows(d, f"SELECT sha256, body FROM {d.table(TABLE)} ORDER BY sha256"):
+    for key, body in d.rows_if_any(f"SELECT sha256, body FROM {d.table(TABLE)} ORDER BY sha256"):
         try:
             data = codec.decrypt(body)
         except Exception:

@@ -59,13 +59,5 @@ def latest(d: Dialect) -> str | None:
 
 def kept(d: Dialect, limit: int = 100) -> list[tuple[int, str]]:
     """The last `limit` checkpoints kept in the store, newest first, as (line, JSON text); none without a table."""
-    conn: Any = d.connect()
-    try:
-        rows = conn.execute(f"SELECT seq, body FROM {d.table(TABLE)} ORDER BY seq DESC LIMIT {int(limit)}").fetchall()
-    except Exception as e:
-        if d.is_missing_table(e):
-            return []
-        raise
-    finally:
-        conn.close()
+    rows = d.rows_if_any(f"SELECT seq, body FROM {d.table(TABLE)} ORDER BY seq DESC LIMIT {int(limit)}")
     return [(int(s), str(b)) for s, b in rows]

@@ -63,6 +63,19 @@ class Dialect:
         text = str(error)
         return "no such table" in text or "does not exist" in text
 
+    def rows_if_any(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Every row of one query on a connection of its own; none when its table does not exist yet (a store
+        that never kept one: a read creates nothing)."""
+        conn: Any = self.connect()
+        try:
+            return list(conn.execute(sql, params).fetchall())
+        except Exception as e:
+            if self.is_missing_table(e):
+                return []
+            raise
+        finally:
+            conn.close()
+
     def close(self) -> None:
         """Close what the dialect holds open (PostgreSQL: the writers' lock connection)."""
 
