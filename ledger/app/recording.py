@@ -50,11 +50,13 @@ def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None =
 
     Raises `Refused` (nothing written) for facts that cannot be, and, `strict`, for compliance findings.
     """
-    from ledger.app.district import check_registrations
     from ledger.app.settings import check_settings
 
     check_settings(drafts)  # settings the catalogue knows, however they came
-    check_registrations(app, drafts)  # a bureau's schema holds a ledger (before anything is judged or written)
+    if any(d.event == "bureau_registered" for d in drafts):  # a district's: the rest never loads its roll-ups
+        from ledger.app.district import check_registrations
+
+        check_registrations(app, drafts)  # a bureau's schema holds a ledger (before anything is judged or written)
     vet = EntryFindings(rulebook_for(app), strict=strict)
     if dry_run:
         judgement = app.judge(drafts, images=images)

@@ -9,7 +9,9 @@ redacted report must mask are the same (`recorded_person_names` comes from the i
 
 from __future__ import annotations
 
+import weakref
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ledger.app.sources import MATERIALISED, Folded
 from ledger.fold.scope import STRUCTURE
@@ -17,6 +19,15 @@ from ledger.fold.walk import counting_facts, fold
 from ledger.model.facts import Fact
 from ledger.read.yearly import YearlyFigures, subtree, yearly_figures
 from ledger.rules import Finding, Rulebook, compliance_findings
+
+if TYPE_CHECKING:
+    from ledger.app.ledger import PersonnelLedger
+
+Scoped = tuple[list[Fact], str] | None
+# The last scope read per ledger, by (unit, date, moment, stream head): a report asks for its figures and then for
+# its findings, and both need the same facts — read once. A later recording moves the head and is never served stale.
+_LAST_SCOPE: weakref.WeakKeyDictionary[PersonnelLedger, tuple[tuple[object, ...], Scoped]] = \
+    weakref.WeakKeyDictionary()
 
 
 def scoped_facts(source: Folded, unit: str | None, as_of: date,
@@ -26,6 +37,16 @@ def scoped_facts(source: Folded, unit: str | None, as_of: date,
     the reference)."""
     if source.kind != MATERIALISED:
         return None
+    key = (unit, as_of, known_at, source.app.stream.top())
+    last = _LAST_SCOPE.get(source.app)
+    if last is not None and last[0] == key:
+        return last[1]
+    found = _read_scope(source, unit, as_of, known_at)
+    _LAST_SCOPE[source.app] = (key, found)
+    return found
+
+
+def _read_scope(source: Folded, unit: str | None, as_of: date, known_at: datetime | None) -> Scoped:
     structure = source.facts_of([STRUCTURE])
     end = fold(counting_facts(structure, known_at), as_of)
     if unit is None:

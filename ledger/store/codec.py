@@ -22,7 +22,6 @@ from eventsourcing.utils import get_topic
 from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
 from ledger.store.aggregate import TOPIC_NAMES
-from ledger.store.decoding import fact_reader
 from ledger.store.dialect import StoredRow
 from ledger.store.row_rules import MAX_STORED_BYTES, ForeignRow, Skip, check_shape, refuse_or_skip, unreadable
 
@@ -141,7 +140,10 @@ class Codec:
 
     def fact_reader(self, recorded: bool = True) -> Callable[[int, str, bytes], Fact]:
         """(version, vocabulary name, stored bytes) → `Fact`, through the typed decoders (`recorded=False`: no
-        recorded time, as `to_fact(…, when=False)`)."""
+        recorded time, as `to_fact(…, when=False)`). msgspec is loaded here, not with the store: a clerk's append
+        need not pay for it at start-up."""
+        from ledger.store.decoding import fact_reader
+
         clear = self.cipher is None and self.compressor is None
         decode = self.decode
         return fact_reader(recorded, None if clear else self.plain,
