@@ -18,6 +18,7 @@ from ledger.model import vocabulary as v
 from ledger.model.state import PersonState, State, UnitState
 
 Place = tuple[str, str, frozenset[str]]  # unit, establishment type, posts held
+_NO_POSTS: frozenset[str] = frozenset()
 
 
 class Staffing:
@@ -32,9 +33,12 @@ class Staffing:
     def place(self, person: str) -> None:
         """Take in where the person is now (after a fact about them)."""
         p = self.state.people.get(person)
-        now = (p.unit, p.establishment, frozenset(x.post for x in p.posts)) if p is not None and p.left is None \
-            else None
         was = self._where.get(person)
+        if p is None or p.left is not None:
+            now = None
+        else:  # most people hold no post: no set made for them (a city's walk places every fact's person)
+            posts = p.posts
+            now = (p.unit, p.establishment, frozenset([x.post for x in posts]) if posts else _NO_POSTS)
         if now == was:
             return
         for place, step in ((was, -1), (now, 1)):
