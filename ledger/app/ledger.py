@@ -111,10 +111,12 @@ class PersonnelLedger(Application):
         self.stream = EventStream(self.dialect, self.recorder, self.ledger_id,
                                   self.snapshots.recorder if self.snapshots is not None else None)
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
+        self.fact_log.vetted = lambda: self.timeline.current()[0]  # the derived tables take in vetted rows only
         self._timeline: Timeline | None = None
         self._access_log: AccessLog | None = None
         self._role: tuple[str | None, bool, bool] | None = None  # `session_role()`
         self.notices: list[str] = []  # what a reader should know about how an answer was found
+        self.fact_log.notices = self.notices  # (a foreign row passed over is named there)
         self.on_close: list[Callable[[], None]] = []  # done after the store is closed
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -226,7 +228,8 @@ class PersonnelLedger(Application):
         actor = self.recording_actor(actor)  # (refused before anything is written)
         images = dict(images or {})
         images_kept(drafts, lambda: blobs.kept(self.dialect), images)  # each photo's image kept, or brought
-        with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
+        # Appenders take turns (the version check stays); a foreign row not quarantined refuses the append.
+        with self.dialect.writers_turn(), paused_gc(), self.fact_log.writing():
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
             judgement = self._append(drafts, actor, vet, at, images)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
