@@ -114,6 +114,7 @@ class PersonnelLedger(Application):
                                   self.snapshots.recorder if self.snapshots is not None else None)
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
         self.fact_log.vetted = lambda: self.timeline.current()[0]  # the derived tables take in vetted rows only
+        self.fact_log.known_person = self._indexed_person
         self._timeline: Timeline | None = None
         self._access_log: AccessLog | None = None
         self._role: tuple[str | None, bool, bool] | None = None  # `session_role()`
@@ -151,6 +152,13 @@ class PersonnelLedger(Application):
         if self.snapshots is not None and crossed:
             self.snapshots.put([LedgerStream.Snapshot.take(obj) for obj in crossed])
         return recordings
+
+    def _indexed_person(self, person: str) -> bool:
+        """Whether the fact index holds facts about the person (no index: no, and the fold vets every row)."""
+        try:
+            return bool(self.timeline.fact_index.fact_ids([person]))
+        except Exception:
+            return False
 
     def facts(self) -> list[Fact]:
         """Every recorded fact (retractions included), in recording order. Reads only what is new."""

@@ -303,7 +303,7 @@ class FactLog:
 
     def state(self, on: date | None = None, known_at: datetime | None = None) -> State:
         """The fold of every recorded fact on `on`, as known at `known_at`; streamed when nothing was read yet."""
-        if not self._facts and self.mark() >= self.stream.top():  # every row vetted already: a streamed fold
+        if not self._facts:
             with paused_gc():
                 return fold_ordered(self.stream_counting(on, known_at), on)
         facts = self.read()
@@ -325,7 +325,28 @@ class FactLog:
         aside: set[int] = set()
         codec, names, precedence, mark = self.codec, TOPIC_NAMES, PRECEDENCE, EFFECTIVE_MARK
         clear, skip = codec.cipher is None and codec.compressor is None, len(EFFECTIVE_MARK)
+        tail, vetter, accepted = self.mark(), None, None
+        check_fact = codec.fact_reader()
         for version, topic, state in self.stream.scan(0):
+            if version > tail:  # after the derived tables' position: each row checked as the writer writes it
+                if vetter is None:
+                    chain = codec.decode(accepted[1]).get("chain") if accepted is not None else None
+                    vetter = Vetter(accepted[0] if accepted is not None else 0, chain, codec.decode,
+                                    self.known_person or (lambda person: False))
+                why = vetter.row(version, topic, state)
+                if why is None and names.get(topic) is not None:
+                    try:
+                        why = vetter.fact(check_shape(check_fact(version, names[topic], state)))
+                    except ForeignRow as e:
+                        why = reason(e)
+                    except (KeyError, TypeError, ValueError, AttributeError) as e:
+                        why = reason(unreadable(version, names[topic], e))
+                if why is not None:
+                    self.met(version, why)
+                    continue
+                vetter.accept()
+            else:
+                accepted = (version, state)
             name = names.get(topic)
             if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
                 why = foreign(version, topic, len(state))

@@ -263,7 +263,7 @@ class Timeline:
 
     def _recorded_person(self, person: str) -> bool:
         """Whether the fact index holds the person (a fact before the catch-up's new ones brings them in)."""
-        return person in self.fact_index.people_in_any_case([person])
+        return bool(self.fact_index.fact_ids([person]))  # (an indexed look-up by subject)
 
     # --- who belonged where (a writer's scope: ledger.store.scoped.Members) ----------------------------------------
     def units_of(self, people: Iterable[str], since: date, after: int) -> set[str]:

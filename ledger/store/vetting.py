@@ -87,7 +87,16 @@ class Vetter:
 
     def fact(self, f: Fact) -> str | None:
         """Why the fact of the row just checked is one the ledger refuses at entry (None: it is not)."""
-        why = unwritten(f, lambda p: p in self.arrived or self.known(p))
+        why = unwritten(f, self._known)
         if why is None and f.event in ARRIVALS and isinstance(f.data.get("person"), str):
             self.arrived.add(f.data["person"])
         return why
+
+    def _known(self, person: str) -> bool:
+        """Whether a fact before brings the person in (asked of `known` once per person)."""
+        if person in self.arrived:
+            return True
+        if self.known(person):
+            self.arrived.add(person)
+            return True
+        return False
