@@ -209,10 +209,10 @@ def digest(session: Session, as_json: bool) -> None:
 def quarantine(session: Session, rows: tuple[int, ...], reason: str) -> None:
     """Set aside stored rows the ledger did not write (the owner only), so that reading and recording go on.
 
-    A row inserted into the events table by hand stops every read and append after it; `ledger verify` names
-    it. Quarantining it records an event naming the row and the reason: readers and writers then pass over the
-    row, and `ledger verify` reports it as quarantined. A row the ledger wrote is refused: retract a fact instead.
-    Prints the new events' ids.
+    A row inserted into the events table by hand is passed over by every read (with a note naming it) and
+    refuses every append after it; `ledger verify` names it. Quarantining it records an event naming the row and
+    the reason: readers and writers then pass over the row without a note, and `ledger verify` reports it as
+    quarantined. A row the ledger wrote is refused: retract a fact instead. Prints the new events' ids.
 
     \b
     Example:

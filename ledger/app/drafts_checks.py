@@ -1,6 +1,6 @@
 """Checks of a batch that need more than the batch's scope: a photo's image must be kept in the store (or come with
-the batch), a 身份证号 belongs to one person across the whole ledger, and a new person's id is no recorded id in
-another case."""
+the batch), a 身份证号 belongs to one person across the whole ledger, and a new person's id (or a new unit's code) is
+no recorded id (code) in another case."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ HolderFacts = Callable[[set[str]], list[Fact]]
 # Given ids, every recorded person id equal to one of them but for case.
 IdsInAnyCase = Callable[[set[str]], set[str]]
 NEW_PEOPLE = ("hired", "assistant_engaged")  # the events that may bring a new person's id
+NEW_UNITS = ("unit_established",)  # the events that bring a new unit's code
 
 
 def ids_unique_in_any_case(drafts: Sequence[Draft], recorded: IdsInAnyCase) -> None:
@@ -24,21 +25,34 @@ def ids_unique_in_any_case(drafts: Sequence[Draft], recorded: IdsInAnyCase) -> N
     batch's) in another case is refused, naming the id as recorded — never a second person. Refused rather than
     read as the recorded id: the clerk may have meant a new person and mistyped the id, and an import's ids are
     its source's (docs/clerks-guide.md)."""
-    asked = {str(d.fields["person"]) for d in drafts if d.event in NEW_PEOPLE and isinstance(d.fields.get("person"), str)}
+    problems = _in_other_case(drafts, NEW_PEOPLE, "person", recorded, lambda i, other: Problem(
+        "id_in_other_case", f"{i}: {other} is already an id, and ids are the same in any case: write {other} for "
+        "that person, or choose another id for a new one"))
+    if problems:
+        raise Refused(problems)
+
+
+def codes_unique_in_any_case(drafts: Sequence[Draft], recorded: IdsInAnyCase) -> None:
+    """`JU` and `ju` are one unit code, as `P13` and `p13` are one person's id: a unit established with a recorded
+    unit's code in another case (or another of the batch's) is refused, naming the code as recorded."""
+    problems = _in_other_case(drafts, NEW_UNITS, "unit", recorded, lambda code, other: Problem(
+        "code_in_other_case", f"{code}: the unit {other} already exists, and unit codes are the same in any case: "
+        f"write {other} for that unit, or choose another code for a new one"))
+    if problems:
+        raise Refused(problems)
+
+
+def _in_other_case(drafts: Sequence[Draft], events: tuple[str, ...], field: str, recorded: IdsInAnyCase,
+                   problem: Callable[[str, str], Problem]) -> list[Problem]:
+    """A problem for each new id (the `field` of an event of `events`) that is a recorded or batched id in another
+    case."""
+    asked = {str(d.fields[field]) for d in drafts if d.event in events and isinstance(d.fields.get(field), str)}
     if not asked or all(not any(c.isalpha() for c in i) for i in asked):
-        return
+        return []
     spellings: dict[str, set[str]] = {}
     for i in (*asked, *recorded(asked)):
         spellings.setdefault(i.lower(), set()).add(i)
-    problems = []
-    for i in sorted(asked):
-        others = sorted(spellings[i.lower()] - {i})
-        if others:
-            problems.append(Problem("id_in_other_case", f"{i}: {others[0]} is already an id, and ids are the same in "
-                                    f"any case: write {others[0]} for that person, or choose another id for a new "
-                                    "one"))
-    if problems:
-        raise Refused(problems)
+    return [problem(i, others[0]) for i in sorted(asked) if (others := sorted(spellings[i.lower()] - {i}))]
 
 
 def images_kept(drafts: Sequence[Draft], kept: Callable[[], set[str]], given: Collection[str] = ()) -> None:

@@ -31,12 +31,14 @@ from eventsourcing.utils import Environment
 from ledger.app.drafts_checks import (
     HolderFacts,
     IdsInAnyCase,
+    codes_unique_in_any_case,
     id_numbers_unique,
     ids_unique_in_any_case,
     images_kept,
 )
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
+from ledger.fold.scope import STRUCTURE
 from ledger.model.errors import LedgerError, NoLedger, Problem, Refused, StoreError
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
@@ -111,10 +113,13 @@ class PersonnelLedger(Application):
         self.stream = EventStream(self.dialect, self.recorder, self.ledger_id,
                                   self.snapshots.recorder if self.snapshots is not None else None)
         self.fact_log = FactLog(self.stream, self.codec)  # the facts read so far, the head, the scope index
+        self.fact_log.vetted = lambda: self.timeline.current()[0]  # the derived tables take in vetted rows only
+        self.fact_log.known_person = self._indexed_person
         self._timeline: Timeline | None = None
         self._access_log: AccessLog | None = None
         self._role: tuple[str | None, bool, bool] | None = None  # `session_role()`
         self.notices: list[str] = []  # what a reader should know about how an answer was found
+        self.fact_log.notices = self.notices  # (a foreign row passed over is named there)
         self.on_close: list[Callable[[], None]] = []  # done after the store is closed
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -148,6 +153,13 @@ class PersonnelLedger(Application):
             self.snapshots.put([LedgerStream.Snapshot.take(obj) for obj in crossed])
         return recordings
 
+    def _indexed_person(self, person: str) -> bool:
+        """Whether the fact index holds facts about the person (no index: no, and the fold vets every row)."""
+        try:
+            return bool(self.timeline.fact_index.fact_ids([person]))
+        except Exception:
+            return False
+
     def facts(self) -> list[Fact]:
         """Every recorded fact (retractions included), in recording order. Reads only what is new."""
         return self.fact_log.read()
@@ -163,6 +175,7 @@ class PersonnelLedger(Application):
         images_kept(drafts, lambda: blobs.kept(self.dialect), images or {})
         scoped = not whole and self._scoped(len(drafts), catch_up=False)
         ids_unique_in_any_case(drafts, self._ids_in_any_case(scoped))
+        codes_unique_in_any_case(drafts, self._codes_in_any_case(scoped))
         judgement = self._validated(drafts, scoped)[0]
         id_numbers_unique(drafts, self._holder_facts(scoped))
         return judgement
@@ -178,6 +191,23 @@ class PersonnelLedger(Application):
             return {p for f in self.facts() if isinstance(p := f.data.get("person"), str) and p.lower() in lower}
 
         return among_facts
+
+    def _codes_in_any_case(self, scoped: bool) -> IdsInAnyCase:
+        """Where recorded unit codes are looked for in any case: the structure facts (through the fact index where
+        the derived tables are current, else among every fact, read for the batch already)."""
+        def among_structure(codes: set[str]) -> set[str]:
+            if not any(d.isalpha() for c in codes for d in c):
+                return set()
+            if scoped:
+                index = self.timeline.fact_index
+                facts = index.read(index.fact_ids([STRUCTURE]))
+            else:
+                facts = self.facts()
+            lower = {c.lower() for c in codes}
+            return {u for f in facts if f.event == "unit_established" and isinstance(u := f.data.get("unit"), str)
+                    and u.lower() in lower}
+
+        return among_structure
 
     def _holder_facts(self, scoped: bool) -> HolderFacts:
         """Where a batch's 身份证号 are looked for: with the derived tables current (`scoped`), the facts of the
@@ -226,7 +256,8 @@ class PersonnelLedger(Application):
         actor = self.recording_actor(actor)  # (refused before anything is written)
         images = dict(images or {})
         images_kept(drafts, lambda: blobs.kept(self.dialect), images)  # each photo's image kept, or brought
-        with self.dialect.writers_turn(), paused_gc():  # appenders take turns; the version check stays
+        # Appenders take turns (the version check stays); a foreign row not quarantined refuses the append.
+        with self.dialect.writers_turn(), paused_gc(), self.fact_log.writing():
             self.timeline.ensure()  # the derived tables made (or, written by an earlier version, dropped) in turn
             judgement = self._append(drafts, actor, vet, at, images)
         # After the turn: the derived tables have their own lock, and one refresh takes in every append made
@@ -244,6 +275,7 @@ class PersonnelLedger(Application):
                 _back_off(attempt)
             scoped = self._scoped(len(drafts))
             ids_unique_in_any_case(drafts, self._ids_in_any_case(scoped))  # first: a second person is never judged
+            codes_unique_in_any_case(drafts, self._codes_in_any_case(scoped))  # nor a second unit
             judgement, top = self._validated(drafts, scoped)
             id_numbers_unique(drafts, self._holder_facts(scoped))
             ledger = stream_at(top)  # at the version read: its save is refused if another append came since

@@ -18,7 +18,7 @@ from ledger.model.errors import StoreError
 from ledger.model.parsing import sanitise
 from ledger.store.aggregate import LedgerStream, stream_at
 from ledger.store.log import paused_gc
-from ledger.store.row_rules import ForeignRow, foreign, quoted
+from ledger.store.row_rules import foreign
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
@@ -39,46 +39,40 @@ def quarantine(app: PersonnelLedger, rows: Sequence[int], reason: str, actor: st
     log = app.fact_log
     with app.dialect.writers_turn(), paused_gc():
         done = log.quarantines()
+        log.read()  # as a reader reads: every foreign row is met (and noted), none refuses yet
         for row in rows:
             if row in done:
                 raise StoreError(f"event {row} was already quarantined by event {done[row][0]}; nothing was written")
-            why = _why_foreign(app, row)
-            if why is None:
+            if _why_foreign(app, row) is None:
                 raise StoreError(f"event {row} is one the ledger wrote, so it is not quarantined (`ledger retract "
                                  f"{row}` takes a fact out of the timeline); nothing was written")
         log.pending = set(rows)
         try:
-            log.read()  # every other row must read: another foreign row names itself here
-            top = log.head[0] if log.head else 0
-            stream = stream_at(top)
-            for row in rows:
-                stream.trigger_event(LedgerStream.Quarantined, row=row, reason=reason, actor=actor, chain=None)
-            app.save(stream)
+            with log.writing():  # every other foreign row refuses: it names itself here
+                top = log.head[0] if log.head else 0
+                stream = stream_at(top)
+                for row in rows:
+                    stream.trigger_event(LedgerStream.Quarantined, row=row, reason=reason, actor=actor, chain=None)
+                app.save(stream)
         finally:
             log.pending = set()
             log.quarantines()
+    for row in rows:  # set aside: no longer a reason for a notice
+        note = log.notes.pop(row, None)
+        if note in app.notices:
+            app.notices.remove(note)
     app._refresh_derived()
     return list(range(top + 1, top + 1 + len(rows)))
 
 
 def _why_foreign(app: PersonnelLedger, row: int) -> str | None:
-    """Why stored row `row` is one the ledger would refuse (None: it is the ledger's own)."""
+    """Why stored row `row` is one the ledger would refuse (None: it is the ledger's own), as the read just made
+    found it."""
     found = list(app.stream.at([row]))
     if not found:
         raise StoreError(f"there is no event {row} in {app.config.location}; nothing was written")
     version, topic, state = found[0]
-    why = foreign(version, topic, len(state))
-    if why is not None:
-        return why
-    if topic.endswith((".Opened", ".Quarantined")):
-        return None
-    try:
-        list(app.codec.facts([found[0]]))
-    except ForeignRow as e:
-        return str(e)
-    except Exception as e:  # it does not decode at all
-        return f"event {row} does not decode ({quoted(e)})"
-    return None
+    return app.fact_log.foreign.get(row) or foreign(version, topic, len(state))
 
 
 def _owner_only(app: PersonnelLedger) -> None:

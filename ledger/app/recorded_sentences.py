@@ -24,7 +24,7 @@ def recorded_facts(app: PersonnelLedger, ids: Sequence[int]) -> list[Fact]:
     """The facts just recorded with these ids, read back from the store."""
     if not ids:
         return []
-    return list(app.codec.facts(app.fact_log.stream.at(list(ids))))
+    return list(app.codec.facts(app.fact_log.stream.at(list(ids)), app.fact_log.met))
 
 
 def person_names(app: PersonnelLedger, people: set[str]) -> dict[str, str]:

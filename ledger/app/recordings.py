@@ -71,7 +71,7 @@ def what_was_recorded(app: PersonnelLedger, recording: Recording) -> dict[str, A
     """Who made the recording and what it holds: its events by type, most first (for a recording of more than
     `SUMMARISED` events, its count alone and the actor of its first event)."""
     ids = list(range(recording.first, recording.last + 1))
-    facts = list(app.codec.facts(app.fact_log.stream.at(ids if len(ids) <= SUMMARISED else ids[:1])))
+    facts = list(app.codec.facts(app.fact_log.stream.at(ids if len(ids) <= SUMMARISED else ids[:1]), app.fact_log.met))
     actors = sorted({f.actor for f in facts})
     kinds = Counter(f.event for f in facts) if len(ids) <= SUMMARISED else Counter()
     return {**recording.as_json(), "actor": "、".join(actors), "kinds": kinds.most_common()}

@@ -262,7 +262,7 @@ def ledger_span(app: PersonnelLedger) -> dict[str, Any]:
     the ends of the web view's sliders (two rows read by version, whatever the ledger's size)."""
     stream = app.fact_log.stream
     top = stream.top()
-    ends = sorted(app.codec.facts(stream.at(sorted({2, top}))), key=lambda f: f.id) if top >= 2 else []
+    ends = sorted(app.codec.facts(stream.at(sorted({2, top})), app.fact_log.met), key=lambda f: f.id) if top >= 2 else []
     first, last = (ends[0], ends[-1]) if ends else (None, None)
 
     def moment(t: datetime | None) -> str | None:

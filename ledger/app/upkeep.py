@@ -7,7 +7,6 @@ Each works on an open `PersonnelLedger` through the store floor; none is needed 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from eventsourcing.utils import Environment
@@ -15,16 +14,15 @@ from eventsourcing.utils import Environment
 from ledger.app.kept_checkpoints import unsound_checkpoint
 from ledger.model.errors import StoreError
 from ledger.model.facts import Fact
-from ledger.model.parsing import EARLIEST, LATEST, refused_character
 from ledger.store import access, blobs
 from ledger.store.guard_definitions import guard_problem
 from ledger.store.integrity import Break, Verification, verify
-from ledger.store.row_rules import ForeignRow
+from ledger.store.vetting import ARRIVALS
+from ledger.store.vetting import unwritten as refused_at_entry
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
 
-ARRIVALS = ("hired", "assistant_engaged")  # the facts that bring a person into the ledger
 
 
 def verify_ledger(app: PersonnelLedger, digest: str | None = None, derived: bool = True) -> Verification:
@@ -33,11 +31,14 @@ def verify_ledger(app: PersonnelLedger, digest: str | None = None, derived: bool
     the derived tables derived again from the events and compared (when they claim to be up to date)."""
     result = verify(app.stream, app.codec, digest)
     if result.problem is None:  # every row read as the ledger reads it: one it would not have written is named
-        try:
-            app.facts()
-        except ForeignRow as e:
-            result.problem = Break(e.version, "foreign", str(e).removesuffix("; `ledger verify` names it"))
-            result.events, result.head = max(0, (e.version or 1) - 1), None  # the chain holds; the row is not a fact
+        app.facts()
+        stop = app.fact_log.first_foreign()
+        if stop is not None:
+            result.problem = Break(stop, "foreign", app.fact_log.foreign[stop])
+            result.events, result.head = max(0, stop - 1), None  # the chain holds; the row is not a fact
+            notice = app.fact_log.notes.get(stop)
+            if notice in app.notices:  # said once, as the verdict
+                app.notices.remove(notice)
     if result.problem is None:  # a row that passed the (public) chain and the read-time shape check by hand
         result.problem = unwritten(app.facts())
     if result.problem is None:  # the store's own protections: guards, actors, access log, kept checkpoints
@@ -85,20 +86,9 @@ def unwritten(facts: list[Fact]) -> Break | None:
     brings in — named, for a row inserted by hand with its chain recomputed (the chain is public)."""
     people = {f.data.get("person") for f in facts if f.event in ARRIVALS}
     for f in facts:
-        if not EARLIEST <= f.effective <= LATEST:
-            return Break(f.id, "unwritten", f"event {f.id} is dated {f.effective}, outside {EARLIEST}–{LATEST}: the "
-                         "ledger writes no such fact (a row inserted by hand?)")
-        for name, value in f.data.items():
-            said = refused_character(value) if isinstance(value, str) else None
-            if said is None and isinstance(value, date) and not EARLIEST <= value <= LATEST:
-                said = f"the date {value}, outside {EARLIEST}–{LATEST}"
-            if said is not None:
-                return Break(f.id, "unwritten", f"event {f.id}'s {name} holds {said}: the ledger refuses it at entry "
-                             "and writes no such fact (a row inserted by hand?)")
-        person = f.data.get("person") if f.event not in ARRIVALS else None
-        if person is not None and person not in people:
-            return Break(f.id, "unwritten", f"event {f.id} ({f.event}) is about {person}, whom no fact brings into "
-                         "the ledger (a row inserted by hand?)")
+        why = refused_at_entry(f, people.__contains__)
+        if why is not None:
+            return Break(f.id, "unwritten", why)
     return None
 
 

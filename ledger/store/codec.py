@@ -23,7 +23,7 @@ from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
 from ledger.store.aggregate import TOPIC_NAMES
 from ledger.store.dialect import StoredRow
-from ledger.store.row_rules import MAX_STORED_BYTES, ForeignRow, Skip, check_shape, refuse_or_skip, unreadable
+from ledger.store.row_rules import MAX_STORED_BYTES, ForeignRow, Skip, check_shape, foreign, unreadable
 
 # Per event type, the fields stored as {"_type_": "date_iso", "_data_": ISO}: the fast read converts just these.
 DATE_FIELDS: dict[str, tuple[str, ...]] = {name: t.date_fields for name, t in EVENT_TYPES.items()}
@@ -150,22 +150,26 @@ class Codec:
                            lambda version, name, state: to_fact(version, name, decode(state), recorded))
 
     def facts(self, rows: Iterable[StoredRow], skip: Skip | None = None) -> Iterator[Fact]:
-        """The facts of stored rows (the stream's opening event and quarantines, which are no facts, left out; a
-        foreign row refused unless `skip` says it was quarantined)."""
+        """The facts of stored rows (the stream's opening event and quarantines, which are no facts, left out); a
+        foreign row is refused (`ForeignRow`) unless `skip(version, why)` passes over it (`FactLog.met`: the owner
+        quarantined it, or a reader notes it and goes on)."""
         read = self.fact_reader()
         for version, topic, state in rows:
             name = TOPIC_NAMES.get(topic)
             if name is None or len(state) > MAX_STORED_BYTES:  # the stream's opening event, or a foreign row
-                refuse_or_skip(skip, version, topic, state)
+                why = foreign(version, topic, len(state))
+                if why is not None and (skip is None or not skip(version, why)):
+                    raise ForeignRow(f"{why}; `ledger verify` names it", version)
                 continue
             try:
                 yield check_shape(read(version, name, state))
-            except ForeignRow:
-                if skip is None or not skip(version, topic, state):
+            except ForeignRow as e:
+                if skip is None or not skip(version, str(e).removesuffix("; `ledger verify` names it")):
                     raise
             except (KeyError, TypeError, ValueError, AttributeError) as e:
-                if skip is None or not skip(version, topic, state):
-                    raise unreadable(version, name, e) from None
+                refused = unreadable(version, name, e)
+                if skip is None or not skip(version, str(refused).removesuffix("; `ledger verify` names it")):
+                    raise refused from None
 
     def effective(self, state: bytes) -> str:
         """A stored fact's effective date (ISO), read from the JSON's text where it can be, without decoding."""

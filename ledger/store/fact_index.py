@@ -149,18 +149,19 @@ class FactIndex:
             self.turn.position(conn, lock=True)  # index writers take turns
             return self.sync(conn, None)
 
-    def sync(self, conn: Any, facts: list[Fact] | None) -> int:
+    def sync(self, conn: Any, facts: list[Fact] | None, upto: int = 0) -> int:
         """Inside the caller's transaction (holding the turn's lock): index the facts recorded since the position,
-        from `facts` (every fact, recording order) or, when None, read from the store."""
+        from `facts` (every fact, recording order; `upto`: the last row they cover) or, when None, read from the
+        store (up to a foreign row the owner has not quarantined: `FactLog.vetted_since`)."""
         self._ensure(conn)
         pos = self.tracking.position(conn, lock=True)
         if facts is not None:
-            if not facts or facts[-1].id <= pos:
+            if (not facts or facts[-1].id <= pos) and upto <= pos:
                 return pos
             new: Iterable[Fact] = facts[bisect_right(facts, pos, key=lambda f: f.id):]  # in id order
         else:
-            new = self.log.codec.facts(self.log.stream.scan(pos), self.log.skip)
-        pos = max(pos, self._add(conn, new))
+            new, upto = self.log.vetted_since(pos)
+        pos = max(pos, self._add(conn, new), upto)
         self.tracking.move(conn, pos)
         return pos
 
@@ -173,7 +174,7 @@ class FactIndex:
         self._insert(conn, rows)
         return rows.last
 
-    def fill(self, conn: Any, facts: list[Fact], index: TimelineIndex) -> None:
+    def fill(self, conn: Any, facts: list[Fact], index: TimelineIndex, upto: int = 0) -> None:
         """Inside the caller's transaction, after `reset`: index every fact (`facts`, recording order) from their
         scope index (the same subjects and units, found once for the timeline: `IndexRows.of` would walk the
         facts again)."""
@@ -191,7 +192,7 @@ class FactIndex:
         if rebuilt:
             for stmt in _schema(d):
                 conn.execute(stmt)
-        self.tracking.move(conn, facts[-1].id if facts else 0)
+        self.tracking.move(conn, max(facts[-1].id if facts else 0, upto))
 
     def _insert(self, conn: Any, rows: IndexRows, bulk: bool = False) -> None:
         """Write the rows: into empty tables in bulk (`bulk`), else skipping those already there."""
@@ -259,7 +260,9 @@ class FactIndex:
             return True
         (rows,) = self.tables.connection().execute(f"SELECT COUNT(*) FROM {self.dialect.table('report_subjects')}"
                                                    ).fetchone()
-        if int(rows) != top - 1:  # every event but the stream's opening one is a fact
+        # every event but the stream's opening one is a fact, but for each quarantine and the row it sets aside
+        if int(rows) != top - 1 and (not self.log.quarantines() or
+                                     int(rows) != self.log.stream.count() - 1 - 2 * len(self.log.quarantined)):
             return False
         self._counted = top
         return True
@@ -341,6 +344,6 @@ class FactIndex:
                 cache.clear()
                 missing = list(ids)
             with paused_gc():  # a bulk read, like FactLog.read: thousands of dicts and no cycles
-                for f in self.log.codec.facts(self.log.stream.at(missing), self.log.skip):
+                for f in self.log.codec.facts(self.log.stream.at(missing), self.log.met):
                     cache[f.id] = f
         return sorted((cache[i] for i in set(ids) if i in cache), key=lambda f: f.id)  # a missing id: no such fact

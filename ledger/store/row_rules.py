@@ -59,15 +59,7 @@ def check(version: int, topic: str, state: bytes) -> None:
         raise ForeignRow(f"{why}; `ledger verify` names it", version)
 
 
-Skip = Callable[[int, str, bytes], bool]
-
-
-def refuse_or_skip(skip: Skip | None, version: int, topic: str, state: bytes) -> None:
-    """A row that is no fact: the stream's opening, a quarantine, or a foreign row, refused (`ForeignRow`) unless
-    `skip` says the owner quarantined it."""
-    if foreign(version, topic, len(state)) is None or (skip is not None and skip(version, topic, state)):
-        return
-    check(version, topic, state)
+Skip = Callable[[int, str], bool]  # (row version, why it is foreign) -> pass over it (else it is refused)
 
 
 def unreadable(version: int, name: str, error: Exception) -> ForeignRow:

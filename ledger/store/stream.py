@@ -100,6 +100,13 @@ class EventStream:
             raise
         return int(rows[0][0] or 0) if rows else 0
 
+    def count(self) -> int:
+        """How many rows the stream holds (its top, unless rows were inserted past a gap: a foreign row)."""
+        d = self.dialect
+        rows = d.fetch(self._datastore, f"SELECT COUNT(*) FROM {self._events} WHERE originator_id = {d.mark}",
+                       (self._key,))
+        return int(rows[0][0]) if rows else 0
+
     def last(self) -> StoredRow | None:
         """The stream's last row (one indexed look-up): its version and stored bytes are the head a new event chains
         onto. None for a new store."""

@@ -211,9 +211,10 @@ class Timeline:
         low = min(self.position(), self.fact_index.position(), self.unit_figures.position())
         if low >= top:
             return top
-        facts, index, steps = self._facts_since(low, top, scope)
+        facts, index, steps, top = self._facts_since(low, top, scope)  # up to a foreign row, if any
         known = top - 1  # every event but the stream's opening one is a fact
-        top = facts[-1].id if facts else top
+        if top <= low:  # a foreign row next: nothing is taken in until the owner sets it aside
+            return low
         walks = WholeWalks(facts)  # a whole derivation of both tables: one walk
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
@@ -224,28 +225,45 @@ class Timeline:
                 else:
                     self._replace(conn, facts, index, steps, *affected_by(index, new))
                 self.tracking.move(conn, top)
-            self.fact_index.sync(conn, facts)  # the yearly report's fact index, in the same transaction
+            self.fact_index.sync(conn, facts, upto=top)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
-                                   self._units_since, known, walks)
+                                   self._units_since, known, walks, upto=top)
             if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
 
-    def _facts_since(self, low: int, top: int, scope: Scope | None) -> tuple[list[Fact], TimelineIndex, list[Step]]:
-        """The facts a catch-up from position `low` needs, their index and their recordings: with few new facts, the
-        new ones and their scope (`ledger.store.scoped`: every fact of the people they name and of those in the
-        units they touch from the day before their earliest date on); else (or when the process holds every fact
-        already) every fact. A scope's recordings are cut at `low`: those before it are only read, never written."""
+    def _facts_since(self, low: int, top: int, scope: Scope | None
+                     ) -> tuple[list[Fact], TimelineIndex, list[Step], int]:
+        """The facts a catch-up from position `low` needs, their index, their recordings and the last row they
+        cover: with few new facts, the new ones and their scope (`ledger.store.scoped`: every fact of the people
+        they name and of those in the units they touch from the day before their earliest date on); else (or when
+        the process holds every fact already) every fact. A scope's recordings are cut at `low`: those before it
+        are only read, never written. Only rows the ledger wrote are taken in: the facts stop before the first
+        foreign row the owner has not quarantined (`FactLog.vetted_since`), so none is ever derived."""
         if low and not self.log.loaded and self.fact_index.position() >= low:
-            new = list(self.log.codec.facts(self.log.stream.scan(low), self.log.skip))
+            self.log.known_person = self._recorded_person
+            new, end = self.log.vetted_since(low)
             if not derive_whole(low, len(new), top - 1):
                 if scope is None or not scope.serves(low, new):
                     scope = read_scope(self.fact_index, new, low, self)
                 scope = scope.with_new(new)
                 cut = bisect_left(scope.facts, low + 1, key=fact_id)
-                return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut]))
+                return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut])), end
+        facts, index, end = self._vetted_facts()
+        return facts, index, self.steps(facts), end
+
+    def _vetted_facts(self) -> tuple[list[Fact], TimelineIndex, int]:
+        """Every fact before the first foreign row not quarantined, their index, and the last row they cover."""
         facts = self.log.read()
-        return facts, self.log.scope_index(), self.steps(facts)
+        stop = self.log.first_foreign()
+        if stop is None:
+            return facts, self.log.scope_index(), self.log.head[0] if self.log.head else 0
+        kept = facts[:bisect_left(facts, stop, key=fact_id)]
+        return kept, _index_of(kept), stop - 1
+
+    def _recorded_person(self, person: str) -> bool:
+        """Whether the fact index holds the person (a fact before the catch-up's new ones brings them in)."""
+        return bool(self.fact_index.fact_ids([person]))  # (an indexed look-up by subject)
 
     # --- who belonged where (a writer's scope: ledger.store.scoped.Members) ----------------------------------------
     def units_of(self, people: Iterable[str], since: date, after: int) -> set[str]:
@@ -280,16 +298,15 @@ class Timeline:
     def rebuild(self) -> int:
         """Derive every row again from the whole stream (one pass), the fact index too."""
         self.ensure()
-        facts = self.log.read()
-        top = facts[-1].id if facts else 0
+        facts, index, top = self._vetted_facts()
         with self.tables.writing() as conn:
             self.tracking.position(conn, lock=True)  # wait for, then exclude, other writers of the projection
-            index, steps = self.log.scope_index(), self.steps(facts)
+            steps = self.steps(facts)
             walks = WholeWalks(facts)  # each whole derivation: one walk for the timeline and the figures
             self._replace(conn, facts, index, steps, None, walks=walks)
             self.tracking.move(conn, top)
             self.fact_index.reset(conn)
-            self.fact_index.fill(conn, facts, index)
+            self.fact_index.fill(conn, facts, index, top)
             self.unit_figures.ensure(conn)
             self.unit_figures.replace(conn, facts, None, index, steps, walks=walks,  # the timeline's rows are written
                                       units_since=self._units_since)

@@ -265,19 +265,23 @@ class UnitFigures:
         self._ready = False
 
     def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
-             units_since: UnitsSince | None = None, known: int | None = None, walks: Walks | None = None) -> None:
+             units_since: UnitsSince | None = None, known: int | None = None, walks: Walks | None = None,
+             upto: int = 0) -> None:
         """Inside the caller's transaction: take in the facts recorded since the position (`facts`: every fact,
         recording order, or the scope of those since (`Timeline._facts_since`); `index`: the scope index of exactly
         those facts; `steps`: their recordings; `known`: how many facts the stream holds, if not all are given).
         With `units_since`, a person's new facts re-derive only the units they belonged to from the day before the
         earliest of them on; without, every unit they ever belonged to. `walks`: whole derivations shared with the
-        timeline's."""
+        timeline's. `upto`: the last row the facts cover (rows after the last fact that are none: quarantines)."""
         self.ensure(conn)
         pos = self.tracking.position(conn, lock=True)
-        top = facts[-1].id if facts else 0
+        top = max(facts[-1].id if facts else 0, upto)
         if pos >= top:
             return
         new = recorded_after(facts, pos)
+        if not new:  # only rows that are no facts (a quarantine): nothing to derive
+            self.tracking.move(conn, top)
+            return
         if derive_whole(pos, len(new), len(facts) if known is None else known):
             self.replace(conn, facts, None, index, steps, walks=walks, units_since=units_since)
         else:

@@ -62,3 +62,22 @@ def test_the_index_and_every_fact_find_the_same_spellings(bureau: Ledger) -> Non
         assert app._ids_in_any_case(True)(asked) == app._ids_in_any_case(False)(asked) == {"t07", "z01", "S01"}
     finally:
         app.close()
+
+
+def test_a_unit_code_in_another_case_is_refused_naming_the_recorded_one(bureau: Ledger, write_jsonl) -> None:
+    """`ju` and `JU` are one unit code, as `p13` and `P13` are one person's id: `ledger org unit`, an import line or a
+    batch holding both is refused naming the code as recorded, and nothing is written; another code passes."""
+    before = bureau.event_count()
+    r = bureau("--lang", "en", "org", "unit", "sj", "--name", "区另一局", "--kind", "机关", "--effective", "2022-01-01")
+    assert r.exit_code == 1 and "unit 'SJ' already exists" in r.stderr, r.output  # the CLI reads sj as SJ
+    lines = [ev("unit_established", "2022-01-01", unit="Jc", name="区另一中心", kind="机关")]
+    r = bureau("--lang", "en", "import", str(write_jsonl(lines)))
+    assert r.exit_code == 1, r.output
+    assert "Jc: the unit JC already exists, and unit codes are the same in any case: write JC for that unit" in r.stderr
+    both = [ev("unit_established", "2022-01-01", unit="WL", name="区文旅局", kind="机关"),
+            ev("unit_established", "2022-01-01", unit="wl", name="区文旅中心", kind="机关")]
+    r = bureau("--lang", "en", "import", str(write_jsonl(both)))
+    assert r.exit_code == 1 and "WL: the unit wl already exists" in r.stderr, r.stderr
+    assert bureau.event_count() == before
+    bureau.ok("org", "unit", "JU", "--name", "区文化和旅游局", "--kind", "机关", "--effective", "2022-01-01")
+    assert "JU" in {u["unit"] for u in bureau.json("units", "--as-of", "2022-12-31")}
