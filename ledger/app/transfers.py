@@ -69,11 +69,16 @@ def open_district_of(app: PersonnelLedger, schema: str | None, read_only: bool) 
         raise StoreError(_("{store} is a SQLite file: transfers go between bureaus of a district, schemas of one "
                            "PostgreSQL database").format(store=app.config.location))
     schema = district_schema(schema)
+    url = schema_url(app.config, schema)
     try:
-        return open_ledger(schema_url(app.config, schema), read_only=read_only)
+        found = open_ledger(url, read_only=True)  # never made here: a district is registered by its owner
     except NoLedger:
         raise StoreError(_("no district at schema {schema} of this database (give its schema with --district)").format(
             schema=schema)) from None
+    if read_only:
+        return found
+    found.close()
+    return open_ledger(url)
 
 
 def district_state(district: PersonnelLedger, on: date | None = None, known_at: Any = None) -> State:

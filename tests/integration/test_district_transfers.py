@@ -263,11 +263,11 @@ def test_clerks_write_transfers_only_and_a_retry_finishes_a_failed_district_writ
 
     # the district write fails (its insert grant taken away): the 调出 stays, and the same command finishes it
     group = f"{d['schema']}_transfer"
-    _sql(f'REVOKE INSERT ON "{d["schema"]}".stored_events FROM "{group}"')
+    _sql(f'REVOKE INSERT ON "{d["schema"]}".personnelledger_events FROM "{group}"')
     r = run(a, "transfer-out", "S04", "--to", "SB", "--effective", "2023-03-31", district=d["schema"])
     assert r.exit_code == 1 and "run the same command again" in r.output and "Traceback" not in r.output, r.output
     assert counts(d) == {**was, "SA": was["SA"] + 1}
-    _sql(f'GRANT INSERT ON "{d["schema"]}".stored_events TO "{group}"')
+    _sql(f'GRANT INSERT ON "{d["schema"]}".personnelledger_events TO "{group}"')
     r = run(a, "transfer-out", "S04", "--to", "SB", "--effective", "2023-03-31", district=d["schema"])
     assert r.exit_code == 0, r.output
     assert counts(d) == {**was, "SA": was["SA"] + 1, "district": was["district"] + 1}
