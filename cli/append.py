@@ -116,7 +116,7 @@ def event_command(t: EventType) -> click.Command:
                  "line.") if many else N_("Prints the new event's id."))
     doc = f"{verb.summary}\n\n{prints}\n\n\b\nExample:\n    {verb.example}"
     return LedgerCommand(verb.command, callback=partial(record_one, t), params=params, help=doc,
-                         short_help=verb.summary.split(" (")[0].rstrip("."))
+                         short_help=verb.summary.split(" (")[0].rstrip("."), hidden=bool(t.recorded_by))
 
 
 @click.group("org")

@@ -130,6 +130,68 @@ def check(session: Session, as_of: date | None, since: date | None, known_at: da
 
 
 @district.command()
+@click.option("--pending", is_flag=True, help="Only the transfers not yet accepted.")
+@known_at_option
+@json_option
+@click.pass_obj
+def transfers(session: Session, pending: bool, known_at: datetime | None, as_json: bool) -> None:
+    """List the transfers between the district's bureaus: id, person, from, to, the 调出's and the arrival's dates,
+    and whether each is pending or completed.
+
+    \b
+    Example:
+        ledger --store "postgresql://hr@db:5432/hr?schema=district" district transfers --pending --json
+    """
+    found = _district(session).transfers(pending, known_at)
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        echo(_("No transfer is pending.") if pending else _("No transfer is recorded."))
+        return
+    status = {"pending": _("pending"), "completed": _("completed")}
+    echo_table([_("Transfer"), _("Person"), _("Name"), _("From"), _("To"), _("Out"), _("In"), _("Status")],
+               [[t["transfer"], t["person"] if t["to_person"] in (None, t["person"]) else
+                 f"{t['person']} → {t['to_person']}", t["name"], t["from"], t["to"], t["out"], t["in"] or "-",
+                 status[t["status"]]] for t in found])
+
+
+@district.command(name="history")
+@click.argument("person")
+@click.option("--bureau", metavar="CODE", help="The bureau whose id PERSON is (needed when several bureaus use it).")
+@json_option
+@click.pass_obj
+def history_(session: Session, person: str, bureau: str | None, as_json: bool) -> None:
+    """Show a person's events across the district's bureaus, following the transfers (the id may change from one
+    bureau to the next); each row with its bureau.
+
+    \b
+    Example:
+        ledger --store "postgresql://hr@db:5432/hr?schema=district" district history P07 --bureau WLJ --json
+    """
+    from cli.labels import event_label
+
+    answer = _district(session).history(person, bureau)
+    if as_json:
+        emit_json(answer)
+        return
+    with paged():
+        echo(" → ".join(f"{b['bureau']} {b['person']}" for b in answer["bureaus"]))
+        echo_table([_("Bureau"), _("Person"), _("Event"), _("Effective"), _("Detail")],
+                   [[r["bureau"], r["person"], event_label(r["event"]), r.get("effective") or "-",
+                     _detail(r)] for r in answer["events"]], wrap=(4,))
+
+
+def _detail(row: dict) -> str:
+    from cli.labels import field_label, value_text
+
+    skip = {"bureau", "person", "event", "effective", "id", "recorded", "actor", "corrections", "retracted",
+            "cadre_file"}
+    return ", ".join(f"{field_label(k, row['event'])}={value_text(v)}" for k, v in row.items()
+                     if k not in skip and v is not None and not isinstance(v, (list, dict))) or "-"
+
+
+@district.command()
 @as_of_option
 @known_at_option
 @json_option
@@ -233,3 +295,20 @@ def grant(session: Session, name: str, role: str) -> None:
     codes = grant_district_auditor(session.app, name)
     echo(_("{name} is now an auditor of the district and of {count} bureaus: {codes}").format(
         name=name, count=len(codes), codes=", ".join(codes) or "-"))
+
+
+@access.command(name="allow-transfers", cls=LedgerCommand)
+@click.pass_obj
+def allow_transfers(session: Session) -> None:
+    """Let the clerks of every bureau registered now record transfers in the district (`ledger transfer-out`,
+    `ledger accept-transfer`), and nothing else there (run again after adding a bureau).
+
+    \b
+    Example:
+        ledger --store "postgresql://hr@db:5432/hr?schema=district" district access allow-transfers
+    """
+    from ledger.app import grant_transfer_writers
+
+    codes = grant_transfer_writers(session.app)
+    echo(_("The clerks of {count} bureaus may now record transfers in the district: {codes}").format(
+        count=len(codes), codes=", ".join(codes) or "-"))

@@ -29,6 +29,7 @@ from cli import (  # noqa: F401 (selection: `show`; district, settings: their co
     selection,
     serve,
     settings,
+    transfers,
 )
 from cli.help import language_asked, show_in_language, speak
 from cli.output import echo, printable
@@ -198,7 +199,7 @@ COMMANDS: tuple[click.Command, ...] = (
     query.resume, imports.import_lrmx,
     query.units, serve.serve,
     audit.rebuild, audit.quarantine, correct.correct, names.find, access.access, audit.checkpoint, audit.rekey,
-    eligible, due,
+    eligible, due, transfers.transfer_out, transfers.accept_transfer,
 )
 append.org.add_command(names.org_list)
 for command in COMMANDS:

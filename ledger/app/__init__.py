@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         record,
     )
     from ledger.app.settings import settings_text
+    from ledger.app.transfers import accept_transfer, grant_transfer_writers, transfer_out
     from ledger.app.upkeep import rebuild_derived
     from ledger.io.lrmx import lrmx_bytes
     from ledger.io.roster_table import CADRE_GROUPS, CADRE_HEADER, cadre_subheaders
@@ -128,6 +129,8 @@ _LAZY = {
     "District": "ledger.app.district", "open_district": "ledger.app.district",
     "grant_district_auditor": "ledger.app.district", "approving_percent": "ledger.app.district",
     "quarantine": "ledger.app.quarantine",
+    "transfer_out": "ledger.app.transfers", "accept_transfer": "ledger.app.transfers",
+    "grant_transfer_writers": "ledger.app.transfers",
     "window_end": "ledger.rules.upcoming", "DUE_KINDS": "ledger.rules.upcoming",
 }
 
@@ -169,6 +172,7 @@ __all__ = [
     "rebuild_derived", "quarantine",
     # the store's settings; a district of bureaus
     "settings_text", "District", "open_district", "grant_district_auditor", "approving_percent",
+    "transfer_out", "accept_transfer", "grant_transfer_writers",
     # the clerk's calendar
     "DUE_KINDS", "window_end",
 ]

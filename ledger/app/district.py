@@ -158,9 +158,65 @@ class District:
             notices += [{"bureau": b.code, **x} for x in found["notices"]]
             summary.update(found["summary"])
             per[b.code] = found["summary"]
+        from ledger.app.transfers import district_state, transfer_findings
+
+        moved = transfer_findings(district_state(self.queries.application, as_of, known_at), as_of)
+        findings += moved  # the district's own: its transfers (TRANSFER_PENDING, TRANSFER_DATES_APART)
+        summary.update(x["rule"] for x in moved)
         return {"as_of": as_of.isoformat(), "since": since.isoformat(),
                 "known_at": known_at.isoformat() if known_at else None, "findings": findings,
                 "summary": dict(summary), "bureaus": per, "notices": notices}
+
+    def transfers(self, pending: bool = False, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """`ledger district transfers --json`: every transfer (only the pending ones), by the 调出's date."""
+        from ledger.app.transfers import district_state, transfer_json
+
+        found = district_state(self.queries.application, None, known_at).transfers.values()
+        return [transfer_json(t) for t in sorted(found, key=lambda t: (t.out or date.min, t.transfer))
+                if t.sent_event is not None and (not pending or t.arrived is None)]
+
+    def history(self, person: str, bureau: str | None = None) -> dict[str, Any]:
+        """`ledger district history PERSON --json`: the person's events in each bureau they were in, following the
+        transfers (the person may have another id in the receiving bureau), each row with its `bureau` and
+        `person`; read through each bureau's `Queries.history`, so each read lands in that bureau's access log."""
+        from ledger.app.transfers import district_state
+
+        state = district_state(self.queries.application)
+        registered = {b.code: b for b in self.bureaus()}
+        if bureau is not None and bureau not in registered:
+            raise Refused([Problem("unknown_bureau", f"no bureau '{bureau}' is registered in this district")])
+        starts = [(bureau, person)] if bureau is not None else self._holding(person, registered, state)
+        if not starts:
+            raise Refused([Problem("unknown_person", f"no registered bureau has a person {person}")])
+        chains = {tuple(_chain(state, b, p)) for b, p in starts}
+        if len(chains) > 1:
+            codes = ", ".join(sorted({b for b, _p in starts}))
+            raise Refused([Problem("ambiguous_person", f"{person} is an id in several bureaus ({codes}) that no "
+                                   "transfer links: give --bureau")])
+        links = next(iter(chains))
+        rows: list[dict[str, Any]] = []
+        for code, pid in links:
+            if code not in registered:
+                continue  # a bureau removed since: its ledger is no longer the district's to read
+            with self.bureau(registered[code]) as q:
+                rows += [{"bureau": code, "person": pid, **r} for r in q.history(pid)]
+        return {"person": person, "bureaus": [{"bureau": c, "person": p} for c, p in links], "events": rows}
+
+    def _holding(self, person: str, registered: dict[str, Bureau], state: Any) -> list[tuple[str, str]]:
+        """Where the id `person` is: the transfers naming it, else the bureaus whose ledgers hold facts about it."""
+        named = [(t.from_bureau, t.person) for t in state.transfers.values() if t.person == person] + \
+            [(t.to_bureau, t.to_person) for t in state.transfers.values() if t.to_person == person]
+        if named:
+            return [(str(b), str(p)) for b, p in named]
+        found = []
+        for b in registered.values():
+            app = open_bureau(self.config, b)
+            try:
+                if read_source(app).facts_of([person]):
+                    found.append((b.code, person))
+            finally:
+                app.close()
+        return found
 
     def eligible(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger eligible --json` people, each with its `bureau`."""
@@ -242,6 +298,21 @@ def approving_percent(reviews: dict[str, int]) -> float | None:
     """满意 + 基本满意 as a share of every answer, in per cent (None: no answers)."""
     n = sum(reviews.values())
     return round(100 * (reviews.get("satisfied", 0) + reviews.get("basically_satisfied", 0)) / n, 1) if n else None
+
+
+def _chain(state: Any, bureau: str, person: str) -> list[tuple[str, str]]:
+    """The bureaus (and the person's id in each) linked to (`bureau`, `person`) by transfers, first to last."""
+    sent = {(t.from_bureau, t.person): t for t in state.transfers.values() if t.sent_event is not None}
+    came = {(t.to_bureau, t.to_person): t for t in state.transfers.values() if t.arrived is not None}
+    links = [(bureau, person)]
+    while links[0] in came and (came[links[0]].from_bureau, came[links[0]].person) not in links:
+        t = came[links[0]]
+        links.insert(0, (t.from_bureau, t.person))
+    while links[-1] in sent and sent[links[-1]].arrived is not None \
+            and (sent[links[-1]].to_bureau, sent[links[-1]].to_person) not in links:
+        t = sent[links[-1]]
+        links.append((t.to_bureau, t.to_person))
+    return links
 
 
 def open_district(queries: Queries) -> District:

@@ -52,6 +52,7 @@ def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None =
     """
     from ledger.app.settings import check_settings
 
+    _not_on_their_own(drafts)
     check_settings(drafts)  # settings the catalogue knows, however they came
     if any(d.event == "bureau_registered" for d in drafts):  # a district's: the rest never loads its roll-ups
         from ledger.app.district import check_registrations
@@ -64,6 +65,20 @@ def record(app: PersonnelLedger, drafts: Sequence[Draft], *, actor: str | None =
         return Recorded(len(drafts), [], vet.found, judgement.new)
     ids = app.append(drafts, actor=actor, vet=vet, images=images)
     return Recorded(len(ids), ids, vet.found)
+
+
+def _not_on_their_own(drafts: Sequence[Draft]) -> None:
+    """Refuse facts that are recorded only together with another store's (a district's transfers)."""
+    from ledger.model.events import EVENT_TYPES
+
+    problems = []
+    for d in drafts:
+        t = EVENT_TYPES.get(d.event)
+        if t is not None and t.recorded_by:
+            problems.append(Problem("not_on_its_own", f"a {d.event} is recorded by `{t.recorded_by}`, which writes "
+                                    "the bureaus' ledgers and the district's together, never on its own"))
+    if problems:
+        raise Refused(problems)
 
 
 def import_events(app: PersonnelLedger, path: Path, *, actor: str | None = None, strict: bool = False,

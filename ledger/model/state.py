@@ -329,6 +329,28 @@ class Bureau:
 
 
 @dataclass
+class Transfer:
+    """A transfer across a district's bureaus (`ledger.model.events.transfers`): sent by one bureau (its 调出),
+    accepted by another (the arrival). Either fact may come first in the walk (an arrival dated before the 调出 is
+    recorded, and reported by `district check`)."""
+
+    transfer: str
+    from_bureau: str | None = None
+    to_bureau: str | None = None
+    person: str | None = None  # the person's id in the sending bureau
+    name: str | None = None
+    out: date | None = None  # the 调出's date
+    sent_event: int | None = None
+    to_person: str | None = None  # the person's id in the receiving bureau
+    arrived: date | None = None  # the arrival's date
+    accepted_event: int | None = None
+
+    @property
+    def status(self) -> str:
+        return "completed" if self.arrived is not None else "pending"
+
+
+@dataclass
 class State:
     """Everything the ledger knows to be true on `on` (None = after the last fact)."""
 
@@ -340,6 +362,7 @@ class State:
     reviews: dict[tuple[int, str | None], int] = field(default_factory=dict)  # (year, person or None) -> event id
     # A district's store: the bureaus registered in it, by code (`ledger.model.events.district`).
     bureaus: dict[str, Bureau] = field(default_factory=dict)
+    transfers: dict[str, Transfer] = field(default_factory=dict)  # a district's transfers, by transfer id
     settings: dict[str, Any] | None = None  # the store's settings in force (`settings_changed`), None: none recorded
 
     def staff(self, unit: str | None = None) -> list[PersonState]:

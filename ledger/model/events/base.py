@@ -95,6 +95,9 @@ class EventType:
     # Pairs of date fields (earlier, later) that cannot be the other way round, e.g. ("publicity_from",
     # "publicity_to"); a pair is checked when both are given (ledger.model.parsing).
     periods: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # The command that records the fact together with facts of other stores (`ledger transfer-out`), when it is not
+    # recorded on its own: its generated command is hidden, and a batch of drafts may not hold it.
+    recorded_by: ClassVar[str | None] = None
 
     @cached_property
     def all_fields(self) -> tuple[Field, ...]:

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 PERSON = Field("person", required=True, help="The person's id (人员编号).", form="id", label="person")
 RANK_HELP = "Rank (职级) or grade, e.g. 四级主任科员, 八级职员, 专业技术十级."
 ESTABLISHMENT_HELP = "Establishment type: 行政编制, 事业编制, 工勤编制, 政法专项编制."
+# The transfer across bureaus of a district (`ledger transfer-out`, `ledger accept-transfer`) a 调出 or an arrival
+# belongs to: the same id in the sending bureau, the district's stream and the receiving bureau.
+TRANSFER = Field("transfer", help="The district's transfer id this fact belongs to (set by `ledger transfer-out` and "
+                 "`ledger accept-transfer`).", form="id", label="transfer")
 PUBLICITY = (
     Field("publicity_from", date, help="First day of the publicity (任前公示).", label="publicity from"),
     Field("publicity_to", date, help="Last day of the publicity.", label="publicity to"),
@@ -45,6 +49,7 @@ class Hired(EventType):
         Field("rank_since", date, help="Date the current rank was reached (任现职级时间); may predate the ledger.", label="rank since"),
         Field("mode", required=True, choices=v.HIRE_MODES,
               help="How the person came in: 录用, 调任, 转任, 公开遴选, 招聘, 安置.", label="mode of entry"),
+        TRANSFER,
     )
     periods = (("rank_since", "effective"),)
     verb = Verb("hire", "person", "Record a hire onto the establishment (录用/调任/转任/遴选/招聘/安置).",
@@ -190,13 +195,18 @@ class Separated(EventType):
     effective_label = "Date the person leaves (离职时间: 退休、辞职、调出 …)"
     membership = True
     fields = (PERSON, Field("reason", required=True, choices=v.SEPARATION_REASONS,
-                            help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他.", label="reason"))
+                            help="Why the person left: 退休, 辞职, 辞退, 调出, 死亡, 开除, 其他.", label="reason"),
+              TRANSFER)
     verb = Verb("separate", "person", "Record a separation (退休/辞职/辞退/调出/死亡…).",
                 "ledger separate P02 --reason 退休 --effective 2022-10-31")
 
     def apply(self, change: Change, f: Fact) -> None:
         p = change.person(f)
         if p is None:
+            return
+        if f.get("transfer") and f.data["reason"] != "调出":
+            change.refuse(f, "bad_transfer", _("a separation with a transfer id is a 调出, not {reason}").format(
+                reason=f.data["reason"]))
             return
         p.posts.clear()
         p.secondment = None
