@@ -158,7 +158,7 @@ class District:
             notices += [{"bureau": b.code, **x} for x in found["notices"]]
             summary.update(found["summary"])
             per[b.code] = found["summary"]
-        from ledger.app.transfers import district_state, transfer_findings
+        from ledger.app.transfer_state import district_state, transfer_findings
 
         moved = transfer_findings(district_state(self.queries.application, as_of, known_at), as_of)
         findings += moved  # the district's own: its transfers (TRANSFER_PENDING, TRANSFER_DATES_APART)
@@ -169,7 +169,7 @@ class District:
 
     def transfers(self, pending: bool = False, known_at: datetime | None = None) -> list[dict[str, Any]]:
         """`ledger district transfers --json`: every transfer (only the pending ones), by the 调出's date."""
-        from ledger.app.transfers import district_state, transfer_json
+        from ledger.app.transfer_state import district_state, transfer_json
 
         found = district_state(self.queries.application, None, known_at).transfers.values()
         return [transfer_json(t) for t in sorted(found, key=lambda t: (t.out or date.min, t.transfer))
@@ -179,7 +179,7 @@ class District:
         """`ledger district history PERSON --json`: the person's events in each bureau they were in, following the
         transfers (the person may have another id in the receiving bureau), each row with its `bureau` and
         `person`; read through each bureau's `Queries.history`, so each read lands in that bureau's access log."""
-        from ledger.app.transfers import district_state
+        from ledger.app.transfer_state import district_state
 
         state = district_state(self.queries.application)
         registered = {b.code: b for b in self.bureaus()}

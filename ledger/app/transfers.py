@@ -32,8 +32,9 @@ import orjson
 from ledger.app.queries import Queries
 from ledger.app.recording import Recorded, record
 from ledger.app.sources import read_source
+from ledger.app.transfer_state import district_state
 from ledger.fold.scope import STRUCTURE
-from ledger.fold.walk import counting_facts, fold
+from ledger.fold.walk import counting_facts
 from ledger.model.dates import month_of
 from ledger.model.errors import NoLedger, Problem, Refused, StoreError
 from ledger.model.events import EVENT_TYPES
@@ -45,10 +46,8 @@ if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
 
 DEFAULT_DISTRICT = "district"  # the district's schema, by convention (docs/administrators-guide.md)
-TRANSFER_EVENTS = ("bureau_registered", "bureau_removed", "transfer_sent", "transfer_accepted", "retracted")
 # The file's facts carried to the receiving bureau (the 简历 goes as its lines: `career_recorded`).
 FILE_EVENTS = ("profile_recorded", "education_recorded", "title_conferred", "appraised", "family_member_recorded")
-PENDING_DAYS = 30  # a transfer pending longer than this is a finding of `district check`
 
 
 def _refuse(code: str, message: str) -> Refused:
@@ -79,12 +78,6 @@ def open_district_of(app: PersonnelLedger, schema: str | None, read_only: bool) 
         return found
     found.close()
     return open_ledger(url)
-
-
-def district_state(district: PersonnelLedger, on: date | None = None, known_at: Any = None) -> State:
-    """The district's registry and transfers on `on` (None: after every fact) as known at `known_at`."""
-    facts = [f for f in read_source(district).facts_of([STRUCTURE]) if f.event in TRANSFER_EVENTS]
-    return fold(facts, on, known_at)
 
 
 def _this_bureau(app: PersonnelLedger, state: State, district: PersonnelLedger) -> Bureau:
@@ -295,42 +288,6 @@ def _arrival_drafts(app: PersonnelLedger, t: Transfer, file: dict[str, Any], pid
         drafts.append(Draft("career_recorded", {"person": pid, "from_month": line["from"], "to_month": line["to"],
                                                 "text": line["text"], "effective": arrival}))
     return drafts
-
-
-def transfer_json(t: Transfer) -> dict[str, Any]:
-    """One transfer as `ledger district transfers --json` shows it."""
-    return {"transfer": t.transfer, "person": t.person, "name": t.name, "from": t.from_bureau, "to": t.to_bureau,
-            "out": t.out.isoformat() if t.out else None, "in": t.arrived.isoformat() if t.arrived else None,
-            "to_person": t.to_person, "status": t.status}
-
-
-def transfer_findings(state: State, on: date) -> list[dict[str, Any]]:
-    """What `district check` reports of the transfers on `on`: one pending more than `PENDING_DAYS` days
-    (TRANSFER_PENDING), and one whose arrival is before the 调出 or more than a day after it (TRANSFER_DATES_APART);
-    each in the shape of `ledger check --json`'s findings, with the receiving bureau."""
-    out = []
-    for t in sorted(state.transfers.values(), key=lambda x: x.transfer):
-        if t.out is None:
-            continue
-        if t.arrived is None and (on - t.out).days > PENDING_DAYS:
-            out.append(_finding(t, "TRANSFER_PENDING", _("调动未接收"), _(
-                "transfer {transfer} of {person} {name} from {source} to {target}: pending {days} days since the "
-                "调出 on {out}").format(transfer=t.transfer, person=t.person, name=t.name, source=t.from_bureau,
-                                       target=t.to_bureau, days=(on - t.out).days, out=t.out)))
-        elif t.arrived is not None and not t.out <= t.arrived <= t.out + timedelta(days=1):
-            how = _("arrived before the 调出") if t.arrived < t.out else _("a gap of {days} days").format(
-                days=(t.arrived - t.out).days - 1)
-            out.append(_finding(t, "TRANSFER_DATES_APART", _("调出与调入日期不衔接"), _(
-                "transfer {transfer} of {person} {name}: 调出 from {source} on {out}, arrival in {target} on {arrived} "
-                "({how})").format(transfer=t.transfer, person=t.person, name=t.name, source=t.from_bureau,
-                                  out=t.out, target=t.to_bureau, arrived=t.arrived, how=how)))
-    return out
-
-
-def _finding(t: Transfer, rule: str, title: str, message: str) -> dict[str, Any]:
-    return {"bureau": t.to_bureau, "rule": rule, "title": title, "severity": "warning", "unit": None,
-            "person": t.person, "event_id": t.accepted_event or t.sent_event, "message": message,
-            "source": "district"}
 
 
 def grant_transfer_writers(app: PersonnelLedger) -> list[str]:
