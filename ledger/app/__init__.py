@@ -37,7 +37,13 @@ if TYPE_CHECKING:
     )
     from ledger.app.corrections import correct
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
-    from ledger.app.district import District, approving_percent, grant_district_auditor, open_district
+    from ledger.app.district import (
+        District,
+        approving_percent,
+        grant_district_auditor,
+        is_district,
+        open_district,
+    )
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
@@ -127,6 +133,7 @@ _LAZY = {
     "settings_text": "ledger.app.settings",
     "District": "ledger.app.district", "open_district": "ledger.app.district",
     "grant_district_auditor": "ledger.app.district", "approving_percent": "ledger.app.district",
+    "is_district": "ledger.app.district",
     "quarantine": "ledger.app.quarantine",
     "window_end": "ledger.rules.upcoming", "DUE_KINDS": "ledger.rules.upcoming",
 }
@@ -169,6 +176,7 @@ __all__ = [
     "rebuild_derived", "quarantine",
     # the store's settings; a district of bureaus
     "settings_text", "District", "open_district", "grant_district_auditor", "approving_percent",
+    "is_district",
     # the clerk's calendar
     "DUE_KINDS", "window_end",
 ]

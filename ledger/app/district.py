@@ -23,7 +23,7 @@ from ledger.app.queries import Queries
 from ledger.app.sources import read_source
 from ledger.fold.scope import STRUCTURE
 from ledger.fold.walk import fold
-from ledger.model.errors import NoLedger, Problem, Refused, StoreError
+from ledger.model.errors import NoLedger, NotFound, Problem, Refused, StoreError
 from ledger.model.facts import Draft
 from ledger.model.state import Bureau
 from ledger.store.config import StoreConfig
@@ -128,7 +128,37 @@ class District:
             with self.bureau(b) as q:
                 yield b, q
 
+    def registered(self, code: str) -> Bureau:
+        """The bureau registered now under `code` (NotFound, naming the codes there are, if none)."""
+        found = {b.code: b for b in self.bureaus()}
+        if code not in found:
+            raise NotFound(f"no bureau '{code}' in the district (registered: {', '.join(found) or 'none'})")
+        return found[code]
+
+    def store_of(self, bureau: Bureau) -> str:
+        """The address of a registered bureau's ledger, as the district session's role: a reader that keeps it open
+        (the web view's bureau pages) opens it read-only itself."""
+        return schema_url(self.config, bureau.schema)
+
     # --- roll-ups: each the union (or sum) of the bureaus' own answers ------------------------------------------
+    def figures(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """Each bureau registered on `on` (as known at `known_at`) with its units' figures summed: 编制 and 领导职数
+        against who fills them, 超编 and 超职数 (a unit's excess, summed), the seconded and the assistants — the
+        district's home page, from each bureau's own `ledger units`."""
+        rows = []
+        for b, q in self.each(on, known_at):
+            units = q.units(on, known_at)
+            quotas = [e for u in units for e in u["establishment"]]
+            posts = [x for u in units for x in u["posts"]]
+            rows.append({"bureau": b.code, "name": b.name, "schema": b.schema, "since": b.since.isoformat(),
+                         "units": len(units), "headcount": sum(u["headcount"] for u in units),
+                         "quota": sum(e["quota"] for e in quotas), "filled": sum(e["filled"] for e in quotas),
+                         "over_quota": sum(max(0, e["filled"] - e["quota"]) for e in quotas),
+                         "post_quota": sum(x["quota"] for x in posts), "posts_filled": sum(x["filled"] for x in posts),
+                         "over_posts": sum(max(0, x["filled"] - x["quota"]) for x in posts),
+                         "seconded": sum(u["seconded"] for u in units), "assistants": sum(u["assistants"] for u in units)})
+        return rows
+
     def roster(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger roster --json` people and assistants, each row with its `bureau`."""
         out: dict[str, Any] = {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
@@ -247,6 +277,14 @@ def approving_percent(reviews: dict[str, int]) -> float | None:
 def open_district(queries: Queries) -> District:
     """The district over an open store (refused, in one sentence, unless it is PostgreSQL)."""
     return District(queries)
+
+
+def is_district(queries: Queries) -> bool:
+    """Whether the store is a district's registry: a PostgreSQL store that has registered a bureau (the web view
+    then shows the district; any other store is a bureau's ledger)."""
+    app = queries.application
+    return app.config.kind == "postgresql" and any(
+        f.event == "bureau_registered" for f in read_source(app).facts_of([STRUCTURE]))
 
 
 def grant_district_auditor(app: PersonnelLedger, name: str) -> list[str]:
