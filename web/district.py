@@ -36,41 +36,58 @@ SHOWN = 1000  # rows a roll-up page lists at most (the JSON API and each bureau'
 
 
 # --- questions, asked on the district reader's thread (or, heavy, in its process) --------------------------------
+_kept: dict[int, District] = {}  # by the reader's query API: each bureau's ledger opened once, kept for the next ask
+
+
+def district_of(q: Queries) -> District:
+    """The district over the reader's store, keeping its bureaus' ledgers open between questions."""
+    if id(q) not in _kept:
+        _kept[id(q)] = District(q, kept={})
+    return _kept[id(q)]
+
+
+def close_district(q: Queries) -> None:
+    """Close the bureaus' ledgers the reader's district kept open."""
+    found = _kept.pop(id(q), None)
+    if found is not None:
+        found.close()
+
+
 def listing(q: Queries, on: date | None, known_at: datetime | None) -> list[dict[str, Any]]:
-    return District(q).listing(on, known_at)
+    return district_of(q).listing(on, known_at)
 
 
 def figures(q: Queries, on: date, known_at: datetime | None) -> list[dict[str, Any]]:
-    return District(q).figures(on, known_at)
+    return district_of(q).figures(on, known_at)
 
 
 def roster(q: Queries, on: date, known_at: datetime | None) -> dict[str, Any]:
-    return District(q).roster(on, known_at)
+    return district_of(q).roster(on, known_at)
 
 
 def units(q: Queries, on: date, known_at: datetime | None) -> list[dict[str, Any]]:
-    return District(q).units(on, known_at)
+    return district_of(q).units(on, known_at)
 
 
 def check(q: Queries, on: date, since: date, known_at: datetime | None) -> dict[str, Any]:
-    return District(q).check(on, since, known_at)
+    return district_of(q).check(on, since, known_at)
 
 
 def eligible(q: Queries, on: date, known_at: datetime | None) -> dict[str, Any]:
-    return District(q).eligible(on, known_at)
+    return district_of(q).eligible(on, known_at)
 
 
 def due(q: Queries, on: date, until: date, known_at: datetime | None) -> dict[str, Any]:
-    return District(q).due(on, until, known_at)
+    return district_of(q).due(on, until, known_at)
 
 
 def report(q: Queries, year: int, known_at: datetime | None) -> dict[str, Any]:
-    return District(q).report(year, known_at)
+    return district_of(q).report(year, known_at)
 
 
 def registered(q: Queries, code: str) -> tuple[dict[str, str], str]:
     """The bureau registered now as `code` (its code and name) and its ledger's address."""
-    d = District(q)
+    d = district_of(q)
     b = d.registered(code)
     return {"code": b.code, "name": b.name}, d.store_of(b)
 
@@ -211,6 +228,7 @@ async def api_report(request: Request) -> Response:
 
 def routes(reader: Reader, make: Callable[[Reader, dict[str, str]], Starlette]) -> list[Route | Mount]:
     """The district's pages and API, and each bureau's own view under /b/CODE (`make`: the bureau's app)."""
+    reader.also_close(lambda: reader.run(close_district))
     return [
         Route("/", home, name="district"),
         Route("/district/roster", roster_page),

@@ -12,11 +12,12 @@ by side, each row carrying its `bureau`. Nothing here computes a figure of its o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from ledger.app.queries import Queries
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
     from ledger.read.yearly import YearlyFigures
 
+T = TypeVar("T")
 CHANNEL = "district"  # how a read across bureaus is named in a bureau's access log
+THREADS = 8  # bureaus asked at once: a bureau's read mostly waits for the server, which psycopg does without the GIL
 DISTRICT_EVENTS = ("bureau_registered", "bureau_removed", "retracted")
 
 
@@ -90,9 +93,13 @@ def check_registrations(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
 
 @dataclass
 class District:
-    """The district's registry and its roll-ups, over the district's store (`queries`, opened read-only)."""
+    """The district's registry and its roll-ups, over the district's store (`queries`, opened read-only).
+
+    `kept` (a dict, for a process that asks again and again: the web view) keeps each bureau's ledger open once
+    opened, by schema, until `close`; without it a bureau's ledger is opened for a roll-up and closed after."""
 
     queries: Queries
+    kept: dict[str, PersonnelLedger] | None = None
 
     def __post_init__(self) -> None:
         _postgres_only(self.queries.application.config)
@@ -114,13 +121,41 @@ class District:
 
     @contextmanager
     def bureau(self, bureau: Bureau) -> Iterator[Queries]:
-        """One bureau's query API, its reads logged in its own access log (via "district"), closed after."""
-        app = open_bureau(self.config, bureau)
+        """One bureau's query API, its reads logged in its own access log (via "district"), closed after (unless
+        `kept`)."""
+        app = self.kept.pop(bureau.schema, None) if self.kept is not None else None
+        app = app or open_bureau(self.config, bureau)
         try:
             yield Queries(app, reader=self.queries.reader, channel=CHANNEL, prefer=self.queries.prefer)
         finally:
-            self.queries.application.notices.extend(f"{bureau.code}: {n}" for n in app.notices)
+            self.queries.application.notices.extend([f"{bureau.code}: {n}" for n in app.notices])
+            if self.kept is None:
+                app.close()
+            else:
+                app.notices.clear()
+                self.kept[bureau.schema] = app
+
+    def across(self, on: date | None, known_at: datetime | None,
+               ask: Callable[[Bureau, Queries], T]) -> list[tuple[Bureau, T]]:
+        """`ask(bureau, its query API)` of every bureau registered on `on` as known at `known_at`, in the bureaus'
+        order; up to `THREADS` bureaus at once, each ledger used by one thread at a time."""
+        bureaus = self.bureaus(on, known_at)
+
+        def one(b: Bureau) -> T:
+            with self.bureau(b) as q:
+                return ask(b, q)
+
+        if len(bureaus) < 2:
+            return [(b, one(b)) for b in bureaus]
+        with ThreadPoolExecutor(max_workers=min(THREADS, len(bureaus)), thread_name_prefix="district") as pool:
+            return list(zip(bureaus, pool.map(one, bureaus), strict=True))
+
+    def close(self) -> None:
+        """Close the bureaus' ledgers kept open."""
+        for app in (self.kept or {}).values():
             app.close()
+        if self.kept is not None:
+            self.kept.clear()
 
     def each(self, on: date | None, known_at: datetime | None) -> Iterator[tuple[Bureau, Queries]]:
         """Every bureau registered on `on` as known at `known_at`, with its query API (one open at a time)."""
@@ -146,8 +181,7 @@ class District:
         against who fills them, 超编 and 超职数 (a unit's excess, summed), the seconded and the assistants — the
         district's home page, from each bureau's own `ledger units`."""
         rows = []
-        for b, q in self.each(on, known_at):
-            units = q.units(on, known_at)
+        for b, units in self.across(on, known_at, lambda _b, q: q.units(on, known_at)):
             quotas = [e for u in units for e in u["establishment"]]
             posts = [x for u in units for x in u["posts"]]
             rows.append({"bureau": b.code, "name": b.name, "schema": b.schema, "since": b.since.isoformat(),
@@ -163,8 +197,7 @@ class District:
         """Every bureau's `ledger roster --json` people and assistants, each row with its `bureau`."""
         out: dict[str, Any] = {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
                                "bureaus": [], "people": [], "assistants": []}
-        for b, q in self.each(on, known_at):
-            r = q.roster(on, known_at)
+        for b, r in self.across(on, known_at, lambda _b, q: q.roster(on, known_at)):
             out["bureaus"].append(b.code)
             out["people"] += [{"bureau": b.code, **p} for p in r["people"]]
             out["assistants"] += [{"bureau": b.code, **a} for a in r["assistants"]]
@@ -172,7 +205,8 @@ class District:
 
     def units(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every bureau's `ledger units --json` entries, each with its `bureau`."""
-        return [{"bureau": b.code, **u} for b, q in self.each(on, known_at) for u in q.units(on, known_at)]
+        return [{"bureau": b.code, **u} for b, found in self.across(on, known_at, lambda _b, q: q.units(on, known_at))
+                for u in found]
 
     def check(self, as_of: date, since: date | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger check --json` findings and notices, each with its `bureau`; `summary` the sum of
@@ -182,8 +216,8 @@ class District:
         notices: list[dict[str, Any]] = []
         summary: Counter[str] = Counter()
         per: dict[str, dict[str, int]] = {}
-        for b, q in self.each(as_of, known_at):
-            found = q.findings(as_of, since, None, None, known_at).as_json()
+        for b, found in self.across(as_of, known_at,
+                                    lambda _b, q: q.findings(as_of, since, None, None, known_at).as_json()):
             findings += [{"bureau": b.code, **x} for x in found["findings"]]
             notices += [{"bureau": b.code, **x} for x in found["notices"]]
             summary.update(found["summary"])
@@ -195,25 +229,27 @@ class District:
     def eligible(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger eligible --json` people, each with its `bureau`."""
         return {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
-                "people": [{"bureau": b.code, **p} for b, q in self.each(on, known_at)
-                           for p in q.eligible(on, None, None, known_at)["people"]]}
+                "people": [{"bureau": b.code, **p} for b, found in self.across(
+                    on, known_at, lambda _b, q: q.eligible(on, None, None, known_at)) for p in found["people"]]}
 
     def due(self, on: date, until: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger due --json` items from `on` to `until`, each with its `bureau`."""
         return {"as_of": on.isoformat(), "until": until.isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
-                "items": [{"bureau": b.code, **x} for b, q in self.each(on, known_at)
-                          for x in q.due(on, until, None, None, known_at)["items"]]}
+                "items": [{"bureau": b.code, **x} for b, found in self.across(
+                    on, known_at, lambda _b, q: q.due(on, until, None, None, known_at)) for x in found["items"]]}
 
     def report(self, year: int, known_at: datetime | None = None) -> dict[str, Any]:
         """The bureaus side by side for the year (each from its own `Queries.yearly_figures`) and a 合计 row:
         编制 and 领导职数 against who fills them, 超编 and 超职数, the year's 提拔 and 职级晋升 and those promoted by age,
         gender and education, and the 评议 results."""
         on = date(year, 12, 31)
-        rows = []
-        for b, q in self.each(on, known_at):
+
+        def row(b: Bureau, q: Queries) -> dict[str, Any]:
             with q.one_read("district_report"):
-                rows.append(report_row(b, q.yearly_figures(year, None, known_at)))
+                return report_row(b, q.yearly_figures(year, None, known_at))
+
+        rows = [r for _b, r in self.across(on, known_at, row)]
         return {"year": year, "as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
                 "bureaus": rows, "total": total_row(rows)}
 
