@@ -16,6 +16,7 @@ access log); the compliance check and the yearly report are heavy reads (`web.re
 from __future__ import annotations
 
 import asyncio
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -36,21 +37,10 @@ SHOWN = 1000  # rows a roll-up page lists at most (the JSON API and each bureau'
 
 
 # --- questions, asked on the district reader's thread (or, heavy, in its process) --------------------------------
-_kept: dict[int, District] = {}  # by the reader's query API: each bureau's ledger opened once, kept for the next ask
-
-
 def district_of(q: Queries) -> District:
-    """The district over the reader's store, keeping its bureaus' ledgers open between questions."""
-    if id(q) not in _kept:
-        _kept[id(q)] = District(q, kept={})
-    return _kept[id(q)]
-
-
-def close_district(q: Queries) -> None:
-    """Close the bureaus' ledgers the reader's district kept open."""
-    found = _kept.pop(id(q), None)
-    if found is not None:
-        found.close()
+    """The district over the reader's store: a roll-up opens each bureau's ledger, asks it and closes it (kept open,
+    forty bureaus' connections would exceed what a PostgreSQL server allows)."""
+    return District(q)
 
 
 def listing(q: Queries, on: date | None, known_at: datetime | None) -> list[dict[str, Any]]:
@@ -96,12 +86,16 @@ def registered(q: Queries, code: str) -> tuple[dict[str, str], str]:
 class BureauPages:
     """ASGI app mounted at `/b/{code}`: hands the request to the bureau's own view (`make(reader, bureau)`, the
     app `ledger serve` makes of a bureau's store), whose reader opens its ledger read-only at the first request and
-    keeps it open until the district's reader closes."""
+    keeps it open — the `OPEN` bureaus asked last, the others closed when no request is using them (each open ledger
+    holds a few of the server's connections) — until the district's reader closes."""
+
+    OPEN = 8
 
     def __init__(self, district: Reader, make: Callable[[Reader, dict[str, str]], Starlette]):
         self.district = district
         self.make = make
-        self.views: dict[str, tuple[Reader, Starlette]] = {}
+        self.views: OrderedDict[str, tuple[Reader, Starlette]] = OrderedDict()
+        self.busy: Counter[str] = Counter()
         self.lock = asyncio.Lock()
         district.also_close(self.close)
 
@@ -111,10 +105,20 @@ class BureauPages:
             if code not in self.views:
                 reader = await asyncio.to_thread(Reader, store)
                 self.views[code] = reader, self.make(reader, bureau)
+            self.views.move_to_end(code)
+            idle = [c for c in list(self.views)[:-self.OPEN] if not self.busy[c]]
+            for c in idle:
+                await asyncio.to_thread(self.views.pop(c)[0].close)
+            self.busy[code] += 1
         return self.views[code][1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await (await self.view(scope["path_params"]["code"]))(scope, receive, send)
+        code = scope["path_params"]["code"]
+        app = await self.view(code)
+        try:
+            await app(scope, receive, send)
+        finally:
+            self.busy[code] -= 1
 
     def close(self) -> None:
         for reader, _app in self.views.values():
@@ -228,7 +232,6 @@ async def api_report(request: Request) -> Response:
 
 def routes(reader: Reader, make: Callable[[Reader, dict[str, str]], Starlette]) -> list[Route | Mount]:
     """The district's pages and API, and each bureau's own view under /b/CODE (`make`: the bureau's app)."""
-    reader.also_close(lambda: reader.run(close_district))
     return [
         Route("/", home, name="district"),
         Route("/district/roster", roster_page),

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 CHANNEL = "district"  # how a read across bureaus is named in a bureau's access log
-THREADS = 8  # bureaus asked at once: a bureau's read mostly waits for the server, which psycopg does without the GIL
+THREADS = 4  # bureaus asked at once: a bureau's read mostly waits for the server, which psycopg does without the GIL
 DISTRICT_EVENTS = ("bureau_registered", "bureau_removed", "retracted")
 
 
@@ -93,13 +93,9 @@ def check_registrations(app: PersonnelLedger, drafts: Sequence[Draft]) -> None:
 
 @dataclass
 class District:
-    """The district's registry and its roll-ups, over the district's store (`queries`, opened read-only).
-
-    `kept` (a dict, for a process that asks again and again: the web view) keeps each bureau's ledger open once
-    opened, by schema, until `close`; without it a bureau's ledger is opened for a roll-up and closed after."""
+    """The district's registry and its roll-ups, over the district's store (`queries`, opened read-only)."""
 
     queries: Queries
-    kept: dict[str, PersonnelLedger] | None = None
 
     def __post_init__(self) -> None:
         _postgres_only(self.queries.application.config)
@@ -121,24 +117,18 @@ class District:
 
     @contextmanager
     def bureau(self, bureau: Bureau) -> Iterator[Queries]:
-        """One bureau's query API, its reads logged in its own access log (via "district"), closed after (unless
-        `kept`)."""
-        app = self.kept.pop(bureau.schema, None) if self.kept is not None else None
-        app = app or open_bureau(self.config, bureau)
+        """One bureau's query API, its reads logged in its own access log (via "district"), closed after."""
+        app = open_bureau(self.config, bureau)
         try:
             yield Queries(app, reader=self.queries.reader, channel=CHANNEL, prefer=self.queries.prefer)
         finally:
             self.queries.application.notices.extend([f"{bureau.code}: {n}" for n in app.notices])
-            if self.kept is None:
-                app.close()
-            else:
-                app.notices.clear()
-                self.kept[bureau.schema] = app
+            app.close()
 
     def across(self, on: date | None, known_at: datetime | None,
                ask: Callable[[Bureau, Queries], T]) -> list[tuple[Bureau, T]]:
         """`ask(bureau, its query API)` of every bureau registered on `on` as known at `known_at`, in the bureaus'
-        order; up to `THREADS` bureaus at once, each ledger used by one thread at a time."""
+        order; up to `THREADS` bureaus at once (each opened, asked and closed by one thread)."""
         bureaus = self.bureaus(on, known_at)
 
         def one(b: Bureau) -> T:
@@ -149,13 +139,6 @@ class District:
             return [(b, one(b)) for b in bureaus]
         with ThreadPoolExecutor(max_workers=min(THREADS, len(bureaus)), thread_name_prefix="district") as pool:
             return list(zip(bureaus, pool.map(one, bureaus), strict=True))
-
-    def close(self) -> None:
-        """Close the bureaus' ledgers kept open."""
-        for app in (self.kept or {}).values():
-            app.close()
-        if self.kept is not None:
-            self.kept.clear()
 
     def each(self, on: date | None, known_at: datetime | None) -> Iterator[tuple[Bureau, Queries]]:
         """Every bureau registered on `on` as known at `known_at`, with its query API (one open at a time)."""
