@@ -187,3 +187,14 @@ def test_a_bureaus_store_is_served_as_before(district: dict[str, Any]) -> None:
         assert home.status_code == 200 and 'id="unit-tree"' in home.text and 'id="bureau-name"' not in home.text
         assert alone.get("/district/roster").status_code == 404
         assert alone.get("/api/district/list").status_code == 404
+
+
+def test_the_view_keeps_few_bureaus_open_and_reopens_the_others(district: dict[str, Any],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.district import BureauPages
+
+    monkeypatch.setattr(BureauPages, "OPEN", 1)  # one bureau's ledger open at a time
+    with web_client(district["url"]) as c:
+        answers = [c.get(f"/b/{code}/api/units", params={"as_of": ON}) for code in ("SJ", "NJ", "SJ")]
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    assert answers[0].content == answers[2].content == cli_json(district["bureaus"]["SJ"], "units", "--as-of", ON)
