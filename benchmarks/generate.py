@@ -1,6 +1,8 @@
 """A deterministic synthetic city in the import vocabulary, valid under the ledger's rules.
 
     python benchmarks/generate.py --units 500 --people 100000 --years 10 --seed 1 -o city.jsonl
+    python benchmarks/generate.py --bureaus 40 -o district/                      # 40 bureaus of 2,500 people
+    python benchmarks/generate.py --bureaus 40 -o district/ --pg-url postgresql://postgres@127.0.0.1:5432/test
 
 writes two files:
 - `city.jsonl`: the city's history — structure and quotas (编制, 领导职数), hires, promotions after the statutory
@@ -13,6 +15,12 @@ Retractions name event ids, which an import file cannot know in general. The ids
 computed here with the ledger's own batch order (`ledger.fold.walk.batch_order`): an import into an **empty** store
 numbers its facts 2, 3, … in that order. So import `city.jsonl` into an empty store, then
 `city.corrections.jsonl`; each retraction's `note` names the fact it targets, so a mismatch is visible.
+
+With `--bureaus N` it writes N such cities into the folder `-o` (`b01.jsonl`, `b01.corrections.jsonl`, …; each
+its own seed, `--people` each, 2,500 by default, one unit per 200 people) and `district.jsonl`, the district's
+registry of them; with `--pg-url` it also builds them into one PostgreSQL database: each bureau's files imported into
+the schema `PREFIX_bNN`, the registry into `PREFIX_district` (`ledger district add` as a file), a schema that already
+holds its bureau kept as it is (build once, reuse). `district_schemas` says where they are.
 
 Every line is valid by construction: the generator simulates the city month by month (one event date per
 month, at most one event per person per month) and keeps the counts the ledger checks (编制 headcount, post
@@ -379,14 +387,117 @@ def corrections_path(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".jsonl") + ".corrections.jsonl")
 
 
+# --- a district of bureaus ------------------------------------------------------------------------------------------
+BUREAU_PEOPLE = 2500
+DISTRICT_SINCE = "2015-01-01"
+
+
+def bureau_code(i: int) -> str:
+    return f"B{i + 1:02d}"
+
+
+def district_schemas(prefix: str, bureaus: int) -> tuple[str, list[str]]:
+    """The district's schema and its bureaus' (in the order of their codes)."""
+    return f"{prefix}_district", [f"{prefix}_{bureau_code(i).lower()}" for i in range(bureaus)]
+
+
+def write_district(folder: Path, bureaus: int, people: int, years: int, seed: int, prefix: str) -> list[Path]:
+    """Each bureau's city (seed + its index) and the district's registry; returns the bureaus' main files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _, schemas = district_schemas(prefix, bureaus)
+    files = []
+    for i in range(bureaus):
+        path = folder / f"{bureau_code(i).lower()}.jsonl"
+        if not path.exists():
+            lines, fixes = generate(max(2, people // 200), people, years, seed + i)
+            write(path, lines)
+            write(corrections_path(path), fixes)
+        files.append(path)
+    write(folder / "district.jsonl", [{"event": "bureau_registered", "effective": DISTRICT_SINCE, "bureau": bureau_code(i),
+                                       "schema": schemas[i], "name": f"区第{i + 1}局"} for i in range(bureaus)])
+    return files
+
+
+def _store_events(url: str) -> int:
+    """How many events the ledger at `url` holds (0: none, or no ledger)."""
+    from ledger.app.ledger import open_ledger
+    from ledger.model.errors import LedgerError
+
+    try:
+        app = open_ledger(url, read_only=True)
+    except LedgerError:
+        return 0
+    try:
+        return app.recorder.max_notification_id() or 0
+    finally:
+        app.close()
+
+
+def _build_bureau(url: str, path: str) -> float:
+    """Import one bureau's city and its corrections into the (empty) schema at `url`; the seconds it took."""
+    import time
+
+    from ledger.app.ledger import open_ledger
+    from ledger.io.jsonl import read_jsonl
+
+    t = time.perf_counter()
+    app = open_ledger(url)
+    try:
+        app.append(read_jsonl(Path(path)), actor="bench")
+        app.append(read_jsonl(corrections_path(Path(path))), actor="clerk")
+    finally:
+        app.close()
+    return time.perf_counter() - t
+
+
+def build_district(folder: Path, files: list[Path], pg_url: str, prefix: str, jobs: int) -> dict[str, Any]:
+    """Each bureau imported into its schema (`jobs` at a time; a schema already holding a ledger is kept) and the
+    registry recorded into the district's schema through `ledger import` (so each schema is checked to hold a
+    ledger). Returns the district's address, the bureaus' and the build's seconds."""
+    import subprocess
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    district, schemas = district_schemas(prefix, len(files))
+    urls = [f"{pg_url}?schema={s}" for s in schemas]
+    todo = [(u, str(f)) for u, f in zip(urls, files, strict=True) if not _store_events(u)]
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for (u, _f), seconds in zip(todo, pool.map(_build_bureau, *zip(*todo, strict=True)) if todo else (),
+                                    strict=True):
+            print(f"built {u} in {seconds:.1f}s", file=sys.stderr)
+    built = time.perf_counter() - t
+    url = f"{pg_url}?schema={district}"
+    if not _store_events(url):
+        subprocess.run([sys.executable, "-c", "from cli.main import cli; cli(prog_name='ledger')", "--store", url,
+                        "import", str(folder / "district.jsonl")], check=True, capture_output=True,
+                       cwd=Path(__file__).resolve().parents[1])
+    return {"district": url, "bureaus": dict(zip([bureau_code(i) for i in range(len(files))], urls, strict=True)),
+            "built": len(todo), "build_seconds": built}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--units", type=int, default=50)
-    ap.add_argument("--people", type=int, default=5000)
+    ap.add_argument("--people", type=int, help=f"people (each bureau's with --bureaus)  [default: 5000; "
+                    f"{BUREAU_PEOPLE} a bureau]")
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("-o", "--output", type=Path, required=True)
+    ap.add_argument("-o", "--output", type=Path, required=True, help="the file (with --bureaus: the folder)")
+    ap.add_argument("--bureaus", type=int, help="a district of this many bureaus, each its own city")
+    ap.add_argument("--pg-url", help="with --bureaus: build them into this PostgreSQL database's schemas")
+    ap.add_argument("--prefix", default="bench40", help="with --pg-url: the schemas' prefix  [default: bench40]")
+    ap.add_argument("--jobs", type=int, default=2, help="with --pg-url: bureaus imported at once  [default: 2]")
     a = ap.parse_args(argv)
+    if a.bureaus:
+        files = write_district(a.output, a.bureaus, a.people or BUREAU_PEOPLE, a.years, a.seed, a.prefix)
+        print(f"{a.output}: {len(files)} bureaus and district.jsonl")
+        if a.pg_url:
+            built = build_district(a.output, files, a.pg_url, a.prefix, a.jobs)
+            print(f"{built['district']}: {len(files)} bureaus ({built['built']} built in "
+                  f"{built['build_seconds']:.0f}s)")
+        return
+    a.people = a.people or 5000
     lines, fixes = generate(a.units, a.people, a.years, a.seed)
     write(a.output, lines)
     write(corrections_path(a.output), fixes)

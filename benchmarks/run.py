@@ -5,6 +5,7 @@
 
     python benchmarks/run.py --people 20000 --json run.json && python benchmarks/run.py --markdown run.json
     python benchmarks/run.py --markdown pg.json --versus sqlite.json   # PostgreSQL beside SQLite, figure by figure
+    python benchmarks/run.py --bureaus 40 --store postgresql --json district.json   # a district of 40 × 2,500
 
 Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events in `TARGETS`):
 - `import`: `PersonnelLedger.append` of the whole city (parse, validate, record, save; one transaction) vs
@@ -22,6 +23,11 @@ Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events 
   `ledger --help` start-up (subprocesses, through the CLI);
 - `web_*`: the web view's pages and API answers through its ASGI app (`benchmarks/web_view.py`), medians after a
   first request of each kind (`web_*_first`), against the fold of the city.
+- `district_*` (with `--bureaus N`, PostgreSQL only; `--people` is then each bureau's, 2,500 by default): the district
+  built by `generate.py --bureaus` (once: a schema that holds its bureau is reused; `district_build` is the build's
+  time when this run built it); the district roster of a date in a process and through the CLI (each bureau opened,
+  asked, closed; eight at once), the district check, and one bureau's roster and 组织 page alone against the same
+  inside the district (`/b/CODE/…`).
 The city comes from benchmarks/generate.py (cached in --workdir). Processes run one at a time; the machine may
 be shared, so the medians are of several runs where that is cheap.
 """
@@ -83,6 +89,11 @@ TARGETS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
     "help": ("≤ 4×", lambda v, r: r <= 4),
     "append_fresh": ("≤ 2× ledger --help", lambda v, r: r <= 2),
     "append_fresh_rss": ("≤ 120 MiB", lambda v, r: v <= 120),
+    "district_roster": ("≤ 2 s", lambda v, r: v <= 2),
+    "district_roster_cli": ("≤ 2 s", lambda v, r: v <= 2),
+    "district_check": ("≤ 5 s", lambda v, r: v <= 5),
+    "district_bureau_roster": ("≤ 1.2× alone", lambda v, r: r <= 1.2),
+    "district_bureau_page": ("≤ 1.2× alone", lambda v, r: r <= 1.2),
 }
 
 
@@ -398,6 +409,80 @@ def measure_web(run: Run, per_fold: float) -> None:
         run.add(r["key"], f"{r['figure']} (ms)", r["ms"], per_fold * 1000, "fold of the city on that date")
 
 
+def measure_district(a: argparse.Namespace) -> list[Row]:
+    """A district of `a.bureaus` bureaus on PostgreSQL (built once, reused): its roster, its check and one bureau
+    alone against inside it (see the module doc)."""
+    from generate import BUREAU_PEOPLE, build_district, write_district
+    from starlette.testclient import TestClient
+
+    from ledger.app import District, Queries, open_ledger
+    from web.app import create_app
+    from web.reading import Reader
+
+    people = a.people or BUREAU_PEOPLE
+    folder = a.workdir / f"d{a.bureaus}" if people == BUREAU_PEOPLE else a.workdir / f"d{a.bureaus}x{people}"
+    prefix = f"bench{a.bureaus}" if people == BUREAU_PEOPLE else f"bench{a.bureaus}x{people}"
+    files = write_district(folder, a.bureaus, people, 10, a.seed, prefix)
+    built = build_district(folder, files, a.pg_url, prefix, a.jobs)
+    rows: list[Row] = []
+
+    def add(key: str, figure: str, value: float, baseline: float, name: str) -> None:
+        rows.append(Row(key, figure, value, baseline, name))
+
+    if built["built"]:
+        add("district_build", f"build {built['built']} bureaus of {people:,} people (s)", built["build_seconds"],
+            built["build_seconds"] / built["built"], "a bureau's share")
+    rng = random.Random(a.seed)
+    dates = [date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000)) for _ in range(3)]
+    queries = Queries(open_ledger(built["district"], read_only=True))
+    first = sorted(built["bureaus"])[0]
+    alone = Queries(open_ledger(built["bureaus"][first], read_only=True))
+    alone.roster(dates[0])  # what the first ask of a process reads once
+    own = [timed(alone.roster, d)[0] for d in dates]
+    whole = [timed(District(queries).roster, d)[0] for d in dates]
+    add("district_roster", f"district roster of a date, {a.bureaus} bureaus (median, s)", statistics.median(whole),
+        statistics.median(own) * a.bureaus, f"{a.bureaus} × one bureau's roster, its ledger open")
+    env = {**os.environ, "LEDGER_STORE": built["district"], "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "cli.main", "district", "roster", "--as-of", dates[0].isoformat(), "--json"]
+    try:
+        cli = wall(cmd, n=3, env=env)
+    except subprocess.CalledProcessError as e:
+        raise SystemExit(f"{' '.join(cmd)}: {e.stderr.decode()[-500:]}") from None
+    add("district_roster_cli", "`ledger district roster --json`, a fresh process (median, s)", cli,
+        statistics.median(whole), "the same in a process")
+    on = date(2022, 12, 31)
+    one_check = timed(alone.findings, on)[0]
+    add("district_check", f"district check, {a.bureaus} bureaus (s)", timed(District(queries).check, on)[0],
+        one_check, "one bureau's check alone")
+    district = District(queries)
+    bureau = next(b for b in district.bureaus() if b.code == first)
+    with district.bureau(bureau) as inside:
+        inside.roster(dates[0])
+        in_district = [timed(inside.roster, d)[0] for d in dates]
+    add("district_bureau_roster", "one bureau's roster inside the district (median, ms)",
+        statistics.median(in_district) * 1000, statistics.median(own) * 1000, "the same bureau alone")
+    units = [u["unit"] for u in alone.units(on)]
+    paths = [f"/?as_of={d}&unit={rng.choice(units)}" for d in dates * 2]
+    times: dict[str, list[float]] = {}
+    for key, store, prefix_path in (("alone", built["bureaus"][first], ""), ("inside", built["district"],
+                                                                             f"/b/{first}")):
+        reader = Reader(store)
+        try:
+            with TestClient(create_app(reader), base_url="http://127.0.0.1") as client:
+                client.get(prefix_path + paths[0]).raise_for_status()  # the first: opens what the server keeps
+                times[key] = []
+                for path in paths:
+                    t = time.perf_counter()
+                    client.get(prefix_path + path).raise_for_status()
+                    times[key].append(time.perf_counter() - t)
+        finally:
+            reader.close()
+    add("district_bureau_page", "one bureau's 组织 page inside the district's view (median, ms)",
+        statistics.median(times["inside"]) * 1000, statistics.median(times["alone"]) * 1000,
+        "the same page served alone")
+    return rows
+
+
 def markdown(rows: list[Row], versus: list[Row] | None = None) -> str:
     """The README's table of a run's rows; with `versus` (another store's run of the same city), two more columns:
     that run's value and this one's time against it (rates inverted, so that > 1× is always slower)."""
@@ -439,7 +524,8 @@ def main(argv: list[str] | None = None) -> None:
         child(argv[1:])
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--people", type=int, default=10_000)
+    ap.add_argument("--people", type=int, help="people in the city (each bureau's with --bureaus)  [default: 10,000; "
+                    "2,500 a bureau]")
     ap.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     ap.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/ledger-bench"))
@@ -449,6 +535,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--markdown", type=Path, metavar="JSON", help="print the table of a --json file and exit")
     ap.add_argument("--versus", type=Path, metavar="JSON",
                     help="with --markdown: another store's --json file of the same city, compared figure by figure")
+    ap.add_argument("--bureaus", type=int, help="measure a district of this many bureaus instead (PostgreSQL)")
+    ap.add_argument("--jobs", type=int, default=2, help="with --bureaus: bureaus built at once  [default: 2]")
     a = ap.parse_args(argv)
     if a.markdown:
         def rows_of(path: Path) -> list[Row]:
@@ -458,6 +546,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     a.workdir.mkdir(parents=True, exist_ok=True)
     compiled()
+    if a.bureaus:
+        rows = measure_district(a)
+        print(markdown(rows))
+        if a.json:
+            a.json.write_bytes(orjson.dumps([dataclasses.asdict(r) for r in rows], option=orjson.OPT_INDENT_2))
+        return
+    a.people = a.people or 10_000
     run = Run(a, *city_file(a.workdir, a.people, a.seed))
     app = measure_import(run)
     singles = measure_single_appends(app)

@@ -44,6 +44,10 @@ def serve(session: Session, store: str | None, host: str, port: int, token: str 
     /api/history/PERSON, /api/diff, /api/check, /api/verify) answers exactly what `ledger … --json` prints.
     It never records anything.
 
+    A district's store (one that registers bureaus, ?schema=district) shows the district instead: its bureaus on a
+    date, each bureau's own pages under /b/CODE/, and the roll-ups (/district/roster, /district/units,
+    /district/check, /district/report); /api/district/… answers what `ledger district … --json` prints.
+
     \b
     Example:
         ledger serve --store demo/ledger.sqlite3

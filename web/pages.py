@@ -24,7 +24,7 @@ from ledger.app import NotFound
 from web import views
 from web.names import person_id, search, unit_code
 from web.params import Params
-from web.render import page_url, render
+from web.render import here, render
 
 
 async def _moment(request: Request, known_at: datetime | None) -> dict[str, Any] | None:
@@ -51,7 +51,7 @@ async def unit(request: Request) -> Response:
     year = p.year("year", 0) or (on.year if on else None)  # the year of the date being looked at
     code = await unit_code(request, request.path_params["unit"])
     if code != request.path_params["unit"]:  # a name or another case: to the unit's own address
-        return RedirectResponse(page_url(f"/unit/{quote(code, safe='')}", **p.values), status_code=303)
+        return RedirectResponse(here(request, f"/unit/{quote(code, safe='')}", **p.values), status_code=303)
     moment = await _moment(request, known_at)
     if moment and moment["before_first"]:
         return _not_yet(request, moment, "台账尚无任何记录", as_of=p.date("as_of"), known_at=known_at)
@@ -64,7 +64,7 @@ async def person(request: Request) -> Response:
     known_at = p.moment("known_at")
     who = await person_id(request, request.path_params["person"])
     if who != request.path_params["person"]:  # a name, initials or another case: to the person's own address
-        return RedirectResponse(page_url(f"/person/{quote(who, safe='')}", **p.values), status_code=303)
+        return RedirectResponse(here(request, f"/person/{quote(who, safe='')}", **p.values), status_code=303)
     moment = await _moment(request, known_at)
     if moment and moment["before_first"]:
         return _not_yet(request, moment, "台账尚无任何记录", as_of=p.date("as_of"), known_at=known_at)
@@ -83,11 +83,11 @@ async def find_person(request: Request) -> Response:
     p = Params(request.query_params, "person", "as_of", "known_at")
     who = p.text("person")
     if not who:
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse(here(request, "/"), status_code=303)
     keep = {k: v for k, v in p.values.items() if k != "person"}
     found = await request.app.state.reader.ask(search, who)
     if found["person"] is not None:
-        return RedirectResponse(page_url(f"/person/{quote(found['person'], safe='')}", **keep), status_code=303)
+        return RedirectResponse(here(request, f"/person/{quote(found['person'], safe='')}", **keep), status_code=303)
     return render(request, "search.html", found, as_of=p.date("as_of"), known_at=p.moment("known_at"))
 
 

@@ -93,6 +93,7 @@ class Reader:
         self._admitted = 0
         self._verifying: dict[Any, asyncio.Future[dict[str, Any]]] = {}
         self._verified: tuple[Any, float, dict[str, Any]] | None = None
+        self._also: list[Callable[[], None]] = []
         try:
             self.queries: Queries = self._pool.submit(open_read_only, store).result()
         except BaseException:
@@ -151,9 +152,15 @@ class Reader:
         """The same, for callers outside the event loop (start-up, tests)."""
         return self._pool.submit(partial(question, self.queries, *args, **kwargs)).result()
 
+    def also_close(self, release: Callable[[], None]) -> None:
+        """Call `release` when this reader closes (a district's view: its bureaus' readers)."""
+        self._also.append(release)
+
     def close(self) -> None:
-        """Release the store (on its own thread) and stop the worker."""
+        """Release the store (on its own thread) and stop the worker; then what was to close with it."""
         try:
+            for release in reversed(self._also):
+                release()
             self._pool.submit(self.queries.application.close).result()
         finally:
             self._pool.shutdown()

@@ -1,7 +1,9 @@
 """Rendering a page: the Jinja2 environment (autoescaped, the package's templates) and the helpers templates use.
 
 `page_url(path, **params)` builds the address of a view, leaving out empty parameters; a page's links carry its
-`as_of` and `known_at`, so moving between pages keeps the date and the moment being looked at.
+`as_of` and `known_at`, so moving between pages keeps the date and the moment being looked at. A bureau's pages in a
+district's view are served under `/b/CODE` (`web.district`): a template's `url('/person/P1')` and `path` are the
+bureau's own (the prefix, its `root`, is added and taken off here), and `top(path)` is an address of the district's.
 """
 
 from __future__ import annotations
@@ -56,17 +58,35 @@ def page_url(path: str, **params: Any) -> str:
     return path + ("?" + urlencode(given) if given else "")
 
 
+def root_of(request: Request) -> str:
+    """The prefix the page's own addresses are under: `/b/CODE` for a bureau's page in a district's view, else ''."""
+    return str(request.scope.get("root_path", ""))[len(str(request.scope.get("app_root_path", ""))):]
+
+
+def here(request: Request, path: str, **params: Any) -> str:
+    """`page_url` of one of this page's own views (under its root, see `root_of`): what a redirect names."""
+    return root_of(request) + page_url(path, **params)
+
+
 def render(request: Request, template: str, view: dict[str, Any], status: int = 200,
            headers: dict[str, str] | None = None, **page: Any) -> HTMLResponse:
     """The page `template` showing `view` (a `web.views` answer); `page` holds what the address asked for
     (`as_of`, `known_at`, …), which every link of the page carries on."""
     page = {"as_of": None, "known_at": None, "moment": None, **page}
     carry = {"as_of": page["as_of"], "known_at": page["known_at"]}
+    root = root_of(request)
+    path = request.url.path[len(root):] if request.url.path.startswith(root) else request.url.path
 
-    def url(path: str, **params: Any) -> str:
-        return page_url(path, **{**carry, **params})
+    def url(target: str, **params: Any) -> str:
+        return root + page_url(target, **{**carry, **params})
+
+    def top(target: str, **params: Any) -> str:
+        return page_url(target, **{**carry, **params})
 
     as_known_now = page_url(request.url.path, **{k: v for k, v in request.query_params.items() if k != "known_at"})
-    html = _env.get_template(template).render(view=view, page=page, url=url, path=request.url.path,
+    state = request.app.state if "app" in request.scope else None
+    html = _env.get_template(template).render(view=view, page=page, url=url, top=top, root=root, path=path,
+                                              bureau=getattr(state, "bureau", None),
+                                              district=getattr(state, "district", False),
                                               as_known_now=as_known_now, today=date.today())
     return HTMLResponse(html, status_code=status, headers=headers)

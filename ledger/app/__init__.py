@@ -37,7 +37,13 @@ if TYPE_CHECKING:
     )
     from ledger.app.corrections import correct
     from ledger.app.demo import DEMO_STORE, build_demo, check_demo_folder, demo_narrative
-    from ledger.app.district import District, approving_percent, grant_district_auditor, open_district
+    from ledger.app.district import (
+        District,
+        approving_percent,
+        grant_district_auditor,
+        is_district,
+        open_district,
+    )
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
@@ -128,6 +134,7 @@ _LAZY = {
     "settings_text": "ledger.app.settings",
     "District": "ledger.app.district", "open_district": "ledger.app.district",
     "grant_district_auditor": "ledger.app.district", "approving_percent": "ledger.app.district",
+    "is_district": "ledger.app.district",
     "quarantine": "ledger.app.quarantine",
     "transfer_out": "ledger.app.transfers", "accept_transfer": "ledger.app.transfers",
     "grant_transfer_writers": "ledger.app.transfers",
@@ -172,7 +179,7 @@ __all__ = [
     "rebuild_derived", "quarantine",
     # the store's settings; a district of bureaus
     "settings_text", "District", "open_district", "grant_district_auditor", "approving_percent",
-    "transfer_out", "accept_transfer", "grant_transfer_writers",
+    "transfer_out", "accept_transfer", "grant_transfer_writers", "is_district",
     # the clerk's calendar
     "DUE_KINDS", "window_end",
 ]

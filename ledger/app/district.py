@@ -12,18 +12,19 @@ by side, each row carrying its `bureau`. Nothing here computes a figure of its o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from ledger.app.queries import Queries
 from ledger.app.sources import read_source
 from ledger.fold.scope import STRUCTURE
 from ledger.fold.walk import fold
-from ledger.model.errors import NoLedger, Problem, Refused, StoreError
+from ledger.model.errors import NoLedger, NotFound, Problem, Refused, StoreError
 from ledger.model.facts import Draft
 from ledger.model.state import Bureau
 from ledger.store.config import StoreConfig
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
     from ledger.read.yearly import YearlyFigures
 
+T = TypeVar("T")
 CHANNEL = "district"  # how a read across bureaus is named in a bureau's access log
+THREADS = 4  # bureaus asked at once: a bureau's read mostly waits for the server, which psycopg does without the GIL
 DISTRICT_EVENTS = ("bureau_registered", "bureau_removed", "retracted")
 
 
@@ -119,8 +122,23 @@ class District:
         try:
             yield Queries(app, reader=self.queries.reader, channel=CHANNEL, prefer=self.queries.prefer)
         finally:
-            self.queries.application.notices.extend(f"{bureau.code}: {n}" for n in app.notices)
+            self.queries.application.notices.extend([f"{bureau.code}: {n}" for n in app.notices])
             app.close()
+
+    def across(self, on: date | None, known_at: datetime | None,
+               ask: Callable[[Bureau, Queries], T]) -> list[tuple[Bureau, T]]:
+        """`ask(bureau, its query API)` of every bureau registered on `on` as known at `known_at`, in the bureaus'
+        order; up to `THREADS` bureaus at once (each opened, asked and closed by one thread)."""
+        bureaus = self.bureaus(on, known_at)
+
+        def one(b: Bureau) -> T:
+            with self.bureau(b) as q:
+                return ask(b, q)
+
+        if len(bureaus) < 2:
+            return [(b, one(b)) for b in bureaus]
+        with ThreadPoolExecutor(max_workers=min(THREADS, len(bureaus)), thread_name_prefix="district") as pool:
+            return list(zip(bureaus, pool.map(one, bureaus), strict=True))
 
     def each(self, on: date | None, known_at: datetime | None) -> Iterator[tuple[Bureau, Queries]]:
         """Every bureau registered on `on` as known at `known_at`, with its query API (one open at a time)."""
@@ -128,13 +146,41 @@ class District:
             with self.bureau(b) as q:
                 yield b, q
 
+    def registered(self, code: str) -> Bureau:
+        """The bureau registered now under `code` (NotFound, naming the codes there are, if none)."""
+        found = {b.code: b for b in self.bureaus()}
+        if code not in found:
+            raise NotFound(f"no bureau '{code}' in the district (registered: {', '.join(found) or 'none'})")
+        return found[code]
+
+    def store_of(self, bureau: Bureau) -> str:
+        """The address of a registered bureau's ledger, as the district session's role: a reader that keeps it open
+        (the web view's bureau pages) opens it read-only itself."""
+        return schema_url(self.config, bureau.schema)
+
     # --- roll-ups: each the union (or sum) of the bureaus' own answers ------------------------------------------
+    def figures(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
+        """Each bureau registered on `on` (as known at `known_at`) with its units' figures summed: 编制 and 领导职数
+        against who fills them, 超编 and 超职数 (a unit's excess, summed), the seconded and the assistants — the
+        district's home page, from each bureau's own `ledger units`."""
+        rows = []
+        for b, units in self.across(on, known_at, lambda _b, q: q.units(on, known_at)):
+            quotas = [e for u in units for e in u["establishment"]]
+            posts = [x for u in units for x in u["posts"]]
+            rows.append({"bureau": b.code, "name": b.name, "schema": b.schema, "since": b.since.isoformat(),
+                         "units": len(units), "headcount": sum(u["headcount"] for u in units),
+                         "quota": sum(e["quota"] for e in quotas), "filled": sum(e["filled"] for e in quotas),
+                         "over_quota": sum(max(0, e["filled"] - e["quota"]) for e in quotas),
+                         "post_quota": sum(x["quota"] for x in posts), "posts_filled": sum(x["filled"] for x in posts),
+                         "over_posts": sum(max(0, x["filled"] - x["quota"]) for x in posts),
+                         "seconded": sum(u["seconded"] for u in units), "assistants": sum(u["assistants"] for u in units)})
+        return rows
+
     def roster(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger roster --json` people and assistants, each row with its `bureau`."""
         out: dict[str, Any] = {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
                                "bureaus": [], "people": [], "assistants": []}
-        for b, q in self.each(on, known_at):
-            r = q.roster(on, known_at)
+        for b, r in self.across(on, known_at, lambda _b, q: q.roster(on, known_at)):
             out["bureaus"].append(b.code)
             out["people"] += [{"bureau": b.code, **p} for p in r["people"]]
             out["assistants"] += [{"bureau": b.code, **a} for a in r["assistants"]]
@@ -142,7 +188,8 @@ class District:
 
     def units(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every bureau's `ledger units --json` entries, each with its `bureau`."""
-        return [{"bureau": b.code, **u} for b, q in self.each(on, known_at) for u in q.units(on, known_at)]
+        return [{"bureau": b.code, **u} for b, found in self.across(on, known_at, lambda _b, q: q.units(on, known_at))
+                for u in found]
 
     def check(self, as_of: date, since: date | None = None, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger check --json` findings and notices, each with its `bureau`; `summary` the sum of
@@ -152,8 +199,8 @@ class District:
         notices: list[dict[str, Any]] = []
         summary: Counter[str] = Counter()
         per: dict[str, dict[str, int]] = {}
-        for b, q in self.each(as_of, known_at):
-            found = q.findings(as_of, since, None, None, known_at).as_json()
+        for b, found in self.across(as_of, known_at,
+                                    lambda _b, q: q.findings(as_of, since, None, None, known_at).as_json()):
             findings += [{"bureau": b.code, **x} for x in found["findings"]]
             notices += [{"bureau": b.code, **x} for x in found["notices"]]
             summary.update(found["summary"])
@@ -221,25 +268,27 @@ class District:
     def eligible(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger eligible --json` people, each with its `bureau`."""
         return {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
-                "people": [{"bureau": b.code, **p} for b, q in self.each(on, known_at)
-                           for p in q.eligible(on, None, None, known_at)["people"]]}
+                "people": [{"bureau": b.code, **p} for b, found in self.across(
+                    on, known_at, lambda _b, q: q.eligible(on, None, None, known_at)) for p in found["people"]]}
 
     def due(self, on: date, until: date, known_at: datetime | None = None) -> dict[str, Any]:
         """Every bureau's `ledger due --json` items from `on` to `until`, each with its `bureau`."""
         return {"as_of": on.isoformat(), "until": until.isoformat(),
                 "known_at": known_at.isoformat() if known_at else None,
-                "items": [{"bureau": b.code, **x} for b, q in self.each(on, known_at)
-                          for x in q.due(on, until, None, None, known_at)["items"]]}
+                "items": [{"bureau": b.code, **x} for b, found in self.across(
+                    on, known_at, lambda _b, q: q.due(on, until, None, None, known_at)) for x in found["items"]]}
 
     def report(self, year: int, known_at: datetime | None = None) -> dict[str, Any]:
         """The bureaus side by side for the year (each from its own `Queries.yearly_figures`) and a 合计 row:
         编制 and 领导职数 against who fills them, 超编 and 超职数, the year's 提拔 and 职级晋升 and those promoted by age,
         gender and education, and the 评议 results."""
         on = date(year, 12, 31)
-        rows = []
-        for b, q in self.each(on, known_at):
+
+        def row(b: Bureau, q: Queries) -> dict[str, Any]:
             with q.one_read("district_report"):
-                rows.append(report_row(b, q.yearly_figures(year, None, known_at)))
+                return report_row(b, q.yearly_figures(year, None, known_at))
+
+        rows = [r for _b, r in self.across(on, known_at, row)]
         return {"year": year, "as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
                 "bureaus": rows, "total": total_row(rows)}
 
@@ -318,6 +367,14 @@ def _chain(state: Any, bureau: str, person: str) -> list[tuple[str, str]]:
 def open_district(queries: Queries) -> District:
     """The district over an open store (refused, in one sentence, unless it is PostgreSQL)."""
     return District(queries)
+
+
+def is_district(queries: Queries) -> bool:
+    """Whether the store is a district's registry: a PostgreSQL store that has registered a bureau (the web view
+    then shows the district; any other store is a bureau's ledger)."""
+    app = queries.application
+    return app.config.kind == "postgresql" and any(
+        f.event == "bureau_registered" for f in read_source(app).facts_of([STRUCTURE]))
 
 
 def grant_district_auditor(app: PersonnelLedger, name: str) -> list[str]:

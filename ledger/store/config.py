@@ -118,5 +118,8 @@ def _postgres(spec: str, read_only: bool) -> StoreConfig:
         # mode: with psycopg 3.3 that pipeline deadlocks on large saves (a 16,000-event import hung forever).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
     }
+    if read_only:  # a reader asks one question at a time: one connection kept (more opened only if asked), not
+        # eventsourcing's five — a district's view keeps a ledger open per bureau, and the server's limit is ~100
+        env["POSTGRES_POOL_SIZE"] = "1"
     shown = f"postgresql://{env['POSTGRES_USER']}@{url.hostname}:{env['POSTGRES_PORT']}/{dbname}?schema={schema}"
     return StoreConfig(kind="postgresql", env=env, location=shown, schema=schema, read_only=read_only)
