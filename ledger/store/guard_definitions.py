@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ledger.store import access, blobs, checkpoints, guarded_writes
+from ledger.store import access, blobs, checkpoints, guarded_writes, transfer_writers
 from ledger.store.access_log import LOG_FUNCTION, LOG_TABLE
 from ledger.store.dialect import Dialect
 
@@ -72,16 +72,39 @@ def pg_problem(conn: Any, d: Dialect, events: str) -> str | None:
         if functions[name] != (body, secdef):
             return (f"the guard function {name} was replaced by another definition (its body no longer hashes to the "
                     "ledger's): the store may no longer refuse what it should; `ledger access grant` reinstalls it")
+    problem = _transfer_guard_problem(functions, schema or "")
+    if problem is not None:
+        return problem
     triggers = {(table, name): (int(kind), fn, qual) for table, name, kind, fn, qual in conn.execute(
         "SELECT c.relname, t.tgname, t.tgtype, p.proname || CASE WHEN pn.nspname = %s THEN '' ELSE '@other' END, "
         "t.tgqual IS NOT NULL FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON "
         "n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
         "WHERE n.nspname = %s AND NOT t.tgisinternal", (schema, schema)).fetchall()}
-    for key, (kind, fn) in expected_triggers(events).items():
+    expected = expected_triggers(events)
+    if transfer_writers.FUNCTION in functions:  # a district whose bureaus' clerks may record transfers
+        expected[(events, transfer_writers.TRIGGER)] = (_INSERT, transfer_writers.FUNCTION)
+        if (events, transfer_writers.TRIGGER) not in triggers:
+            return (f"the trigger {transfer_writers.TRIGGER} was dropped: a bureau's clerk may record more than "
+                    "transfers in the district; `ledger district access allow-transfers` reinstalls it")
+    for key, (kind, fn) in expected.items():
         found = triggers.get(key)
         if found is not None and found != (kind, fn, False):
             return (f"the trigger {key[1]} was redefined (it no longer runs {fn} before every change it guards, "
                     "unconditionally): the store may no longer refuse rewrites; `ledger access grant` reinstalls it")
+    return None
+
+
+def _transfer_guard_problem(functions: dict[str, tuple[str, bool]], schema: str) -> str | None:
+    """The district's transfer guard (`ledger.store.transfer_writers`), where it was installed: its body is the one
+    this version installs for this schema's groups, run as the caller."""
+    found = functions.get(transfer_writers.FUNCTION)
+    if found is None:
+        return None
+    wanted = transfer_writers.body(access.group_role(schema, transfer_writers.ROLE), access.group_role(schema, "clerk"))
+    if found != (digest(wanted), False):
+        return (f"the guard function {transfer_writers.FUNCTION} was replaced by another definition (its body no "
+                "longer hashes to the ledger's): a bureau's clerk may record more than transfers in the district; "
+                "`ledger district access allow-transfers` reinstalls it")
     return None
 
 

@@ -289,3 +289,16 @@ def test_clerks_write_transfers_only_and_a_retry_finishes_a_failed_district_writ
     r = run(as_role(d["bureaus"]["SA"], auditor), "transfer-out", "S05", "--to", "SC", "--effective", "2023-06-30",
             district=d["schema"])
     assert r.exit_code == 1 and "Traceback" not in r.output and counts(d) == was
+
+    # the transfer guard is verified as defined: the district verifies; a neutered or dropped guard is named
+    assert owner.ok("verify").exit_code == 0
+    fn = f'"{d["schema"]}".ledger_transfers_only'
+    _sql(f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$")
+    owner_url = d["url"]
+    r = run(owner_url, "verify")
+    assert r.exit_code == 1 and "ledger_transfers_only" in r.output and "replaced" in r.output, r.output
+    owner.ok("district", "access", "allow-transfers")  # reinstalls it
+    assert run(owner_url, "verify").exit_code == 0
+    _sql(f'DROP TRIGGER ledger_transfers_only ON "{d["schema"]}".personnelledger_events')
+    r = run(owner_url, "verify")
+    assert r.exit_code == 1 and "ledger_transfers_only was dropped" in r.output, r.output
