@@ -28,6 +28,7 @@ from ledger.model.errors import NoLedger, NotFound, Problem, Refused, StoreError
 from ledger.model.facts import Draft
 from ledger.model.state import Bureau
 from ledger.store.config import StoreConfig
+from ledger.store.log import paused_gc
 
 if TYPE_CHECKING:
     from ledger.app.ledger import PersonnelLedger
@@ -135,10 +136,11 @@ class District:
             with self.bureau(b) as q:
                 return ask(b, q)
 
-        if len(bureaus) < 2:
-            return [(b, one(b)) for b in bureaus]
-        with ThreadPoolExecutor(max_workers=min(THREADS, len(bureaus)), thread_name_prefix="district") as pool:
-            return list(zip(bureaus, pool.map(one, bureaus), strict=True))
+        with paused_gc():  # each bureau's answer is many small objects without cycles (a roster: tens of thousands)
+            if len(bureaus) < 2:
+                return [(b, one(b)) for b in bureaus]
+            with ThreadPoolExecutor(max_workers=min(THREADS, len(bureaus)), thread_name_prefix="district") as pool:
+                return list(zip(bureaus, pool.map(one, bureaus), strict=True))
 
     def each(self, on: date | None, known_at: datetime | None) -> Iterator[tuple[Bureau, Queries]]:
         """Every bureau registered on `on` as known at `known_at`, with its query API (one open at a time)."""
@@ -180,10 +182,12 @@ class District:
         """Every bureau's `ledger roster --json` people and assistants, each row with its `bureau`."""
         out: dict[str, Any] = {"as_of": on.isoformat(), "known_at": known_at.isoformat() if known_at else None,
                                "bureaus": [], "people": [], "assistants": []}
-        for b, r in self.across(on, known_at, lambda _b, q: q.roster(on, known_at)):
-            out["bureaus"].append(b.code)
-            out["people"] += [{"bureau": b.code, **p} for p in r["people"]]
-            out["assistants"] += [{"bureau": b.code, **a} for a in r["assistants"]]
+        answers = self.across(on, known_at, lambda _b, q: q.roster(on, known_at))
+        with paused_gc():
+            for b, r in answers:
+                out["bureaus"].append(b.code)
+                out["people"] += [{"bureau": b.code, **p} for p in r["people"]]
+                out["assistants"] += [{"bureau": b.code, **a} for a in r["assistants"]]
         return out
 
     def units(self, on: date, known_at: datetime | None = None) -> list[dict[str, Any]]:
