@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from ledger.app.ledger import PersonnelLedger
 from ledger.app.sources import read_source
+from ledger.fold.scope import STRUCTURE
+from ledger.fold.walk import fold
 from ledger.model.events import EVENT_TYPES, event_label, field_label
 from ledger.model.facts import Fact
 from ledger.model.i18n import _, pgettext, value_text
@@ -31,7 +33,7 @@ def person_names(app: PersonnelLedger, people: set[str]) -> dict[str, str]:
     """The names of these people (or assistants), by id, as the ledger holds them after every fact."""
     if not people:
         return {}
-    state = read_source(app).named_state(lambda name: False, lambda person: person in people)
+    state = fold(read_source(app).facts_of([STRUCTURE, *sorted(people)]))  # their facts alone: no index of every name
     found = {p: s.name for p, s in state.assistants.items() if p in people}
     found.update({p: s.name for p, s in state.people.items() if p in people})
     return found
