@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from typing import Any, Protocol
 
+from ledger.fold.scope import STRUCTURE
 from ledger.model.errors import Problem, Refused
 from ledger.model.facts import Draft, Fact
 from ledger.model.identity import IdNumber, mask_id_number
@@ -16,6 +18,18 @@ from ledger.model.identity import IdNumber, mask_id_number
 HolderFacts = Callable[[set[str]], list[Fact]]
 # Given ids, every recorded person id equal to one of them but for case.
 IdsInAnyCase = Callable[[set[str]], set[str]]
+
+
+class Recorded(Protocol):
+    """What these checks ask of the ledger (`PersonnelLedger`, which imports this module): its derived tables and
+    every fact."""
+
+    @property
+    def timeline(self) -> Any: ...
+
+    def facts(self) -> list[Fact]: ...
+
+
 NEW_PEOPLE = ("hired", "assistant_engaged")  # the events that may bring a new person's id
 NEW_UNITS = ("unit_established",)  # the events that bring a new unit's code
 
@@ -110,3 +124,54 @@ def id_numbers_unique(drafts: Sequence[Draft], recorded: HolderFacts) -> None:
                                     f"{person}'s (event {event_id}); one number, one person"))
     if problems:
         raise Refused(problems)
+
+
+# --- where the recorded ids, codes and numbers are looked for: the fact index where the derived tables are current
+# (`scoped`: a batch read through its scope), else every fact (read for the batch already) --------------------------
+def names_unique_in_any_case(app: Recorded, drafts: Sequence[Draft], scoped: bool) -> None:
+    """Refuse a new person's id or a new unit's code that is a recorded one in another case."""
+    ids_unique_in_any_case(drafts, recorded_ids(app, scoped))
+    codes_unique_in_any_case(drafts, recorded_codes(app, scoped))
+
+
+def recorded_ids(app: Recorded, scoped: bool) -> IdsInAnyCase:
+    """The recorded person ids equal to some of the given ones but for case."""
+    if scoped:
+        return app.timeline.fact_index.people_in_any_case
+
+    def among_facts(ids: set[str]) -> set[str]:
+        lower = {i.lower() for i in ids}
+        return {p for f in app.facts() if isinstance(p := f.data.get("person"), str) and p.lower() in lower}
+
+    return among_facts
+
+
+def recorded_codes(app: Recorded, scoped: bool) -> IdsInAnyCase:
+    """The recorded unit codes equal to some of the given ones but for case (among the structure facts)."""
+    def among_structure(codes: set[str]) -> set[str]:
+        if not any(d.isalpha() for c in codes for d in c):
+            return set()
+        if scoped:
+            index = app.timeline.fact_index
+            facts = index.read(index.fact_ids([STRUCTURE]))
+        else:
+            facts = app.facts()
+        lower = {c.lower() for c in codes}
+        return {u for f in facts if f.event == "unit_established" and isinstance(u := f.data.get("unit"), str)
+                and u.lower() in lower}
+
+    return among_structure
+
+
+def holder_facts(app: Recorded, scoped: bool) -> HolderFacts:
+    """Where a batch's 身份证号 are looked for: the facts of the people the fact index names as ever given one of
+    them (`scoped`), else every fact."""
+    if not scoped:
+        return lambda numbers: app.facts()
+    index = app.timeline.fact_index
+
+    def holders(numbers: set[str]) -> list[Fact]:
+        people = set(index.subjects(index.id_number_facts(numbers)).values())
+        return index.read(index.fact_ids(people)) if people else []
+
+    return holders

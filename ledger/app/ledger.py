@@ -28,17 +28,9 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, JSONTranscoder, Mapper
 from eventsourcing.utils import Environment
 
-from ledger.app.drafts_checks import (
-    HolderFacts,
-    IdsInAnyCase,
-    codes_unique_in_any_case,
-    id_numbers_unique,
-    ids_unique_in_any_case,
-    images_kept,
-)
+from ledger.app.drafts_checks import holder_facts, id_numbers_unique, images_kept, names_unique_in_any_case
 from ledger.app.failures import explain_failure
 from ledger.app.validation import Judgement, ScopeReader, Validator
-from ledger.fold.scope import STRUCTURE
 from ledger.model.errors import LedgerError, NoLedger, Problem, Refused, StoreError
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
@@ -174,53 +166,10 @@ class PersonnelLedger(Application):
         `images`: the photos' images that would come with the batch, by SHA-256."""
         images_kept(drafts, lambda: blobs.kept(self.dialect), images or {})
         scoped = not whole and self._scoped(len(drafts), catch_up=False)
-        ids_unique_in_any_case(drafts, self._ids_in_any_case(scoped))
-        codes_unique_in_any_case(drafts, self._codes_in_any_case(scoped))
+        names_unique_in_any_case(self, drafts, scoped)
         judgement = self._validated(drafts, scoped)[0]
-        id_numbers_unique(drafts, self._holder_facts(scoped))
+        id_numbers_unique(drafts, holder_facts(self, scoped))
         return judgement
-
-    def _ids_in_any_case(self, scoped: bool) -> IdsInAnyCase:
-        """Where recorded ids are looked for in any case: the fact index's people (derived tables current), else
-        every fact (read for the batch already)."""
-        if scoped:
-            return self.timeline.fact_index.people_in_any_case
-
-        def among_facts(ids: set[str]) -> set[str]:
-            lower = {i.lower() for i in ids}
-            return {p for f in self.facts() if isinstance(p := f.data.get("person"), str) and p.lower() in lower}
-
-        return among_facts
-
-    def _codes_in_any_case(self, scoped: bool) -> IdsInAnyCase:
-        """Where recorded unit codes are looked for in any case: the structure facts (through the fact index where
-        the derived tables are current, else among every fact, read for the batch already)."""
-        def among_structure(codes: set[str]) -> set[str]:
-            if not any(d.isalpha() for c in codes for d in c):
-                return set()
-            if scoped:
-                index = self.timeline.fact_index
-                facts = index.read(index.fact_ids([STRUCTURE]))
-            else:
-                facts = self.facts()
-            lower = {c.lower() for c in codes}
-            return {u for f in facts if f.event == "unit_established" and isinstance(u := f.data.get("unit"), str)
-                    and u.lower() in lower}
-
-        return among_structure
-
-    def _holder_facts(self, scoped: bool) -> HolderFacts:
-        """Where a batch's 身份证号 are looked for: with the derived tables current (`scoped`), the facts of the
-        people the fact index names as ever given one of them; else every fact (read for the batch already)."""
-        if not scoped:
-            return lambda numbers: self.facts()
-        index = self.timeline.fact_index
-
-        def holders(numbers: set[str]) -> list[Fact]:
-            people = set(index.subjects(index.id_number_facts(numbers)).values())
-            return index.read(index.fact_ids(people)) if people else []
-
-        return holders
 
     def _validated(self, drafts: Sequence[Draft], scoped: bool) -> tuple[Judgement, int]:
         """The batch judged against its scope read through the fact index (`scoped`) or against every fact, and the
@@ -274,10 +223,9 @@ class PersonnelLedger(Application):
             if attempt:
                 _back_off(attempt)
             scoped = self._scoped(len(drafts))
-            ids_unique_in_any_case(drafts, self._ids_in_any_case(scoped))  # first: a second person is never judged
-            codes_unique_in_any_case(drafts, self._codes_in_any_case(scoped))  # nor a second unit
+            names_unique_in_any_case(self, drafts, scoped)  # first: a second person or unit is never judged
             judgement, top = self._validated(drafts, scoped)
-            id_numbers_unique(drafts, self._holder_facts(scoped))
+            id_numbers_unique(drafts, holder_facts(self, scoped))
             ledger = stream_at(top)  # at the version read: its save is refused if another append came since
             if vet is not None:
                 vet(judgement.compared_with, judgement.new)

@@ -55,11 +55,12 @@ def test_the_same_id_as_recorded_and_other_ids_still_pass(bureau: Ledger, write_
 def test_the_index_and_every_fact_find_the_same_spellings(bureau: Ledger) -> None:
     """Where the derived tables are current the fact index is asked, else every fact: the same answer."""
     from ledger.app import open_ledger
+    from ledger.app.drafts_checks import recorded_ids
 
     app = open_ledger(bureau.store)
     try:
         asked = {"T07", "Z01", "s01", "NOBODY"}
-        assert app._ids_in_any_case(True)(asked) == app._ids_in_any_case(False)(asked) == {"t07", "z01", "S01"}
+        assert recorded_ids(app, True)(asked) == recorded_ids(app, False)(asked) == {"t07", "z01", "S01"}
     finally:
         app.close()
 
