@@ -337,11 +337,24 @@ class UnitFigures:
                         f"SELECT unit, ord, valid_from, valid_to, doc, recorded_from FROM {d.table(TABLE)} WHERE "
                         f"recorded_to = {d.mark} AND unit IN ({marks})", [OPEN, *chunk]).fetchall():
                     held[code][(int(ord_), str(start)[:10], str(end)[:10], decrypt(doc))] = int(since)
+            was = {code: dict(rows) for code, rows in held.items()}  # `figure_history` moves `held` as it goes
             rows = _stored(figure_history(facts, index, steps, units, after, held, cut=cut))
-            for marks, chunk in self.tables.chunks(sorted(units)):
-                conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE recorded_to = {d.mark} AND unit IN ({marks})",
-                             [OPEN, *chunk])
+            rows = self._changed(conn, was, rows)
         d.bulk_insert(conn, TABLE, 7, self.codec.encrypt_last(rows))
+
+    def _changed(self, conn: Any, was: dict[str, dict[tuple, int]], rows: list[tuple]) -> list[tuple]:
+        """Of a catch-up's rows (those closed since, and every one still open), those to insert; the open rows
+        stored before that are no longer open are deleted. A row still open as it was is left in place: a unit's
+        series holds a row per change of its figures, and rewriting them all made each append cost its unit's
+        whole history."""
+        d = self.dialect
+        kept = {(r[0], r[1], r[2], r[3], r[6], r[4]) for r in rows if r[5] == OPEN}
+        gone = [(code, start) for code, held in was.items() for (ord_, start, end, doc), since in held.items()
+                if (code, ord_, start, end, doc, since) not in kept]
+        for code, start in gone:  # a few an append (each a row whose figures changed)
+            conn.execute(f"DELETE FROM {d.table(TABLE)} WHERE recorded_to = {d.mark} AND unit = {d.mark} AND "
+                         f"valid_from = {d.mark}", (OPEN, code, d.day_value(date.fromisoformat(start))))
+        return [r for r in rows if r[5] != OPEN or was.get(r[0], {}).get((r[1], r[2], r[3], r[6])) != r[4]]
 
     # --- queries --------------------------------------------------------------------------------------------
     def on(self, day: date, unit: str | None = None, at: int | None = None) -> list[dict[str, Any]]:
