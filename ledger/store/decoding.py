@@ -39,13 +39,25 @@ def _shape(t: EventType, recorded: bool) -> Any:
     return TypedDict(f"Stored{t.stored_as}", fields, total=False)  # type: ignore[operator]
 
 
+_DECODERS: dict[bool, dict[str, tuple[Callable[[bytes], Any], tuple[str, ...]]]] = {}
+
+
+def _decoders(recorded: bool) -> dict[str, tuple[Callable[[bytes], Any], tuple[str, ...]]]:
+    """Every event type's decoder, made once per process: making the TypedDicts and their decoders costs more
+    than decoding a clerk's scope (each recording reads the store through a new `fact_reader`)."""
+    made = _DECODERS.get(recorded)
+    if made is None:
+        made = _DECODERS[recorded] = {name: (msgspec.json.Decoder(_shape(t, recorded)).decode, t.date_fields)
+                                      for name, t in EVENT_TYPES.items()}
+    return made
+
+
 def fact_reader(recorded: bool, plain: Callable[[bytes], bytes] | None,
                 fallback: Callable[[int, str, bytes], Fact]) -> Callable[[int, str, bytes], Fact]:
     """(version, vocabulary name, stored bytes) → `Fact` through the typed decoders: `plain` turns stored bytes into
     JSON (None: they are JSON), `fallback` decodes the plain way the bytes a typed decoder refuses (a field stored
     in another shape) and the events of another class version. `recorded=False`: no recorded time, as `to_fact(…, when=False)`."""
-    decoders = {name: (msgspec.json.Decoder(_shape(t, recorded)).decode, t.date_fields)
-                for name, t in EVENT_TYPES.items()}
+    decoders = _decoders(recorded)
     error = msgspec.DecodeError
 
     def read(version: int, name: str, state: bytes) -> Fact:
