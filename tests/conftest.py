@@ -99,6 +99,22 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ[name] = value
 
 
+# The `slow` tests (the four clerks, on each kind of store) spend their minutes waiting: on their clerk processes,
+# which take turns at the store's write lock. Under `-n auto` each gets a worker of its own beyond the cores, so
+# that the cores go on running the other tests meanwhile (otherwise two workers sit idle for most of the run).
+WAITING_WORKERS = 2
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """(xdist, `-n auto`) One worker per core, and one more per `slow` test (WAITING_WORKERS); xdist's own count
+    (PYTEST_XDIST_AUTO_NUM_WORKERS, then the cores) comes first when it is set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + WAITING_WORKERS
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its worker's own hook adds them to the node ids)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under xdist (`--dist loadgroup`): the tests marked `slow` (minutes each) first, so that they start at once on
