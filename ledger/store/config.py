@@ -117,9 +117,10 @@ def _postgres(spec: str, read_only: bool) -> StoreConfig:
         # Insert a save's events with one call of eventsourcing's insert function, not an executemany in pipeline
         # mode: with psycopg 3.3 that pipeline deadlocks on large saves (a 16,000-event import hung forever).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+        # One connection kept (more opened only when asked for at once, up to eventsourcing's overflow), not
+        # eventsourcing's five opened up front: a `ledger` command asks one question at a time, a district's view
+        # keeps a ledger open per bureau, and the server's limit (~100) is shared by every clerk and auditor.
+        "POSTGRES_POOL_SIZE": "1",
     }
-    if read_only:  # a reader asks one question at a time: one connection kept (more opened only if asked), not
-        # eventsourcing's five — a district's view keeps a ledger open per bureau, and the server's limit is ~100
-        env["POSTGRES_POOL_SIZE"] = "1"
     shown = f"postgresql://{env['POSTGRES_USER']}@{url.hostname}:{env['POSTGRES_PORT']}/{dbname}?schema={schema}"
     return StoreConfig(kind="postgresql", env=env, location=shown, schema=schema, read_only=read_only)

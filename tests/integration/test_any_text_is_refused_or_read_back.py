@@ -77,6 +77,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "bureau_registered": ev("bureau_registered", DAY, bureau="WL", schema="wenlv_ju", name="区文化和旅游局"),
     "bureau_removed": ev("bureau_removed", DAY, bureau="WL"),  # none registered: refused, whatever the text
     "settings_changed": ev("settings_changed", DAY, settings='{"report": {"to": "中共某区委组织部"}}'),
+    # recorded only by `transfer-out` / `accept-transfer`, with the bureaus' facts: refused here, whatever the text
+    "transfer_sent": ev("transfer_sent", DAY, transfer="WL-20220301-T03", from_bureau="WL", to_bureau="SJ",
+                        from_person="T03", name="林芳", cadre_file="{}"),
+    "transfer_accepted": ev("transfer_accepted", DAY, transfer="WL-20220301-T03", to_person="T03"),
 }
 BASE = [*opening(), ev("section_established", "2021-01-01", unit="TJ", section="档案科"),
         ev("secondment_started", "2021-06-01", person="T02", host="区委党校", kind="学习"),

@@ -109,7 +109,7 @@ def test_dry_run_shows_what_would_be_recorded_and_the_warnings_and_writes_nothin
     assert bureau.json("log") == log
 
 
-READERS = ("list", "show", "roster", "units", "check", "eligible", "due", "report", "access")  # a group's readers
+READERS = ("list", "show", "roster", "units", "check", "eligible", "due", "report", "access", "transfers", "history")  # a group's readers
 
 
 def test_every_recording_command_takes_dry_run():
