@@ -243,16 +243,20 @@ def bureau_lines() -> list[dict]:
     return small_bureau()
 
 
-@pytest.fixture
-def write_jsonl(tmp_path: Path):
+def jsonl_file(lines: list[dict], path: Path) -> Path:
+    """Write `lines` as a JSON-lines file at `path` (what `ledger import` reads)."""
     import orjson
 
+    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    return path
+
+
+@pytest.fixture
+def write_jsonl(tmp_path: Path):
     counter = iter(range(10_000))
 
     def write(lines: list[dict], name: str | None = None) -> Path:
-        path = tmp_path / (name or f"batch{next(counter)}.jsonl")
-        path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
-        return path
+        return jsonl_file(lines, tmp_path / (name or f"batch{next(counter)}.jsonl"))
 
     return write
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from tests.conftest import PG_DSN, Ledger, as_each_test_runs, new_pg_role, new_pg_url
+from tests.conftest import PG_DSN, Ledger, as_each_test_runs, jsonl_file, new_pg_role, new_pg_url
 
 DATA = Path(__file__).resolve().parents[2] / "ledger" / "data"
 
@@ -34,9 +34,7 @@ def run(store: str, *args: str) -> Result:
 
 
 def lines(rows: list[dict[str, Any]], folder: Path, name: str) -> str:
-    path = folder / f"{name}.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in rows))
-    return str(path)
+    return str(jsonl_file(rows, folder / f"{name}.jsonl"))
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from tests.conftest import PG_DSN, Ledger, new_pg_role, new_pg_url
+from tests.conftest import PG_DSN, Ledger, jsonl_file, new_pg_role, new_pg_url
 from tests.scenarios import ev, small_bureau
 
 
@@ -55,9 +55,7 @@ def file_of_s04() -> list[dict[str, Any]]:
 
 
 def lines(rows: list[dict[str, Any]], folder: Path, name: str) -> str:
-    path = folder / f"{name}.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in rows))
-    return str(path)
+    return str(jsonl_file(rows, folder / f"{name}.jsonl"))
 
 
 @pytest.fixture

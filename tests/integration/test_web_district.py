@@ -17,7 +17,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Ledger, as_each_test_runs, new_pg_url
+from tests.conftest import Ledger, as_each_test_runs, jsonl_file, new_pg_url
 from tests.web_support import web_client
 
 ON = "2022-12-31"
@@ -28,9 +28,7 @@ def schema_of(url: str) -> str:
 
 
 def lines(rows: list[dict[str, Any]], folder: Path, name: str) -> str:
-    path = folder / f"{name}.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in rows))
-    return str(path)
+    return str(jsonl_file(rows, folder / f"{name}.jsonl"))
 
 
 @pytest.fixture(scope="module")
