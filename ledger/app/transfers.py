@@ -34,7 +34,7 @@ from ledger.app.recording import Recorded, record
 from ledger.app.sources import read_source
 from ledger.app.transfer_state import district_state
 from ledger.fold.scope import STRUCTURE
-from ledger.fold.walk import counting_facts
+from ledger.fold.walk import counting_facts, fold
 from ledger.model.dates import month_of
 from ledger.model.errors import NoLedger, Problem, Refused, StoreError
 from ledger.model.events import EVENT_TYPES
@@ -98,7 +98,9 @@ def transfer_id(code: str, person: str, out: date) -> str:
 
 
 def _counting(app: PersonnelLedger, person: str) -> list[Fact]:
-    return counting_facts(read_source(app).facts_of([person]))
+    """The person's facts and every structure fact, in counting order: all that can change their file (a transfer
+    reads its person, never the whole bureau)."""
+    return counting_facts(read_source(app).person_facts(person))
 
 
 def _plain(value: Any) -> Any:
@@ -118,15 +120,17 @@ class TransferDone:
     person: str | None = None
 
 
-def cadre_file(app: PersonnelLedger, person: str, out: date, actor: str | None) -> dict[str, Any]:
+def cadre_file(app: PersonnelLedger, person: str, out: date, actor: str | None,
+               counted: list[Fact] | None = None) -> dict[str, Any]:
     """The person's file as the bureau holds it on the 调出 (`out`): who they are on the establishment, the file's
     facts (each with its date), and the 简历's lines, each closed (a line without its last month ends where the next
-    begins, the last one on the 调出)."""
-    p = app.state(out).people.get(person)
+    begins, the last one on the 调出). `counted`: the person's `_counting` facts, if already read."""
+    counted = _counting(app, person) if counted is None else counted
+    p = fold(counted, out).people.get(person)
     if p is None:
         raise _refuse("unknown_person", _("no person {person} in this ledger").format(person=person))
     facts = []
-    for f in _counting(app, person):
+    for f in counted:
         if f.event in FILE_EVENTS and f.effective <= out:
             t = EVENT_TYPES[f.event]
             fields = {x.name: _plain(f.data[x.name]) for x in t.fields if x.name != "person"
@@ -166,13 +170,13 @@ def transfer_out(app: PersonnelLedger, person: str, to: str, effective: date, *,
         if known is not None and known.sent_event is not None:
             raise _refuse("duplicate_transfer", _("transfer {transfer} is recorded already ({status})").format(
                 transfer=tid, status=known.status))
-        done_before = [f for f in _counting(app, person) if f.event == "separated" and f.get("transfer") == tid]
+        counted = _counting(app, person)
+        done_before = [f for f in counted if f.event == "separated" and f.get("transfer") == tid]
         bureau_drafts = [] if done_before else [Draft("separated", {
             "person": person, "reason": "调出", "transfer": tid, "effective": effective, "basis": basis, "note": note})]
         judged = app.judge(bureau_drafts) if bureau_drafts else None
-        p = app.state(effective).people.get(person)
-        name = p.name if p is not None else person
-        file = cadre_file(app, person, effective, actor)
+        file = cadre_file(app, person, effective, actor, counted)
+        name = file["person"]["name"]
         sent = Draft("transfer_sent", {"transfer": tid, "from_bureau": me.code, "to_bureau": to, "from_person": person,
                                         "name": name, "cadre_file": orjson.dumps(file).decode(),
                                         "effective": effective, "basis": basis})
@@ -239,7 +243,7 @@ def accept_transfer(app: PersonnelLedger, transfer: str, *, section: str | None,
         file = orjson.loads(sent.data["cadre_file"])
         pid = person or t.person
         arrival = effective or t.out + timedelta(days=1)
-        mine = _counting(app, pid)
+        mine = counting_facts(read_source(app).facts_of([pid]))  # the id's own facts: any means it is in use
         done_before = [f for f in mine if f.event == "hired" and f.get("transfer") == transfer]
         if mine and not done_before:
             name = next((f.data.get("name") for f in mine if f.data.get("name")), None) or pid
@@ -272,7 +276,7 @@ def _arrival_drafts(app: PersonnelLedger, t: Transfer, file: dict[str, Any], pid
     if unit is None:
         if section is None:
             raise _refuse("missing_unit", _("give --section (and --unit where several units have it)"))
-        unit = _unit_of_section(app.state(arrival), section)
+        unit = _unit_of_section(fold(read_source(app).facts_of([STRUCTURE]), arrival), section)
     establishment = establishment or who["establishment"]
     mode = "转任" if establishment == who["establishment"] else "调任"
     hire = {"person": pid, "name": who["name"], "gender": who["gender"], "birth_date": who["birth_date"],
