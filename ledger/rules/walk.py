@@ -14,19 +14,21 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from ledger.fold.scope import named_units
-from ledger.fold.walk import Walker, counting_facts
+from ledger.fold.walk import APPLIERS, Walker, counting_facts
+from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
 from ledger.model.staffing import Staffing
 from ledger.model.state import PersonState, State
 from ledger.rules import fact_rules, state_rules  # noqa: F401 (importing the rule modules registers their rules)
 from ledger.rules.catalogue import Rulebook
 from ledger.rules.findings import Breach, Finding, Subjects
-from ledger.rules.history import Careers, Excesses
+from ledger.rules.history import CAREER_EVENTS, Careers, Excesses
 from ledger.rules.registry import Kind, Registration, UnitOnDate, registered
 
 # Fact rules about these event types judge the person at the end of the fact's day, not just before it: a hire has
 # no person before it, and what came with it (an appointment the same day) decides whether it is in order.
 AT_DAY_END = frozenset({"hired"})
+MEMBERSHIP = frozenset(name for name, t in EVENT_TYPES.items() if t.membership)
 
 
 class ComplianceWalk:
@@ -60,7 +62,12 @@ class ComplianceWalk:
         only = state_dates if isinstance(state_dates, dict) else {}
         pending = deque(sorted(set(state_dates)))
         since, until, judged = self.since, self.until, self.rules_for_event
-        state, note, apply, place = self.state, self.careers.note, self.walker.apply, self.staffing.place
+        facts = facts if isinstance(facts, list) else list(facts)
+        # Only the people with a judged fact in [since, until] need their careers; only the facts that can move
+        # someone on or off an establishment or a post (`EventType.membership`) change the staffing counts.
+        careered = {f.data.get("person") for f in facts if f.event in judged and since <= f.effective <= until}
+        state, note, place, change = self.state, self.careers.note, self.staffing.place, self.walker.change
+        appliers, career_events, moving = APPLIERS, frozenset(CAREER_EVENTS), MEMBERSHIP
         day: date | None = None
         day_end: list[Fact] = []  # hires, judged with the state at the end of their day
         for f in facts:  # a city's whole timeline: the loop keeps its look-ups in locals
@@ -81,11 +88,14 @@ class ComplianceWalk:
                     day_end.append(f)
                 else:
                     self.judge_fact(f)
-            note(state, f)
-            apply(f)
+            event = f.event
             person = f.data.get("person")
+            if event in career_events and person in careered:
+                note(state, f)
+            appliers[event](change, f)  # the plain walk (`Walker.apply` without its validating look-ups)
             if person:
-                place(person)
+                if event in moving:
+                    place(person)
             else:  # a structure fact: the unit's quotas may have changed
                 for code in named_units(f):
                     self.staffing.unit_changed(code)
