@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gettext
 import inspect
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,8 +55,84 @@ def language() -> str:
 
 
 def _(message: str) -> str:
-    """`message` in the current language (itself when the catalogue has no translation)."""
+    """`message` in the current language (itself when the catalogue has no translation); while `kept()`, a
+    `Template` that remembers its msgid."""
+    if _keeping.get():
+        return Template(_current.gettext(message), message)
     return _current.gettext(message)
+
+
+# --- messages kept to be made again (ledger.rules.kept: findings stored once, shown in any language and date) -------
+_keeping: ContextVar[bool] = ContextVar("keeping", default=False)
+Form = Any  # a message's form as JSON: text, number or null; {"m": msgid, "a": {name: form}}; {"+": [forms]};
+# {"j": separator form, "i": [forms]}
+
+
+@contextmanager
+def kept() -> Iterator[None]:
+    """While inside, `_` gives `Template`s: a message made from them can be made again (`form_of`, `made`) in
+    another language, with another value for one of its fields (the date a state finding is judged on)."""
+    token = _keeping.set(True)
+    try:
+        yield
+    finally:
+        _keeping.reset(token)
+
+
+class _Formed(str):
+    """A message made while `kept()`: its text, and its form. Joining or adding keeps the form."""
+
+    form: Form
+
+    def __new__(cls, text: str, form: Form) -> _Formed:
+        made = super().__new__(cls, text)
+        made.form = form
+        return made
+
+    def __add__(self, other: str) -> str:
+        return _Formed(str.__add__(self, other), {"+": [self.form, form_of(other)]})
+
+    def __radd__(self, other: str) -> str:
+        return _Formed(other + str(self), {"+": [form_of(other), self.form]})
+
+
+class Template(_Formed):
+    """A translated msgid while `kept()`: `format` and `join` give `_Formed` messages."""
+
+    def __new__(cls, text: str, msgid: str) -> Template:
+        return super().__new__(cls, text, {"m": msgid})  # type: ignore[return-value]
+
+    def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003 (str's own name)
+        text = str.format(self, *args, **kwargs)
+        if args:  # (the ledger's messages name their fields; a positional one is kept as made)
+            return text
+        return _Formed(text, {"m": self.form["m"], "a": {k: form_of(v) for k, v in kwargs.items()}})
+
+    def join(self, items: Iterable[str]) -> str:
+        items = list(items)
+        return _Formed(str.join(self, items), {"j": self.form, "i": [form_of(x) for x in items]})
+
+
+def form_of(value: Any) -> Form:
+    """A message's (or a field value's) form: how `made` makes it again."""
+    if isinstance(value, _Formed):
+        return value.form
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def made(form: Form, fields: dict[str, Any] | None = None) -> str:
+    """The message of `form` in the current language; `fields` replace the values of the top message's fields."""
+    if isinstance(form, dict):
+        if "m" in form:
+            args = {k: made(v) for k, v in form.get("a", {}).items()} | (fields or {})
+            text = _current.gettext(form["m"])
+            return text.format(**args) if "a" in form else text
+        if "+" in form:
+            return "".join(made(x) for x in form["+"])
+        return made(form["j"]).join(made(x) for x in form["i"])
+    return "" if form is None else str(form)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
