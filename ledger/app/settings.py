@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ledger.app.rules_in_force import settings_of
 from ledger.app.sources import read_source
 from ledger.fold.scope import STRUCTURE
-from ledger.fold.walk import fold
 from ledger.model.errors import Problem, Refused
 from ledger.model.events.settings import MAX_SETTINGS
 from ledger.model.facts import Draft
@@ -44,15 +44,7 @@ def recorded_settings(app: PersonnelLedger, on: date | None = None,
     event that recorded them; (None, None) when none were."""
     if not app.stream.exists():
         return None, None
-    facts = [f for f in read_source(app).facts_of([STRUCTURE]) if f.event in ("settings_changed", "retracted")]
-    if not any(f.event == "settings_changed" for f in facts):
-        return None, None
-    state = fold(facts, on, known_at)
-    if state.settings is None:
-        return None, None
-    ids = [f.id for f in facts if f.event == "settings_changed" and f.known_at(known_at)
-           and (on is None or f.effective <= on) and orjson.loads(f.data["settings"]) == state.settings]
-    return state.settings, (ids[-1] if ids else None)
+    return settings_of(read_source(app).facts_of([STRUCTURE]), on, known_at)
 
 
 def settings_in_force(app: PersonnelLedger, on: date | None = None, known_at: datetime | None = None
