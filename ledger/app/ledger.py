@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -30,10 +32,12 @@ from eventsourcing.utils import Environment
 
 from ledger.app.drafts_checks import holder_facts, id_numbers_unique, images_kept, names_unique_in_any_case
 from ledger.app.failures import explain_failure
+from ledger.app.rules_in_force import rulebook_of
 from ledger.app.validation import Judgement, ScopeReader, Validator
 from ledger.model.errors import LedgerError, NoLedger, Problem, Refused, StoreError
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
+from ledger.rules.catalogue import Rulebook, RulesError
 from ledger.store import access, blobs
 from ledger.store.access_log import AccessLog
 from ledger.store.aggregate import LedgerStream, ledger_id, stream_at
@@ -335,6 +339,9 @@ class PersonnelLedger(Application):
         """The materialised timeline of this ledger (ledger.store.timeline), in the same store."""
         if self._timeline is None:
             self._timeline = Timeline(self.fact_log, self.dialect)
+            config = self.config
+            beside = config.path if config is not None and config.kind == "sqlite" else None
+            self._timeline.rulebook = partial(kept_rulebook, beside)  # the findings it keeps are judged by these
         return self._timeline
 
     def close(self) -> None:
@@ -348,6 +355,16 @@ class PersonnelLedger(Application):
             then()
         self.on_close.clear()
 
+
+
+def kept_rulebook(store_path: Path | None, facts: list[Fact]) -> Rulebook | None:
+    """The rules the writers judge the kept findings by (`ledger.store.kept_findings`): in force today by the
+    settings among `facts`, or the ledger.toml beside a SQLite store; None when that file cannot be read (no
+    findings are kept until it can; `ledger check` says what is wrong with it)."""
+    try:
+        return rulebook_of(facts, store_path)
+    except RulesError:
+        return None
 
 
 def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None,

@@ -96,7 +96,7 @@ def reseal(conn: Any, d: Dialect, units: Sequence[str] | None, chunks: Any, unit
     seals, people = d.table(SEAL_TABLE), d.table("timeline_people")
     aggregate = f"SELECT 'unit:' || unit, {_sums(d)} FROM {people}"
     if units is None:
-        conn.execute(f"DELETE FROM {seals}")
+        conn.execute(f"DELETE FROM {seals} WHERE name = {d.mark} OR name LIKE {d.mark}", (UNITS, "unit:%"))
         conn.execute(f"INSERT INTO {seals} {aggregate} GROUP BY unit")
     else:
         for marks, chunk in chunks(sorted(units)):
@@ -108,12 +108,44 @@ def reseal(conn: Any, d: Dialect, units: Sequence[str] | None, chunks: Any, unit
     conn.execute(f"INSERT INTO {seals} SELECT {d.mark}, {_sums(d)} FROM {d.table('timeline_units')}", (UNITS,))
 
 
+def reseal_table(conn: Any, d: Dialect, table: str, prefix: str, units: Sequence[str] | None, chunks: Any) -> None:
+    """Recompute the seal totals of another sealed table's rows (with a `unit` column), per unit (named
+    `prefix` + code): of these units (None: every unit's, the old totals of the table dropped)."""
+    seals = d.table(SEAL_TABLE)
+    aggregate = f"SELECT CAST({d.mark} AS TEXT) || unit, {_sums(d)} FROM {d.table(table)}"
+    if units is None:
+        conn.execute(f"DELETE FROM {seals} WHERE name LIKE {d.mark}", (prefix + "%",))
+        conn.execute(f"INSERT INTO {seals} {aggregate} GROUP BY unit", (prefix,))
+        return
+    for marks, chunk in chunks(sorted(units)):
+        conn.execute(f"DELETE FROM {seals} WHERE name IN ({marks})", [prefix + u for u in chunk])
+        conn.execute(f"INSERT INTO {seals} {aggregate} WHERE unit IN ({marks}) GROUP BY unit", [prefix, *chunk])
+
+
+def check_table(conn: Any, d: Dialect, table: str, prefix: str, unit: str | None) -> None:
+    """The count and sums of another sealed table's rows (of `unit`, or all) must be the totals its writer
+    recorded (`reseal_table`); `TimelineMismatch` otherwise (rows removed, added or edited)."""
+    seals = d.table(SEAL_TABLE)
+    if unit is None:
+        want = _totals(conn.execute(f"SELECT COALESCE(SUM(rows), 0), COALESCE(SUM(total), 0), COALESCE(SUM(days), 0) "
+                                    f"FROM {seals} WHERE name LIKE {d.mark}", (prefix + "%",)).fetchone())
+        have = _totals(conn.execute(f"SELECT {_sums(d)} FROM {d.table(table)}").fetchone())
+    else:
+        row = conn.execute(f"SELECT rows, total, days FROM {seals} WHERE name = {d.mark}", (prefix + unit,)).fetchone()
+        want = _totals(row) if row is not None else NONE
+        have = _totals(conn.execute(f"SELECT {_sums(d)} FROM {d.table(table)} WHERE unit = {d.mark}",
+                                    (unit,)).fetchone())
+    if have != want:
+        raise TimelineMismatch(f"the rows of {table} do not add up to their seal (rows removed, added or edited)")
+
+
 def check_totals(conn: Any, d: Dialect, unit: str | None) -> None:
     """The count and sum of the seals of the unit's people rows (None: every unit's) and of the units table must be
     the ones the writer recorded; raises `TimelineMismatch` otherwise (rows removed, added or edited)."""
     seals, people = d.table(SEAL_TABLE), d.table("timeline_people")
     try:
-        want = {r[0]: _totals(r[1:]) for r in conn.execute(f"SELECT name, rows, total, days FROM {seals}").fetchall()}
+        want = {r[0]: _totals(r[1:]) for r in conn.execute(f"SELECT name, rows, total, days FROM {seals}").fetchall()
+                if r[0] == UNITS or r[0].startswith("unit:")}  # (other tables' totals are theirs: `check_table`)
     except Exception as e:
         if d.is_missing_table(e):
             raise TimelineMismatch("the timeline was written before it was sealed") from None

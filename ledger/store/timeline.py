@@ -29,7 +29,7 @@ This module reads the stream through a `FactLog` and owns only its three tables 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ import orjson
 from ledger.fold.scope import STRUCTURE, TimelineIndex
 from ledger.model.facts import Fact, fact_id, recorded_after
 from ledger.model.state import roster_order
+from ledger.rules.catalogue import Rulebook
 from ledger.store import seals
 from ledger.store.beliefs import OPEN, Step, history, micros, steps_of
 from ledger.store.derived import DerivedTables, Tracking, derive_whole, first_difference
@@ -45,6 +46,8 @@ from ledger.store.dialect import Dialect
 from ledger.store.fact_index import TABLES as FACT_INDEX_TABLES
 from ledger.store.fact_index import FactIndex
 from ledger.store.intervals import WholeWalks, derive
+from ledger.store.kept_findings import TABLE as KEPT_TABLE
+from ledger.store.kept_findings import KeptFindings
 from ledger.store.log import FactLog, paused_gc
 from ledger.store.scoped import Scope, read_scope
 from ledger.store.seals import Sealer, TimelineMismatch
@@ -132,9 +135,14 @@ class Timeline:
         self.fact_index = FactIndex(log, self.tables, self.tracking)
         self.unit_figures = UnitFigures(self.tables, log.codec)
         self.sealer = Sealer(log.codec.cipher)
+        self.kept = KeptFindings(self.tables, log.codec, self.sealer)
+        # The rules in force, from facts that hold every structure fact (the application's settings; None: no
+        # findings kept, or rules that cannot be read — readers then walk and say why)
+        self.rulebook: Callable[[list[Fact]], Rulebook | None] | None = None
         self._ready = False
         self._steps: list[Step] = []
         self._stepped = 0  # how many facts `_steps` covers
+        self._whole = True  # whether the last `_facts_since` read every fact (else a scope)
 
     def ensure(self) -> None:
         """Create the tables and the tracking row (the one every writer of derived tables locks); tables written
@@ -209,12 +217,19 @@ class Timeline:
         self.ensure()
         top = self.log.stream.top()
         low = min(self.position(), self.fact_index.position(), self.unit_figures.position())
+        if self.rulebook is not None:
+            low = min(low, self.kept.position())
         if low >= top:
             return top
         facts, index, steps, top = self._facts_since(low, top, scope)  # up to a foreign row, if any
         known = top - 1  # every event but the stream's opening one is a fact
         if top <= low:  # a foreign row next: nothing is taken in until the owner sets it aside
             return low
+        rulebook = self.rulebook(facts) if self.rulebook is not None else None
+        whole = self._whole
+        if rulebook is not None and not whole and self.kept.stale(rulebook):  # new rules: every fact judged again
+            facts, index, top = self._vetted_facts()
+            steps, whole = self.steps(facts), True
         walks = WholeWalks(facts)  # a whole derivation of both tables: one walk
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
@@ -228,6 +243,8 @@ class Timeline:
             self.fact_index.sync(conn, facts, upto=top)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
                                    self._units_since, known, walks, upto=top)
+            if rulebook is not None:  # the findings kept, in the same transaction
+                self.kept.sync(conn, facts, index, rulebook, self._facts_of, whole, upto=top)
             if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
@@ -248,9 +265,16 @@ class Timeline:
                     scope = read_scope(self.fact_index, new, low, self)
                 scope = scope.with_new(new)
                 cut = bisect_left(scope.facts, low + 1, key=fact_id)
+                self._whole = False
                 return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut])), end
         facts, index, end = self._vetted_facts()
+        self._whole = True
         return facts, index, self.steps(facts), end
+
+    def _facts_of(self, people: set[str]) -> list[Fact]:
+        """The facts of these people and every structure fact, through the fact index (in recording order)."""
+        index = self.fact_index
+        return index.read(index.fact_ids([STRUCTURE, *people]))
 
     def _vetted_facts(self) -> tuple[list[Fact], TimelineIndex, int]:
         """Every fact before the first foreign row not quarantined, their index, and the last row they cover."""
@@ -292,7 +316,7 @@ class Timeline:
 
     def _analyze(self, conn: Any) -> None:
         """The planner's statistics of every derived table, after they were filled in bulk."""
-        self.dialect.analyze(conn, ("timeline_people", "timeline_units", STEPS, seals.SEAL_TABLE, FIGURES_TABLE,
+        self.dialect.analyze(conn, ("timeline_people", "timeline_units", STEPS, seals.SEAL_TABLE, FIGURES_TABLE, KEPT_TABLE,
                                     *FACT_INDEX_TABLES))
 
     def rebuild(self) -> int:
@@ -311,6 +335,10 @@ class Timeline:
             self.unit_figures.replace(conn, facts, None, index, steps, walks=walks,  # the timeline's rows are written
                                       units_since=self._units_since)
             self.unit_figures.tracking.move(conn, top)
+            rulebook = self.rulebook(facts) if self.rulebook is not None else None
+            if rulebook is not None:
+                self.kept.ensure(conn)
+                self.kept.sync(conn, facts, index, rulebook, self._facts_of, True, upto=top, again=True)
             self._analyze(conn)
         return top
 
@@ -362,7 +390,9 @@ class Timeline:
             f"SELECT position, recorded FROM {self.dialect.table(STEPS)}").fetchall()]
         if sorted(stored) != [(s[2], s[3]) for s in steps_of(facts)]:
             return f"{STEPS}: the recordings' times differ from the events'"
-        return self.fact_index.differences(facts) or self.unit_figures.differences(facts, walks)
+        rulebook = self.rulebook(facts) if self.rulebook is not None else None
+        return (self.fact_index.differences(facts) or self.unit_figures.differences(facts, walks)
+                or (self.kept.differences(facts, rulebook) if rulebook is not None else None))
 
     def sealed(self) -> bool:
         """Whether the rows carry seals (tables written by an earlier version do not, until re-derived)."""
