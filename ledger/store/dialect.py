@@ -63,6 +63,12 @@ class Dialect:
         text = str(error)
         return "no such table" in text or "does not exist" in text
 
+    @staticmethod
+    def is_denied(error: Exception) -> bool:
+        """Whether the session's role may not do what it asked (PostgreSQL's grants)."""
+        text = str(error)
+        return "permission denied" in text or "insufficient privilege" in text
+
     def rows_if_any(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Every row of one query on a connection of its own; none when its table does not exist yet (a store
         that never kept one: a read creates nothing)."""

@@ -56,18 +56,22 @@ class KeptFindings:
         self.rules = Tracking(tables, "timeline_tracking", "kept_findings_rules")  # the digest, as a position
         self._ready = False
 
+    def schema(self) -> tuple[str, ...]:
+        d = self.dialect
+        return (f"CREATE TABLE IF NOT EXISTS {d.table(TABLE)} (person TEXT NOT NULL, unit TEXT NOT NULL, "
+                f"kind TEXT NOT NULL, selection TEXT, valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, "
+                f"doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
+                f"CREATE INDEX IF NOT EXISTS findings_kept_person ON {d.table(TABLE)} (person)",
+                f"CREATE INDEX IF NOT EXISTS findings_kept_day ON {d.table(TABLE)} (valid_from, valid_to)",
+                f"CREATE INDEX IF NOT EXISTS findings_kept_selection ON {d.table(TABLE)} (selection)")
+
     def ensure(self, conn: Any) -> None:
         """Create the table and its tracking rows, inside the caller's transaction (holding the turn's lock)."""
         if self._ready:
             return
-        d = self.dialect
-        if d.creates_tables:
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {d.table(TABLE)} (person TEXT NOT NULL, unit TEXT NOT NULL, "
-                         f"kind TEXT NOT NULL, selection TEXT, valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, "
-                         f"doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)")
-            conn.execute(f"CREATE INDEX IF NOT EXISTS findings_kept_person ON {d.table(TABLE)} (person)")
-            conn.execute(f"CREATE INDEX IF NOT EXISTS findings_kept_day ON {d.table(TABLE)} (valid_from, valid_to)")
-            conn.execute(f"CREATE INDEX IF NOT EXISTS findings_kept_selection ON {d.table(TABLE)} (selection)")
+        if self.dialect.creates_tables:
+            for stmt in self.schema():
+                conn.execute(stmt)
         self.tracking.start(conn)
         self.rules.start(conn)
         self._ready = True

@@ -150,7 +150,7 @@ class Timeline:
         if not self._ready:
             if self._outdated():
                 self._drop()
-            self.tables.create(_schema(self.dialect))
+            self.tables.create((*_schema(self.dialect), *self.kept.schema()))  # (before `ledger access` grants)
             self.tracking.ensure()
             if self.unit_figures.outdated():
                 with self.tables.writing() as conn:
@@ -244,7 +244,7 @@ class Timeline:
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
                                    self._units_since, known, walks, upto=top)
             if rulebook is not None:  # the findings kept, in the same transaction
-                self.kept.sync(conn, facts, index, rulebook, self._facts_of, whole, upto=top)
+                self._keep_findings(conn, facts, index, rulebook, whole, top)
             if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
@@ -270,6 +270,20 @@ class Timeline:
         facts, index, end = self._vetted_facts()
         self._whole = True
         return facts, index, self.steps(facts), end
+
+    def _keep_findings(self, conn: Any, facts: list[Fact], index: TimelineIndex, rulebook: Rulebook, whole: bool,
+                       top: int) -> None:
+        """The findings kept, in the catch-up's transaction but apart from it: a writer that may not write them (a
+        clerk's role in a store whose owner has not granted the table since it was added: `ledger access enable`)
+        keeps the other tables; the findings stay behind, and `ledger check` walks."""
+        conn.execute("SAVEPOINT kept_findings")
+        try:
+            self.kept.sync(conn, facts, index, rulebook, self._facts_of, whole, upto=top)
+        except Exception as e:
+            if not self.dialect.is_denied(e) and not self.dialect.is_missing_table(e):
+                raise
+            conn.execute("ROLLBACK TO SAVEPOINT kept_findings")
+        conn.execute("RELEASE SAVEPOINT kept_findings")
 
     def _facts_of(self, people: set[str]) -> list[Fact]:
         """The facts of these people and every structure fact, through the fact index (in recording order)."""

@@ -194,3 +194,36 @@ def test_rules_that_fail_to_judge_keep_no_findings_and_stop_no_other_table(sqlit
     assert kept_check(app.timeline, Queries(app).rulebook(None, on), on, date(2019, 1, 1)) is None
     assert app.timeline.tables.connection().execute("SELECT COUNT(*) FROM findings_kept").fetchone()[0] == 0
     app.close()
+
+
+def test_a_clerk_not_yet_granted_the_table_keeps_the_others_until_the_owner_grants_it(tmp_path: Path) -> None:
+    """A store under access control from before the findings were kept: its clerks may not write their table until
+    the owner runs `ledger access enable` again. Meanwhile a clerk's recording keeps every other derived table, and
+    `ledger check` walks; once granted, the clerk's next recording keeps the findings too."""
+    from ledger.store.access import group_role
+    from tests.conftest import PG_DSN, new_pg_role, new_pg_url
+    from tests.integration.test_access_roles_and_log import as_role, ok, schema_of, sql, write_event
+    from tests.scenarios import small_bureau
+
+    url = new_pg_url()
+    lines = tmp_path / "bureau.jsonl"
+    lines.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in small_bureau()))
+    ok(url, "import", str(lines))
+    clerk = new_pg_role("keptclerk")
+    ok(url, "access", "grant", clerk, "--as", "clerk")
+    group = group_role(schema_of(url), "clerk")
+    sql(PG_DSN["user"], f'REVOKE INSERT, UPDATE, DELETE ON "{schema_of(url)}".findings_kept FROM "{group}"')
+    ok(as_role(url, clerk), "import", write_event(str(tmp_path), "q1", 40))
+    app = open_ledger(url)
+    position, top = app.timeline.current()
+    assert position == top, "the clerk's recording kept the timeline"
+    on = date(2022, 12, 31)
+    assert app.timeline.kept.position() < top
+    assert kept_check(app.timeline, Queries(app).rulebook(None, on), on, date(2022, 1, 1)) is None
+    app.close()
+    ok(url, "access", "enable")
+    ok(as_role(url, clerk), "import", write_event(str(tmp_path), "q2", 41))
+    app = open_ledger(url)
+    assert app.timeline.kept.position() == app.timeline.current()[1]
+    assert_served_and_equal(app, on)
+    app.close()
