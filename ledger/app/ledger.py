@@ -119,7 +119,11 @@ class PersonnelLedger(Application):
         connections are made later, with these settings)."""
         factory = super().construct_factory(env)
         if self.config.read_only and self.config.kind == "postgresql":
-            factory.datastore.pool.kwargs["options"] = READ_ONLY_SESSION  # type: ignore[attr-defined]
+            datastore: Any = factory.datastore  # type: ignore[attr-defined]
+            datastore.pool.kwargs["options"] = READ_ONLY_SESSION
+            # The composite type eventsourcing looks up (a catalogue query) is what its insert function takes: a
+            # reader never inserts.
+            datastore.register_type_adapters = _no_type_adapters
         return factory
 
     def construct_mapper(self) -> Mapper:
@@ -348,6 +352,10 @@ class PersonnelLedger(Application):
             then()
         self.on_close.clear()
 
+
+
+def _no_type_adapters() -> None:
+    """A read-only ledger's stand-in for eventsourcing's `register_type_adapters` (see `construct_factory`)."""
 
 
 def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None,

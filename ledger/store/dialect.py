@@ -421,9 +421,13 @@ class PostgresDialect(Dialect):
         return self._lock
 
     def fetch(self, datastore: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
-        with datastore.transaction(commit=False) as curs:  # eventsourcing's cursors give dicts, in column order
+        # One statement on eventsourcing's connection (autocommit: no BEGIN and ROLLBACK around it), in tuples (its
+        # cursors give dicts).
+        from psycopg.rows import tuple_row
+
+        with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(sql, params)
-            return [tuple(r.values()) for r in curs.fetchall()]
+            return curs.fetchall()
 
     def scan(self, datastore: Any, table: str, stream_id: UUID, after: int) -> Iterator[StoredRow]:
         sql = (f"SELECT originator_version, topic, state FROM {table} "
