@@ -110,22 +110,28 @@ def reseal(conn: Any, d: Dialect, units: Sequence[str] | None, chunks: Any, unit
 
 def check_totals(conn: Any, d: Dialect, unit: str | None) -> None:
     """The count and sum of the seals of the unit's people rows (None: every unit's) and of the units table must be
-    the ones the writer recorded; raises `TimelineMismatch` otherwise (rows removed, added or edited)."""
+    the ones the writer recorded; raises `TimelineMismatch` otherwise (rows removed, added or edited). One query:
+    the recorded seals, and the sums of the units table and of the people rows (a district asks it of each of its
+    bureaus)."""
     seals, people = d.table(SEAL_TABLE), d.table("timeline_people")
+    of_people, args = (f"SELECT 2, NULL, {_sums(d)} FROM {people}", ()) if unit is None else (
+        f"SELECT 2, NULL, {_sums(d)} FROM {people} WHERE unit = {d.mark}", (unit,))  # one unit: through its index
     try:
-        want = {r[0]: _totals(r[1:]) for r in conn.execute(f"SELECT name, rows, total, days FROM {seals}").fetchall()}
+        rows = conn.execute(f"SELECT 0, name, rows, total, days FROM {seals} UNION ALL "
+                            f"SELECT 1, NULL, {_sums(d)} FROM {d.table('timeline_units')} UNION ALL {of_people}",
+                            args).fetchall()
     except Exception as e:
-        if d.is_missing_table(e):
+        if d.is_missing_table(e) and not d.has_table(conn, SEAL_TABLE):
             raise TimelineMismatch("the timeline was written before it was sealed") from None
         raise
-    have = {UNITS: _totals(conn.execute(f"SELECT {_sums(d)} FROM {d.table('timeline_units')}").fetchone())}
+    want = {r[1]: _totals(r[2:]) for r in rows if r[0] == 0}
+    have = {UNITS: _totals(next(r[2:] for r in rows if r[0] == 1))}
     if unit is None:  # every unit at once: one ungrouped scan against the sum of the units' seals
         total = tuple(map(sum, zip(*(v for k, v in want.items() if k != UNITS), strict=True))) or NONE
         want = {UNITS: want.get(UNITS, NONE), "every unit": total}
-        have["every unit"] = _totals(conn.execute(f"SELECT {_sums(d)} FROM {people}").fetchone())
-    else:  # one unit: its rows, through the unit index
-        have[f"unit:{unit}"] = _totals(conn.execute(f"SELECT {_sums(d)} FROM {people} WHERE unit = {d.mark}",
-                                                    (unit,)).fetchone())
+        have["every unit"] = _totals(next(r[2:] for r in rows if r[0] == 2))
+    else:
+        have[f"unit:{unit}"] = _totals(next(r[2:] for r in rows if r[0] == 2))
         want = {k: want.get(k, NONE) for k in have}
     have = {k: v for k, v in have.items() if v != NONE or k in want}
     if have != want:
