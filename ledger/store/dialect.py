@@ -101,6 +101,17 @@ class Dialect:
         """SQL giving a date column as a whole number of days (for sums that change when a date is edited)."""
         raise NotImplementedError
 
+    def text_of(self, columns: Sequence[str], days: Sequence[str]) -> str:
+        """SQL giving the columns as one text, each as Python's `str` of the value read would be (the `days` as ISO
+        dates) and each followed by the unit separator: what a row's seal hashes before its doc
+        (`ledger.store.seals`), made by the server rather than in Python for every row read."""
+        raise NotImplementedError
+
+    def select(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Every row of one query on an own connection (PostgreSQL: in the binary format, which brings BYTEA as it
+        is rather than as hex text to decode)."""
+        return list(conn.execute(sql, params).fetchall())
+
     def stream_key(self, stream_id: UUID) -> Any:
         """The stream id as the events table holds it."""
         raise NotImplementedError
@@ -198,6 +209,9 @@ class SQLiteDialect(Dialect):
 
     def day_number(self, column: str) -> str:
         return f"CAST(julianday({column}) AS INTEGER)"
+
+    def text_of(self, columns: Sequence[str], days: Sequence[str]) -> str:
+        return " || ".join(f"{c} || char(31)" for c in columns)  # days are ISO text already
 
     def stream_key(self, stream_id: UUID) -> Any:
         return stream_id.hex
@@ -343,6 +357,14 @@ class PostgresDialect(Dialect):
 
     def day_number(self, column: str) -> str:
         return f"({column} - DATE '1970-01-01')"
+
+    def text_of(self, columns: Sequence[str], days: Sequence[str]) -> str:
+        # to_char, not ::text: a date's text follows the session's DateStyle
+        return " || ".join((f"to_char({c}, 'YYYY-MM-DD')" if c in days else f"{c}::text") + " || chr(31)"
+                           for c in columns)
+
+    def select(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return list(conn.execute(sql, params, binary=True).fetchall())
 
     def stream_key(self, stream_id: UUID) -> Any:
         return stream_id
