@@ -531,11 +531,18 @@ class Timeline:
         seals.check_totals(self.tables.connection(), self.dialect, unit)
         units = self.units_on(on, at, unit)
         people, assistants = self.people_on(on, unit, at)
+        heads: dict[tuple[str, str], tuple] = {}  # `roster_order` but the id, of a unit's people of a rank without
+        # posts (most of a roster): asked once
+
         def key(p: dict[str, Any]) -> tuple:
             u = units.get(p["unit"])
             posts = p["posts"]
-            levels = [u[1]["levels"].get(x["post"]) for x in posts] if posts and u else ()
-            return roster_order(u[0] if u else 0, levels, p["rank"], p["person"])
+            if posts and u:
+                return roster_order(u[0], [u[1]["levels"].get(x["post"]) for x in posts], p["rank"], p["person"])
+            head = heads.get((p["unit"], p["rank"]))
+            if head is None:
+                head = heads[p["unit"], p["rank"]] = roster_order(u[0] if u else 0, (), p["rank"], "")[:-1]
+            return (*head, p["person"])
 
         with paused_gc():
             people.sort(key=key)
