@@ -43,20 +43,13 @@ def refusal(version: int, why: str) -> str:
 def paused_gc() -> Iterator[None]:
     """Python's cyclic GC paused while a bulk read or import allocates (a city's million events make objects
     without cycles): each full collection would otherwise walk the whole, growing heap again — at 1,000,000
-    events that was a third of an import.
-
-    On leaving, what was allocated meanwhile is moved to the oldest generation as it is (`freeze` then
-    `unfreeze`: no walk), to be looked at by the next full collection like any long-lived object; re-enabled
-    as it was, the collector would walk all of it at the next allocation (~40 ms after a district's roster of
-    eight bureaus)."""
+    events that was a third of an import."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
-            gc.freeze()
-            gc.unfreeze()
             gc.enable()
 
 
