@@ -26,8 +26,8 @@ Figures, by their stable `key` (targets at 100,000 people / ≈1,000,000 events 
 - `district_*` (with `--bureaus N`, PostgreSQL only; `--people` is then each bureau's, 2,500 by default): the district
   built by `generate.py --bureaus` (once: a schema that holds its bureau is reused; `district_build` is the build's
   time when this run built it); the district roster of a date in a process and through the CLI (each bureau opened,
-  asked, closed; eight at once), the district check, and one bureau's roster and 组织 page alone against the same
-  inside the district (`/b/CODE/…`).
+  asked, closed; four at once, on sessions the roll-up lends them), the district check, and one bureau's roster and
+  组织 page alone against the same inside the district (`/b/CODE/…`).
 The city comes from benchmarks/generate.py (cached in --workdir). Processes run one at a time; the machine may
 be shared, so the medians are of several runs where that is cheap.
 """

@@ -52,13 +52,13 @@ def median(fn: Callable[[], Any], runs: int = 7) -> float:
 def unchecked_roster(app: PersonnelLedger, on: date, unit: str | None) -> Any:
     """The timeline's roster as it was read before the read checks (no seals looked at)."""
     timeline = app.timeline
-    check, totals = timeline.sealer.check, seals.check_totals
-    timeline.sealer.check = lambda rows: None  # type: ignore[method-assign]
+    check, totals = timeline.sealer.check_texts, seals.check_totals
+    timeline.sealer.check_texts = lambda rows: None  # type: ignore[method-assign]
     seals.check_totals = lambda *a: None  # type: ignore[assignment]
     try:
         return timeline.roster(on, unit)
     finally:
-        timeline.sealer.check, seals.check_totals = check, totals  # type: ignore[method-assign]
+        timeline.sealer.check_texts, seals.check_totals = check, totals  # type: ignore[method-assign]
 
 
 def dates_encrypted_roster(app: PersonnelLedger, on: date, unit: str | None) -> int:

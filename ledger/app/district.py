@@ -28,6 +28,7 @@ from ledger.model.errors import NoLedger, NotFound, Problem, Refused, StoreError
 from ledger.model.facts import Draft
 from ledger.model.state import Bureau
 from ledger.store.config import StoreConfig
+from ledger.store.dialect import LentSessions
 from ledger.store.log import paused_gc
 
 if TYPE_CHECKING:
@@ -55,13 +56,14 @@ def schema_url(config: StoreConfig, schema: str) -> str:
             f"?schema={schema}")
 
 
-def open_bureau(config: StoreConfig, bureau: Bureau, read_only: bool = True) -> PersonnelLedger:
-    """A registered bureau's ledger, opened (read-only unless asked) as the district session's role; a schema that
-    holds no ledger is one sentence naming the bureau."""
+def open_bureau(config: StoreConfig, bureau: Bureau, read_only: bool = True,
+                lent: LentSessions | None = None) -> PersonnelLedger:
+    """A registered bureau's ledger, opened (read-only unless asked) as the district session's role (on `lent`
+    sessions, if given); a schema that holds no ledger is one sentence naming the bureau."""
     from ledger.app.ledger import open_ledger
 
     try:
-        return open_ledger(schema_url(config, bureau.schema), read_only=read_only)
+        return open_ledger(schema_url(config, bureau.schema), read_only=read_only, lent=lent)
     except NoLedger:
         raise StoreError(f"bureau {bureau.code} ({bureau.name}): schema {bureau.schema} holds no ledger "
                          f"(`ledger district remove {bureau.code}` if it is gone)") from None
@@ -116,10 +118,16 @@ class District:
         return [{"bureau": b.code, "schema": b.schema, "name": b.name, "since": b.since.isoformat()}
                 for b in self.bureaus(on, known_at)]
 
+    def sessions(self) -> LentSessions:
+        """Read-only sessions of the district's role for a roll-up to lend the bureaus it opens, a pair a thread
+        (closed when the roll-up is done): none connected per bureau."""
+        return LentSessions(self.config.env)
+
     @contextmanager
-    def bureau(self, bureau: Bureau) -> Iterator[Queries]:
-        """One bureau's query API, its reads logged in its own access log (via "district"), closed after."""
-        app = open_bureau(self.config, bureau)
+    def bureau(self, bureau: Bureau, lent: LentSessions | None = None) -> Iterator[Queries]:
+        """One bureau's query API, its reads logged in its own access log (via "district"), closed after; on `lent`
+        sessions, if given."""
+        app = open_bureau(self.config, bureau, lent=lent)
         try:
             yield Queries(app, reader=self.queries.reader, channel=CHANNEL, prefer=self.queries.prefer)
         finally:
@@ -131,12 +139,12 @@ class District:
         """`ask(bureau, its query API)` of every bureau registered on `on` as known at `known_at`, in the bureaus'
         order; up to `THREADS` bureaus at once (each opened, asked and closed by one thread)."""
         bureaus = self.bureaus(on, known_at)
+        with self.sessions() as lent, paused_gc():  # paused: each bureau's answer is many small objects without
+            # cycles (a roster: tens of thousands)
+            def one(b: Bureau) -> T:
+                with self.bureau(b, lent) as q:
+                    return ask(b, q)
 
-        def one(b: Bureau) -> T:
-            with self.bureau(b) as q:
-                return ask(b, q)
-
-        with paused_gc():  # each bureau's answer is many small objects without cycles (a roster: tens of thousands)
             if len(bureaus) < 2:
                 return [(b, one(b)) for b in bureaus]
             with ThreadPoolExecutor(max_workers=min(THREADS, len(bureaus)), thread_name_prefix="district") as pool:
@@ -144,9 +152,10 @@ class District:
 
     def each(self, on: date | None, known_at: datetime | None) -> Iterator[tuple[Bureau, Queries]]:
         """Every bureau registered on `on` as known at `known_at`, with its query API (one open at a time)."""
-        for b in self.bureaus(on, known_at):
-            with self.bureau(b) as q:
-                yield b, q
+        with self.sessions() as lent:
+            for b in self.bureaus(on, known_at):
+                with self.bureau(b, lent) as q:
+                    yield b, q
 
     def registered(self, code: str) -> Bureau:
         """The bureau registered now under `code` (NotFound, naming the codes there are, if none)."""
@@ -246,11 +255,12 @@ class District:
                                    "transfer links: give --bureau")])
         links = next(iter(chains))
         rows: list[dict[str, Any]] = []
-        for code, pid in links:
-            if code not in registered:
-                continue  # a bureau removed since: its ledger is no longer the district's to read
-            with self.bureau(registered[code]) as q:
-                rows += [{"bureau": code, "person": pid, **r} for r in q.history(pid)]
+        with self.sessions() as lent:
+            for code, pid in links:
+                if code not in registered:
+                    continue  # a bureau removed since: its ledger is no longer the district's to read
+                with self.bureau(registered[code], lent) as q:
+                    rows += [{"bureau": code, "person": pid, **r} for r in q.history(pid)]
         return {"person": person, "bureaus": [{"bureau": c, "person": p} for c, p in links], "events": rows}
 
     def _holding(self, person: str, registered: dict[str, Bureau], state: Any) -> list[tuple[str, str]]:
@@ -260,13 +270,14 @@ class District:
         if named:
             return [(str(b), str(p)) for b, p in named]
         found = []
-        for b in registered.values():
-            app = open_bureau(self.config, b)
-            try:
-                if read_source(app).facts_of([person]):
-                    found.append((b.code, person))
-            finally:
-                app.close()
+        with self.sessions() as lent:
+            for b in registered.values():
+                app = open_bureau(self.config, b, lent=lent)
+                try:
+                    if read_source(app).facts_of([person]):
+                        found.append((b.code, person))
+                finally:
+                    app.close()
         return found
 
     def eligible(self, on: date, known_at: datetime | None = None) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
 from ledger.store.crypto import check_stored_form, encryption_env
 from ledger.store.derived import derive_whole
-from ledger.store.dialect import READ_ONLY_SESSION, dialect_for, no_ledger
+from ledger.store.dialect import READ_ONLY_SESSION, LentSessions, dialect_for, no_ledger
 from ledger.store.integrity import seal_pending
 from ledger.store.log import FactLog, paused_gc
 from ledger.store.scoped import Scope, read_scope
@@ -123,7 +123,13 @@ class PersonnelLedger(Application):
         connections are made later, with these settings)."""
         factory = super().construct_factory(env)
         if self.config.read_only and self.config.kind == "postgresql":
-            factory.datastore.pool.kwargs["options"] = READ_ONLY_SESSION  # type: ignore[attr-defined]
+            datastore: Any = factory.datastore  # type: ignore[attr-defined]
+            datastore.pool.kwargs["options"] = READ_ONLY_SESSION
+            # The composite type eventsourcing looks up (a catalogue query) is what its insert function takes: a
+            # reader never inserts.
+            datastore.register_type_adapters = _no_type_adapters
+            if self.config.lent is not None:  # sessions lent by a roll-up across bureaus: none of its own
+                datastore.pool = self.config.lent.pool(datastore.after_connect_func())
         return factory
 
     def construct_mapper(self) -> Mapper:
@@ -367,15 +373,22 @@ def kept_rulebook(store_path: Path | None, facts: list[Fact]) -> Rulebook | None
         return None
 
 
+def _no_type_adapters() -> None:
+    """A read-only ledger's stand-in for eventsourcing's `register_type_adapters` (see `construct_factory`)."""
+
+
 def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = None,
-                read_only: bool = False) -> PersonnelLedger:
+                read_only: bool = False, lent: LentSessions | None = None) -> PersonnelLedger:
     """Open the ledger in a store: a SQLite path or a postgresql:// URL.
 
     For writing, the store is created if need be (processes opening a new one take turns). With `read_only`,
     nothing is created or written: a store that does not exist (or holds no ledger) is `no_ledger`, a SQLite file
-    may be on read-only media, and a PostgreSQL role may have no write grants at all.
+    may be on read-only media, and a PostgreSQL role may have no write grants at all; `lent`: read-only
+    PostgreSQL sessions (of the same role and database) to use instead of connecting its own.
     """
     config = parse_store(store, read_only=read_only)
+    if lent is not None and read_only and config.kind == "postgresql":
+        config = replace(config, lent=lent)
     cipher_env = encryption_env(extra_env)  # a malformed key is refused before any file is made
     dialect = dialect_for(config)
     try:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from ledger.model.errors import StoreError
@@ -35,6 +36,9 @@ class StoreConfig:
     path: Path | None = None
     schema: str | None = None
     read_only: bool = False  # opened for reading: nothing is created, nothing can be written
+    # Opened for reading, on PostgreSQL: sessions to borrow instead of connecting its own
+    # (`ledger.store.dialect.LentSessions`; a district's roll-up lends its threads' sessions to the bureaus it reads).
+    lent: Any = field(default=None, compare=False, repr=False)
 
 
 def resolve_store(store: str | None = None) -> str:

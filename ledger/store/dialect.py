@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
@@ -105,6 +106,17 @@ class Dialect:
     def day_number(self, column: str) -> str:
         """SQL giving a date column as a whole number of days (for sums that change when a date is edited)."""
         raise NotImplementedError
+
+    def text_of(self, columns: Sequence[str], days: Sequence[str]) -> str:
+        """SQL giving the columns as one text, each as Python's `str` of the value read would be (the `days` as ISO
+        dates) and each followed by the unit separator: what a row's seal hashes before its doc
+        (`ledger.store.seals`), made by the server rather than in Python for every row read."""
+        raise NotImplementedError
+
+    def select(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Every row of one query on an own connection (PostgreSQL: in the binary format, which brings BYTEA as it
+        is rather than as hex text to decode)."""
+        return list(conn.execute(sql, params).fetchall())
 
     def stream_key(self, stream_id: UUID) -> Any:
         """The stream id as the events table holds it."""
@@ -203,6 +215,9 @@ class SQLiteDialect(Dialect):
 
     def day_number(self, column: str) -> str:
         return f"CAST(julianday({column}) AS INTEGER)"
+
+    def text_of(self, columns: Sequence[str], days: Sequence[str]) -> str:
+        return " || ".join(f"{c} || char(31)" for c in columns)  # days are ISO text already
 
     def stream_key(self, stream_id: UUID) -> Any:
         return stream_id.hex
@@ -349,6 +364,14 @@ class PostgresDialect(Dialect):
     def day_number(self, column: str) -> str:
         return f"({column} - DATE '1970-01-01')"
 
+    def text_of(self, columns: Sequence[str], days: Sequence[str]) -> str:
+        # to_char, not ::text: a date's text follows the session's DateStyle
+        return " || ".join((f"to_char({c}, 'YYYY-MM-DD')" if c in days else f"{c}::text") + " || chr(31)"
+                           for c in columns)
+
+    def select(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return list(conn.execute(sql, params, binary=True).fetchall())
+
     def stream_key(self, stream_id: UUID) -> Any:
         return stream_id
 
@@ -382,6 +405,9 @@ class PostgresDialect(Dialect):
             yield  # closing the connection releases the lock
 
     def connect(self) -> Any:
+        lent = self.config.lent
+        if lent is not None and self.config.read_only:
+            return lent.own()
         import psycopg
 
         e = self.config.env
@@ -427,9 +453,13 @@ class PostgresDialect(Dialect):
         return self._lock
 
     def fetch(self, datastore: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
-        with datastore.transaction(commit=False) as curs:  # eventsourcing's cursors give dicts, in column order
+        # One statement on eventsourcing's connection (autocommit: no BEGIN and ROLLBACK around it), in tuples (its
+        # cursors give dicts).
+        from psycopg.rows import tuple_row
+
+        with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(sql, params)
-            return [tuple(r.values()) for r in curs.fetchall()]
+            return curs.fetchall()
 
     def scan(self, datastore: Any, table: str, stream_id: UUID, after: int) -> Iterator[StoredRow]:
         sql = (f"SELECT originator_version, topic, state FROM {table} "
@@ -463,6 +493,135 @@ class PostgresDialect(Dialect):
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+class LentSessions:
+    """Read-only PostgreSQL sessions lent to the ledgers a roll-up opens one after another on each of its threads
+    (`StoreConfig.lent`): a district's bureaus are schemas of one database, read as one role, and a ledger opened on
+    its own connects three or four sessions — each a server process started and ended — for a read of a few
+    milliseconds. A thread holds two: the store floor's own (tuples) and eventsourcing's (dicts, through `pool`)."""
+
+    def __init__(self, env: dict[str, str]):
+        """`env`: the store environment whose host, database, role and password every session uses."""
+        self.env = env
+        self._local = threading.local()
+        self._made: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _connect(self, row_factory: Any = None, kept: bool = True) -> Any:
+        """A new read-only session (`kept`: closed by `close`, else by the caller)."""
+        import psycopg
+
+        e = self.env
+        options = {"row_factory": row_factory} if row_factory is not None else {}
+        conn = psycopg.connect(host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"], dbname=e["POSTGRES_DBNAME"],
+                               user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"] or None, connect_timeout=10,
+                               autocommit=True, options=READ_ONLY_SESSION, **options)
+        if kept:
+            with self._lock:
+                self._made.append(conn)
+        return conn
+
+    def _held(self, name: str) -> Any:
+        """This thread's session `name`, if it is still usable (open, and no transaction left on it)."""
+        from psycopg.pq import TransactionStatus
+
+        conn = getattr(self._local, name, None)
+        if conn is not None and (conn.closed or conn.info.transaction_status != TransactionStatus.IDLE):
+            conn.close()
+            conn = None
+        return conn
+
+    def own(self) -> Any:
+        """This thread's session for the store floor's own SQL (`Dialect.connect`): closing it leaves it open."""
+        conn = self._held("own")
+        if conn is None:
+            conn = self._local.own = self._connect()
+        return _Lent(conn)
+
+    def pool(self, configure: Any) -> _LentPool:
+        """What eventsourcing's datastore takes for its pool, over this thread's session for its SQL (`configure`d as
+        the pool would have it)."""
+        return _LentPool(self, configure)
+
+    @contextmanager
+    def events(self, configure: Any) -> Iterator[Any]:
+        """This thread's session for eventsourcing's SQL, dicts for rows; inside another use of it (a streamed scan
+        still open), a session of its own for the while, as a pool would give."""
+        from psycopg.rows import dict_row
+
+        if getattr(self._local, "busy", False):
+            conn = self._connect(dict_row, kept=False)
+            configure(conn)
+            try:
+                yield conn
+            finally:
+                conn.close()
+            return
+        conn = self._held("events")
+        if conn is None:
+            conn = self._local.events = self._connect(dict_row)
+            configure(conn)
+        self._local.busy = True
+        try:
+            yield conn
+        finally:
+            self._local.busy = False
+
+    def close(self) -> None:
+        """Close every session lent (after the ledgers that borrowed them are closed)."""
+        with self._lock:
+            made, self._made = self._made, []
+        for conn in made:
+            conn.close()
+
+    def __enter__(self) -> LentSessions:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Lent:
+    """A lent session as its borrower sees a connection: everything but closing it."""
+
+    def __init__(self, conn: Any):
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def close(self) -> None:
+        """The session stays open for the next borrower."""
+
+    def __enter__(self) -> _Lent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class _LentPool:
+    """The part of psycopg_pool's `ConnectionPool` eventsourcing's datastore uses, over lent sessions."""
+
+    def __init__(self, sessions: LentSessions, configure: Any):
+        self._sessions = sessions
+        self._configure = configure
+
+    def open(self, wait: bool = False, timeout: float = 30.0) -> None:
+        """Nothing to open: the sessions are the lender's."""
+
+    def connection(self, timeout: float | None = None) -> AbstractContextManager[Any]:
+        return self._sessions.events(self._configure)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Nothing to close: the lender closes the sessions."""
+
+    def __enter__(self) -> _LentPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
 
 
 def dialect_for(config: StoreConfig) -> Dialect:

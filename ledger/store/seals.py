@@ -81,6 +81,21 @@ class Sealer:
             out.append((*r, seal(r) if found is None else found))
         return out
 
+    def check_texts(self, rows: Sequence[Sequence[Any]]) -> None:
+        """`check` of rows read as (what names the row, …, the text of its other columns as `Dialect.text_of` makes
+        it, its doc, its seal): the same bytes hashed, without making the text of each column in Python."""
+        copy, from_bytes = self._keyed.copy, int.from_bytes
+        for r in rows:
+            h = copy()
+            try:
+                h.update(r[-3].encode())
+            except AttributeError:  # a NULL column: no text (`seal` would have hashed "None")
+                raise TimelineMismatch(f"a timeline row of {r[0]} does not match its seal (edited)") from None
+            doc = r[-2]
+            h.update(doc if type(doc) is bytes else bytes(doc) if isinstance(doc, memoryview) else str(doc).encode())
+            if from_bytes(h.digest(), "big") & 0x7FFFFFFF != r[-1]:
+                raise TimelineMismatch(f"a timeline row of {r[0]} does not match its seal (edited)")
+
     def check(self, rows: Sequence[Sequence[Any]]) -> None:
         """Each row's last column must be the seal of the others."""
         for r in rows:
@@ -141,23 +156,29 @@ def check_table(conn: Any, d: Dialect, table: str, prefix: str, unit: str | None
 
 def check_totals(conn: Any, d: Dialect, unit: str | None) -> None:
     """The count and sum of the seals of the unit's people rows (None: every unit's) and of the units table must be
-    the ones the writer recorded; raises `TimelineMismatch` otherwise (rows removed, added or edited)."""
+    the ones the writer recorded; raises `TimelineMismatch` otherwise (rows removed, added or edited). One query:
+    the recorded seals, and the sums of the units table and of the people rows (a district asks it of each of its
+    bureaus)."""
     seals, people = d.table(SEAL_TABLE), d.table("timeline_people")
+    of_people, args = (f"SELECT 2, NULL, {_sums(d)} FROM {people}", ()) if unit is None else (
+        f"SELECT 2, NULL, {_sums(d)} FROM {people} WHERE unit = {d.mark}", (unit,))  # one unit: through its index
     try:
-        want = {r[0]: _totals(r[1:]) for r in conn.execute(f"SELECT name, rows, total, days FROM {seals}").fetchall()
-                if r[0] == UNITS or r[0].startswith("unit:")}  # (other tables' totals are theirs: `check_table`)
+        rows = conn.execute(f"SELECT 0, name, rows, total, days FROM {seals} UNION ALL "
+                            f"SELECT 1, NULL, {_sums(d)} FROM {d.table('timeline_units')} UNION ALL {of_people}",
+                            args).fetchall()
     except Exception as e:
-        if d.is_missing_table(e):
+        if d.is_missing_table(e) and not d.has_table(conn, SEAL_TABLE):
             raise TimelineMismatch("the timeline was written before it was sealed") from None
         raise
-    have = {UNITS: _totals(conn.execute(f"SELECT {_sums(d)} FROM {d.table('timeline_units')}").fetchone())}
+    want = {r[1]: _totals(r[2:]) for r in rows  # (other tables' totals are theirs: `check_table`)
+            if r[0] == 0 and (r[1] == UNITS or r[1].startswith("unit:"))}
+    have = {UNITS: _totals(next(r[2:] for r in rows if r[0] == 1))}
     if unit is None:  # every unit at once: one ungrouped scan against the sum of the units' seals
         total = tuple(map(sum, zip(*(v for k, v in want.items() if k != UNITS), strict=True))) or NONE
         want = {UNITS: want.get(UNITS, NONE), "every unit": total}
-        have["every unit"] = _totals(conn.execute(f"SELECT {_sums(d)} FROM {people}").fetchone())
-    else:  # one unit: its rows, through the unit index
-        have[f"unit:{unit}"] = _totals(conn.execute(f"SELECT {_sums(d)} FROM {people} WHERE unit = {d.mark}",
-                                                    (unit,)).fetchone())
+        have["every unit"] = _totals(next(r[2:] for r in rows if r[0] == 2))
+    else:
+        have[f"unit:{unit}"] = _totals(next(r[2:] for r in rows if r[0] == 2))
         want = {k: want.get(k, NONE) for k in have}
     have = {k: v for k, v in have.items() if v != NONE or k in want}
     if have != want:

@@ -90,6 +90,11 @@ PEOPLE_COLUMNS = "person, kind, unit, valid_from, valid_to, recorded_from, recor
 UNIT_COLUMNS = "unit, ord, valid_from, valid_to, recorded_from, recorded_to, doc"
 
 
+def _sealed_text(d: Dialect, columns: str) -> str:
+    """SQL giving what a row's seal hashes of its columns before the doc (`Sealer.check_texts`)."""
+    return d.text_of(columns.split(", ")[:-1], ("valid_from", "valid_to"))
+
+
 def _stored(rows: list[tuple]) -> list[tuple]:
     """`history`'s rows (…, doc, recorded_from, recorded_to) in the tables' column order (the doc last)."""
     return [(*r[:-3], r[-2], r[-1], r[-3]) for r in rows]
@@ -532,12 +537,12 @@ class Timeline:
         held, args = self._believed(at)
         if unit is not None:
             held, args = f"{held} AND unit = {d.mark}", [*args, unit]
-        rows = self.tables.connection().execute(
-            f"SELECT {UNIT_COLUMNS}, seal FROM {d.table('timeline_units')} WHERE valid_from <= "
-            f"{d.mark} AND valid_to > {d.mark}{held}", (day, day, *args)).fetchall()
-        self.sealer.check(rows)
+        rows = d.select(self.tables.connection(),
+                        f"SELECT unit, ord, {_sealed_text(d, UNIT_COLUMNS)}, doc, seal FROM {d.table('timeline_units')} "
+                        f"WHERE valid_from <= {d.mark} AND valid_to > {d.mark}{held}", (day, day, *args))
+        self.sealer.check_texts(rows)
         doc = self.log.codec.decode_doc
-        return {r[0]: (r[1], doc(r[6])) for r in rows}
+        return {r[0]: (r[1], doc(r[3])) for r in rows}
 
     def people_on(self, on: date, unit: str | None = None, at: int | None = None,
                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -548,18 +553,18 @@ class Timeline:
         # The whole city: a plain scan beats walking the valid_from index (~half the rows, each a table look-up).
         start = d.unindexed("valid_from") if unit is None else "valid_from"
         held, believed = self._believed(at)
-        sql = (f"SELECT {PEOPLE_COLUMNS}, seal FROM {d.table('timeline_people')} WHERE "
-               f"{start} <= {d.mark} AND valid_to > {d.mark}{held}")
+        sql = (f"SELECT person, kind, {_sealed_text(d, PEOPLE_COLUMNS)}, doc, seal FROM {d.table('timeline_people')} "
+               f"WHERE {start} <= {d.mark} AND valid_to > {d.mark}{held}")
         args: list[Any] = [day, day, *believed]
         if unit is not None:
             sql += f" AND unit = {d.mark}"
             args.append(unit)
         with paused_gc():  # a whole city's rows are tens of thousands of dicts without cycles
-            rows = self.tables.connection().execute(sql, args).fetchall()
-            self.sealer.check(rows)
+            rows = d.select(self.tables.connection(), sql, args)
+            self.sealer.check_texts(rows)
             doc = self.log.codec.decode_doc
-            staff = [doc(r[7]) for r in rows if r[1] == "staff"]
-            return staff, [doc(r[7]) for r in rows if r[1] == "assistant"]
+            staff = [doc(r[3]) for r in rows if r[1] == "staff"]
+            return staff, [doc(r[3]) for r in rows if r[1] == "assistant"]
 
     def roster(self, on: date, unit: str | None = None, at: int | None = None,
                ) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[dict], list[dict]]:
@@ -570,11 +575,18 @@ class Timeline:
         seals.check_totals(self.tables.connection(), self.dialect, unit)
         units = self.units_on(on, at, unit)
         people, assistants = self.people_on(on, unit, at)
+        heads: dict[tuple[str, str], tuple] = {}  # `roster_order` but the id, of a unit's people of a rank without
+        # posts (most of a roster): asked once
+
         def key(p: dict[str, Any]) -> tuple:
             u = units.get(p["unit"])
             posts = p["posts"]
-            levels = [u[1]["levels"].get(x["post"]) for x in posts] if posts and u else ()
-            return roster_order(u[0] if u else 0, levels, p["rank"], p["person"])
+            if posts and u:
+                return roster_order(u[0], [u[1]["levels"].get(x["post"]) for x in posts], p["rank"], p["person"])
+            head = heads.get((p["unit"], p["rank"]))
+            if head is None:
+                head = heads[p["unit"], p["rank"]] = roster_order(u[0] if u else 0, (), p["rank"], "")[:-1]
+            return (*head, p["person"])
 
         with paused_gc():
             people.sort(key=key)

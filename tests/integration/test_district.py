@@ -172,6 +172,32 @@ def test_the_report_sets_the_bureaus_side_by_side_with_a_total(district: dict[st
     assert table.rows[-1].cells[1].text == str(total["quota"])
 
 
+def test_an_edited_timeline_row_of_a_bureau_is_not_served_in_the_roll_up(district: dict[str, Any]) -> None:
+    """The roll-up reads its bureaus on sessions it lends them, one bureau after another: a bureau's edited row is
+    still found by its seal before it is served, and that bureau's roster answered from its events, saying so."""
+    from tests import scenarios
+
+    bureau, url = new_pg_url(), new_pg_url()
+    Ledger(bureau).ok("import", lines(scenarios.small_bureau() + scenarios.year_2022(), district["folder"], "edited"))
+    d = Ledger(url)
+    for code, schema in (("NJ", schema_of(district["bureaus"]["NJ"])), ("SJ", schema_of(bureau)),
+                         ("WL", schema_of(district["bureaus"]["WL"]))):
+        d.ok("district", "add", code, "--schema", schema, "--name", f"区{code}局", "--effective", "2020-01-01")
+    before = d.json("district", "roster", "--as-of", "2022-12-31")
+    people = f'"{schema_of(bureau)}"."timeline_people"'
+    import psycopg
+
+    with psycopg.connect(**PG_DSN, autocommit=True) as conn:  # as an intruder would: a served row's name changed
+        changed = conn.execute(
+            f"UPDATE {people} SET doc = convert_to(replace(convert_from(doc, 'UTF8'), '\"name\":\"', "
+            f"'\"name\":\"某'), 'UTF8') WHERE ctid = (SELECT ctid FROM {people} WHERE kind = 'staff' AND "
+            "valid_from <= '2022-12-31' AND valid_to > '2022-12-31' AND recorded_to = 4611686018427387904 LIMIT 1)")
+        assert changed.rowcount == 1
+    r = run(url, "district", "roster", "--as-of", "2022-12-31", "--json")
+    assert r.exit_code == 0 and orjson.loads(r.stdout) == before
+    assert "SJ: " in r.stderr and "does not match its seal" in r.stderr, r.stderr
+
+
 # --- roles -------------------------------------------------------------------------------------------------------
 def test_a_district_auditor_reads_every_bureau_writes_nothing_and_is_logged(district: dict[str, Any]) -> None:
     d = Ledger(district["url"])
