@@ -84,8 +84,9 @@ if TYPE_CHECKING:
     from ledger.model.parsing import ID_PATTERN
     from ledger.model.state import State
     from ledger.model.vocabulary import post_level_index
-    from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
+    from ledger.read.history import DIFF_KEYS, LogFilter
     from ledger.read.resume import Resume
+    from ledger.read.shown import fact_json
     from ledger.read.yearly import WAYS_IN, WAYS_OUT, YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.rules.upcoming import DUE_KINDS, window_end
@@ -108,7 +109,7 @@ _LAZY = {
     "translated_help": "ledger.model.i18n",
     "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
-    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
+    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.shown",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
     "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
     "recorded_sentences": "ledger.app.recorded_sentences",
