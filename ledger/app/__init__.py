@@ -12,7 +12,10 @@ neither eventsourcing and the store drivers nor the fold, the rules and the spre
 
 from __future__ import annotations
 
+import gc
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, clipped, quoted
@@ -147,9 +150,24 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'ledger.app' has no attribute '{name}'")
-    value = getattr(import_module(module), name)
+    value = getattr(_loaded(module), name)
     globals()[name] = value  # found once; later look-ups do not come here
     return value
+
+
+def _loaded(module: str) -> ModuleType:
+    """`module`, imported with Python's cyclic GC paused: loading the recording path (eventsourcing, the store, the
+    rules) makes tens of thousands of objects that live as long as the process, and the collections they would
+    set off find nothing to free (a few ms of a clerk's append)."""
+    if module in sys.modules:
+        return sys.modules[module]
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return import_module(module)
+    finally:
+        if was:
+            gc.enable()
 
 
 __all__ = [
