@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
-    from ledger.app.names import typed_as_id
     from ledger.app.outputs import check_output, write_output
     from ledger.app.photos import keep_photo, photo_fields
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
@@ -84,7 +83,7 @@ if TYPE_CHECKING:
         value_text,
     )
     from ledger.model.identity import mask_id_number
-    from ledger.model.parsing import ID_PATTERN
+    from ledger.model.parsing import ID_PATTERN, typed_as_id
     from ledger.model.state import State
     from ledger.model.vocabulary import post_level_index
     from ledger.read.history import DIFF_KEYS, LogFilter
@@ -126,7 +125,7 @@ _LAZY = {
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
     "correct": "ledger.app.corrections",
-    "ID_PATTERN": "ledger.model.parsing", "typed_as_id": "ledger.app.names",
+    "ID_PATTERN": "ledger.model.parsing", "typed_as_id": "ledger.model.parsing",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
     "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
