@@ -186,7 +186,7 @@ class PersonnelLedger(Application):
     def _scope_reader(self, top: int) -> ScopeReader:
         """Reads a batch's scope through the fact index, the stream ending at event `top` (`ledger.store.scoped`)."""
         def read(new: list[Fact]) -> Scope:
-            return read_scope(self.timeline.fact_index, new, top, self.timeline)
+            return read_scope(self.timeline.fact_index, new, top, self.timeline, own=True)
 
         return read
 

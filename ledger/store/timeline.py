@@ -29,7 +29,7 @@ This module reads the stream through a `FactLog` and owns only its three tables 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -112,6 +112,17 @@ def affected_by(index: TimelineIndex, new: list[Fact]) -> tuple[set[str], bool]:
 def _iso(day: Any) -> str:
     """A stored date as ISO text (SQLite keeps text, PostgreSQL gives dates)."""
     return day if isinstance(day, str) else day.isoformat()
+
+
+EveryoneRead = Callable[[], tuple[list[Fact], TimelineIndex, list[Step]]]  # a scope of everyone in the units, read
+
+
+def _scope_facts(scope: Scope, new: list[Fact], low: int) -> tuple[list[Fact], TimelineIndex, list[Step]]:
+    """A catch-up's facts from the scope read for `new` facts recorded after `low`: the scope grown by them, its
+    index, and its recordings cut at `low` (those before it are only read, never written)."""
+    scope = scope.with_new(new)
+    cut = bisect_left(scope.facts, low + 1, key=fact_id)
+    return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut]))
 
 
 def _index_of(facts: list[Fact]) -> TimelineIndex:
@@ -211,7 +222,7 @@ class Timeline:
         low = min(self.position(), self.fact_index.position(), self.unit_figures.position())
         if low >= top:
             return top
-        facts, index, steps, top = self._facts_since(low, top, scope)  # up to a foreign row, if any
+        facts, index, steps, top, everyone = self._facts_since(low, top, scope)  # up to a foreign row, if any
         known = top - 1  # every event but the stream's opening one is a fact
         if top <= low:  # a foreign row next: nothing is taken in until the owner sets it aside
             return low
@@ -227,30 +238,32 @@ class Timeline:
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts, upto=top)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
-                                   self._units_since, known, walks, upto=top)
+                                   self._units_since, known, walks, upto=top, everyone=everyone)
             if derive_whole(low, len(recorded_after(facts, low)), known):
                 self._analyze(conn)
         return top
 
     def _facts_since(self, low: int, top: int, scope: Scope | None
-                     ) -> tuple[list[Fact], TimelineIndex, list[Step], int]:
+                     ) -> tuple[list[Fact], TimelineIndex, list[Step], int, EveryoneRead | None]:
         """The facts a catch-up from position `low` needs, their index, their recordings and the last row they
         cover: with few new facts, the new ones and their scope (`ledger.store.scoped`: every fact of the people
-        they name and of those in the units they touch from the day before their earliest date on); else (or when
-        the process holds every fact already) every fact. A scope's recordings are cut at `low`: those before it
-        are only read, never written. Only rows the ledger wrote are taken in: the facts stop before the first
-        foreign row the owner has not quarantined (`FactLog.vetted_since`), so none is ever derived."""
+        they name and of those in the units they touch from the day before their earliest date on — or, for the
+        scope a writer read for a batch that moves no one, of its own people only: then also how to read the
+        former, should the unit figures need it); else (or when the process holds every fact already) every fact.
+        A scope's recordings are cut at `low`: those before it are only read, never written. Only rows the ledger
+        wrote are taken in: the facts stop before the first foreign row the owner has not quarantined
+        (`FactLog.vetted_since`), so none is ever derived."""
         if low and not self.log.loaded and self.fact_index.position() >= low:
             self.log.known_person = self._recorded_person
             new, end = self.log.vetted_since(low)
             if not derive_whole(low, len(new), top - 1):
                 if scope is None or not scope.serves(low, new):
                     scope = read_scope(self.fact_index, new, low, self)
-                scope = scope.with_new(new)
-                cut = bisect_left(scope.facts, low + 1, key=fact_id)
-                return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut])), end
+                everyone = None if scope.unit_people else \
+                    (lambda: _scope_facts(read_scope(self.fact_index, new, low, self), new, low))
+                return (*_scope_facts(scope, new, low), end, everyone)
         facts, index, end = self._vetted_facts()
-        return facts, index, self.steps(facts), end
+        return facts, index, self.steps(facts), end, None
 
     def _vetted_facts(self) -> tuple[list[Fact], TimelineIndex, int]:
         """Every fact before the first foreign row not quarantined, their index, and the last row they cover."""
