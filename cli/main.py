@@ -33,7 +33,7 @@ from cli import (  # noqa: F401 (selection: `show`; district, settings: their co
 )
 from cli.help import language_asked, show_in_language, speak
 from cli.output import echo, printable
-from cli.session import Session
+from cli.session import Session, one_command
 from cli.upcoming import due, eligible
 
 _asked: str | None = None  # the language this run's command line asks for, wherever --lang is on it
@@ -44,6 +44,8 @@ class LedgerGroup(click.Group):
     prints on stderr what the ledger noted about how its answers were found."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not args and kwargs.get("args") is None:  # the shell's `ledger …` (sys.argv): one command, then the end
+            one_command()
         try:
             return super().main(*args, **kwargs)
         finally:

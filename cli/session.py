@@ -3,11 +3,29 @@ for writing by commands that record, for reading only by those that read (which 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the application loads eventsourcing and the store drivers: only when a command needs it
     from ledger.app import PersonnelLedger, Queries
+
+ONE_COMMAND = False  # the process runs one command and ends (`ledger …` from a shell: `LedgerGroup.main`)
+
+
+def one_command() -> None:
+    """This process runs one command and ends (`settle`)."""
+    global ONE_COMMAND
+    ONE_COMMAND = True
+
+
+def settle() -> None:
+    """In a process that runs one command and ends, hand what it has loaded so far (modules, classes, the command
+    line) to the collector's permanent generation before the store is opened: it all lives until the process ends,
+    and the interpreter's last collections need not walk it again (~8 ms of a clerk's append). Not in a process
+    that runs many commands (tests through `CliRunner`): what is frozen is never collected."""
+    if ONE_COMMAND:
+        gc.freeze()
 
 
 @dataclass
@@ -28,6 +46,7 @@ class Session:
         if self._app is None:
             from ledger.app import open_ledger
 
+            settle()
             self._app = open_ledger(self.store)
         return self._app
 
@@ -40,6 +59,7 @@ class Session:
         if self._trial is None:
             from ledger.app import open_trial
 
+            settle()
             self._trial = open_trial(self.store)
         return self._trial
 
@@ -51,6 +71,7 @@ class Session:
             from ledger.app import Queries, open_ledger
 
             if self._app is None and self._reader is None:
+                settle()
                 self._reader = open_ledger(self.store, read_only=True)
             self._queries = Queries(self._app or self._reader, reader=self.actor)  # type: ignore[arg-type]
         return self._queries

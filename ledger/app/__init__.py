@@ -12,7 +12,10 @@ neither eventsourcing and the store drivers nor the fold, the rules and the spre
 
 from __future__ import annotations
 
+import gc
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ledger.model.errors import LedgerError, NoLedger, NotFound, Problem, Refused, StoreError, clipped, quoted
@@ -47,7 +50,6 @@ if TYPE_CHECKING:
     from ledger.app.failures import explain_failure, store_location
     from ledger.app.jsonform import dump_json
     from ledger.app.ledger import PersonnelLedger, default_actor, open_ledger, open_trial
-    from ledger.app.names import typed_as_id
     from ledger.app.outputs import check_output, write_output
     from ledger.app.photos import keep_photo, photo_fields
     from ledger.app.queries import Findings, Queries, RosterOverview, RosterSheet
@@ -81,11 +83,12 @@ if TYPE_CHECKING:
         value_text,
     )
     from ledger.model.identity import mask_id_number
-    from ledger.model.parsing import ID_PATTERN
+    from ledger.model.parsing import ID_PATTERN, typed_as_id
     from ledger.model.state import State
     from ledger.model.vocabulary import post_level_index
-    from ledger.read.history import DIFF_KEYS, LogFilter, fact_json
+    from ledger.read.history import DIFF_KEYS, LogFilter
     from ledger.read.resume import Resume
+    from ledger.read.shown import fact_json
     from ledger.read.yearly import WAYS_IN, WAYS_OUT, YearlyFigures
     from ledger.rules import RULE_IDS, Finding, Rulebook, RulesError
     from ledger.rules.upcoming import DUE_KINDS, window_end
@@ -108,7 +111,7 @@ _LAZY = {
     "translated_help": "ledger.model.i18n",
     "DEFAULT_INTERFACE_LANGUAGE": "ledger.model.i18n",
     "Draft": "ledger.model.facts", "Fact": "ledger.model.facts", "State": "ledger.model.state",
-    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.history",
+    "DIFF_KEYS": "ledger.read.history", "LogFilter": "ledger.read.history", "fact_json": "ledger.read.shown",
     "Resume": "ledger.read.resume", "mask_id_number": "ledger.model.identity", "YearMonth": "ledger.model.dates",
     "import_lrmx": "ledger.app.recording", "lrmx_bytes": "ledger.io.lrmx",
     "recorded_sentences": "ledger.app.recorded_sentences",
@@ -122,7 +125,7 @@ _LAZY = {
     "new_key": "ledger.store.crypto",
     "dump_json": "ledger.app.jsonform",
     "correct": "ledger.app.corrections",
-    "ID_PATTERN": "ledger.model.parsing", "typed_as_id": "ledger.app.names",
+    "ID_PATTERN": "ledger.model.parsing", "typed_as_id": "ledger.model.parsing",
     "explain_failure": "ledger.app.failures", "store_location": "ledger.app.failures",
     "check_output": "ledger.app.outputs", "write_output": "ledger.app.outputs",
     "enable_access": "ledger.app.access", "grant_access": "ledger.app.access", "revoke_access": "ledger.app.access",
@@ -146,9 +149,24 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'ledger.app' has no attribute '{name}'")
-    value = getattr(import_module(module), name)
+    value = getattr(_loaded(module), name)
     globals()[name] = value  # found once; later look-ups do not come here
     return value
+
+
+def _loaded(module: str) -> ModuleType:
+    """`module`, imported with Python's cyclic GC paused: loading the recording path (eventsourcing, the store, the
+    rules) makes tens of thousands of objects that live as long as the process, and the collections they would
+    set off find nothing to free (a few ms of a clerk's append)."""
+    if module in sys.modules:
+        return sys.modules[module]
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return import_module(module)
+    finally:
+        if was:
+            gc.enable()
 
 
 __all__ = [

@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -38,8 +38,7 @@ from ledger.model.errors import LedgerError, NoLedger, Problem, Refused, StoreEr
 from ledger.model.facts import Draft, Fact
 from ledger.model.state import State
 from ledger.rules.catalogue import Rulebook, RulesError
-from ledger.store import access, blobs
-from ledger.store.access_log import AccessLog
+from ledger.store import blobs
 from ledger.store.aggregate import LedgerStream, ledger_id, stream_at
 from ledger.store.codec import Codec, DateAsISO, SealedMapper
 from ledger.store.config import StoreConfig, parse_store
@@ -51,6 +50,9 @@ from ledger.store.log import FactLog, paused_gc
 from ledger.store.scoped import Scope, read_scope
 from ledger.store.stream import EventStream
 from ledger.store.timeline import Timeline
+
+if TYPE_CHECKING:
+    from ledger.store.access_log import AccessLog
 
 MAX_ATTEMPTS = 50
 SNAPSHOT_INTERVAL = 200  # events between the stream's snapshots (evidence for `verify`)
@@ -194,7 +196,7 @@ class PersonnelLedger(Application):
     def _scope_reader(self, top: int) -> ScopeReader:
         """Reads a batch's scope through the fact index, the stream ending at event `top` (`ledger.store.scoped`)."""
         def read(new: list[Fact]) -> Scope:
-            return read_scope(self.timeline.fact_index, new, top, self.timeline)
+            return read_scope(self.timeline.fact_index, new, top, self.timeline, own=True)
 
         return read
 
@@ -285,7 +287,12 @@ class PersonnelLedger(Application):
         """(the PostgreSQL role this session logs in as, whether the store is under access control, whether the
         role may append); (None, False, True) on SQLite. Asked once, through eventsourcing's connection."""
         if self._role is None:
-            self._role = access.session(self.dialect, self.events_table, self.fetch)
+            if self.config.kind != "postgresql":  # (`access.session`'s answer there, without loading PostgreSQL's
+                self._role = (None, False, True)  # roles and guards into a clerk's every append)
+            else:
+                from ledger.store import access
+
+                self._role = access.session(self.dialect, self.events_table, self.fetch)
         return self._role
 
     @property
@@ -316,6 +323,8 @@ class PersonnelLedger(Application):
     def access_log(self) -> AccessLog:
         """The store's access log (`ledger.store.access_log`): empty and not written unless the store keeps one."""
         if self._access_log is None:
+            from ledger.store.access_log import AccessLog
+
             self._access_log = AccessLog(self.dialect, self.fetch)
         return self._access_log
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from ledger.model.errors import NotFound, Problem, Refused, no_unit
 from ledger.model.i18n import _, ngettext
-from ledger.model.parsing import ID_PATTERN
+from ledger.model.parsing import typed_as_id
 from ledger.model.state import AssistantState, PersonState, State, roster_sort_key
 
 
@@ -118,12 +118,6 @@ def _pick(found: list[tuple[str, str]], text: str, what: Callable[[int], str], n
         raise NotFound(none)
     listed = "; ".join(f"{i}（{d}）" for i, d in found)
     raise Refused([Problem("ambiguous_name", what(len(found)).format(text=text, count=len(found), listed=listed))])
-
-
-def typed_as_id(text: str) -> bool:
-    """Text a clerk typed as an id, used as it is without reading the ledger: id-shaped with no lower-case letter
-    (P13, JU). An id-shaped text in lower case (p13, lx) is looked up: an id in another case, or pinyin initials."""
-    return bool(ID_PATTERN.fullmatch(text)) and text == text.upper()
 
 
 def pinyin_key(name: str, key: str) -> bool:

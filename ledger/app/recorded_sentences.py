@@ -17,7 +17,7 @@ from ledger.fold.walk import fold
 from ledger.model.events import EVENT_TYPES, event_label, field_label
 from ledger.model.facts import Fact
 from ledger.model.i18n import _, pgettext, value_text
-from ledger.read.history import fact_json
+from ledger.read.shown import fact_json
 
 SAID_APART = ("effective", "basis", "note", "override", "name")  # said otherwise, or kept with the event only
 

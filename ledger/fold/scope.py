@@ -200,6 +200,23 @@ def derivation_people(lookup: Lookup, new: list[Fact]) -> set[str]:
     return people | lookup.people_of(units, cut)
 
 
+def own_people(new: list[Fact]) -> set[str] | None:
+    """The people a batch names, when they are all its recording must read besides the structure: every fact of it
+    is about a person (none a retraction) and moves no one (`changes_membership`), so validating it needs their own
+    timelines only (`validation_people`), and the figures of their units are carried on from the rows the store
+    believes (`ledger.store.unit_figures.carried`) instead of derived from everyone who belonged to them. None for
+    any other batch (`derivation_people` then says whom to read)."""
+    people: set[str] = set()
+    for f in new:
+        if f.event == "retracted" or changes_membership(f):
+            return None
+        subject = own_subject(f)
+        if subject == STRUCTURE:
+            return None
+        people.add(subject)
+    return people
+
+
 def cut_day(facts: Iterable[Fact]) -> date | None:
     """The day before the earliest effective date among `facts` (a batch and the facts its retractions name): the
     last day whose state the batch leaves as it was. None for no facts."""

@@ -53,6 +53,12 @@ _YES = ("true", "yes", "y", "1", "是")
 _NO = ("false", "no", "n", "0", "否")
 
 
+def typed_as_id(text: str) -> bool:
+    """Text a clerk typed as an id, used as it is without reading the ledger: id-shaped with no lower-case letter
+    (P13, JU). An id-shaped text in lower case (p13, lx) is looked up: an id in another case, or pinyin initials."""
+    return bool(ID_PATTERN.fullmatch(text)) and text == text.upper()
+
+
 # --- text -------------------------------------------------------------------------------------------------------
 def _wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in "WF"

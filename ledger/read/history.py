@@ -15,21 +15,13 @@ from typing import Any, NamedTuple
 from ledger.fold.scope import named_units
 from ledger.fold.walk import Walker, counting_facts, retracted_ids
 from ledger.model.errors import LedgerError
-from ledger.model.events import EVENT_TYPES
 from ledger.model.facts import Fact
 from ledger.model.i18n import _
-from ledger.model.identity import masked
 from ledger.model.state import AssistantState, PersonState, State
+from ledger.read.shown import fact_json
 
 
 # --- history -------------------------------------------------------------------------------------------------
-def fact_json(f: Fact, reveal: bool = False) -> dict[str, Any]:
-    """`Fact.as_json` with every 身份证号 masked unless `reveal` (the one place outputs of facts are made safe)."""
-    out = f.as_json()
-    t = EVENT_TYPES.get(f.event)
-    return out if reveal or t is None else masked(out, t.id_number_fields)
-
-
 def _moment(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ledger.fold.scope import named_units
+from ledger.fold.walk import counting_facts, fold_order
 from ledger.model.errors import Problem, Refused
 from ledger.model.facts import Fact
 from ledger.rules.catalogue import Rulebook
 from ledger.rules.findings import Finding, Subjects
-from ledger.rules.walk import findings_on
+from ledger.rules.walk import ComplianceWalk, findings_on
 
 
 class FindingsRefused(Refused):
@@ -56,10 +57,18 @@ def introduced_findings(recorded: Sequence[Fact], new: Sequence[Fact], rulebook:
     dates[on or max(touched)] = None
     # Facts effective before the batch's earliest date are judged against the same state with or without it: their
     # findings cannot be the batch's, so they are not judged at all (a clerk's append judges its own day's facts).
-    before = {x.key for x in findings_on(recorded, rulebook, dates, since)}
+    ordered = counting_facts(recorded)
+    if all(f.event != "retracted" for f in new) and (not ordered or min(f.effective for f in new) > ordered[-1].effective):
+        # The batch comes after every recorded fact (a clerk's usual append): the two walks share the recorded facts.
+        found, with_new = ComplianceWalk(rulebook, since, date.max).run_before_and_after(
+            ordered, sorted(new, key=fold_order), dates)
+    else:
+        found = ComplianceWalk(rulebook, since, date.max).run(ordered, dates)  # (`findings_on(recorded, …)`)
+        with_new = findings_on([*recorded, *new], rulebook, dates, since)
+    before = {x.key for x in found}
     out: list[Finding] = []
     seen: set[tuple] = set()
-    for x in findings_on([*recorded, *new], rulebook, dates, since):
+    for x in with_new:
         if x.key not in before and x.key not in seen:
             seen.add(x.key)
             out.append(x)

@@ -131,13 +131,13 @@ class KeptWalk(ComplianceWalk):
     def derive(self, facts: Iterable[Fact]) -> list[KeptRow]:
         """The rows of `facts` (every fact that counts, in `counting_facts` order; for some people, theirs and
         every structure fact's)."""
-        self._walk(facts)
+        self._keep(facts)
         return self.rows
 
     def _wanted_person(self, person: str | None) -> bool:
         return person is not None and (self.people is None or person in self.people)
 
-    def _walk(self, facts: Iterable[Fact]) -> None:
+    def _keep(self, facts: Iterable[Fact]) -> None:
         state, change, appliers, note = self.state, self.walker.change, APPLIERS, self.careers.note
         subjects = {name: t.subject for name, t in EVENT_TYPES.items()}
 

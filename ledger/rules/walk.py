@@ -48,6 +48,7 @@ class ComplianceWalk:
                 self.rules_for_event.setdefault(event, []).append(r)
         self.unit_rules = self._enabled("unit")
         self.person_rules = self._enabled("person")
+        self._careered: set[str | None] = set()  # whose careers a run notes (`_careers_needed`)
 
     def _enabled(self, kind: Kind) -> list[Registration]:
         return [r for r in registered(kind) if self.rulebook.on(r.rule)]
@@ -61,15 +62,45 @@ class ComplianceWalk:
         of that day (with a dict, only the units and persons it gives for a date; None: all of them)."""
         only = state_dates if isinstance(state_dates, dict) else {}
         pending = deque(sorted(set(state_dates)))
-        since, until, judged = self.since, self.until, self.rules_for_event
         facts = facts if isinstance(facts, list) else list(facts)
-        # Only the people with a judged fact in [since, until] need their careers; only the facts that can move
-        # someone on or off an establishment or a post (`EventType.membership`) change the staffing counts.
-        careered = {f.data.get("person") for f in facts if f.event in judged and since <= f.effective <= until}
+        self._careered = self._careers_needed(facts)
+        self._walk(facts, pending, only, None, [])
+        return self.findings
+
+    def _careers_needed(self, facts: list[Fact]) -> set[str | None]:
+        """Only the people with a judged fact in [since, until] need their careers noted (and only the facts that
+        can move someone on or off an establishment or a post, `EventType.membership`, change the staffing)."""
+        since, until, judged = self.since, self.until, self.rules_for_event
+        return {f.data.get("person") for f in facts if f.event in judged and since <= f.effective <= until}
+
+    def run_before_and_after(self, facts: list[Fact], later: list[Fact],
+                             state_dates: dict[date, Subjects | None]) -> tuple[list[Finding], list[Finding]]:
+        """The findings of `run(facts)` and of `run(facts + later)` (both in `counting_facts` order) from one walk
+        of `facts`: every fact of `later` is effective on a later day than all of `facts` (and none retracts), so
+        the two walks are the same until the first of them — the end of a day, which `run(facts)` judges too."""
+        only, pending = state_dates, deque(sorted(state_dates))
+        self._careered = self._careers_needed([*facts, *later])
+        day, day_end = self._walk(facts, pending, only, None, [], finish=False)
+        if day is not None:  # the last day of `facts` closes in both walks alike
+            self._judge_at_day_end(day_end)
+            self.excesses.close_day(day)
+        both = list(self.findings)
+        for on in pending:  # the shorter walk ends here
+            self.judge_state(on, only.get(on))
+        before, self.findings = self.findings, both
+        if day is not None:
+            self.walker.close_day()  # (as the longer walk does before its next day)
+        self._walk(later, pending, only, None, [])
+        return before, self.findings
+
+    def _walk(self, facts: Iterable[Fact], pending: deque[date], only: dict[date, Subjects | None],
+              day: date | None, day_end: list[Fact], finish: bool = True) -> tuple[date | None, list[Fact]]:
+        """`run`'s walk from `day` (its hires `day_end` still to judge); with `finish`, the last day closed and
+        the dates left judged; returns the last day and its hires not judged yet."""
+        since, until, judged = self.since, self.until, self.rules_for_event
+        careered = self._careered
         state, note, place, change = self.state, self.careers.note, self.staffing.place, self.walker.change
         appliers, career_events, moving = APPLIERS, frozenset(CAREER_EVENTS), MEMBERSHIP
-        day: date | None = None
-        day_end: list[Fact] = []  # hires, judged with the state at the end of their day
         for f in facts:  # a city's whole timeline: the loop keeps its look-ups in locals
             effective = f.effective
             if effective != day:
@@ -99,12 +130,14 @@ class ComplianceWalk:
             else:  # a structure fact: the unit's quotas may have changed
                 for code in named_units(f):
                     self.staffing.unit_changed(code)
+        if not finish:
+            return day, day_end
         if day is not None:
             self._judge_at_day_end(day_end)
             self.excesses.close_day(day)
         for on in pending:
             self.judge_state(on, only.get(on))
-        return self.findings
+        return day, day_end
 
     def _wanted(self, unit: str) -> bool:
         return self.unit is None or unit == self.unit

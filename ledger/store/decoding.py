@@ -39,16 +39,29 @@ def _shape(t: EventType, recorded: bool) -> Any:
     return TypedDict(f"Stored{t.stored_as}", fields, total=False)  # type: ignore[operator]
 
 
-_DECODERS: dict[bool, dict[str, tuple[Callable[[bytes], Any], tuple[str, ...]]]] = {}
+class _Decoders(dict[str, tuple[Callable[[bytes], Any], tuple[str, ...]]]):
+    """Each event type's decoder and date fields, made when the type is first read and kept for the process: making
+    a TypedDict and its decoder costs more than decoding a clerk's scope (each recording reads the store through a
+    new `fact_reader`), and a scope holds a dozen of the types, not all of them."""
+
+    def __init__(self, recorded: bool):
+        super().__init__()
+        self.recorded = recorded
+
+    def __missing__(self, name: str) -> tuple[Callable[[bytes], Any], tuple[str, ...]]:
+        t = EVENT_TYPES[name]
+        made = self[name] = (msgspec.json.Decoder(_shape(t, self.recorded)).decode, t.date_fields)
+        return made
 
 
-def _decoders(recorded: bool) -> dict[str, tuple[Callable[[bytes], Any], tuple[str, ...]]]:
-    """Every event type's decoder, made once per process: making the TypedDicts and their decoders costs more
-    than decoding a clerk's scope (each recording reads the store through a new `fact_reader`)."""
+_DECODERS: dict[bool, _Decoders] = {}
+
+
+def _decoders(recorded: bool) -> _Decoders:
+    """The decoders, made once per process (each type's when first read)."""
     made = _DECODERS.get(recorded)
     if made is None:
-        made = _DECODERS[recorded] = {name: (msgspec.json.Decoder(_shape(t, recorded)).decode, t.date_fields)
-                                      for name, t in EVENT_TYPES.items()}
+        made = _DECODERS[recorded] = _Decoders(recorded)
     return made
 
 

@@ -10,12 +10,13 @@ names, and never asks which database it is on.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ from uuid import UUID
 
 from ledger.model.errors import NoLedger, StoreError
 from ledger.store.config import StoreConfig
+
+try:
+    import fcntl
+except ImportError:  # Windows: filelock's msvcrt locking
+    fcntl = None  # type: ignore[assignment]
 
 StoredRow = tuple[int, str, bytes]  # (version in the stream, topic, stored bytes)
 PAGE = 5000  # rows fetched at a time by a streaming scan
@@ -34,6 +40,39 @@ def no_ledger(where: str, why: str = "") -> NoLedger:
     """The one wording of "there is no ledger there" (a read never creates one)."""
     return NoLedger(f"no ledger at {where}{why}: check --store (or $LEDGER_STORE); a ledger is created by the "
                       "first event recorded into it, never by a read")
+
+
+def _flocked(path: str) -> int | None:
+    """The lock file at `path` (made owner-only if new, never through a symbolic link) opened and locked with
+    `flock`, waiting for the writer holding it; None where flock is not to be had (no `fcntl`, or a file system
+    without it), for `filelock` to lock it. On POSIX this is the lock filelock takes too, without importing its
+    machinery, which cost each clerk's append in a fresh process about 10 ms."""
+    if fcntl is None:
+        return None
+    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            try:
+                fd = os.open(path, flags)
+            except FileNotFoundError:  # removed meanwhile: make it again
+                continue
+        else:
+            with suppress(PermissionError):
+                os.fchmod(fd, 0o600)  # owner-only whatever the umask
+        break
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as e:
+        os.close(fd)
+        if e.errno == errno.ENOSYS:
+            return None
+        raise
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _key(text: str) -> int:
@@ -298,16 +337,24 @@ class SQLiteDialect(Dialect):
 
     @contextmanager
     def writers_turn(self) -> Iterator[None]:
-        """Hold the store-wide writers' lock on `<store>.append-lock` (owner-only): `filelock`'s, an advisory lock
-        on every platform (`flock` on POSIX, `msvcrt` locking on Windows)."""
+        """Hold the store-wide writers' lock on `<store>.append-lock` (owner-only): an advisory lock, `flock` on
+        POSIX (`_flocked`), `filelock`'s where there is no flock (Windows: `msvcrt` locking)."""
         path = self.config.path
         if path is None or str(path) == ":memory:":
             yield
             return
-        from filelock import FileLock
+        lock = f"{path}.append-lock"
+        fd = _flocked(lock)
+        if fd is None:
+            from filelock import FileLock
 
-        with FileLock(f"{path}.append-lock", mode=0o600):
+            with FileLock(lock, mode=0o600):
+                yield
+            return
+        try:
             yield
+        finally:
+            os.close(fd)  # closing the file releases its lock
 
     # --- reading eventsourcing's tables through its datastore -----------------------------------------------------
     def fetch(self, datastore: Any, sql: str, params: Sequence[Any]) -> list[tuple]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from ledger.fold.scope import STRUCTURE, Lookup, TimelineIndex, derivation_people
+from ledger.fold.scope import STRUCTURE, Lookup, TimelineIndex, derivation_people, own_people
 from ledger.model.facts import Fact
 from ledger.store.fact_index import FactIndex
 
@@ -63,6 +63,7 @@ class Scope:
     index: TimelineIndex
     position: int
     covers: int = 0  # the last event of the batch whose scope this is (recorded after `position`)
+    unit_people: bool = True  # it holds the people of the units its batch touches (False: its own only, `own_people`)
 
     def serves(self, position: int, new: list[Fact]) -> bool:
         """Whether the scope can take in `new` facts, recorded after `position`: it was read at that position for a
@@ -77,21 +78,24 @@ class Scope:
         if len(later) == len(new):  # the usual case: only facts recorded since
             facts = [*self.facts, *later]
             self.index.sync(facts)
-            return Scope(facts, self.index, max(self.position, known if not later else later[-1].id))
+            return Scope(facts, self.index, max(self.position, known if not later else later[-1].id),
+                         unit_people=self.unit_people)
         ids = {f.id for f in self.facts}
         facts = sorted([*self.facts, *(f for f in new if f.id not in ids)], key=lambda f: f.id)
         index = TimelineIndex()
         index.sync(facts)
-        return Scope(facts, index, max(self.position, facts[-1].id if facts else 0))
+        return Scope(facts, index, max(self.position, facts[-1].id if facts else 0), unit_people=self.unit_people)
 
 
 def read_scope(index: FactIndex, new: list[Fact], position: int, members: Members | None = None,
-               people_of: Callable[[Lookup, list[Fact]], set[str]] = derivation_people) -> Scope:
+               people_of: Callable[[Lookup, list[Fact]], set[str]] = derivation_people, own: bool = False) -> Scope:
     """The scope of `new` facts (recorded after `position`, or not yet recorded) as the fact index (and, with
     `members`, the materialised timeline) holds it, with the people named as a replacement by a retraction in
-    scope (their timelines come along, as in `TimelineIndex.scope`)."""
+    scope (their timelines come along, as in `TimelineIndex.scope`). With `own`, a batch that moves no one reads
+    only its own people (`own_people`: a clerk's secondment, promotion or profile need not read their units)."""
     lookup = IndexedLookup(index, members, position)
-    people = people_of(lookup, new)
+    mine = own_people(new) if own else None
+    people = mine if mine is not None else people_of(lookup, new)
     facts = index.read(index.fact_ids([STRUCTURE, *people], upto=position))
     more = people
     while more:
@@ -103,4 +107,5 @@ def read_scope(index: FactIndex, new: list[Fact], position: int, members: Member
             facts = sorted([*facts, *index.read(index.fact_ids(more, upto=position))], key=lambda f: f.id)
     scoped = TimelineIndex()
     scoped.sync(facts)
-    return Scope(facts, scoped, position, max((f.id for f in new), default=position))
+    return Scope(facts, scoped, position, max((f.id for f in new), default=position),
+                 unit_people=mine is None)

@@ -122,6 +122,17 @@ def _iso(day: Any) -> str:
     return day if isinstance(day, str) else day.isoformat()
 
 
+EveryoneRead = Callable[[], tuple[list[Fact], TimelineIndex, list[Step]]]  # a scope of everyone in the units, read
+
+
+def _scope_facts(scope: Scope, new: list[Fact], low: int) -> tuple[list[Fact], TimelineIndex, list[Step]]:
+    """A catch-up's facts from the scope read for `new` facts recorded after `low`: the scope grown by them, its
+    index, and its recordings cut at `low` (those before it are only read, never written)."""
+    scope = scope.with_new(new)
+    cut = bisect_left(scope.facts, low + 1, key=fact_id)
+    return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut]))
+
+
 def _index_of(facts: list[Fact]) -> TimelineIndex:
     index = TimelineIndex()
     index.sync(facts)
@@ -226,7 +237,7 @@ class Timeline:
             low = min(low, self.kept.position())
         if low >= top:
             return top
-        facts, index, steps, top = self._facts_since(low, top, scope)  # up to a foreign row, if any
+        facts, index, steps, top, everyone = self._facts_since(low, top, scope)  # up to a foreign row, if any
         known = top - 1  # every event but the stream's opening one is a fact
         if top <= low:  # a foreign row next: nothing is taken in until the owner sets it aside
             return low
@@ -234,7 +245,7 @@ class Timeline:
         whole = self._whole
         if rulebook is not None and not whole and self.kept.stale(rulebook):  # new rules: every fact judged again
             facts, index, top = self._vetted_facts()
-            steps, whole = self.steps(facts), True
+            steps, whole, everyone = self.steps(facts), True, None
         walks = WholeWalks(facts)  # a whole derivation of both tables: one walk
         with self.tables.writing() as conn:
             pos = self.tracking.position(conn, lock=True)
@@ -247,7 +258,7 @@ class Timeline:
                 self.tracking.move(conn, top)
             self.fact_index.sync(conn, facts, upto=top)  # the yearly report's fact index, in the same transaction
             self.unit_figures.sync(conn, facts, index, steps,  # same transaction
-                                   self._units_since, known, walks, upto=top)
+                                   self._units_since, known, walks, upto=top, everyone=everyone)
             if rulebook is not None:  # the findings kept, in the same transaction
                 self._keep_findings(conn, facts, index, rulebook, whole, top)
             if derive_whole(low, len(recorded_after(facts, low)), known):
@@ -255,26 +266,28 @@ class Timeline:
         return top
 
     def _facts_since(self, low: int, top: int, scope: Scope | None
-                     ) -> tuple[list[Fact], TimelineIndex, list[Step], int]:
+                     ) -> tuple[list[Fact], TimelineIndex, list[Step], int, EveryoneRead | None]:
         """The facts a catch-up from position `low` needs, their index, their recordings and the last row they
         cover: with few new facts, the new ones and their scope (`ledger.store.scoped`: every fact of the people
-        they name and of those in the units they touch from the day before their earliest date on); else (or when
-        the process holds every fact already) every fact. A scope's recordings are cut at `low`: those before it
-        are only read, never written. Only rows the ledger wrote are taken in: the facts stop before the first
-        foreign row the owner has not quarantined (`FactLog.vetted_since`), so none is ever derived."""
+        they name and of those in the units they touch from the day before their earliest date on — or, for the
+        scope a writer read for a batch that moves no one, of its own people only: then also how to read the
+        former, should the unit figures need it); else (or when the process holds every fact already) every fact.
+        A scope's recordings are cut at `low`: those before it are only read, never written. Only rows the ledger
+        wrote are taken in: the facts stop before the first foreign row the owner has not quarantined
+        (`FactLog.vetted_since`), so none is ever derived."""
         if low and not self.log.loaded and self.fact_index.position() >= low:
             self.log.known_person = self._recorded_person
             new, end = self.log.vetted_since(low)
             if not derive_whole(low, len(new), top - 1):
                 if scope is None or not scope.serves(low, new):
                     scope = read_scope(self.fact_index, new, low, self)
-                scope = scope.with_new(new)
-                cut = bisect_left(scope.facts, low + 1, key=fact_id)
+                everyone = None if scope.unit_people else \
+                    (lambda: _scope_facts(read_scope(self.fact_index, new, low, self), new, low))
                 self._whole = False
-                return scope.facts, scope.index, steps_of(scope.facts, cut, steps_of(scope.facts[:cut])), end
+                return (*_scope_facts(scope, new, low), end, everyone)
         facts, index, end = self._vetted_facts()
         self._whole = True
-        return facts, index, self.steps(facts), end
+        return facts, index, self.steps(facts), end, None
 
     def _keep_findings(self, conn: Any, facts: list[Fact], index: TimelineIndex, rulebook: Rulebook, whole: bool,
                        top: int) -> None:

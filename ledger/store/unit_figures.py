@@ -17,7 +17,9 @@ The table has its own tracking position (a row of the timeline's tracking table)
 transaction as the rows, and is caught up inside the timeline's catch-up: facts recorded since change the
 figures of the units they name and of every unit their people ever belonged to, which are derived again from
 every structure fact and the facts of everyone who ever belonged to them (`ledger.fold.scope`'s index); past a
-share of the timeline, or for a store that never had the table, everything is derived again.
+share of the timeline, or for a store that never had the table, everything is derived again. A batch that moves no
+one (a secondment, a promotion: `ledger.fold.scope.own_people`) is read with its own people only: its units' figures
+are carried on from the rows believed (`carried`), which count everyone else already.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ import orjson
 from ledger.fold.scope import STRUCTURE, TimelineIndex, cut_day, named_units, touched
 from ledger.fold.walk import APPLIERS, Walker, counting_facts
 from ledger.model.facts import Fact, recorded_after
-from ledger.model.staffing import UnitTallies
+from ledger.model.staffing import Tally, UnitTallies
+from ledger.model.state import UnitState
 from ledger.store.beliefs import OPEN, Step, history, steps_of
 from ledger.store.derived import DerivedTables, Tracking, derive_whole, first_difference
 
@@ -135,6 +138,91 @@ def derive_figures(facts: Iterable[Fact], units: set[str] | None = None,
     if day is not None:
         figures.close_day(day)
     return figures.finish()
+
+
+class NotCarried(Exception):
+    """A unit's figures cannot be carried on from the row the store believes (`carried`): they are derived again
+    from everyone who belonged to it."""
+
+
+def carried(held: dict[str, dict[tuple, int]], cut: date, after: int) -> DeriveFigures:
+    """The figure rows of some units for a batch that moves no one (`ledger.fold.scope.own_people`, recorded after
+    event `after`), from a scope holding only its own people's facts and the structure: on each day from `cut` on
+    where the rows believed (`held`) or those facts change anything, a unit's counts are the row believed then (its
+    doc must come out of those counts byte for byte), less what the batch's people added to the unit before the
+    batch, plus what they add with it — the two walks of their facts, without the batch and with it. Counts add up
+    person by person, so this is what counting everyone who belonged gives; rows before `cut` are `spliced`'s, as
+    ever. `NotCarried` where a day has no row believed, or its doc is not what its counts give."""
+    at = cut.isoformat()
+
+    def derive(facts: list[Fact], units: set[str] | None) -> list[FigureRow]:
+        if units is None:
+            raise NotCarried
+        before, now = _Upto([f for f in facts if f.id <= after], units), _Upto(facts, units)
+        believed = {code: sorted(held.get(code, {}), key=lambda r: r[1]) for code in units}
+        days = sorted({cut, *(f.effective for f in now.facts if f.effective > cut),
+                       *(f.effective for f in before.facts if f.effective > cut),
+                       *(date.fromisoformat(r[1]) for rows in believed.values() for r in rows if r[1] > at)})
+        out: list[FigureRow] = []
+        opened: dict[str, tuple[int, str, bytes]] = {}
+        for day in days:
+            before.to(day)
+            now.to(day)
+            iso = day.isoformat()
+            for code in sorted(units):
+                row = next((r for r in believed[code] if r[1] <= iso < r[2]), None)
+                unit = now.figures.state.units.get(code)
+                if row is None or unit is None or now.figures.order.get(code) != row[0]:
+                    raise NotCarried
+                doc = _carried_doc(row[3], unit, code, before.figures, now.figures)
+                cur = opened.get(code)
+                if cur is None:  # `cut`: the row believed then
+                    opened[code] = (row[0], row[1], doc)
+                elif cur[2] != doc:
+                    out.append((code, cur[0], cur[1], iso, cur[2]))
+                    opened[code] = (cur[0], iso, doc)
+        return out + [(code, o, start, OPEN_END, doc) for code, (o, start, doc) in opened.items()]
+
+    return derive
+
+
+class _Upto:
+    """A walk of some facts (`_Figures`, closing no day) taken as far as a day at a time."""
+
+    def __init__(self, facts: list[Fact], units: set[str]):
+        self.figures = _Figures(units)
+        self.facts = counting_facts(facts)
+        self.done = 0
+
+    def to(self, day: date) -> None:
+        facts, n = self.facts, len(self.facts)
+        while self.done < n and facts[self.done].effective <= day:
+            self.figures.apply(facts[self.done])
+            self.done += 1
+
+
+def _carried_doc(stored: bytes, unit: UnitState, code: str, before: _Figures, now: _Figures) -> bytes:
+    """A unit's doc counted from a believed row's doc (`stored`), less what the batch's people counted in it before
+    the batch (`before`), plus what they count with it (`now`)."""
+    doc = orjson.loads(stored)
+    tally = Tally()
+    tally.on_type.update({e["establishment"]: e["filled"] for e in doc["establishment"]})
+    tally.holders.update({p["post"]: p["filled"] for p in doc["posts"]})
+    tally.ranks.update({r["rank"]: r["count"] for r in doc["non_leader_ranks"]})
+    tally.headcount, tally.seconded = doc["headcount"], doc["seconded"]
+    if orjson.dumps(tally.staffing(unit, doc["assistants"]).as_json()) != stored:
+        raise NotCarried
+    was, will = before.tallies.tally(code), now.tallies.tally(code)
+    for counts, less, more in ((tally.on_type, was.on_type, will.on_type), (tally.holders, was.holders, will.holders),
+                               (tally.ranks, was.ranks, will.ranks)):
+        counts.subtract(less)
+        counts.update(more)
+    tally.headcount += will.headcount - was.headcount
+    tally.seconded += will.seconded - was.seconded
+    assistants = doc["assistants"] - len(before.assistants.get(code, ())) + len(now.assistants.get(code, ()))
+    if assistants < 0:
+        raise NotCarried
+    return orjson.dumps(tally.staffing(unit, assistants).as_json())
 
 
 def decode_rows(rows: Iterable[tuple[Any, Any, Any]], decode: Any) -> list[tuple[str, str, dict[str, Any]]]:
@@ -266,13 +354,16 @@ class UnitFigures:
 
     def sync(self, conn: Any, facts: list[Fact], index: TimelineIndex, steps: list[Step],
              units_since: UnitsSince | None = None, known: int | None = None, walks: Walks | None = None,
-             upto: int = 0) -> None:
+             upto: int = 0, everyone: Callable[[], tuple[list[Fact], TimelineIndex, list[Step]]] | None = None,
+             ) -> None:
         """Inside the caller's transaction: take in the facts recorded since the position (`facts`: every fact,
         recording order, or the scope of those since (`Timeline._facts_since`); `index`: the scope index of exactly
         those facts; `steps`: their recordings; `known`: how many facts the stream holds, if not all are given).
         With `units_since`, a person's new facts re-derive only the units they belonged to from the day before the
         earliest of them on; without, every unit they ever belonged to. `walks`: whole derivations shared with the
-        timeline's. `upto`: the last row the facts cover (rows after the last fact that are none: quarantines)."""
+        timeline's. `upto`: the last row the facts cover (rows after the last fact that are none: quarantines).
+        `everyone`, given when the scope holds a batch's own people only (`ledger.fold.scope.own_people`): reads the
+        scope of everyone who belonged to their units, should their figures not be carried on (`carried`)."""
         self.ensure(conn)
         pos = self.tracking.position(conn, lock=True)
         top = max(facts[-1].id if facts else 0, upto)
@@ -287,7 +378,14 @@ class UnitFigures:
         else:
             since = None if units_since is None else (lambda pid, day: units_since(pid, day, pos))
             cut = cut_day(t for t, _subject in touched(index, new))
-            self.replace(conn, facts, self._affected(new, index, since), index, steps, pos, cut=cut)
+            try:
+                self.replace(conn, facts, self._affected(new, index, since), index, steps, pos, cut=cut,
+                             carry=everyone is not None)
+            except NotCarried:  # (before anything was written)
+                facts, index, steps = everyone()  # type: ignore[misc]
+                new = recorded_after(facts, pos)
+                cut = cut_day(t for t, _subject in touched(index, new))
+                self.replace(conn, facts, self._affected(new, index, since), index, steps, pos, cut=cut)
         self.tracking.move(conn, top)
 
     @staticmethod
@@ -317,13 +415,15 @@ class UnitFigures:
 
     def replace(self, conn: Any, facts: list[Fact], units: set[str] | None, index: TimelineIndex,
                 steps: list[Step], after: int = 0, walks: Walks | None = None,
-                units_since: UnitsSince | None = None, cut: date | None = None) -> None:
+                units_since: UnitsSince | None = None, cut: date | None = None, carry: bool = False) -> None:
         """Derive the rows of `units` (None: all) from `facts` (every fact), with the recordings through which the
         ledger believed each (ledger.store.beliefs), and put them in place of the old ones. For some units, only
         the recordings after event `after` are derived: the beliefs closed before never change; with `cut`, from
         that day on (`figure_history`: `facts` then need hold only who belonged to the units on `cut` or later).
         `walks`: whole derivations shared with the timeline's; `units_since`: the timeline's rows of every
-        recording, already written (each later recording then re-derives fewer units: `figure_history`)."""
+        recording, already written (each later recording then re-derives fewer units: `figure_history`). `carry`:
+        `facts` hold the new facts' own people only; the units' figures are `carried` on (or `NotCarried` is raised
+        before anything is written)."""
         d = self.dialect
         if units is None:
             rows = _stored(figure_history(facts, index, steps, None, derive=walks.figures if walks else None,
@@ -338,7 +438,10 @@ class UnitFigures:
                         f"recorded_to = {d.mark} AND unit IN ({marks})", [OPEN, *chunk]).fetchall():
                     held[code][(int(ord_), str(start)[:10], str(end)[:10], decrypt(doc))] = int(since)
             was = {code: dict(rows) for code, rows in held.items()}  # `figure_history` moves `held` as it goes
-            rows = _stored(figure_history(facts, index, steps, units, after, held, cut=cut))
+            if carry and cut is None:
+                raise NotCarried
+            derive = carried(held, cut, after) if carry and cut is not None else None
+            rows = _stored(figure_history(facts, index, steps, units, after, held, derive=derive, cut=cut))
             rows = self._changed(conn, was, rows)
         d.bulk_insert(conn, TABLE, 7, self.codec.encrypt_last(rows))
 

@@ -82,7 +82,8 @@ class EventType:
     precedence: ClassVar[int]  # order among one day's facts: structure, arrivals, changes, departures
     fields: ClassVar[tuple[Field, ...]]  # its own fields, in stored order
     verb: ClassVar[Verb]
-    # Changes who is on a unit's establishment or holds its posts, so other people's facts may be judged by it.
+    # Changes who is on a unit's establishment or holds its posts, so other people's facts may be judged by it
+    # (without it, a batch is recorded reading its own people only: `ledger.fold.scope.own_people`).
     membership: ClassVar[bool] = False
     unit_fields: ClassVar[tuple[str, ...]] = ()  # fields that name a unit
     about_person: ClassVar[bool] = True  # its subject is the person in its `person` field
