@@ -24,6 +24,7 @@ from ledger.model.facts import Fact
 from ledger.rules.entry import introduced_findings
 from tests.conftest import new_pg_url
 from tests.integration.test_materialised_timeline_agrees_with_the_fold import drafts
+from tests.integration.test_recording_reads_only_its_scope import appended_fresh
 
 CUT = 0.9  # the share of the generated city recorded before the batches
 
@@ -101,18 +102,7 @@ def test_its_units_figures_are_carried_or_derived_and_verify_finds_them_equal(ci
     monkeypatch.setattr(unit_figures.UnitFigures, "replace", counted)
     if not carry:
         monkeypatch.setattr(unit_figures, "carried", refused)
-    written = 0
-    for batch in _moving_no_one(later, random.Random(3 if carry else 4), 25):
-        app = open_ledger(store)  # a fresh process's ledger, as each clerk's command opens it
-        try:
-            app.append(drafts(batch), actor="clerk")
-            written += 1
-        except Refused:
-            pass
-        finally:
-            loaded = app.fact_log.loaded
-            app.close()
-        assert not loaded, "the append read the whole stream"
+    written = appended_fresh(store, _moving_no_one(later, random.Random(3 if carry else 4), 25))
     assert written >= 10 and taken["carried" if carry else "derived"] >= 10, (written, taken)
     app = open_ledger(store, read_only=True)
     try:

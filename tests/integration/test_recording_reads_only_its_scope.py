@@ -11,6 +11,7 @@ from the events and finds equal.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -99,13 +100,12 @@ def test_a_batch_is_judged_the_same_from_its_scope_as_from_every_fact(city) -> N
         every.close()
 
 
-def test_appends_read_their_scope_and_leave_derived_tables_equal_to_the_events(city) -> None:
-    make, _store, later = city
-    store = make()  # a store of its own: the module's first stays as it was for the other test
-    rng = random.Random(11)
+def appended_fresh(store: str, batches: Iterable[list[dict]]) -> int:
+    """Each batch appended by a ledger of its own, as each clerk's command opens it (a refused one is passed over):
+    how many were written. None may read the whole stream."""
     written = 0
-    for batch in candidates(rng, later, 50)[:30]:
-        app = open_ledger(store)  # a fresh process's ledger, as each clerk's command opens it
+    for batch in batches:
+        app = open_ledger(store)
         try:
             app.append(drafts(batch), actor="clerk")
             written += 1
@@ -115,6 +115,14 @@ def test_appends_read_their_scope_and_leave_derived_tables_equal_to_the_events(c
             loaded = app.fact_log.loaded
             app.close()
         assert not loaded, "the append read the whole stream"
+    return written
+
+
+def test_appends_read_their_scope_and_leave_derived_tables_equal_to_the_events(city) -> None:
+    make, _store, later = city
+    store = make()  # a store of its own: the module's first stays as it was for the other test
+    rng = random.Random(11)
+    written = appended_fresh(store, candidates(rng, later, 50)[:30])
     assert written >= 5
     app = open_ledger(store, read_only=True)
     try:
