@@ -62,6 +62,7 @@ class KeptFindings:
                 f"kind TEXT NOT NULL, selection TEXT, valid_from {d.day} NOT NULL, valid_to {d.day} NOT NULL, "
                 f"doc {d.blob} NOT NULL, seal {d.integer} NOT NULL)",
                 f"CREATE INDEX IF NOT EXISTS findings_kept_person ON {d.table(TABLE)} (person)",
+                f"CREATE INDEX IF NOT EXISTS findings_kept_unit ON {d.table(TABLE)} (unit)",  # (a unit's seal totals)
                 f"CREATE INDEX IF NOT EXISTS findings_kept_day ON {d.table(TABLE)} (valid_from, valid_to)",
                 f"CREATE INDEX IF NOT EXISTS findings_kept_selection ON {d.table(TABLE)} (selection)")
 
