@@ -80,37 +80,54 @@ def kept() -> Iterator[None]:
 
 
 class _Formed(str):
-    """A message made while `kept()`: its text, and its form. Joining or adding keeps the form."""
+    """A message made while `kept()`: its text, and its form (worked out when first asked: most messages a rule
+    makes are never kept). Joining or adding keeps the form."""
 
-    form: Form
-
-    def __new__(cls, text: str, form: Form) -> _Formed:
+    def __new__(cls, text: str, parts: Any, how: str = "") -> _Formed:
         made = super().__new__(cls, text)
-        made.form = form
+        made._parts, made._how, made._form = parts, how, None
         return made
 
+    @property
+    def form(self) -> Form:
+        if self._form is None:
+            parts, how = self._parts, self._how
+            if how == "format":
+                msgid, kwargs = parts
+                self._form = {"m": msgid, "a": {k: form_of(v) for k, v in kwargs.items()}}
+            elif how == "join":
+                separator, items = parts
+                self._form = {"j": form_of(separator), "i": [form_of(x) for x in items]}
+            elif how == "add":
+                self._form = {"+": [form_of(x) for x in parts]}
+            else:
+                self._form = parts
+        return self._form
+
     def __add__(self, other: str) -> str:
-        return _Formed(str.__add__(self, other), {"+": [self.form, form_of(other)]})
+        return _Formed(str.__add__(self, other), (self, other), "add")
 
     def __radd__(self, other: str) -> str:
-        return _Formed(other + str(self), {"+": [form_of(other), self.form]})
+        return _Formed(other + str(self), (other, self), "add")
 
 
 class Template(_Formed):
     """A translated msgid while `kept()`: `format` and `join` give `_Formed` messages."""
 
     def __new__(cls, text: str, msgid: str) -> Template:
-        return super().__new__(cls, text, {"m": msgid})  # type: ignore[return-value]
+        made = super().__new__(cls, text, {"m": msgid})
+        made.msgid = msgid
+        return made  # type: ignore[return-value]
 
     def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003 (str's own name)
         text = str.format(self, *args, **kwargs)
         if args:  # (the ledger's messages name their fields; a positional one is kept as made)
             return text
-        return _Formed(text, {"m": self.form["m"], "a": {k: form_of(v) for k, v in kwargs.items()}})
+        return _Formed(text, (self.msgid, kwargs), "format")
 
     def join(self, items: Iterable[str]) -> str:
         items = list(items)
-        return _Formed(str.join(self, items), {"j": self.form, "i": [form_of(x) for x in items]})
+        return _Formed(str.join(self, items), (self, items), "join")
 
 
 def form_of(value: Any) -> Form:
