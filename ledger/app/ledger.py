@@ -414,8 +414,11 @@ def open_ledger(store: str | None = None, extra_env: dict[str, str] | None = Non
             raise no_ledger(config.location, " (it holds no ledger)")
         # Wrong key, no key, or plain vs encrypted: refuse before anything is written.
         check_stored_form(app.stream, app.codec, config.location)
-    except LedgerError:
-        app.close()
+    except BaseException:  # closed here, not by the collector later (eventsourcing's `__del__`, in any thread)
+        try:
+            app.close()
+        except Exception:  # (what failed is what the caller needs to hear)
+            pass
         raise
     return app
 
