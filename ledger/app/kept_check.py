@@ -41,15 +41,15 @@ def kept_check(timeline: Timeline, rulebook: Rulebook, as_of: date, since: date,
     for a in assistants:
         engaged[a["unit"]] = engaged.get(a["unit"], 0) + 1
     views = []
-    for code, (_order, doc) in sorted(units.items(), key=lambda kv: kv[1][0]):
+    for code, (_order, doc) in sorted(units.items(), key=lambda kv: kv[1][0]):  # in the order units were made
         figure = figures.get(code)
         if figure is None:
             continue
+        own = {post: i for i, post in enumerate(doc["levels"])}  # the unit's own order of its posts (the figures'
+        posts = sorted(figure["posts"], key=lambda x: own.get(x["post"], len(own)))  # is by level)
         views.append(UnitFigures(code, figure["name"], {e["establishment"]: e["quota"] for e in figure["establishment"]},
-                                 {p["post"]: p["quota"] for p in sorted(figure["posts"],
-                                                                        key=lambda p: list(doc["levels"]).index(p["post"])
-                                                                        if p["post"] in doc["levels"] else len(doc["levels"]))},
-                                 staff.get(code, []), engaged.get(code, 0), _excesses(timeline, code, as_of)))
+                                 {x["post"]: x["quota"] for x in posts}, staff.get(code, []), engaged.get(code, 0),
+                                 _excesses(timeline, code, as_of)))
     return [*facts, *unit_findings(views, rulebook, as_of), *states]
 
 

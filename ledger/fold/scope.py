@@ -217,6 +217,24 @@ def own_people(new: list[Fact]) -> set[str] | None:
     return people
 
 
+def affected_by(index: TimelineIndex, new: list[Fact]) -> tuple[set[str], bool]:
+    """The people whose timelines `new` facts can change (their own; a structure fact's unit's: everyone who ever
+    belonged to it), and whether they change the units' structure."""
+    people: set[str] = set()
+    structural = False
+    for f in new:
+        subject = index.subject_of.get(f.id, STRUCTURE)
+        if subject != STRUCTURE:
+            people.add(subject)
+            continue
+        structural = True
+        target = index.by_id.get(f.data["target"]) if f.event == "retracted" else f
+        unit = target.data.get("unit") if target is not None else None
+        if unit:
+            people |= index.unit_people.get(unit, set())
+    return people, structural
+
+
 def cut_day(facts: Iterable[Fact]) -> date | None:
     """The day before the earliest effective date among `facts` (a batch and the facts its retractions name): the
     last day whose state the batch leaves as it was. None for no facts."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,19 @@ class Subjects:
 
     units: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
+
+
+class Spec(Protocol):
+    """What a finding cites of its rule (`ledger.rules.catalogue.RuleSpec`)."""
+
+    id: str
+    title: str
+    severity: str
+    source: str
+
+
+def finding(spec: Spec, breach: Breach, unit: str | None, person: str | None = None, name: str | None = None
+            ) -> Finding:
+    """The `Finding` of a rule's breach about a unit (and a person): the walk's, a kept row's, a unit's figures'."""
+    return Finding(spec.id, spec.title, spec.severity, unit, person, breach.event_id, breach.message, spec.source,
+                   breach.since, name, (spec.id, unit, person, breach.event_id, *breach.key))

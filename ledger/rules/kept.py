@@ -14,11 +14,12 @@ date. So they are derived person by person, with the compliance walk's own rule 
 
 A row keeps its message's form (`ledger.model.i18n.kept`), not its text: `made` writes it again in the reader's
 language, with the date judged on. A unit's findings (quotas, 编外) are not kept here: they are the unit's figures
-and roster on the date, which the store keeps already (`ledger.app.kept_findings`).
+and roster on the date, which the store keeps already (`ledger.app.kept_check`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,7 +34,7 @@ from ledger.model.facts import Fact
 from ledger.model.i18n import form_of, kept, made
 from ledger.model.state import PersonState
 from ledger.rules.catalogue import Rulebook
-from ledger.rules.findings import Breach, Finding
+from ledger.rules.findings import Breach, Finding, finding
 from ledger.rules.history import CAREER_EVENTS
 from ledger.rules.registry import registered
 from ledger.rules.walk import AT_DAY_END, ComplianceWalk
@@ -60,8 +61,6 @@ class KeptRow:
 def rulebook_digest(rulebook: Rulebook) -> int:
     """What the kept rows were judged by (each rule on or off, and its parameters), as a number: rows judged by
     another rulebook are not served."""
-    import hashlib
-
     body = orjson.dumps({k: [r.enabled, r.params] for k, r in sorted(rulebook.rules.items())},
                         option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
     return int.from_bytes(hashlib.sha256(body).digest()[:7], "big")
@@ -170,9 +169,9 @@ class KeptWalk(ComplianceWalk):
                     self._judge(f)
             if f.event in career_events:
                 note(state, f)
-            made = person is not None and person not in state.people
+            arrives = person is not None and person not in state.people
             appliers[f.event](change, f)
-            if made and person in state.people:
+            if arrives and person in state.people:
                 self._first[person] = (effective.isoformat(), PRECEDENCE[f.event], f.id)
         if day is not None:
             self._end_day(day, day_end, today)
@@ -204,25 +203,27 @@ class KeptWalk(ComplianceWalk):
             at_last = judge_rule(last, p, params)
             if at_last is None:  # a deadline not passed by the last day: nothing (most)
                 continue
-            key = (person, rule)
-            held = self._last.get(key)
-            if held is not None and held[0].valid_to == start and at_last.since is not None \
-                    and at_last.since <= start and held[1] == _signature(at_last, last) and held[0].unit == p.unit:
-                self._extend(key, OPEN_END if day is None else last + _DAY)  # passed before: on all along
-                continue
+            if at_last.since is not None and at_last.since <= start \
+                    and self._goes_on(p, rule, start, at_last, last, OPEN_END if day is None else last + _DAY):
+                continue  # passed before the interval began: on all along, the row before it longer
             judge = partial(_judged, judge_rule, p, params)
             for begin, end, breach in spans(judge, start, last, at_last):
                 end = OPEN_END if day is None and end > _HORIZON else end
-                key = (person, rule)
-                held = self._last.get(key)
-                if held is not None and held[0].valid_to == begin and held[1] == _signature(breach, begin) \
-                        and held[0].unit == p.unit:  # the same finding goes on: its row is longer
-                    self._extend(key, end)
+                if self._goes_on(p, rule, begin, breach, begin, end):
                     continue
                 with kept():  # the span's message, in its form
                     breach = judge(begin)
                 assert breach is not None
                 self._state_row(p, rule, begin, end, breach)
+
+    def _goes_on(self, p: PersonState, rule: str, begin: date, breach: Breach, on: date, end: date) -> bool:
+        """Whether `breach` (judged on `on`) is the finding of the person's row that ends on `begin`: then that row
+        is made to end at `end`."""
+        held = self._last.get((p.person, rule))
+        if held is None or held[0].valid_to != begin or held[0].unit != p.unit or held[1] != _signature(breach, on):
+            return False
+        self._extend((p.person, rule), end)
+        return True
 
     def _doc(self, rule: str, breach: Breach, person: PersonState, ord_: list[Any], state: bool = False) -> bytes:
         form = form_of(breach.message)
@@ -265,13 +266,11 @@ def kept_findings(rows: Iterable[tuple[str, str, str, dict[str, Any]]], rulebook
     facts: list[tuple[list[Any], Finding]] = []
     states: list[tuple[list[Any], Finding]] = []
     for person, unit, kind, doc in rows:
-        rule, form = doc["rule"], doc["form"]
-        spec = rulebook[rule]
         on = {"on": as_of} if kind == "state" else None
         since = date.fromisoformat(doc["since"]) if doc["since"] else None
-        finding = Finding(rule, spec.title, spec.severity, unit, person, doc["event_id"], made(form, on),
-                          spec.source, since, doc["name"], (rule, unit, person, doc["event_id"], *doc["key"]))
-        (facts if kind == "fact" else states).append((doc["ord"], finding))
+        breach = Breach(made(doc["form"], on), since, doc["event_id"], tuple(doc["key"]))
+        (facts if kind == "fact" else states).append(
+            (doc["ord"], finding(rulebook[doc["rule"]], breach, unit, person, doc["name"])))
     facts.sort(key=lambda x: x[0])
     states.sort(key=lambda x: x[0])
     return [x for _o, x in facts], [x for _o, x in states]
@@ -348,7 +347,5 @@ def unit_findings(units: Iterable[UnitFigures], rulebook: Rulebook, on: date) ->
         view = _UnitOnDate(u)
         for r in rules:
             spec = rulebook[r.rule]
-            for b in r.judge(on, view, spec.params):
-                out.append(Finding(r.rule, spec.title, spec.severity, u.code, None, b.event_id, b.message,
-                                   spec.source, b.since, None, (r.rule, u.code, None, b.event_id, *b.key)))
+            out += [finding(spec, b, u.code) for b in r.judge(on, view, spec.params)]
     return out

@@ -21,7 +21,7 @@ from ledger.model.staffing import Staffing
 from ledger.model.state import PersonState, State
 from ledger.rules import fact_rules, state_rules  # noqa: F401 (importing the rule modules registers their rules)
 from ledger.rules.catalogue import Rulebook
-from ledger.rules.findings import Breach, Finding, Subjects
+from ledger.rules.findings import Breach, Finding, Subjects, finding
 from ledger.rules.history import CAREER_EVENTS, Careers, Excesses
 from ledger.rules.registry import Kind, Registration, UnitOnDate, registered
 
@@ -189,11 +189,8 @@ class ComplianceWalk:
                     self._found(r.rule, breach, p.unit, p)
 
     def _found(self, rule: str, breach: Breach, unit: str, person: PersonState | None = None) -> None:
-        spec = self.rulebook[rule]
-        pid = person.person if person is not None else None
-        self.findings.append(Finding(rule, spec.title, spec.severity, unit, pid, breach.event_id, breach.message,
-                                     spec.source, breach.since, person.name if person is not None else None,
-                                     (rule, unit, pid, breach.event_id, *breach.key)))
+        self.findings.append(finding(self.rulebook[rule], breach, unit, person.person if person is not None else None,
+                                     person.name if person is not None else None))
 
 
 def compliance_findings(facts: Iterable[Fact], rulebook: Rulebook, as_of: date, since: date | None = None,

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from ledger.fold.scope import STRUCTURE, TimelineIndex
+from ledger.fold.scope import STRUCTURE, TimelineIndex, affected_by
 from ledger.fold.walk import counting_facts
 from ledger.model.facts import Fact, recorded_after
 from ledger.rules.catalogue import Rulebook
@@ -147,15 +147,10 @@ class KeptFindings:
         """The people whose findings the new facts can change: those whose facts they are (a retraction: its
         target's), everyone who belonged to a unit whose structure they change, and who was appointed through a
         selection they name."""
-        people: set[str] = set()
+        people = affected_by(index, new)[0]
         selections: set[str] = set()
         for f in new:
             target = index.by_id.get(f.data["target"]) if f.event == "retracted" else f
-            subject = index.subject_of.get(f.id, STRUCTURE)
-            if subject != STRUCTURE:
-                people.add(subject)
-            elif target is not None and target.data.get("unit"):
-                people |= index.unit_people.get(target.data["unit"], set())
             if target is not None and target.data.get("selection"):
                 selections.add(target.data["selection"])
         if selections:

@@ -35,7 +35,7 @@ from typing import Any
 
 import orjson
 
-from ledger.fold.scope import STRUCTURE, TimelineIndex
+from ledger.fold.scope import STRUCTURE, TimelineIndex, affected_by
 from ledger.model.facts import Fact, fact_id, recorded_after
 from ledger.model.state import roster_order
 from ledger.rules.catalogue import Rulebook
@@ -98,23 +98,6 @@ def _sealed_text(d: Dialect, columns: str) -> str:
 def _stored(rows: list[tuple]) -> list[tuple]:
     """`history`'s rows (…, doc, recorded_from, recorded_to) in the tables' column order (the doc last)."""
     return [(*r[:-3], r[-2], r[-1], r[-3]) for r in rows]
-
-
-def affected_by(index: TimelineIndex, new: list[Fact]) -> tuple[set[str], bool]:
-    """The people whose intervals `new` facts can change, and whether they change the units' structure."""
-    people: set[str] = set()
-    structural = False
-    for f in new:
-        subject = index.subject_of.get(f.id, STRUCTURE)
-        if subject != STRUCTURE:
-            people.add(subject)
-            continue
-        structural = True
-        target = index.by_id.get(f.data["target"]) if f.event == "retracted" else f
-        unit = target.data.get("unit") if target is not None else None
-        if unit:
-            people |= index.unit_people.get(unit, set())
-    return people, structural
 
 
 def _iso(day: Any) -> str:
